@@ -1,0 +1,3 @@
+from remedies.cli import main
+
+main()

@@ -1,0 +1,121 @@
+"""`remedy apply NAME` for remedies that set and unset environment variables."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import click
+
+from remedies.context import Context
+from remedies.flow import RunOptions, common_params, confirm, describe, report_files, show_diffs
+from remedies.journal import Entry, FileRecord, Journal, locked
+from remedies.output import Output, wants_colour
+from remedies.planner import plan_env_changes
+from remedies.remedy import EnvRemedy
+from remedies.shell_choice import choose_shells
+from remedies.transaction import commit, recover
+
+
+def shell_params() -> list[click.Parameter]:
+    return [
+        click.Option(
+            ["--shell", "shell_names"],
+            multiple=True,
+            metavar="NAME",
+            help="A shell to configure (repeatable); default: the one you run.",
+        ),
+        click.Option(["--all-shells"], is_flag=True, help="Every supported shell installed here."),
+    ]
+
+
+def env_apply_command(remedy: EnvRemedy) -> click.Command:
+    @click.pass_obj
+    def callback(ctx: Context, **kwargs: Any) -> None:
+        options = RunOptions(kwargs.pop("dry_run"), kwargs.pop("yes"), kwargs.pop("json_mode"))
+        names: tuple[str, ...] = kwargs.pop("shell_names")
+        all_shells: bool = kwargs.pop("all_shells")
+        apply_env_remedy(ctx, remedy, options, names, all_shells, kwargs)
+
+    return click.Command(
+        remedy.name,
+        callback=callback,
+        help=remedy.help,
+        short_help=remedy.summary,
+        params=[*remedy.options(), *shell_params(), *common_params()],
+    )
+
+
+def apply_env_remedy(
+    ctx: Context,
+    remedy: EnvRemedy,
+    options: RunOptions,
+    shell_names: tuple[str, ...],
+    all_shells: bool,
+    remedy_options: dict[str, Any],
+) -> None:
+    out = Output(options.json_mode, wants_colour(ctx.env))
+    shells = choose_shells(ctx, shell_names, all_shells)
+    with locked(ctx.state_dir, ctx.lock_timeout) as state:
+        recovered = [] if options.dry_run else recover(ctx, state)
+        for line in recovered:
+            out.warn(line)
+        proposal = remedy.propose(ctx, shells, remedy_options)
+        changes = plan_env_changes(ctx, shells, remedy.name, proposal.edit)
+        doc: dict[str, Any] = {
+            "remedy": remedy.name,
+            "changed": False,
+            "dry_run": options.dry_run,
+            "shells": [s.name for s in shells],
+            "files": describe(ctx, changes, with_diff=options.dry_run),
+            "notes": list(proposal.notes),
+        }
+        if not changes:
+            _finish(out, doc, f"{remedy.name} is already in place for {_names(shells)}; nothing to do.")
+            return
+        if options.dry_run:
+            if options.json_mode:
+                out.document(doc)
+            else:
+                show_diffs(ctx, out, changes)
+                for note in proposal.notes:
+                    out.note(note)
+                out.say(f"Dry run: {len(changes)} file(s) would change; nothing was written.")
+            return
+        confirm(ctx, out, options, changes, f"Apply {remedy.name} to these files?")
+        journal = state.load()
+
+        def next_journal(txid: str, records: list[FileRecord], created: list[str]) -> Journal:
+            entry = Entry(
+                txid=txid,
+                remedy=remedy.name,
+                at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ctx.clock())),
+                files=tuple(records),
+                details={**proposal.details, "shells": [s.name for s in shells]},
+                created_folders=tuple(created),
+            )
+            return Journal(committed=txid, entries=(*journal.entries, entry))
+
+        commit(ctx, state, journal, changes, next_journal)
+    doc["changed"] = True
+    if options.json_mode:
+        out.document(doc)
+        return
+    out.say(f"Applied {remedy.name} for {_names(shells)}:", bold=True)
+    report_files(ctx, out, changes)
+    for note in proposal.notes:
+        out.note(note)
+    out.say(f"New shells get the change; `remedy revert {remedy.name}` takes it back.")
+
+
+def _names(shells: list[Any]) -> str:
+    return ", ".join(s.name for s in shells)
+
+
+def _finish(out: Output, doc: dict[str, Any], message: str) -> None:
+    if out.json_mode:
+        out.document(doc)
+    else:
+        for note in doc["notes"]:
+            out.note(note)
+        out.say(message)

@@ -1,0 +1,165 @@
+"""Managed blocks: pure functions from bytes to bytes. Nothing here touches the disk.
+
+A block is the run of lines from `# >>> remedy NAME >>>` to `# <<< remedy NAME <<<` (the
+marker style of conda's `initialize.py`). Invariants that make apply/revert exact:
+- a block is appended after the user's last line, so it runs last and wins;
+- the file ends with a newline after our change exactly when it did before: if the user's
+  last line had none, we add one line ending before the begin marker and leave the end
+  marker without one, and removing a block that ends the file without a line ending also
+  removes the line ending just before it (the one we added);
+- markers are whole lines, so marker-like text inside a comment or a longer line is text;
+- markers that do not pair up are refused, never repaired by guessing (Ansible blockinfile
+  inserts a second block when END is missing, and deletes user lines when END comes first,
+  issues #75009, #47192).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from remedies.errors import CorruptFile
+
+MARKER = re.compile(rb"# (>>>|<<<) remedy ([a-z0-9][a-z0-9-]*) (>>>|<<<)\r?\Z")
+REMEDY_NAME = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+
+
+def begin_marker(name: str) -> bytes:
+    return b"# >>> remedy %s >>>" % name.encode()
+
+
+def end_marker(name: str) -> bytes:
+    return b"# <<< remedy %s <<<" % name.encode()
+
+
+def split_lines(data: bytes) -> list[bytes]:
+    """Lines with their endings kept; only LF ends a line (a lone CR is part of the line)."""
+    lines = data.split(b"\n")
+    out = [line + b"\n" for line in lines[:-1]]
+    if lines[-1]:
+        out.append(lines[-1])
+    return out
+
+
+def line_ending(line: bytes) -> bytes:
+    if line.endswith(b"\r\n"):
+        return b"\r\n"
+    return b"\n" if line.endswith(b"\n") else b""
+
+
+def content(line: bytes) -> bytes:
+    return line[: len(line) - len(line_ending(line))]
+
+
+def dominant_line_ending(lines: list[bytes]) -> bytes:
+    crlf = sum(1 for line in lines if line.endswith(b"\r\n"))
+    lf = sum(1 for line in lines if line.endswith(b"\n")) - crlf
+    return b"\r\n" if crlf > lf else b"\n"
+
+
+@dataclass(frozen=True)
+class Block:
+    name: str
+    begin: int  # index of the begin marker line
+    end: int  # index of the end marker line
+
+    def covers(self, index: int) -> bool:
+        return self.begin <= index <= self.end
+
+
+def _marker(line: bytes) -> tuple[str, str] | None:
+    match = MARKER.match(content(line))
+    if match is None or match.group(1) != match.group(3):
+        return None
+    return ("begin" if match.group(1) == b">>>" else "end"), match.group(2).decode()
+
+
+def find_blocks(lines: list[bytes], where: str) -> list[Block]:
+    """Every block in the file, checked for pairing. `where` names the file in errors."""
+    blocks: list[Block] = []
+    open_name: str | None = None
+    open_at = 0
+    for index, line in enumerate(lines):
+        found = _marker(line)
+        if found is None:
+            continue
+        kind, name = found
+        if kind == "begin":
+            if open_name is not None:
+                raise CorruptFile(
+                    f"{where}:{index + 1}: a remedy begin marker inside the block of "
+                    f"'{open_name}' begun at line {open_at + 1}; fix the markers by hand"
+                )
+            open_name, open_at = name, index
+            continue
+        if open_name is None:
+            raise CorruptFile(
+                f"{where}:{index + 1}: remedy end marker for '{name}' without a begin marker; "
+                "fix the markers by hand"
+            )
+        if name != open_name:
+            raise CorruptFile(
+                f"{where}:{index + 1}: end marker for '{name}' closes the block of "
+                f"'{open_name}' begun at line {open_at + 1}; fix the markers by hand"
+            )
+        if any(b.name == name for b in blocks):
+            first = next(b for b in blocks if b.name == name)
+            raise CorruptFile(
+                f"{where}:{open_at + 1}: a second block of '{name}' (the first is at line "
+                f"{first.begin + 1}); remove one by hand"
+            )
+        blocks.append(Block(name, open_at, index))
+        open_name = None
+    if open_name is not None:
+        raise CorruptFile(
+            f"{where}:{open_at + 1}: remedy begin marker for '{open_name}' without an end "
+            "marker; fix the markers by hand"
+        )
+    return blocks
+
+
+def render_block(name: str, body: list[str], ending: bytes) -> list[bytes]:
+    """The block's statements, each followed by `ending`.
+
+    A statement may span lines (a quoted value with a newline): its inner newlines are the
+    value's own bytes and are kept as they are. A body line that would read as a marker is
+    refused, since it would make the file look corrupt on the next run.
+    """
+    parts = [begin_marker(name), *(line.encode() for line in body), end_marker(name)]
+    for part in parts[1:-1]:
+        if any(_marker(physical) is not None for physical in part.split(b"\n")):
+            raise ValueError("a value may not contain a line that looks like a remedy marker")
+    return [part + ending for part in parts]
+
+
+def upsert_block(data: bytes, name: str, block: list[bytes], where: str) -> bytes:
+    """Put `block` (from render_block) in place of the block `name`, or append it."""
+    lines = split_lines(data)
+    existing = next((b for b in find_blocks(lines, where) if b.name == name), None)
+    if existing is not None:
+        # Keep the ending the end marker has now (none at the end of the file, or CRLF if
+        # the user converted the file): that is what keeps re-applying byte-stable.
+        last = content(block[-1]) + line_ending(lines[existing.end])
+        new = [*lines[: existing.begin], *block[:-1], last, *lines[existing.end + 1 :]]
+        return b"".join(new)
+    if not data:
+        return b"".join(block)
+    if data.endswith(b"\n"):
+        return data + b"".join(block)
+    separator = line_ending(block[0])
+    return data + separator + b"".join(block[:-1]) + content(block[-1])
+
+
+def remove_block(data: bytes, name: str, where: str) -> bytes:
+    """The inverse of upsert_block's append: the bytes without the block `name`."""
+    lines = split_lines(data)
+    block = next((b for b in find_blocks(lines, where) if b.name == name), None)
+    if block is None:
+        return data
+    before = lines[: block.begin]
+    after = lines[block.end + 1 :]
+    if line_ending(lines[block.end]) == b"" and before:
+        separator = line_ending(lines[block.begin])
+        if separator and before[-1].endswith(separator):
+            before[-1] = before[-1][: -len(separator)]
+    return b"".join([*before, *after])

@@ -1,0 +1,117 @@
+"""The `remedy` command line. Subcommands are imported when used, so each pays only for itself.
+
+Errors: one line on stderr and the documented exit code (0 done or nothing to do, 1 a
+failure, 2 bad input or usage); `--debug` adds the traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import traceback
+from typing import Any, NoReturn, cast
+
+import click
+
+from remedies import __version__
+from remedies.errors import EXIT_FAILURE, RemedyError
+
+COMMANDS = {
+    "list": "remedies.cmd_list",
+    "apply": "remedies.cli:apply_group",
+    "revert": "remedies.cmd_revert",
+    "status": "remedies.cmd_status",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        spec = COMMANDS.get(cmd_name)
+        if spec is None:
+            return None
+        module, _, attribute = spec.partition(":")
+        return cast(click.Command, getattr(importlib.import_module(module), attribute or "command"))
+
+
+class ApplyGroup(click.Group):
+    """`remedy apply NAME`: one subcommand per remedy in the registry."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from remedies import registry
+
+        return registry.names()
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        from remedies import registry
+
+        if not registry.known(cmd_name):
+            return None
+        return registry.load(cmd_name).command()
+
+
+apply_group = ApplyGroup(
+    "apply",
+    short_help="Fix it (idempotent; --dry-run shows the diff).",
+    help=(
+        "Apply a remedy. Changes go in a marked block at the end of your start-up files; "
+        "your own lines that set the same variables are disabled, and `remedy revert` puts "
+        "every byte back. Run `remedy list` to see the remedies."
+    ),
+)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="remedy")
+@click.option("--debug", is_flag=True, help="Show a traceback when something fails.")
+@click.pass_context
+def cli(click_ctx: click.Context, debug: bool) -> None:
+    """Repair a developer environment that breaks because of how a tool is configured.
+
+    First job: Claude Code on AWS Bedrock failing with "400 invalid beta flag" (Opus 4.7).
+
+    \b
+      remedy list              the remedies, best first
+      remedy apply mantle      fix it (--dry-run shows the diff)
+      remedy status            what is applied where
+      remedy revert            put every byte back
+    """
+    from remedies.context import Context
+
+    click_ctx.obj = Context.from_process()
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    click.echo(f"remedy: error: {message}", err=True)
+    sys.exit(code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        result: Any = cli.main(args=args, prog_name="remedy", standalone_mode=False)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except click.Abort:
+        _fail("aborted; nothing changed", EXIT_FAILURE)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except RemedyError as e:
+        if debug:
+            traceback.print_exc()
+        _fail(str(e), e.exit_code)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except Exception as e:  # noqa: BLE001 - the last line of defence: no traceback for users
+        if debug:
+            traceback.print_exc()
+        _fail(f"unexpected {type(e).__name__}: {e} (run with --debug for details)", EXIT_FAILURE)
+    sys.exit(result if isinstance(result, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+"""`remedy revert [NAME...]`: take back what apply did, newest first, from the journal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from remedies import registry
+from remedies.context import Context
+from remedies.errors import BadInput
+from remedies.fileio import remove_empty_folders
+from remedies.flow import RunOptions, common_params, confirm, describe, report_files, show_diffs
+from remedies.journal import FileRecord, Journal, locked
+from remedies.output import Output, wants_colour
+from remedies.revert_plan import plan_revert
+from remedies.transaction import commit, recover
+
+
+@click.pass_obj
+def _revert(ctx: Context, names: tuple[str, ...], dry_run: bool, yes: bool, json_mode: bool) -> None:
+    revert(ctx, names, RunOptions(dry_run, yes, json_mode))
+
+
+command = click.Command(
+    "revert",
+    callback=_revert,
+    short_help="Put back every byte an apply changed.",
+    help=(
+        "Take back what `remedy apply` did: files we did not see edited since get their exact "
+        "old bytes back; in files edited since, only our block goes and the lines we disabled "
+        "come back. With no NAME, everything applied is reverted, newest first."
+    ),
+    params=[click.Argument(["names"], nargs=-1, metavar="[NAME]..."), *common_params()],
+)
+
+
+def revert(ctx: Context, names: tuple[str, ...], options: RunOptions) -> None:
+    out = Output(options.json_mode, wants_colour(ctx.env))
+    with locked(ctx.state_dir, ctx.lock_timeout) as state:
+        for line in [] if options.dry_run else recover(ctx, state):
+            out.warn(line)
+        journal = state.load()
+        applied = {e.remedy for e in journal.entries}
+        for name in names:
+            if name not in applied and not registry.known(name):
+                raise BadInput(f"unknown remedy {name!r}; applied here: {', '.join(sorted(applied)) or 'none'}")
+        chosen = [e for e in journal.entries if not names or e.remedy in names]
+        kept = [e for e in journal.entries if e not in chosen]
+        changes, notes = plan_revert(ctx, state, chosen, kept)
+        reverted = sorted({e.remedy for e in chosen})
+        doc: dict[str, Any] = {
+            "remedy": names[0] if len(names) == 1 else (list(names) or None),
+            "reverted": reverted,
+            "changed": False,
+            "dry_run": options.dry_run,
+            "files": describe(ctx, changes, with_diff=options.dry_run),
+            "notes": notes,
+        }
+        if not chosen:
+            what = " ".join(names) if names else "anything"
+            _done(out, doc, f"nothing to revert: {what} is not applied here.")
+            return
+        if options.dry_run:
+            if options.json_mode:
+                out.document(doc)
+            else:
+                show_diffs(ctx, out, changes)
+                out.say(f"Dry run: {len(changes)} file(s) would change; nothing was written.")
+            return
+        confirm(ctx, out, options, changes, f"Revert {', '.join(reverted)}?")
+
+        def next_journal(txid: str, records: list[FileRecord], created: list[str]) -> Journal:
+            return Journal(committed=txid, entries=tuple(kept))
+
+        commit(
+            ctx,
+            state,
+            journal,
+            changes,
+            next_journal,
+            release_backups=tuple(e.txid for e in chosen),
+            keep_backups=False,
+        )
+        remove_empty_folders([Path(p) for e in chosen for p in e.created_folders])
+    doc["changed"] = bool(changes)
+    if options.json_mode:
+        out.document(doc)
+        return
+    out.say(f"Reverted {', '.join(reverted)}:", bold=True)
+    report_files(ctx, out, changes)
+    for note in notes:
+        out.note(note)
+
+
+def _done(out: Output, doc: dict[str, Any], message: str) -> None:
+    if out.json_mode:
+        out.document(doc)
+    else:
+        out.say(message)

@@ -1,0 +1,105 @@
+"""Everything a command needs from the outside world, passed in instead of read from globals.
+
+A test builds a Context around a temporary HOME and a made-up environment; nothing patches
+`os.environ` or `open`.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
+
+from remedies.errors import RemedyError
+
+
+@dataclass(frozen=True)
+class Runner:
+    """Runs programs. One place, so that timeouts and missing programs read the same everywhere."""
+
+    def run(
+        self,
+        argv: Sequence[str],
+        *,
+        env: Mapping[str, str],
+        timeout: float = 30.0,
+        cwd: Path | None = None,
+    ) -> subprocess.CompletedProcess[bytes]:
+        try:
+            return subprocess.run(
+                list(argv),
+                env=dict(env),
+                cwd=cwd,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                timeout=timeout,
+                check=False,
+            )
+        except FileNotFoundError as e:
+            raise RemedyError(f"cannot run {argv[0]}: not found") from e
+        except subprocess.TimeoutExpired as e:
+            raise RemedyError(f"{argv[0]} did not finish within {timeout:g} s") from e
+
+
+@dataclass
+class Faults:
+    """Test hook: REMEDY_CRASH_AT=N makes the Nth crash point kill this process with SIGKILL.
+
+    It lets the fault tests stop a run at every step of a transaction, deterministically,
+    instead of hoping a random timer lands between two particular system calls.
+    """
+
+    crash_at: int = 0
+    seen: int = 0
+
+    def point(self, label: str) -> None:
+        self.seen += 1
+        if self.crash_at and self.seen == self.crash_at:
+            sys.stderr.write(f"remedy: test crash at point {self.seen} ({label})\n")
+            sys.stderr.flush()
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+@dataclass(frozen=True)
+class Context:
+    home: Path
+    env: Mapping[str, str]
+    cwd: Path
+    runner: Runner = field(default_factory=Runner)
+    clock: Callable[[], float] = time.time
+    python: str = sys.executable
+    interactive: bool = False  # stdin and stdout are a terminal: we may ask questions
+    faults: Faults = field(default_factory=Faults)
+    lock_timeout: float = 60.0
+
+    @property
+    def state_dir(self) -> Path:
+        # XDG Base Directory spec: state data in $XDG_STATE_HOME, default ~/.local/state;
+        # a relative value is invalid and ignored.
+        value = self.env.get("XDG_STATE_HOME", "")
+        base = Path(value) if value.startswith("/") else self.home / ".local" / "state"
+        return base / "remedy"
+
+    def which(self, program: str) -> str | None:
+        import shutil
+
+        return shutil.which(program, path=self.env.get("PATH", os.defpath))
+
+    @classmethod
+    def from_process(cls) -> Context:
+        env = dict(os.environ)
+        home = env.get("HOME") or pwd.getpwuid(os.getuid()).pw_dir
+        crash_at = env.get("REMEDY_CRASH_AT", "")
+        return cls(
+            home=Path(home),
+            env=env,
+            cwd=Path.cwd(),
+            interactive=sys.stdin.isatty() and sys.stdout.isatty(),
+            faults=Faults(crash_at=int(crash_at) if crash_at.isdigit() else 0),
+        )

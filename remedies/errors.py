@@ -1,0 +1,37 @@
+"""Errors a user can act on. Each carries its exit code; the CLI prints one line, no traceback."""
+
+from __future__ import annotations
+
+# Exit codes, documented in the README: 0 success or nothing to do, 1 a failure,
+# 2 bad input or usage (the same code click uses for usage errors).
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+class RemedyError(Exception):
+    """Something stopped the command; nothing was changed unless the message says so."""
+
+    exit_code = EXIT_FAILURE
+
+
+class BadInput(RemedyError):
+    """The user asked for something that cannot be done as asked (a bad value, an unknown name)."""
+
+    exit_code = EXIT_USAGE
+
+
+class CorruptFile(RemedyError):
+    """A start-up file holds remedy markers that do not pair up; we refuse to guess."""
+
+
+class UnsafeLine(RemedyError):
+    """A line sets a variable we must take over, in a way we cannot disable on its own."""
+
+
+class FileProblem(RemedyError):
+    """A path cannot be read or written as a regular file."""
+
+
+class Conflict(RemedyError):
+    """Someone else changed a file while we were working, or another run holds the lock."""

@@ -1,0 +1,39 @@
+"""How results reach the user: plain lines on a terminal (coloured), or one JSON document."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import click
+
+
+def wants_colour(env: Mapping[str, str]) -> bool:
+    # no-color.org: any non-empty NO_COLOR turns colour off; a pipe never gets colour.
+    return sys.stdout.isatty() and not env.get("NO_COLOR")
+
+
+@dataclass(frozen=True)
+class Output:
+    json_mode: bool = False
+    colour: bool = False
+
+    def say(self, text: str = "", **style: Any) -> None:
+        """A line for a person; silent in --json mode, where stdout is the document alone."""
+        if not self.json_mode:
+            click.echo(click.style(text, **style) if style and self.colour else text)
+
+    def note(self, text: str) -> None:
+        if not self.json_mode:
+            click.echo(self.paint("note: ", fg="cyan") + text)
+
+    def warn(self, text: str) -> None:
+        click.echo(self.paint("remedy: warning: ", fg="yellow") + text, err=True)
+
+    def paint(self, text: str, **style: Any) -> str:
+        return click.style(text, **style) if self.colour else text
+
+    def document(self, doc: Mapping[str, Any]) -> None:
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))

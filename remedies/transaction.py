@@ -1,0 +1,220 @@
+"""Changing several files as one: every file changes, or none does, even across kill -9.
+
+commit():
+ 1. back up the old bytes of every file (backups/TXID/N);
+ 2. write pending.json naming each file, its old and new hashes and its temp file;
+ 3. stage every new file next to its target and check its syntax with the real shell;
+ 4. check no file changed since we read it, then rename the temps over the targets;
+ 5. save the new journal, whose `committed` is TXID: this is the commit point;
+ 6. delete pending.json and the backups nobody needs any more.
+recover() runs first in every command that changes files: a pending.json that did not reach
+step 5 is rolled back (each file that holds its new bytes gets its old bytes back), one that
+did is cleaned up. A crash at any instant therefore leaves each file old or new, and the next
+run makes the set consistent again.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable
+
+from remedies import fileio
+from remedies.context import Context
+from remedies.errors import Conflict, FileProblem, RemedyError
+from remedies.fileio import FileState, sha256
+from remedies.journal import FileRecord, Journal, StateFolder
+
+# Given a staged temp file, the command that checks its syntax (None: nothing to check).
+SyntaxCheck = Callable[[Path], "list[str] | None"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One file's planned change: `state` is what we read, `new` what it becomes (None: gone)."""
+
+    state: FileState
+    new: bytes | None
+    undo: dict[str, Any] = field(default_factory=dict)
+    check: SyntaxCheck | None = None
+    summary: str = ""
+
+    @property
+    def action(self) -> str:
+        if self.state.data is None:
+            return "created"
+        return "deleted" if self.new is None else "modified"
+
+
+def new_txid(ctx: Context) -> str:
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(ctx.clock()))
+    return f"{stamp}-{secrets.token_hex(4)}"
+
+
+def _temp_for(target: Path, txid: str, index: int) -> Path:
+    # A dot name ending in .tmp: no shell sources it (fish reads conf.d/*.fish only).
+    return target.with_name(f".{target.name}.remedy-{txid}-{index}.tmp")
+
+
+def commit(
+    ctx: Context,
+    state: StateFolder,
+    journal: Journal,
+    changes: list[Change],
+    make_journal: Callable[[str, list[FileRecord], list[str]], Journal],
+    release_backups: tuple[str, ...] = (),
+    keep_backups: bool = True,
+) -> tuple[str, list[FileRecord]]:
+    """Apply `changes` all or nothing; `make_journal(txid, records, created)` is the new journal.
+
+    `release_backups` names transactions whose backups are no longer needed once this one
+    commits (the entries a revert removes); `keep_backups` keeps this one's (an apply's
+    journal entry points at them, a revert's does not).
+    """
+    txid = new_txid(ctx)
+    records: list[FileRecord] = []
+    temps: list[Path | None] = []
+    for index, change in enumerate(changes):
+        old = change.state.data
+        backup = state.write_backup(txid, index, old) if old is not None else None
+        temp = _temp_for(change.state.target, txid, index) if change.new is not None else None
+        temps.append(temp)
+        records.append(
+            FileRecord(
+                path=str(change.state.path),
+                target=str(change.state.target),
+                existed=old is not None,
+                old_sha256=sha256(old),
+                new_sha256=sha256(change.new),
+                backup=backup,
+                undo=change.undo,
+            )
+        )
+    folders_to_make = sorted(
+        {str(p) for c in changes for p in fileio.missing_folders(c.state.target.parent)}
+    )
+    pending = {
+        "txid": txid,
+        "files": [
+            {**r.__dict__, "temp": str(t) if t else None} for r, t in zip(records, temps)
+        ],
+        "folders": folders_to_make,
+        "release_backups": list(release_backups),
+    }
+    state.write_pending(pending)
+    ctx.faults.point("pending written")
+    created: list[str] = []
+    try:
+        for change in changes:
+            created += [str(p) for p in fileio.make_folders(change.state.target.parent)]
+        for change, temp in zip(changes, temps):
+            if temp is not None and change.new is not None:
+                fileio.stage(change.state, change.new, temp)
+                ctx.faults.point("staged")
+                _check_syntax(ctx, change, temp)
+        for change in changes:
+            _ensure_unchanged(change)
+    except BaseException:
+        _abort(state, txid, temps, created)
+        raise
+    for change, temp in zip(changes, temps):
+        _ensure_unchanged(change)
+        if temp is None:
+            fileio.remove(change.state.target)
+        else:
+            fileio.install(temp, change.state.target)
+        ctx.faults.point("installed")
+    state.save(make_journal(txid, records, created))
+    ctx.faults.point("journal saved")
+    _finish(state, txid, pending, keep_own_backups=keep_backups)
+    return txid, records
+
+
+def _check_syntax(ctx: Context, change: Change, temp: Path) -> None:
+    argv = change.check(temp) if change.check else None
+    if not argv:
+        return
+    result = ctx.runner.run(argv, env=ctx.env, timeout=30)
+    if result.returncode != 0:
+        detail = (result.stderr or result.stdout).decode("utf-8", "replace").strip()
+        detail = detail.replace(str(temp), str(change.state.path)).splitlines()
+        first = detail[0] if detail else f"exit code {result.returncode}"
+        raise RemedyError(
+            f"{change.state.path}: the edited file would not parse ({argv[0]} says: {first}); "
+            "nothing was changed"
+        )
+
+
+def _ensure_unchanged(change: Change) -> None:
+    now = fileio.read_bytes(change.state.path)
+    if sha256(now) != sha256(change.state.data):
+        raise Conflict(
+            f"{change.state.path} changed while remedy was working; nothing was changed, "
+            "run the command again"
+        )
+
+
+def _abort(state: StateFolder, txid: str, temps: list[Path | None], created: list[str]) -> None:
+    for temp in temps:
+        if temp is not None:
+            fileio.discard(temp)
+    fileio.remove_empty_folders([Path(p) for p in created])
+    state.drop_backups(txid)
+    state.clear_pending()
+
+
+def _finish(state: StateFolder, txid: str, pending: dict[str, Any], keep_own_backups: bool) -> None:
+    state.clear_pending()
+    for released in pending.get("release_backups", []):
+        state.drop_backups(str(released))
+    if not keep_own_backups:
+        state.drop_backups(txid)
+
+
+def recover(ctx: Context, state: StateFolder) -> list[str]:
+    """Finish or roll back a transaction a crash interrupted. Returns notes for the user."""
+    pending = state.read_pending()
+    if pending is None:
+        return []
+    txid = str(pending.get("txid"))
+    journal = state.load()
+    for item in pending.get("files", []):
+        if item.get("temp"):
+            fileio.discard(Path(item["temp"]))
+    if journal.committed == txid:
+        _finish(state, txid, pending, keep_own_backups=True)
+        return []
+    notes = []
+    for item in pending.get("files", []):
+        notes += _roll_back_file(state, item)
+    fileio.remove_empty_folders([Path(p) for p in pending.get("folders", [])])
+    _finish(state, txid, {}, keep_own_backups=False)
+    notes.append(f"rolled back an interrupted run ({txid})")
+    return notes
+
+
+def _roll_back_file(state: StateFolder, item: dict[str, Any]) -> list[str]:
+    target = Path(item["target"])
+    try:
+        now = fileio.read_bytes(target)
+    except FileProblem as e:
+        return [f"could not check {target} while rolling back: {e}"]
+    current = sha256(now)
+    if current == item["old_sha256"]:
+        return []
+    if current != item["new_sha256"]:
+        return [f"{item['path']} changed during the interrupted run; left as it is"]
+    old = state.read_backup(item["backup"]) if item["existed"] else None
+    if item["existed"] and sha256(old) != item["old_sha256"]:
+        return [f"the backup of {item['path']} is missing; left as it is"]
+    if old is None:
+        fileio.remove(target)
+        return []
+    as_found = fileio.read_state(target)
+    temp = target.with_name(f".{target.name}.remedy-rollback.tmp")
+    fileio.discard(temp)
+    fileio.stage(replace(as_found, data=now), old, temp)
+    fileio.install(temp, target)
+    return []

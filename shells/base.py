@@ -1,0 +1,170 @@
+"""The interface every shell type implements, and the pieces they share."""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Mapping
+
+from shells.lexing import LineInfo, Syntax, scan
+
+Assignment = Literal["none", "simple", "unsafe"]
+
+VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+# The printed environment is framed by this sentinel so that whatever a start-up file prints
+# (a greeting, `fortune`) cannot be mistaken for it.
+ENV_SENTINEL = b"\0REMEDY-ENV-7f3a\0"
+
+# Printing the environment with the Python running remedy is exact for every byte and works the
+# same on Linux and macOS (macOS `env` has no `-0`).
+_PRINT_ENV = (
+    "import os,sys;s=%r;sys.stdout.buffer.write(s+b'\\0'.join("
+    "k+b'='+v for k,v in os.environb.items())+s)" % ENV_SENTINEL
+)
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a shell looks for its start-up files: a home folder and the environment."""
+
+    home: Path
+    env: Mapping[str, str]
+
+    def config_home(self) -> Path:
+        # XDG Base Directory spec: a relative XDG_CONFIG_HOME is invalid and must be ignored.
+        value = self.env.get("XDG_CONFIG_HOME", "")
+        return Path(value) if value.startswith("/") else self.home / ".config"
+
+
+def check_name(name: str) -> str:
+    if not VARIABLE_NAME.match(name):
+        raise ValueError(f"not a valid environment variable name: {name!r}")
+    return name
+
+
+# Linux MAX_ARG_STRLEN: the longest single "NAME=value" string execve() accepts. A shell takes
+# a longer one, but then every program it starts fails with E2BIG ("Argument list too long").
+MAX_ENV_STRING_BYTES = 131072
+
+
+def check_value(value: str) -> str:
+    if "\0" in value:
+        raise ValueError("an environment variable cannot hold a NUL character")
+    if any("\ud800" <= c <= "\udfff" for c in value):
+        raise ValueError("the value has a lone surrogate, which has no UTF-8 form")
+    if len(value.encode()) + 64 > MAX_ENV_STRING_BYTES:
+        raise ValueError(
+            f"the value is {len(value.encode())} bytes; Linux refuses environment strings "
+            f"over {MAX_ENV_STRING_BYTES} bytes and every program started would fail"
+        )
+    return value
+
+
+def print_env_python(python: str) -> tuple[str, str]:
+    """The program and `-c` code that print the environment, framed by ENV_SENTINEL."""
+    return python, _PRINT_ENV
+
+
+def parse_env_dump(stdout: bytes) -> dict[str, str] | None:
+    """Read the environment printed by the probe command, or None if it is not there."""
+    parts = stdout.split(ENV_SENTINEL)
+    if len(parts) < 3:
+        return None
+    env: dict[str, str] = {}
+    body = parts[-2]
+    for item in body.split(b"\0") if body else []:
+        key, _, value = item.partition(b"=")
+        env[key.decode("utf-8", "surrogateescape")] = value.decode("utf-8", "surrogateescape")
+    return env
+
+
+class Shell(ABC):
+    """One shell: where it reads start-up files, how it quotes, how to ask it for its env."""
+
+    name: str = ""
+    # Names of executables that run this shell, looked up on PATH in this order.
+    executables: tuple[str, ...] = ()
+    syntax: Syntax = Syntax()
+    # Put before a user's line that sets a variable we take over. It must turn the line into a
+    # no-op that still parses wherever the line stood (an `if` body may not be empty in sh).
+    neutralise_template: str = "# disabled by remedy {remedy}: "
+
+    # --- start-up files -------------------------------------------------------------------
+    @abstractmethod
+    def read_set(self, where: Where) -> list[Path]:
+        """Every user start-up file that can set a variable for this shell, in reading order."""
+
+    @abstractmethod
+    def write_set(self, where: Where) -> list[Path]:
+        """Where our block goes so that login, interactive and IDE-started shells all get it."""
+
+    # --- rendering --------------------------------------------------------------------------
+    @abstractmethod
+    def quote(self, value: str) -> str:
+        """One word that this shell reads back as exactly `value`, expanding nothing."""
+
+    @abstractmethod
+    def render_set(self, name: str, value: str) -> str: ...
+
+    @abstractmethod
+    def render_unset(self, name: str) -> str: ...
+
+    def neutralise_prefix(self, remedy: str) -> bytes:
+        return self.neutralise_template.format(remedy=remedy).encode()
+
+    def block_line_ending(self, file_line_ending: bytes) -> bytes:
+        # Unix shells read a carriage return as part of a word (`unset X\r` fails), so our own
+        # lines end in LF whatever the user's file uses; their lines keep their endings.
+        return b"\n"
+
+    # --- recognising assignments -------------------------------------------------------------
+    def scan(self, lines: list[bytes]) -> list[LineInfo]:
+        return scan(lines, self.syntax)
+
+    @abstractmethod
+    def mentions(self, code: bytes, name: str) -> bool:
+        """Whether masked code (see lexing) may set `name`, however it does so."""
+
+    @abstractmethod
+    def is_simple_assignment(self, code: bytes, name: str) -> bool:
+        """Whether masked code is one statement that only sets `name` (safe to comment out)."""
+
+    def classify(self, info: LineInfo, name: str) -> Assignment:
+        if info.is_text or not self.mentions(info.code, name):
+            return "none"
+        if info.starts_clean and info.ends_clean and self.is_simple_assignment(info.code, name):
+            return "simple"
+        return "unsafe"
+
+    # --- a store of variables outside the start-up files (fish universal variables) --------
+    def variable_store(self, where: Where) -> Path | None:
+        """A file of the shell's own that can export variables to every new shell."""
+        return None
+
+    def drop_from_store(self, data: bytes, names: tuple[str, ...]) -> tuple[bytes, list[bytes]]:
+        """Pure: the store without exported entries for `names`, and the lines taken out."""
+        return data, []
+
+    def restore_to_store(self, data: bytes, lines: list[bytes]) -> bytes:
+        """Pure: put lines taken out by drop_from_store back (unless set again since)."""
+        return data
+
+    # --- running the real shell ------------------------------------------------------------
+    @abstractmethod
+    def syntax_check_argv(self, executable: str, path: str) -> list[str] | None:
+        """A command that parses `path` without running it, exit 0 when it parses."""
+
+    @abstractmethod
+    def probe_argv(self, executable: str, python: str, login: bool) -> list[str]:
+        """A new interactive shell (a login one when asked) that prints its environment.
+
+        argv[0] is the name the shell sees (`-tcsh` makes a login tcsh); run it with
+        subprocess's executable=<path of the shell>.
+        """
+
+    def probe_modes(self) -> tuple[bool, ...]:
+        """Which of (non-login, login) are worth probing for this shell."""
+        return (False, True)

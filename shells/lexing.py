@@ -1,0 +1,223 @@
+"""A small line scanner shared by every shell type: just enough lexing to tell code from text.
+
+We never execute or fully parse a user's start-up file. We only need to know, per line:
+- is the line code at all (not the body of a heredoc or a here-string)?
+- does it start and end at a command boundary (not inside a quote opened on another line,
+  not continued with a trailing backslash)?
+- what is its code with comments cut off and quoted text masked, so that a search for
+  `NAME=` cannot be fooled by `echo "NAME=1"` or `# NAME=1`?
+Anything the scanner cannot classify cleanly is reported as not clean, and callers treat a
+variable mentioned on such a line as unsafe to edit (we refuse rather than guess; rustup
+issue #2967 cut a user's line in half by guessing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MASK = ord("_")
+
+
+@dataclass(frozen=True)
+class Syntax:
+    """The quoting rules of one shell family, as far as the scanner needs them."""
+
+    # Escape character outside quotes (`\` for most shells, backtick for PowerShell).
+    escape: int = ord("\\")
+    # Characters that may follow the escape inside single quotes (fish allows \' and \\).
+    single_quote_escapes: bytes = b""
+    # Whether the escape character works inside double quotes.
+    double_quote_escapes: bool = True
+    # POSIX `$( ... )`, `${ ... }` and backtick substitutions are masked like quotes.
+    substitutions: bool = False
+    # POSIX heredocs (`<<EOF`, `<<-'EOF'`).
+    heredocs: bool = False
+    # PowerShell: '' inside '...' is a quote; @'...'@ here-strings; <# ... #> comments.
+    powershell: bool = False
+    # tcsh: `#` starts a comment even in the middle of a word, and a trailing comment that
+    # ends in a backslash continues onto the next line (measured with tcsh 6.24).
+    csh_comments: bool = False
+
+
+@dataclass(frozen=True)
+class LineInfo:
+    """What the scanner learnt about one line (its line ending excluded)."""
+
+    code: bytes  # comment removed, quoted text replaced by MASK bytes, same length as the code
+    starts_clean: bool  # begins at a command boundary
+    ends_clean: bool  # ends outside any quote, with no continuation
+    is_text: bool  # heredoc / here-string body or block comment: not code at all
+
+
+@dataclass
+class _State:
+    quote: int = 0  # the open quote character, 0 when none
+    depth: int = 0  # nesting of $( ... ) / ${ ... } outside quotes
+    continued: bool = False
+    heredocs: list[tuple[bytes, bool]] | None = None  # pending (delimiter, strip_tabs)
+    heredoc_body: tuple[bytes, bool] | None = None
+    block_comment: bool = False
+    here_string: int = 0  # PowerShell @'...'@ / @"..."@: the quote character
+
+
+def strip_line_ending(line: bytes) -> bytes:
+    if line.endswith(b"\r\n"):
+        return line[:-2]
+    if line.endswith(b"\n"):
+        return line[:-1]
+    return line
+
+
+def scan(lines: list[bytes], syntax: Syntax) -> list[LineInfo]:
+    """Scan each line (line endings may be included) and say what it is. Never raises."""
+    state = _State()
+    infos: list[LineInfo] = []
+    for raw in lines:
+        infos.append(_scan_line(strip_line_ending(raw), syntax, state))
+    return infos
+
+
+def _scan_line(line: bytes, syntax: Syntax, state: _State) -> LineInfo:
+    if state.heredoc_body is not None:
+        delimiter, strip_tabs = state.heredoc_body
+        body = line.lstrip(b"\t") if strip_tabs else line
+        if body.rstrip(b"\r") == delimiter:
+            state.heredoc_body = _next_heredoc(state)
+        return LineInfo(code=b"", starts_clean=False, ends_clean=False, is_text=True)
+    if state.here_string:
+        if line.startswith(bytes([state.here_string]) + b"@"):
+            state.here_string = 0
+        return LineInfo(code=b"", starts_clean=False, ends_clean=False, is_text=True)
+    starts_clean = not (state.quote or state.continued or state.depth or state.block_comment)
+    if state.block_comment:
+        end = line.find(b"#>")
+        if end < 0:
+            return LineInfo(code=b"", starts_clean=False, ends_clean=False, is_text=True)
+        state.block_comment = False
+        prefix = b" " * (end + 2)
+        rest = _scan_code(line[end + 2 :], syntax, state)
+        code = prefix + rest
+    else:
+        code = _scan_code(line, syntax, state)
+    if code.rstrip().endswith((b"|", b"&&")):
+        # `a |` and `a &&` go on at the next line in every shell we know: that line is part
+        # of this command, and commenting it out would join this one to the line after.
+        state.continued = True
+    ends_clean = not (state.quote or state.continued or state.depth or state.block_comment)
+    if state.heredocs:
+        state.heredoc_body = _next_heredoc(state)
+    return LineInfo(code=code, starts_clean=starts_clean, ends_clean=ends_clean, is_text=False)
+
+
+def _next_heredoc(state: _State) -> tuple[bytes, bool] | None:
+    if not state.heredocs:
+        state.heredocs = None
+        return None
+    return state.heredocs.pop(0)
+
+
+def _scan_code(line: bytes, syntax: Syntax, state: _State) -> bytes:
+    """Return the line's code: comments dropped, quoted and substituted text masked."""
+    out = bytearray()
+    state.continued = False
+    i = 0
+    n = len(line)
+    while i < n:
+        c = line[i]
+        if state.quote:
+            i = _inside_quote(line, i, syntax, state, out)
+            continue
+        if c == syntax.escape:
+            if i + 1 >= n:
+                state.continued = True
+                out.append(MASK)
+                i += 1
+                continue
+            out += bytes([MASK, MASK])
+            i += 2
+            continue
+        if syntax.powershell and line.startswith((b"@'", b'@"'), i) and line[i + 2 :].strip() == b"":
+            state.here_string = line[i + 1]
+            out += line[i:]
+            return bytes(out)
+        if syntax.powershell and line.startswith(b"<#", i):
+            end = line.find(b"#>", i + 2)
+            if end < 0:
+                state.block_comment = True
+                return bytes(out)
+            out += b" " * (end + 2 - i)
+            i = end + 2
+            continue
+        if c in (ord("'"), ord('"')) or (syntax.substitutions and c == ord("`")):
+            state.quote = c
+            out.append(c)
+            i += 1
+            continue
+        if syntax.substitutions and line.startswith((b"$(", b"${"), i):
+            state.depth += 1
+            out += line[i : i + 2]
+            i += 2
+            continue
+        if state.depth and c in (ord(")"), ord("}")):
+            state.depth -= 1
+            out.append(c)
+            i += 1
+            continue
+        if state.depth:
+            out.append(MASK)
+            i += 1
+            continue
+        if c == ord("#") and (syntax.csh_comments or i == 0 or line[i - 1] in b" \t;&|(){}"):
+            if syntax.csh_comments and line.rstrip(b"\r").endswith(b"\\") and out.strip():
+                state.continued = True
+            return bytes(out)  # the rest of the line is a comment
+        if syntax.heredocs and line.startswith(b"<<<", i):
+            out += b"<<<"  # a here-string: one word of input, not a heredoc
+            i += 3
+            continue
+        if syntax.heredocs and line.startswith(b"<<", i):
+            i = _heredoc_operator(line, i, state, out)
+            continue
+        out.append(c)
+        i += 1
+    return bytes(out)
+
+
+def _inside_quote(line: bytes, i: int, syntax: Syntax, state: _State, out: bytearray) -> int:
+    c = line[i]
+    quote = state.quote
+    if c == quote:
+        if syntax.powershell and quote == ord("'") and line.startswith(b"''", i):
+            out += bytes([MASK, MASK])
+            return i + 2
+        state.quote = 0
+        out.append(c)
+        return i + 1
+    escapes_here = (quote == ord('"') and syntax.double_quote_escapes) or (
+        quote == ord("'") and i + 1 < len(line) and line[i + 1] in syntax.single_quote_escapes
+    )
+    if c == syntax.escape and escapes_here:
+        out += bytes([MASK, MASK][: len(line) - i])
+        return i + 2
+    out.append(MASK)
+    return i + 1
+
+
+def _heredoc_operator(line: bytes, i: int, state: _State, out: bytearray) -> int:
+    """Record the delimiter of `<<WORD` / `<<-WORD` (WORD may be quoted) and skip over it."""
+    j = i + 2
+    strip_tabs = j < len(line) and line[j] == ord("-")
+    if strip_tabs:
+        j += 1
+    while j < len(line) and line[j] in b" \t":
+        j += 1
+    start = j
+    while j < len(line) and line[j] not in b" \t;&|<>()":
+        j += 1
+    word = line[start:j].replace(b"'", b"").replace(b'"', b"").replace(b"\\", b"")
+    if word:
+        if state.heredocs is None:
+            state.heredocs = []
+        state.heredocs.append((word, strip_tabs))
+    out += line[i:j]
+    return j

@@ -1,0 +1,144 @@
+"""Shared test fixtures: a temporary HOME, the real CLI in a subprocess, real shells.
+
+A test that needs a shell which is not installed skips on a developer's machine and FAILS in
+CI (CI=true): .ci/run installs every shell, so a missing one there is a broken set-up, not a
+reason to pass quietly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shells import Shell, shell_named
+from shells.base import parse_env_dump
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+# Files the shells write themselves when the probes start them; never ours to compare.
+SHELL_OWNED = {".sh_history", ".bash_history", ".zsh_history", ".history", "fish_history"}
+
+
+def require_program(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}, and CI must have it (see .ci/run)")
+        pytest.skip(message)
+    return path
+
+
+def base_env(home: Path) -> dict[str, str]:
+    """A clean environment for a child: nothing of the developer's own shell set-up leaks in."""
+    return {
+        "HOME": str(home),
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "TERM": "dumb",
+        "NO_COLOR": "1",
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "XDG_STATE_HOME": str(home / ".local" / "state"),
+    }
+
+
+@dataclass
+class Result:
+    code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+@dataclass
+class Sandbox:
+    """A temporary HOME with helpers to run remedy and real shells inside it."""
+
+    home: Path
+
+    @property
+    def env(self) -> dict[str, str]:
+        return base_env(self.home)
+
+    def path(self, relative: str) -> Path:
+        return self.home / relative
+
+    def write(self, relative: str, data: bytes | str) -> Path:
+        target = self.home / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data.encode() if isinstance(data, str) else data)
+        return target
+
+    def read(self, relative: str) -> bytes:
+        return (self.home / relative).read_bytes()
+
+    def snapshot(self) -> dict[str, bytes]:
+        """Every file under HOME but remedy's state and the shells' own history files."""
+        state = self.home / ".local" / "state"
+        found = {}
+        for path in sorted(self.home.rglob("*")):
+            if path.name in SHELL_OWNED or state in path.parents:
+                continue
+            if path.is_file() and not path.is_symlink():
+                found[str(path.relative_to(self.home))] = path.read_bytes()
+        return found
+
+    def remedy(self, *args: str, env: dict[str, str] | None = None, timeout: float = 120) -> Result:
+        run_env = {**self.env, **(env or {})}
+        done = subprocess.run(
+            [sys.executable, "-m", "remedies", *args],
+            env=run_env,
+            cwd=self.home,
+            capture_output=True,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+        return Result(done.returncode, done.stdout.decode(), done.stderr.decode())
+
+    def shell_env(self, shell_name: str, login: bool = False) -> dict[str, str]:
+        """The environment a new interactive shell of this kind gets here, asked of the shell."""
+        shell = shell_named(shell_name)
+        assert shell is not None
+        executable = require_program(shell.executables[0])
+        return probe(shell, executable, self.env, login)
+
+
+def probe(shell: Shell, executable: str, env: dict[str, str], login: bool) -> dict[str, str]:
+    argv = shell.probe_argv(executable, sys.executable, login)
+    done = subprocess.run(
+        argv,
+        executable=executable,
+        env=env,
+        cwd=env["HOME"],
+        capture_output=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    found = parse_env_dump(done.stdout)
+    assert found is not None, (
+        f"{argv[0]} printed no environment (exit {done.returncode}): "
+        f"{done.stderr.decode(errors='replace')[-2000:]}"
+    )
+    return found
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Sandbox:
+    home = tmp_path / "home"
+    home.mkdir()
+    return Sandbox(home)

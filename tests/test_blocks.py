@@ -1,0 +1,90 @@
+"""Managed blocks: markers, pairing, placement, and the final-newline rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from remedies.blocks import find_blocks, remove_block, render_block, split_lines, upsert_block
+from remedies.errors import CorruptFile
+
+
+def block(name: str = "mantle", body: tuple[str, ...] = ("export X=1",)) -> list[bytes]:
+    return render_block(name, list(body), b"\n")
+
+
+def test_split_lines_keeps_endings_and_a_lone_cr() -> None:
+    assert split_lines(b"a\r\nb\rc\nd") == [b"a\r\n", b"b\rc\n", b"d"]
+    assert split_lines(b"") == []
+    assert split_lines(b"\n") == [b"\n"]
+
+
+def test_append_after_the_users_lines() -> None:
+    new = upsert_block(b"export A=1\n", "mantle", block(), "f")
+    assert new == b"export A=1\n# >>> remedy mantle >>>\nexport X=1\n# <<< remedy mantle <<<\n"
+
+
+def test_empty_file_gets_a_block_with_a_final_newline() -> None:
+    new = upsert_block(b"", "mantle", block(), "f")
+    assert new.endswith(b"<<<\n")
+    assert remove_block(new, "mantle", "f") == b""
+
+
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n"])
+def test_no_final_newline_stays_no_final_newline(ending: bytes) -> None:
+    old = b"a" + ending + b"b"
+    new = upsert_block(old, "mantle", block(), "f")
+    assert new.startswith(old + b"\n# >>> remedy mantle")
+    assert new.endswith(b"# <<< remedy mantle <<<")
+    assert remove_block(new, "mantle", "f") == old
+
+
+def test_a_trailing_carriage_return_survives() -> None:
+    old = b"x=1\r"
+    assert remove_block(upsert_block(old, "mantle", block(), "f"), "mantle", "f") == old
+
+
+def test_refresh_in_place_keeps_position_and_is_stable() -> None:
+    first = upsert_block(b"a\n", "mantle", block(body=("export X=1",)), "f") + b"after\n"
+    second = upsert_block(first, "mantle", block(body=("export X=2",)), "f")
+    assert second == first.replace(b"X=1", b"X=2")
+    assert upsert_block(second, "mantle", block(body=("export X=2",)), "f") == second
+
+
+def test_two_remedies_compose_in_either_order() -> None:
+    old = b"user"
+    both = upsert_block(upsert_block(old, "mantle", block(), "f"), "extra-body", block("extra-body"), "f")
+    assert remove_block(remove_block(both, "mantle", "f"), "extra-body", "f") == old
+    assert remove_block(remove_block(both, "extra-body", "f"), "mantle", "f") == old
+
+
+def test_marker_text_that_is_not_a_whole_line_is_text() -> None:
+    old = b"# see '# >>> remedy mantle >>>' in the docs\n  # >>> remedy mantle >>>\n"
+    assert find_blocks(split_lines(old), "f") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (b"# >>> remedy mantle >>>\nx\n", "f:1: remedy begin marker for 'mantle' without an end"),
+        (b"x\n# <<< remedy mantle <<<\n", "f:2: remedy end marker for 'mantle' without a begin"),
+        (
+            b"# >>> remedy a >>>\n# <<< remedy a <<<\n# >>> remedy a >>>\n# <<< remedy a <<<\n",
+            "f:3: a second block of 'a' (the first is at line 1)",
+        ),
+        (b"# >>> remedy a >>>\n# >>> remedy b >>>\n", "f:2: a remedy begin marker inside"),
+        (b"# >>> remedy a >>>\n# <<< remedy b <<<\n", "f:2: end marker for 'b' closes"),
+    ],
+)
+def test_markers_that_do_not_pair_are_refused_with_file_and_line(text: bytes, message: str) -> None:
+    with pytest.raises(CorruptFile, match=message.replace("(", r"\(").replace(")", r"\)")):
+        upsert_block(text, "a", block("a"), "f")
+
+
+def test_a_value_that_fakes_a_marker_is_refused() -> None:
+    with pytest.raises(ValueError, match="marker"):
+        render_block("mantle", ["export X='a\n# <<< remedy mantle <<<\n'"], b"\n")
+
+
+def test_crlf_marker_lines_are_still_markers() -> None:
+    data = b"# >>> remedy mantle >>>\r\nx\r\n# <<< remedy mantle <<<\r\n"
+    assert remove_block(data, "mantle", "f") == b""
