@@ -31,11 +31,13 @@ def shell_params() -> list[click.Parameter]:
 
 def env_apply_command(remedy: EnvRemedy) -> click.Command:
     @click.pass_obj
-    def callback(ctx: Context, **kwargs: Any) -> None:
+    def callback(ctx: Context, /, **kwargs: Any) -> None:
         options = RunOptions(kwargs.pop("dry_run"), kwargs.pop("yes"), kwargs.pop("json_mode"))
         names: tuple[str, ...] = kwargs.pop("shell_names")
         all_shells: bool = kwargs.pop("all_shells")
-        apply_env_remedy(ctx, remedy, options, names, all_shells, kwargs)
+        apply_env_remedy(
+            ctx, remedy, options, shell_names=names, all_shells=all_shells, remedy_options=kwargs
+        )
 
     return click.Command(
         remedy.name,
@@ -50,6 +52,7 @@ def apply_env_remedy(
     ctx: Context,
     remedy: EnvRemedy,
     options: RunOptions,
+    *,
     shell_names: tuple[str, ...],
     all_shells: bool,
     remedy_options: dict[str, Any],
@@ -71,7 +74,9 @@ def apply_env_remedy(
             "notes": list(proposal.notes),
         }
         if not changes:
-            _finish(out, doc, f"{remedy.name} is already in place for {_names(shells)}; nothing to do.")
+            _finish(
+                out, doc, f"{remedy.name} is already in place for {_names(shells)}; nothing to do."
+            )
             return
         if options.dry_run:
             if options.json_mode:
@@ -96,7 +101,7 @@ def apply_env_remedy(
             )
             return Journal(committed=txid, entries=(*journal.entries, entry))
 
-        commit(ctx, state, journal, changes, next_journal)
+        commit(ctx, state, changes, make_journal=next_journal)
     doc["changed"] = True
     if options.json_mode:
         out.document(doc)

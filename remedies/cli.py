@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> None:
         _fail(str(e), e.exit_code)
     except KeyboardInterrupt:
         _fail("interrupted", 130)
-    except Exception as e:  # noqa: BLE001 - the last line of defence: no traceback for users
+    except Exception as e:
         if debug:
             traceback.print_exc()
         _fail(f"unexpected {type(e).__name__}: {e} (run with --debug for details)", EXIT_FAILURE)

@@ -19,7 +19,9 @@ from remedies.transaction import commit, recover
 
 
 @click.pass_obj
-def _revert(ctx: Context, names: tuple[str, ...], dry_run: bool, yes: bool, json_mode: bool) -> None:
+def _revert(
+    ctx: Context, names: tuple[str, ...], dry_run: bool, yes: bool, json_mode: bool
+) -> None:
     revert(ctx, names, RunOptions(dry_run, yes, json_mode))
 
 
@@ -45,7 +47,9 @@ def revert(ctx: Context, names: tuple[str, ...], options: RunOptions) -> None:
         applied = {e.remedy for e in journal.entries}
         for name in names:
             if name not in applied and not registry.known(name):
-                raise BadInput(f"unknown remedy {name!r}; applied here: {', '.join(sorted(applied)) or 'none'}")
+                raise BadInput(
+                    f"unknown remedy {name!r}; applied here: {', '.join(sorted(applied)) or 'none'}"
+                )
         chosen = [e for e in journal.entries if not names or e.remedy in names]
         kept = [e for e in journal.entries if e not in chosen]
         changes, notes = plan_revert(ctx, state, chosen, kept)
@@ -77,9 +81,8 @@ def revert(ctx: Context, names: tuple[str, ...], options: RunOptions) -> None:
         commit(
             ctx,
             state,
-            journal,
             changes,
-            next_journal,
+            make_journal=next_journal,
             release_backups=tuple(e.txid for e in chosen),
             keep_backups=False,
         )

@@ -45,7 +45,10 @@ command = click.Command(
 
 def status(ctx: Context, json_mode: bool) -> None:
     out = Output(json_mode, wants_colour(ctx.env))
-    if not (ctx.state_dir / "journal.json").exists() and not (ctx.state_dir / "pending.json").exists():
+    if (
+        not (ctx.state_dir / "journal.json").exists()
+        and not (ctx.state_dir / "pending.json").exists()
+    ):
         journal_entries: list[Any] = []
         interrupted = False
     else:
@@ -54,11 +57,16 @@ def status(ctx: Context, json_mode: bool) -> None:
             interrupted = StateFolder(ctx.state_dir).pending_path.exists()
     applied = []
     for entry in journal_entries:
-        files = [
-            {"path": r.path, "state": file_status(r.new_sha256, r.path)} for r in entry.files
-        ]
-        applied.append({"remedy": entry.remedy, "at": entry.at, "txid": entry.txid,
-                        "details": entry.details, "files": files})
+        files = [{"path": r.path, "state": file_status(r.new_sha256, r.path)} for r in entry.files]
+        applied.append(
+            {
+                "remedy": entry.remedy,
+                "at": entry.at,
+                "txid": entry.txid,
+                "details": entry.details,
+                "files": files,
+            }
+        )
     if json_mode:
         out.document({"applied": applied, "interrupted": interrupted})
         return

@@ -9,8 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from remedies.blocks import content, find_blocks, render_block, split_lines, upsert_block
-from remedies.blocks import dominant_line_ending, line_ending, remove_block
+from remedies.blocks import (
+    content,
+    dominant_line_ending,
+    find_blocks,
+    line_ending,
+    remove_block,
+    render_block,
+    split_lines,
+    upsert_block,
+)
 from remedies.errors import UnsafeLine
 from shells.base import Shell
 

@@ -8,7 +8,8 @@ every time; we never call it verified unless a check shows it.
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import click
 

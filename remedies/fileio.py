@@ -9,6 +9,7 @@ symlink. At every instant the target holds either its old or its new bytes.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
@@ -78,7 +79,9 @@ def read_state(path: Path) -> FileState:
     except OSError as e:
         raise FileProblem(f"cannot read {path}: {e.strerror}") from e
     if not stat.S_ISREG(st.st_mode):
-        raise FileProblem(f"{path} is {_kind(st.st_mode)}, not a regular file; remedy edits only files")
+        raise FileProblem(
+            f"{path} is {_kind(st.st_mode)}, not a regular file; remedy edits only files"
+        )
     if st.st_nlink > 1:
         # rename(2) would give this name a new inode and leave the other links with the old
         # bytes, silently splitting what the user made one file.
@@ -182,19 +185,15 @@ def remove(target: Path) -> None:
 
 
 def discard(temp: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(temp)
-    except OSError:
-        pass
 
 
 def remove_empty_folders(folders: list[Path]) -> None:
     """Remove folders we created, innermost first, if they are still empty."""
     for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
-        try:
+        with contextlib.suppress(OSError):
             os.rmdir(folder)
-        except OSError:
-            pass
 
 
 def fsync_folder(folder: Path) -> None:

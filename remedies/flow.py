@@ -14,10 +14,13 @@ from remedies.output import Output
 from remedies.planner import display
 from remedies.transaction import Change
 
+
 def common_params() -> list[click.Parameter]:
     """--dry-run, --yes and --json, shared by every command that changes files."""
     return [
-        click.Option(["--dry-run"], is_flag=True, help="Show a unified diff per file; write nothing."),
+        click.Option(
+            ["--dry-run"], is_flag=True, help="Show a unified diff per file; write nothing."
+        ),
         click.Option(["--yes", "-y"], is_flag=True, help="Do not ask before changing files."),
         click.Option(
             ["--json", "json_mode"], is_flag=True, help="Print one JSON document on stdout."
@@ -57,7 +60,9 @@ def show_diffs(ctx: Context, out: Output, changes: list[Change]) -> None:
         click.echo(colour_diff(diff, out.colour), nl=False)
 
 
-def confirm(ctx: Context, out: Output, options: RunOptions, changes: list[Change], question: str) -> None:
+def confirm(
+    ctx: Context, out: Output, options: RunOptions, changes: list[Change], question: str
+) -> None:
     """On a terminal, without --yes: show what will change and ask. Elsewhere: go ahead."""
     if options.yes or not ctx.interactive or options.json_mode:
         return
@@ -69,6 +74,8 @@ def confirm(ctx: Context, out: Output, options: RunOptions, changes: list[Change
 def report_files(ctx: Context, out: Output, changes: list[Change]) -> None:
     width = max((len(c.action) for c in changes), default=0)
     for change in changes:
-        action = out.paint(change.action.ljust(width), fg="green" if change.action != "deleted" else "red")
+        action = out.paint(
+            change.action.ljust(width), fg="green" if change.action != "deleted" else "red"
+        )
         summary = f": {change.summary}" if change.summary else ""
         out.say(f"  {action}  {display(ctx, change.state.path)}{summary}")

@@ -20,10 +20,11 @@ import fcntl
 import json
 import os
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from remedies.errors import Conflict, RemedyError
 from remedies.fileio import private_folder, write_private
@@ -123,7 +124,7 @@ class StateFolder:
         write_private(self.journal_path, journal.to_bytes())
 
     def write_backup(self, txid: str, index: int, data: bytes) -> str:
-        folder = private_folder(self.root / "backups" / txid)
+        folder = private_folder(private_folder(self.root / "backups") / txid)
         write_private(folder / str(index), data)
         return f"backups/{txid}/{index}"
 

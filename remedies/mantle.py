@@ -8,7 +8,8 @@ https://bedrock-mantle.<AWS_REGION>.api.aws/anthropic, so a region is required.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import click
 

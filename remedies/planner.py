@@ -63,7 +63,9 @@ def decode_line(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"))
 
 
-def _store_changes(ctx: Context, shells: list[Shell], edit: EnvEdit, seen: set[Path]) -> list[Change]:
+def _store_changes(
+    ctx: Context, shells: list[Shell], edit: EnvEdit, seen: set[Path]
+) -> list[Change]:
     """Variables a shell keeps outside its start-up files (fish's exported universals)."""
     changes = []
     where = Where(ctx.home, ctx.env)
@@ -77,7 +79,11 @@ def _store_changes(ctx: Context, shells: list[Shell], edit: EnvEdit, seen: set[P
         seen.add(state.target)
         new, dropped = shell.drop_from_store(state.data, edit.unset)
         if dropped:
-            undo = {"kind": "store", "shell": shell.name, "lines": [encode_line(x) for x in dropped]}
+            undo = {
+                "kind": "store",
+                "shell": shell.name,
+                "lines": [encode_line(x) for x in dropped],
+            }
             summary = f"removed {len(dropped)} exported universal variable(s)"
             changes.append(Change(state=state, new=new, undo=undo, summary=summary))
     return changes

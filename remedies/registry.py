@@ -9,7 +9,7 @@ Modules are imported only when their remedy is used, so `remedy status` stays fa
 from __future__ import annotations
 
 import importlib
-from typing import cast
+from typing import Any, cast
 
 from remedies.errors import BadInput
 from remedies.remedy import Remedy
@@ -24,11 +24,12 @@ ENTRY_POINT_GROUP = "remedy.remedies"
 def _plugins() -> dict[str, str]:
     from importlib.metadata import entry_points
 
-    found = entry_points()
+    found: Any = entry_points()
+    # Python 3.10+ has .select(); 3.9 returns a plain dict of groups.
     group = (
         found.select(group=ENTRY_POINT_GROUP)
         if hasattr(found, "select")
-        else found.get(ENTRY_POINT_GROUP, [])  # type: ignore[attr-defined]
+        else found.get(ENTRY_POINT_GROUP, [])
     )
     return {ep.name: ep.value for ep in group if ep.name not in BUILTIN}
 

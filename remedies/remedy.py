@@ -7,8 +7,9 @@ variables to set or unset, decided by `propose`) plus the shared apply flow in
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 from remedies.envedit import EnvEdit
 

@@ -36,7 +36,9 @@ def _undo(ctx: Context, record: FileRecord, current: bytes) -> bytes:
     )
 
 
-def _reverted(ctx: Context, state: StateFolder, record: FileRecord, current: bytes | None) -> bytes | None:
+def _reverted(
+    ctx: Context, state: StateFolder, record: FileRecord, current: bytes | None
+) -> bytes | None:
     if current is None:
         return None  # the user removed the file since; there is nothing of ours left in it
     if sha256(current) == record.new_sha256:

@@ -54,15 +54,16 @@ def new_txid(ctx: Context) -> str:
 
 
 def _temp_for(target: Path, txid: str, index: int) -> Path:
-    # A dot name ending in .tmp: no shell sources it (fish reads conf.d/*.fish only).
-    return target.with_name(f".{target.name}.remedy-{txid}-{index}.tmp")
+    # A hidden name ending in .tmp: no shell sources it (fish reads conf.d/*.fish only).
+    hidden = target.name if target.name.startswith(".") else f".{target.name}"
+    return target.with_name(f"{hidden}.remedy-{txid}-{index}.tmp")
 
 
 def commit(
     ctx: Context,
     state: StateFolder,
-    journal: Journal,
     changes: list[Change],
+    *,
     make_journal: Callable[[str, list[FileRecord], list[str]], Journal],
     release_backups: tuple[str, ...] = (),
     keep_backups: bool = True,
@@ -97,9 +98,7 @@ def commit(
     )
     pending = {
         "txid": txid,
-        "files": [
-            {**r.__dict__, "temp": str(t) if t else None} for r, t in zip(records, temps)
-        ],
+        "files": [{**r.__dict__, "temp": str(t) if t else None} for r, t in zip(records, temps)],
         "folders": folders_to_make,
         "release_backups": list(release_backups),
     }
@@ -138,9 +137,9 @@ def _check_syntax(ctx: Context, change: Change, temp: Path) -> None:
         return
     result = ctx.runner.run(argv, env=ctx.env, timeout=30)
     if result.returncode != 0:
-        detail = (result.stderr or result.stdout).decode("utf-8", "replace").strip()
-        detail = detail.replace(str(temp), str(change.state.path)).splitlines()
-        first = detail[0] if detail else f"exit code {result.returncode}"
+        said = (result.stderr or result.stdout).decode("utf-8", "replace").strip()
+        lines = said.replace(str(temp), str(change.state.path)).splitlines()
+        first = lines[0] if lines else f"exit code {result.returncode}"
         raise RemedyError(
             f"{change.state.path}: the edited file would not parse ({argv[0]} says: {first}); "
             "nothing was changed"
@@ -213,7 +212,7 @@ def _roll_back_file(state: StateFolder, item: dict[str, Any]) -> list[str]:
         fileio.remove(target)
         return []
     as_found = fileio.read_state(target)
-    temp = target.with_name(f".{target.name}.remedy-rollback.tmp")
+    temp = _temp_for(target, "rollback", 0)
     fileio.discard(temp)
     fileio.stage(replace(as_found, data=now), old, temp)
     fileio.install(temp, target)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Mapping
+from typing import Literal
 
 from shells.lexing import LineInfo, Syntax, scan
 
@@ -21,8 +22,8 @@ ENV_SENTINEL = b"\0REMEDY-ENV-7f3a\0"
 # Printing the environment with the Python running remedy is exact for every byte and works the
 # same on Linux and macOS (macOS `env` has no `-0`).
 _PRINT_ENV = (
-    "import os,sys;s=%r;sys.stdout.buffer.write(s+b'\\0'.join("
-    "k+b'='+v for k,v in os.environb.items())+s)" % ENV_SENTINEL
+    f"import os,sys;s={ENV_SENTINEL!r};sys.stdout.buffer.write(s+b'\\0'.join("
+    "k+b'='+v for k,v in os.environb.items())+s)"
 )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from shells import normalise, shell_named
 from shells.base import Shell
@@ -29,6 +29,6 @@ def _from_process_tree() -> Shell | None:
         import shellingham  # imported here: only commands that need a shell pay for it
 
         name, _path = shellingham.detect_shell()
-    except Exception:  # noqa: BLE001 - shellingham raises several kinds; any means "unknown"
+    except Exception:
         return None
     return shell_named(normalise(name))

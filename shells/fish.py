@@ -27,9 +27,18 @@ FISH_SYNTAX = Syntax(single_quote_escapes=b"'\\")
 _FLAGS = rb"(?:\s+-[-A-Za-z]+)*"
 # Short flags that still set a variable; -e -q -S -n -L read, erase or list instead.
 _SETTING_SHORT = set(b"aplfgUxu")
-_SETTING_LONG = (
-    "append prepend local function global universal export unexport path unpath".split()
-)
+_SETTING_LONG = [
+    "append",
+    "prepend",
+    "local",
+    "function",
+    "global",
+    "universal",
+    "export",
+    "unexport",
+    "path",
+    "unpath",
+]
 
 
 def _flags_set_a_value(flags: bytes) -> bool:
@@ -74,7 +83,7 @@ def _universal_pattern(name: str) -> re.Pattern[bytes]:
 
 class Fish(Shell):
     name = "fish"
-    executables = ("fish",)
+    executables: tuple[str, ...] = ("fish",)
     syntax = FISH_SYNTAX
 
     def _dir(self, where: Where) -> Path:
@@ -142,7 +151,9 @@ class Fish(Shell):
                 (
                     i
                     for i, existing in enumerate(result)
-                    if (name := _setuvar_name(existing)) is not None and key is not None and name > key
+                    if (name := _setuvar_name(existing)) is not None
+                    and key is not None
+                    and name > key
                 ),
                 len(result),
             )

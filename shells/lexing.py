@@ -116,71 +116,84 @@ def _next_heredoc(state: _State) -> tuple[bytes, bool] | None:
     return state.heredocs.pop(0)
 
 
+END_OF_LINE = -1  # a step's answer when the rest of the line is not code (a comment)
+
+
 def _scan_code(line: bytes, syntax: Syntax, state: _State) -> bytes:
     """Return the line's code: comments dropped, quoted and substituted text masked."""
     out = bytearray()
     state.continued = False
     i = 0
-    n = len(line)
-    while i < n:
-        c = line[i]
-        if state.quote:
-            i = _inside_quote(line, i, syntax, state, out)
-            continue
-        if c == syntax.escape:
-            if i + 1 >= n:
-                state.continued = True
-                out.append(MASK)
-                i += 1
-                continue
-            out += bytes([MASK, MASK])
-            i += 2
-            continue
-        if syntax.powershell and line.startswith((b"@'", b'@"'), i) and line[i + 2 :].strip() == b"":
-            state.here_string = line[i + 1]
-            out += line[i:]
-            return bytes(out)
-        if syntax.powershell and line.startswith(b"<#", i):
-            end = line.find(b"#>", i + 2)
-            if end < 0:
-                state.block_comment = True
-                return bytes(out)
-            out += b" " * (end + 2 - i)
-            i = end + 2
-            continue
-        if c in (ord("'"), ord('"')) or (syntax.substitutions and c == ord("`")):
-            state.quote = c
-            out.append(c)
-            i += 1
-            continue
-        if syntax.substitutions and line.startswith((b"$(", b"${"), i):
-            state.depth += 1
-            out += line[i : i + 2]
-            i += 2
-            continue
-        if state.depth and c in (ord(")"), ord("}")):
-            state.depth -= 1
-            out.append(c)
-            i += 1
-            continue
-        if state.depth:
-            out.append(MASK)
-            i += 1
-            continue
-        if c == ord("#") and (syntax.csh_comments or i == 0 or line[i - 1] in b" \t;&|(){}"):
-            if syntax.csh_comments and line.rstrip(b"\r").endswith(b"\\") and out.strip():
-                state.continued = True
-            return bytes(out)  # the rest of the line is a comment
-        if syntax.heredocs and line.startswith(b"<<<", i):
-            out += b"<<<"  # a here-string: one word of input, not a heredoc
-            i += 3
-            continue
-        if syntax.heredocs and line.startswith(b"<<", i):
-            i = _heredoc_operator(line, i, state, out)
-            continue
-        out.append(c)
-        i += 1
+    while 0 <= i < len(line):
+        i = _step(line, i, syntax, state, out)
     return bytes(out)
+
+
+def _step(line: bytes, i: int, syntax: Syntax, state: _State, out: bytearray) -> int:
+    """Consume the token at line[i] into `out`; return where the next one starts."""
+    c = line[i]
+    if state.quote:
+        return _inside_quote(line, i, syntax, state, out)
+    if c == syntax.escape:
+        return _escape(line, i, state, out)
+    if syntax.powershell and line.startswith((b"@'", b'@"', b"<#"), i):
+        return _powershell_opener(line, i, state, out)
+    if c in (ord("'"), ord('"')) or (syntax.substitutions and c == ord("`")):
+        state.quote = c
+        out.append(c)
+        return i + 1
+    if syntax.substitutions and (state.depth or line.startswith((b"$(", b"${"), i)):
+        return _substitution(line, i, state, out)
+    if c == ord("#") and (syntax.csh_comments or i == 0 or line[i - 1] in b" \t;&|(){}"):
+        if syntax.csh_comments and line.rstrip(b"\r").endswith(b"\\") and out.strip():
+            state.continued = True  # tcsh: a trailing comment ending in \ continues
+        return END_OF_LINE
+    if syntax.heredocs and line.startswith(b"<<<", i):
+        out += b"<<<"  # a here-string: one word of input, not a heredoc
+        return i + 3
+    if syntax.heredocs and line.startswith(b"<<", i):
+        return _heredoc_operator(line, i, state, out)
+    out.append(c)
+    return i + 1
+
+
+def _escape(line: bytes, i: int, state: _State, out: bytearray) -> int:
+    if i + 1 >= len(line):
+        state.continued = True  # a backslash at the end of the line joins the next one
+        out.append(MASK)
+        return i + 1
+    out += bytes([MASK, MASK])
+    return i + 2
+
+
+def _powershell_opener(line: bytes, i: int, state: _State, out: bytearray) -> int:
+    if line.startswith(b"<#", i):
+        end = line.find(b"#>", i + 2)
+        if end < 0:
+            state.block_comment = True
+            return END_OF_LINE
+        out += b" " * (end + 2 - i)
+        return end + 2
+    if line[i + 2 :].strip() == b"":  # @' or @" closing the line opens a here-string
+        state.here_string = line[i + 1]
+        out += line[i:]
+        return END_OF_LINE
+    out.append(line[i])
+    return i + 1
+
+
+def _substitution(line: bytes, i: int, state: _State, out: bytearray) -> int:
+    """$( ... ) and ${ ... }, nested: their insides are masked like quoted text."""
+    if line.startswith((b"$(", b"${"), i):
+        state.depth += 1
+        out += line[i : i + 2]
+        return i + 2
+    if line[i] in b")}":
+        state.depth -= 1
+        out.append(line[i])
+        return i + 1
+    out.append(MASK)
+    return i + 1
 
 
 def _inside_quote(line: bytes, i: int, syntax: Syntax, state: _State, out: bytearray) -> int:

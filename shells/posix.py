@@ -76,7 +76,7 @@ def first_existing(paths: list[Path]) -> Path | None:
 
 class Bash(PosixShell):
     name = "bash"
-    executables = ("bash",)
+    executables: tuple[str, ...] = ("bash",)
 
     def _login_files(self, where: Where) -> list[Path]:
         # bash(1) INVOCATION: a login shell reads the first of these that exists.
@@ -97,7 +97,7 @@ class Bash(PosixShell):
 
 class Zsh(PosixShell):
     name = "zsh"
-    executables = ("zsh",)
+    executables: tuple[str, ...] = ("zsh",)
 
     def _dotdir(self, where: Where) -> Path:
         value = where.env.get("ZDOTDIR", "")
@@ -124,7 +124,7 @@ class Sh(PosixShell):
     """sh and dash: ~/.profile for login shells, the file named by $ENV for interactive ones."""
 
     name = "sh"
-    executables = ("sh", "dash")
+    executables: tuple[str, ...] = ("sh", "dash")
 
     def _env_file(self, where: Where) -> list[Path]:
         # POSIX sh 2.5.3: an interactive shell reads the file named by $ENV (after parameter
@@ -152,7 +152,7 @@ class Ksh(Sh):
     """ksh93: like sh, but an interactive shell reads ~/.kshrc when $ENV is unset."""
 
     name = "ksh"
-    executables = ("ksh", "ksh93")
+    executables: tuple[str, ...] = ("ksh", "ksh93")
     rc_name = ".kshrc"
 
     def _rc_file(self, where: Where) -> list[Path]:
@@ -174,5 +174,5 @@ class Mksh(Ksh):
     """mksh (the MirBSD Korn shell): its interactive rc file is ~/.mkshrc."""
 
     name = "mksh"
-    executables = ("mksh",)
+    executables: tuple[str, ...] = ("mksh",)
     rc_name = ".mkshrc"

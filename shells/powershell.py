@@ -27,12 +27,14 @@ def _mention_pattern(name: str) -> re.Pattern[bytes]:
 @lru_cache(maxsize=256)
 def _simple_pattern(name: str) -> re.Pattern[bytes]:
     n = re.escape(name).encode()
-    return re.compile(rb"(?i)\s*\$\{?env:" + n + rb"\}?\s*=\s*(?:'_*'|\"_*\"|[^\s;|(){}]+)\s*;?\s*\Z")
+    return re.compile(
+        rb"(?i)\s*\$\{?env:" + n + rb"\}?\s*=\s*(?:'_*'|\"_*\"|[^\s;|(){}]+)\s*;?\s*\Z"
+    )
 
 
 class PowerShell(Shell):
     name = "pwsh"
-    executables = ("pwsh", "powershell")
+    executables: tuple[str, ...] = ("pwsh", "powershell")
     # Backtick escapes outside and inside double quotes; '' inside '...'; @'...'@ here-strings.
     syntax = Syntax(escape=ord("`"), powershell=True)
 
@@ -75,7 +77,8 @@ class PowerShell(Shell):
     def syntax_check_argv(self, executable: str, path: str) -> list[str] | None:
         script = (
             "$e=$null;[void][System.Management.Automation.Language.Parser]::ParseFile("
-            f"{self.quote(path)},[ref]$null,[ref]$e);if($e){{$e|ForEach-Object{{$_.ToString()}};exit 1}}"
+            f"{self.quote(path)},[ref]$null,[ref]$e);"
+            "if($e){$e|ForEach-Object{$_.ToString()};exit 1}"
         )
         return [executable, "-NoProfile", "-NonInteractive", "-Command", script]
 

@@ -39,7 +39,7 @@ def _simple_pattern(name: str) -> re.Pattern[bytes]:
 
 class Tcsh(Shell):
     name = "tcsh"
-    executables = ("tcsh",)
+    executables: tuple[str, ...] = ("tcsh",)
     syntax = TCSH_SYNTAX
 
     def read_set(self, where: Where) -> list[Path]:
@@ -110,7 +110,7 @@ class Csh(Tcsh):
     """csh: BSD csh reads only ~/.cshrc; tcsh installed as csh prefers ~/.tcshrc."""
 
     name = "csh"
-    executables = ("csh",)
+    executables: tuple[str, ...] = ("csh",)
 
     def write_set(self, where: Where) -> list[Path]:
         # ~/.cshrc serves both kinds; ~/.tcshrc too when it exists, since tcsh-as-csh then

@@ -108,7 +108,7 @@ def test_a_line_continued_from_the_previous_is_unsafe() -> None:
 
 
 def test_assignment_inside_if_is_simple() -> None:
-    text = "if [ -n \"$WORK\" ]; then\n  export CLAUDE_CODE_USE_BEDROCK=1\nfi\n"
+    text = 'if [ -n "$WORK" ]; then\n  export CLAUDE_CODE_USE_BEDROCK=1\nfi\n'
     assert verdicts("bash", text) == ["none", "simple", "none"]
 
 
@@ -181,5 +181,9 @@ def test_powershell_here_strings_and_block_comments_are_text() -> None:
 @pytest.mark.parametrize("shell", ["bash", "fish"])
 @pytest.mark.parametrize("joiner", ["&&", "||", "|"])
 def test_a_line_after_a_trailing_operator_is_unsafe(shell: str, joiner: str) -> None:
-    assign = "export CLAUDE_CODE_USE_BEDROCK=1" if shell == "bash" else "set -gx CLAUDE_CODE_USE_BEDROCK 1"
+    assign = (
+        "export CLAUDE_CODE_USE_BEDROCK=1"
+        if shell == "bash"
+        else "set -gx CLAUDE_CODE_USE_BEDROCK 1"
+    )
     assert verdicts(shell, f"true {joiner}\n{assign}\n") == ["none", "unsafe"]

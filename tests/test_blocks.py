@@ -52,7 +52,9 @@ def test_refresh_in_place_keeps_position_and_is_stable() -> None:
 
 def test_two_remedies_compose_in_either_order() -> None:
     old = b"user"
-    both = upsert_block(upsert_block(old, "mantle", block(), "f"), "extra-body", block("extra-body"), "f")
+    both = upsert_block(
+        upsert_block(old, "mantle", block(), "f"), "extra-body", block("extra-body"), "f"
+    )
     assert remove_block(remove_block(both, "mantle", "f"), "extra-body", "f") == old
     assert remove_block(remove_block(both, "extra-body", "f"), "mantle", "f") == old
 

@@ -69,9 +69,13 @@ shells = st.sampled_from(SHELLS)
 relaxed = settings(max_examples=300, suppress_health_check=[HealthCheck.filter_too_much])
 
 
-def apply(shell: Shell, data: bytes, remedy: str = "mantle", edit: EnvEdit = MANTLE) -> RcEdit | None:
+def apply(
+    shell: Shell, data: bytes, remedy: str = "mantle", edit: EnvEdit = MANTLE
+) -> RcEdit | None:
     try:
-        return plan_rc_edit(data, shell=shell, remedy=remedy, edit=edit, write_block=True, where="f")
+        return plan_rc_edit(
+            data, shell=shell, remedy=remedy, edit=edit, write_block=True, where="f"
+        )
     except (UnsafeLine, CorruptFile):
         return None  # refused, and refusing writes nothing: also a correct outcome
 
@@ -107,7 +111,9 @@ def test_apply_is_idempotent(shell: Shell, old: bytes) -> None:
 
 @relaxed
 @given(shell=shells, old=files(), mantle_first=st.booleans(), undo_mantle_first=st.booleans())
-def test_two_remedies_compose(shell: Shell, old: bytes, mantle_first: bool, undo_mantle_first: bool) -> None:
+def test_two_remedies_compose(
+    shell: Shell, old: bytes, mantle_first: bool, undo_mantle_first: bool
+) -> None:
     order = [("mantle", MANTLE), ("extra-body", EXTRA)]
     if not mantle_first:
         order.reverse()

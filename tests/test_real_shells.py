@@ -31,7 +31,9 @@ PLANTED: dict[str, dict[str, bytes]] = {
         ".kshrc": b"export CLAUDE_CODE_USE_BEDROCK=1",
     },
     "fish": {
-        ".config/fish/config.fish": b"if status is-interactive\n    set -gx CLAUDE_CODE_USE_BEDROCK 1\nend\n",
+        ".config/fish/config.fish": (
+            b"if status is-interactive\n    set -gx CLAUDE_CODE_USE_BEDROCK 1\nend\n"
+        ),
         ".config/fish/conf.d/work.fish": b"set -x CLAUDE_CODE_USE_BEDROCK 1\n",
     },
     "tcsh": {
@@ -61,7 +63,9 @@ def test_mantle_apply_again_and_revert(sandbox: Sandbox, shell: str) -> None:
     before = envs(sandbox, shell)
     assert all(env.get(BEDROCK) for env in before), "the planted set-up must be broken first"
 
-    applied = sandbox.remedy("apply", "mantle", "--shell", shell, "--region", "eu-west-3", "--yes", "--json")
+    applied = sandbox.remedy(
+        "apply", "mantle", "--shell", shell, "--region", "eu-west-3", "--yes", "--json"
+    )
     assert applied.code == 0, applied.stderr
     assert applied.json()["changed"] is True
     for env in envs(sandbox, shell):
@@ -70,7 +74,9 @@ def test_mantle_apply_again_and_revert(sandbox: Sandbox, shell: str) -> None:
         assert env.get("AWS_REGION") == "eu-west-3"
 
     after_first = sandbox.snapshot()
-    again = sandbox.remedy("apply", "mantle", "--shell", shell, "--region", "eu-west-3", "--yes", "--json")
+    again = sandbox.remedy(
+        "apply", "mantle", "--shell", shell, "--region", "eu-west-3", "--yes", "--json"
+    )
     assert again.code == 0, again.stderr
     assert again.json()["changed"] is False
     assert sandbox.snapshot() == after_first
@@ -129,7 +135,10 @@ def test_fish_exported_universal_is_taken_out_and_put_back(sandbox: Sandbox) -> 
 
     subprocess.run(
         [fish, "-c", "set -Ux CLAUDE_CODE_USE_BEDROCK 1; set -U unrelated keep"],
-        env=sandbox.env, check=True, capture_output=True, stdin=subprocess.DEVNULL,
+        env=sandbox.env,
+        check=True,
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
     )
     store = ".config/fish/fish_variables"
     original = sandbox.read(store)

@@ -1,0 +1,368 @@
+"""The command line as a user meets it: exit codes, one-line errors, dry runs, JSON, prompts."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, Sandbox, require_program
+
+BASHRC = ".bashrc"
+PLANTED = b"alias ll='ls -l'\nexport CLAUDE_CODE_USE_BEDROCK=1\n"
+
+
+def no_traceback(stderr: str) -> None:
+    assert "Traceback" not in stderr
+    assert len(stderr.strip().splitlines()) == 1, stderr
+
+
+def test_help_for_every_command(sandbox: Sandbox) -> None:
+    for args in (
+        [],
+        ["apply"],
+        ["apply", "mantle"],
+        ["apply", "extra-body"],
+        ["revert"],
+        ["status"],
+        ["list"],
+    ):
+        result = sandbox.remedy(*args, "--help")
+        assert result.code == 0, result.stderr
+        assert "Usage: remedy" in result.stdout
+    assert "community" in sandbox.remedy("apply", "extra-body", "--help").stdout.lower()
+
+
+def test_list_names_the_remedies_best_first(sandbox: Sandbox) -> None:
+    result = sandbox.remedy("list", "--json")
+    assert [r["name"] for r in result.json()["remedies"]] == ["mantle", "extra-body"]
+
+
+def test_unknown_shell_exits_2_with_the_supported_names(sandbox: Sandbox) -> None:
+    result = sandbox.remedy("apply", "mantle", "--shell", "cmd.exe", "--region", "us-east-1")
+    assert result.code == 2
+    no_traceback(result.stderr)
+    for name in ("bash", "zsh", "fish", "tcsh", "pwsh"):
+        assert name in result.stderr
+
+
+def test_unknown_remedy_exits_2(sandbox: Sandbox) -> None:
+    assert sandbox.remedy("apply", "nonsense").code == 2
+    result = sandbox.remedy("revert", "nonsense")
+    assert result.code == 2
+    no_traceback(result.stderr)
+
+
+@pytest.mark.parametrize("value", ["not json", "[1, 2]", '"a string"', "{broken"])
+def test_extra_body_value_that_is_not_a_json_object_exits_2_and_writes_nothing(
+    sandbox: Sandbox, value: str
+) -> None:
+    sandbox.write(BASHRC, PLANTED)
+    result = sandbox.remedy("apply", "extra-body", "--shell", "bash", "--value", value, "--yes")
+    assert result.code == 2
+    no_traceback(result.stderr)
+    assert sandbox.read(BASHRC) == PLANTED
+    assert not (sandbox.home / ".profile").exists()
+
+
+def test_mantle_without_any_region_exits_2_and_says_how(sandbox: Sandbox) -> None:
+    sandbox.write(BASHRC, PLANTED)
+    result = sandbox.remedy("apply", "mantle", "--shell", "bash", "--yes")
+    assert result.code == 2
+    no_traceback(result.stderr)
+    assert "--region" in result.stderr
+    assert sandbox.read(BASHRC) == PLANTED
+
+
+def test_a_bad_region_exits_2(sandbox: Sandbox) -> None:
+    result = sandbox.remedy("apply", "mantle", "--shell", "bash", "--region", "moon-1; rm -rf ~")
+    assert result.code == 2
+    no_traceback(result.stderr)
+
+
+def test_region_from_the_environment_is_pinned_and_from_files_is_not(sandbox: Sandbox) -> None:
+    result = sandbox.remedy(
+        "apply", "mantle", "--shell", "bash", "--yes", env={"AWS_REGION": "ap-south-1"}
+    )
+    assert result.code == 0, result.stderr
+    assert b"export AWS_REGION=ap-south-1" in sandbox.read(BASHRC)
+    assert sandbox.remedy("revert", "--yes").code == 0
+
+    sandbox.write(BASHRC, b"export AWS_DEFAULT_REGION='eu-north-1'\n")
+    result = sandbox.remedy("apply", "mantle", "--shell", "bash", "--yes")
+    assert result.code == 0, result.stderr
+    assert b"AWS_REGION" not in sandbox.read(BASHRC)
+    assert "eu-north-1, from ~/.bashrc:1" in result.stdout
+
+
+def test_dry_run_shows_a_diff_and_writes_nothing(sandbox: Sandbox) -> None:
+    sandbox.write(BASHRC, PLANTED)
+    result = sandbox.remedy(
+        "apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--dry-run"
+    )
+    assert result.code == 0, result.stderr
+    assert "+++ b/.bashrc" in result.stdout
+    assert "-export CLAUDE_CODE_USE_BEDROCK=1" in result.stdout
+    assert "+: # disabled by remedy mantle: export CLAUDE_CODE_USE_BEDROCK=1" in result.stdout
+    assert sandbox.read(BASHRC) == PLANTED
+    assert not (sandbox.home / ".local" / "state" / "remedy" / "journal.json").exists()
+
+
+def test_json_documents(sandbox: Sandbox) -> None:
+    sandbox.write(BASHRC, PLANTED)
+    dry = sandbox.remedy(
+        "apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--dry-run", "--json"
+    ).json()
+    assert dry["changed"] is False and dry["dry_run"] is True
+    assert {f["path"] for f in dry["files"]} == {
+        str(sandbox.home / BASHRC),
+        str(sandbox.home / ".profile"),
+    }
+    assert all("diff" in f for f in dry["files"])
+
+    done = sandbox.remedy(
+        "apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes", "--json"
+    ).json()
+    assert done["remedy"] == "mantle" and done["changed"] is True
+    assert sorted(f["action"] for f in done["files"]) == ["created", "modified"]
+
+    status = sandbox.remedy("status", "--json").json()
+    assert [a["remedy"] for a in status["applied"]] == ["mantle"]
+    assert {f["state"] for f in status["applied"][0]["files"]} == {"in place"}
+
+    reverted = sandbox.remedy("revert", "mantle", "--yes", "--json").json()
+    assert reverted["remedy"] == "mantle" and reverted["changed"] is True
+    assert sorted(f["action"] for f in reverted["files"]) == ["deleted", "modified"]
+
+
+def test_status_sees_files_changed_since(sandbox: Sandbox) -> None:
+    sandbox.write(BASHRC, PLANTED)
+    sandbox.remedy("apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes")
+    with open(sandbox.path(BASHRC), "ab") as f:
+        f.write(b"alias g=git\n")
+    result = sandbox.remedy("status")
+    assert "changed since" in result.stdout and "~/.bashrc" in result.stdout
+
+
+def test_revert_keeps_edits_made_after_apply(sandbox: Sandbox) -> None:
+    sandbox.write(BASHRC, PLANTED)
+    sandbox.remedy("apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes")
+    edited = b"# my new first line\n" + sandbox.read(BASHRC) + b"alias g=git\n"
+    sandbox.write(BASHRC, edited)
+    result = sandbox.remedy("revert", "--yes")
+    assert result.code == 0, result.stderr
+    assert sandbox.read(BASHRC) == b"# my new first line\n" + PLANTED + b"alias g=git\n"
+    assert "your edits are kept" in result.stdout
+
+
+def test_nothing_to_revert_is_success(sandbox: Sandbox) -> None:
+    result = sandbox.remedy("revert", "--yes")
+    assert result.code == 0
+    assert "nothing to revert" in result.stdout
+    assert sandbox.remedy("revert", "mantle", "--yes").code == 0
+
+
+def test_no_colour_when_piped_or_with_no_color(sandbox: Sandbox) -> None:
+    sandbox.write(BASHRC, PLANTED)
+    for env in ({}, {"NO_COLOR": "1"}):
+        result = sandbox.remedy(
+            "apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--dry-run", env=env
+        )
+        assert "\x1b[" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        (b"x=1\n# >>> remedy mantle >>>\nunset A\n", "~/.bashrc:2"),
+        (b"# <<< remedy mantle <<<\n", "~/.bashrc:1"),
+        (b'[ -n "$W" ] && export CLAUDE_CODE_USE_BEDROCK=1\n', "~/.bashrc:1"),
+    ],
+)
+def test_corrupt_markers_and_unsafe_lines_are_refused_naming_file_and_line(
+    sandbox: Sandbox, text: bytes, where: str
+) -> None:
+    sandbox.write(BASHRC, text)
+    result = sandbox.remedy("apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes")
+    assert result.code == 1
+    no_traceback(result.stderr)
+    assert where in result.stderr
+    assert sandbox.read(BASHRC) == text
+    assert not (sandbox.home / ".profile").exists()
+
+
+def test_a_folder_where_a_start_up_file_should_be(sandbox: Sandbox) -> None:
+    (sandbox.home / BASHRC).mkdir()
+    result = sandbox.remedy("apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes")
+    assert result.code == 1
+    no_traceback(result.stderr)
+    assert "is a folder" in result.stderr
+
+
+def test_a_fifo_is_refused_without_blocking(sandbox: Sandbox) -> None:
+    os.mkfifo(sandbox.home / BASHRC)
+    result = sandbox.remedy(
+        "apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes", timeout=20
+    )
+    assert result.code == 1
+    assert "named pipe" in result.stderr
+
+
+def test_a_symlinked_dotfile_stays_a_symlink_and_its_target_is_edited(sandbox: Sandbox) -> None:
+    target = sandbox.write("dotfiles/bashrc", PLANTED)
+    os.symlink("dotfiles/bashrc", sandbox.home / BASHRC)
+    result = sandbox.remedy("apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes")
+    assert result.code == 0, result.stderr
+    assert (sandbox.home / BASHRC).is_symlink()
+    assert os.readlink(sandbox.home / BASHRC) == "dotfiles/bashrc"
+    assert b"# >>> remedy mantle >>>" in target.read_bytes()
+    assert sandbox.remedy("revert", "--yes").code == 0
+    assert (sandbox.home / BASHRC).is_symlink()
+    assert target.read_bytes() == PLANTED
+
+
+def test_a_dangling_symlink_is_refused(sandbox: Sandbox) -> None:
+    os.symlink("dotfiles/missing", sandbox.home / BASHRC)
+    result = sandbox.remedy("apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes")
+    assert result.code == 1
+    assert "does not exist" in result.stderr
+
+
+def test_mode_is_kept(sandbox: Sandbox) -> None:
+    path = sandbox.write(BASHRC, PLANTED)
+    path.chmod(0o600)
+    assert (
+        sandbox.remedy("apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes").code
+        == 0
+    )
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_state_is_private(sandbox: Sandbox) -> None:
+    sandbox.write(BASHRC, PLANTED)
+    assert (
+        sandbox.remedy("apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes").code
+        == 0
+    )
+    state = sandbox.home / ".local" / "state" / "remedy"
+    for path in [state, *state.rglob("*")]:
+        expected = 0o700 if path.is_dir() else 0o600
+        assert stat.S_IMODE(path.stat().st_mode) == expected, path
+
+
+def test_a_file_that_would_not_parse_is_never_installed(sandbox: Sandbox, tmp_path: Path) -> None:
+    """The syntax check runs on the staged file; a failing check leaves everything as it was."""
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "bash").write_text('#!/bin/sh\necho "$2: line 3: syntax error" >&2\nexit 2\n')
+    (fake / "bash").chmod(0o755)
+    sandbox.write(BASHRC, PLANTED)
+    env = {"PATH": f"{fake}:{os.environ['PATH']}"}
+    result = sandbox.remedy(
+        "apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes", env=env
+    )
+    assert result.code == 1
+    assert "would not parse" in result.stderr
+    assert ".remedy-" not in result.stderr, "the message names the user's file, not our temp"
+    assert sandbox.read(BASHRC) == PLANTED
+    assert not (sandbox.home / ".profile").exists()
+    leftovers = [p.name for p in sandbox.home.iterdir() if ".remedy-" in p.name]
+    assert leftovers == []
+
+
+def run_on_terminal(sandbox: Sandbox, args: list[str], answer: bytes) -> tuple[int, str]:
+    """Run remedy with a pseudo-terminal as stdin and stdout, and answer its question."""
+    main, child = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "remedies", *args],
+        stdin=child,
+        stdout=child,
+        stderr=child,
+        env=sandbox.env,
+        cwd=REPO,
+    )
+    os.close(child)
+    seen = b""
+    deadline = time.monotonic() + 60
+    answered = False
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([main], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+            if not answered and b"[y/N]" in seen:
+                os.write(main, answer)
+                answered = True
+        elif process.poll() is not None:
+            break
+    code = process.wait(timeout=30)
+    os.close(main)
+    return code, seen.decode(errors="replace")
+
+
+@pytest.mark.parametrize(("answer", "code"), [(b"n\n", 1), (b"y\n", 0)])
+def test_on_a_terminal_it_shows_the_diff_and_asks(
+    sandbox: Sandbox, answer: bytes, code: int
+) -> None:
+    sandbox.write(BASHRC, PLANTED)
+    status, screen = run_on_terminal(
+        sandbox, ["apply", "mantle", "--shell", "bash", "--region", "us-east-1"], answer
+    )
+    assert "+++ b/.bashrc" in screen and "[y/N]" in screen
+    assert status == code
+    changed = sandbox.read(BASHRC) != PLANTED
+    assert changed == (code == 0)
+
+
+@pytest.mark.parametrize("parent", ["zsh", "bash", "fish", "tcsh"])
+def test_the_shell_is_detected_from_the_parent_process(sandbox: Sandbox, parent: str) -> None:
+    program = require_program(parent)
+    # A second command keeps the shell alive as our parent (a lone -c command is exec'd).
+    command = f"{sys.executable} -m remedies apply mantle --region us-east-1 --dry-run --json; echo"
+    done = subprocess.run(
+        [program, "-c", command],
+        env=sandbox.env,
+        cwd=REPO,
+        capture_output=True,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, done.stderr
+    import json
+
+    assert json.loads(done.stdout)["shells"] == [parent]
+
+
+def test_sh_in_between_defers_to_the_login_shell(sandbox: Sandbox) -> None:
+    """`sh -c` (make, npm scripts) is not the user's shell: $SHELL is the better answer."""
+    require_program("zsh")
+    command = f"{sys.executable} -m remedies apply mantle --region us-east-1 --dry-run --json; echo"
+    env = {**sandbox.env, "SHELL": "/usr/bin/zsh"}
+    done = subprocess.run(
+        ["/bin/sh", "-c", command], env=env, cwd=REPO, capture_output=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    import json
+
+    assert json.loads(done.stdout)["shells"] == ["zsh"]
+
+
+def test_python_dash_m_and_the_console_script_agree(sandbox: Sandbox) -> None:
+    script = Path(sys.executable).parent / "remedy"
+    if not script.exists():
+        pytest.skip("the console script is installed by `make test`'s pip install")
+    done = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0
+    assert done.stdout == sandbox.remedy("--version").stdout

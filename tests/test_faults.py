@@ -1,0 +1,203 @@
+"""Faults: kill -9 at every step and at random instants, concurrent runs, files changed under us.
+
+Invariant after any crash: every file holds exactly its old bytes or exactly its new bytes,
+and the next `remedy` run (apply or revert) brings the whole set back to a consistent state.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, Sandbox, base_env
+
+FILES = {
+    ".bashrc": b"export CLAUDE_CODE_USE_BEDROCK=1\nalias ll='ls -l'",
+    ".bash_profile": b". ~/.bashrc\r\nexport CLAUDE_CODE_USE_BEDROCK=1\r\n",
+}
+APPLY = ["apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes"]
+SIGKILLED = -signal.SIGKILL
+
+
+def plant(sandbox: Sandbox) -> dict[str, bytes]:
+    for name, data in FILES.items():
+        sandbox.write(name, data)
+    return sandbox.snapshot()
+
+
+@pytest.fixture(scope="module")
+def applied_bytes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """What a clean, uninterrupted apply produces (contents do not depend on HOME)."""
+    home = tmp_path_factory.mktemp("clean") / "home"
+    home.mkdir()
+    clean = Sandbox(home)
+    plant(clean)
+    assert clean.remedy(*APPLY).code == 0
+    return clean.snapshot()
+
+
+def is_our_temp(name: str) -> bool:
+    return ".remedy-" in name and name.endswith(".tmp")
+
+
+def assert_each_file_old_or_new(
+    sandbox: Sandbox, old: dict[str, bytes], new: dict[str, bytes]
+) -> None:
+    """Our temp files may survive a kill (the next run removes them); nothing else may."""
+    now = {k: v for k, v in sandbox.snapshot().items() if not is_our_temp(Path(k).name)}
+    assert set(now) <= set(old) | set(new)
+    for name in set(old) | set(new):
+        assert now.get(name) in (old.get(name), new.get(name)), f"{name} is neither old nor new"
+
+
+@pytest.mark.parametrize("recover_with", ["revert", "apply"])
+def test_kill_at_every_step_of_apply(
+    tmp_path: Path, applied_bytes: dict[str, bytes], recover_with: str
+) -> None:
+    for point in range(1, 20):
+        home = tmp_path / f"h{point}"
+        home.mkdir()
+        sandbox = Sandbox(home)
+        original = plant(sandbox)
+        run = sandbox.remedy(*APPLY, env={"REMEDY_CRASH_AT": str(point)})
+        if run.code == 0:
+            assert point > 3, "the run passed too few crash points to mean anything"
+            return
+        assert run.code == SIGKILLED, run.stderr
+        assert_each_file_old_or_new(sandbox, original, applied_bytes)
+
+        if recover_with == "revert":
+            assert sandbox.remedy("revert", "--yes").code == 0
+            assert sandbox.snapshot() == original, f"crash point {point}"
+        else:
+            assert sandbox.remedy(*APPLY).code == 0
+            assert sandbox.snapshot() == applied_bytes, f"crash point {point}"
+            assert sandbox.remedy("revert", "--yes").code == 0
+            assert sandbox.snapshot() == original, f"crash point {point}"
+        assert not [p for p in home.rglob("*") if is_our_temp(p.name)], "a temp file was left"
+    pytest.fail("apply never completed")
+
+
+def test_kill_at_every_step_of_revert(tmp_path: Path, applied_bytes: dict[str, bytes]) -> None:
+    for point in range(1, 20):
+        home = tmp_path / f"h{point}"
+        home.mkdir()
+        sandbox = Sandbox(home)
+        original = plant(sandbox)
+        assert sandbox.remedy(*APPLY).code == 0
+        run = sandbox.remedy("revert", "--yes", env={"REMEDY_CRASH_AT": str(point)})
+        if run.code == 0:
+            assert sandbox.snapshot() == original
+            return
+        assert run.code == SIGKILLED, run.stderr
+        assert_each_file_old_or_new(sandbox, applied_bytes, original)
+        # The next run rolls the interrupted revert back, then reverts for real.
+        again = sandbox.remedy("revert", "--yes")
+        assert again.code == 0, again.stderr
+        assert sandbox.snapshot() == original, f"crash point {point}"
+    pytest.fail("revert never completed")
+
+
+@pytest.mark.slow
+def test_kill_at_random_instants(tmp_path: Path, applied_bytes: dict[str, bytes]) -> None:
+    rng = random.Random(20261124)
+    start = time.monotonic()
+    probe = tmp_path / "timing"
+    probe.mkdir()
+    timing = Sandbox(probe)
+    plant(timing)
+    timing.remedy(*APPLY)
+    duration = time.monotonic() - start
+    kills = 0
+    for trial in range(40):
+        home = tmp_path / f"t{trial}"
+        home.mkdir()
+        sandbox = Sandbox(home)
+        original = plant(sandbox)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "remedies", *APPLY],
+            env=sandbox.env,
+            cwd=home,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(0.3, 1.0) * duration)
+        process.send_signal(signal.SIGKILL)
+        if process.wait() == SIGKILLED:
+            kills += 1
+        assert_each_file_old_or_new(sandbox, original, applied_bytes)
+        assert sandbox.remedy("revert", "--yes").code == 0
+        assert sandbox.snapshot() == original, f"trial {trial}"
+    assert kills >= 10, "too few runs were actually interrupted to mean anything"
+
+
+def test_concurrent_applies_equal_one(tmp_path: Path, applied_bytes: dict[str, bytes]) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    sandbox = Sandbox(home)
+    original = plant(sandbox)
+    argv = [sys.executable, "-m", "remedies", *APPLY, "--json"]
+
+    def run(_: int) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(argv, env=base_env(home), cwd=home, capture_output=True, check=False)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(run, range(8)))
+    assert all(r.returncode == 0 for r in results), [r.stderr for r in results]
+    changed = [json.loads(r.stdout)["changed"] for r in results]
+    assert changed.count(True) == 1
+    assert sandbox.snapshot() == applied_bytes
+    journal = json.loads((home / ".local/state/remedy/journal.json").read_bytes())
+    assert len(journal["entries"]) == 1
+    assert sandbox.remedy("revert", "--yes").code == 0
+    assert sandbox.snapshot() == original
+
+
+def test_a_file_changed_between_plan_and_commit_is_not_overwritten(sandbox: Sandbox) -> None:
+    """On a terminal remedy shows the diff and waits; a change made meanwhile is detected."""
+    import pty
+    import select
+
+    plant(sandbox)
+    main, child = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "remedies", *APPLY[:-1]],
+        stdin=child,
+        stdout=child,
+        stderr=child,
+        env=sandbox.env,
+        cwd=REPO,
+    )
+    os.close(child)
+    seen = b""
+    deadline = time.monotonic() + 60
+    while b"[y/N]" not in seen and time.monotonic() < deadline:
+        if select.select([main], [], [], 0.2)[0]:
+            seen += os.read(main, 4096)
+    someone_else = b"# written by another program meanwhile\n"
+    sandbox.write(".bashrc", someone_else)
+    os.write(main, b"y\n")
+    output = b""
+    while process.poll() is None or select.select([main], [], [], 0.1)[0]:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    assert process.wait(timeout=30) == 1
+    os.close(main)
+    assert b"changed while remedy was working" in output
+    assert sandbox.read(".bashrc") == someone_else
+    assert sandbox.read(".bash_profile") == FILES[".bash_profile"]
