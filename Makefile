@@ -19,12 +19,15 @@ test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check remedies shells tests bench
-	$(BIN)/ruff format --check remedies shells tests bench
+	$(BIN)/ruff check remedies shells tests bench demo
+	$(BIN)/ruff format --check remedies shells tests bench demo
 	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python bench/status_vs_import.py
+
+demo: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python demo/demo.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

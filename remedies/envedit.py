@@ -47,7 +47,7 @@ class RcEdit:
     new: bytes
     disabled: tuple[bytes, ...] = field(default=())  # the user's lines we disabled, no ending
     disabled_at: tuple[int, ...] = field(default=())  # their 1-based line numbers
-    block_written: bool = False
+    block: str = ""  # "added", "refreshed", or "" when this file gets no block
 
 
 def plan_rc_edit(
@@ -77,17 +77,19 @@ def plan_rc_edit(
                 lines[index] = prefix + lines[index]
                 break
     new = b"".join(lines)
+    mine = next((b for b in blocks if b.name == remedy), None)
     if write_block:
         ending = shell.block_line_ending(dominant_line_ending(lines))
         block = render_block(remedy, edit.body(shell), ending)
         new = upsert_block(new, remedy, block, where)
         # A refreshed block may be longer or shorter than the old one: line numbers after it
         # move, and we record them as they are in the new bytes.
-        mine = next((b for b in blocks if b.name == remedy), None)
         if mine is not None:
             shift = len(split_lines(new)) - len(lines)
             disabled_at = [n + shift if n > mine.end + 1 else n for n in disabled_at]
-    return RcEdit(new, tuple(disabled), tuple(disabled_at), write_block)
+    if not write_block:
+        return RcEdit(new, tuple(disabled), tuple(disabled_at))
+    return RcEdit(new, tuple(disabled), tuple(disabled_at), "refreshed" if mine else "added")
 
 
 def undo_rc_edit(

@@ -45,10 +45,10 @@ def _syntax_check(ctx: Context, shell: Shell) -> SyntaxCheck | None:
     return check
 
 
-def _summary(disabled_at: tuple[int, ...], block: bool, created: bool) -> str:
+def _summary(disabled_at: tuple[int, ...], block: str, created: bool) -> str:
     parts = []
     if block:
-        parts.append("created with our block" if created else "block added or refreshed")
+        parts.append("created with our block" if created else f"block {block}")
     if disabled_at:
         lines = ", ".join(str(n) for n in disabled_at)
         parts.append(f"disabled line{'s' if len(disabled_at) > 1 else ''} {lines}")
@@ -123,7 +123,7 @@ def plan_env_changes(ctx: Context, shells: list[Shell], remedy: str, edit: EnvEd
                 new=result.new,
                 undo=undo,
                 check=_syntax_check(ctx, shell),
-                summary=_summary(result.disabled_at, write, state.data is None),
+                summary=_summary(result.disabled_at, result.block, state.data is None),
             )
         )
     return changes

@@ -278,6 +278,12 @@ def test_a_file_that_would_not_parse_is_never_installed(sandbox: Sandbox, tmp_pa
 
 
 def run_on_terminal(sandbox: Sandbox, args: list[str], answer: bytes) -> tuple[int, str]:
+    return run_on_terminal_with_env(sandbox, args, answer, sandbox.env)
+
+
+def run_on_terminal_with_env(
+    sandbox: Sandbox, args: list[str], answer: bytes, env: dict[str, str]
+) -> tuple[int, str]:
     """Run remedy with a pseudo-terminal as stdin and stdout, and answer its question."""
     main, child = pty.openpty()
     process = subprocess.Popen(
@@ -285,7 +291,7 @@ def run_on_terminal(sandbox: Sandbox, args: list[str], answer: bytes) -> tuple[i
         stdin=child,
         stdout=child,
         stderr=child,
-        env=sandbox.env,
+        env=env,
         cwd=REPO,
     )
     os.close(child)
@@ -366,3 +372,38 @@ def test_python_dash_m_and_the_console_script_agree(sandbox: Sandbox) -> None:
     done = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=False)
     assert done.returncode == 0
     assert done.stdout == sandbox.remedy("--version").stdout
+
+
+def test_all_shells_configures_every_installed_shell(sandbox: Sandbox) -> None:
+    for program in ("bash", "zsh", "fish", "tcsh", "ksh"):
+        require_program(program)
+    result = sandbox.remedy(
+        "apply", "mantle", "--all-shells", "--region", "us-east-1", "--yes", "--json"
+    )
+    assert result.code == 0, result.stderr
+    shells = result.json()["shells"]
+    assert {"bash", "zsh", "sh", "ksh", "fish", "tcsh"} <= set(shells)
+    for name in ("bash", "zsh", "fish", "tcsh", "ksh"):
+        env = sandbox.shell_env(name, login=True)
+        assert "CLAUDE_CODE_USE_BEDROCK" not in env and env["CLAUDE_CODE_USE_MANTLE"] == "1", name
+    assert sandbox.remedy("revert", "--yes").code == 0
+    assert sandbox.snapshot() == {}
+
+
+def test_debug_shows_the_traceback(sandbox: Sandbox) -> None:
+    sandbox.write(BASHRC, b"# <<< remedy mantle <<<\n")
+    args = ["apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes"]
+    assert "Traceback" not in sandbox.remedy(*args).stderr
+    result = sandbox.remedy("--debug", *args)
+    assert result.code == 1
+    assert "Traceback" in result.stderr and "CorruptFile" in result.stderr
+
+
+def test_colour_on_a_terminal(sandbox: Sandbox) -> None:
+    sandbox.write(BASHRC, PLANTED)
+    args = ["apply", "mantle", "--shell", "bash", "--region", "us-east-1"]
+    env = {k: v for k, v in sandbox.env.items() if k != "NO_COLOR"}
+    _status, screen = run_on_terminal_with_env(sandbox, args, b"n\n", env)
+    assert "\x1b[32m+" in screen, "added lines are green on a terminal"
+    _status, screen = run_on_terminal_with_env(sandbox, args, b"n\n", {**env, "NO_COLOR": "1"})
+    assert "\x1b[" not in screen
