@@ -59,7 +59,7 @@ def apply_env_remedy(
 ) -> None:
     out = Output(options.json_mode, wants_colour(ctx.env))
     shells = choose_shells(ctx, shell_names, all_shells)
-    with locked(ctx.state_dir, ctx.lock_timeout) as state:
+    with locked(ctx.state_dir, ctx.lock_timeout, read_only=options.dry_run) as state:
         recovered = [] if options.dry_run else recover(ctx, state)
         for line in recovered:
             out.warn(line)

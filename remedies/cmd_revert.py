@@ -40,7 +40,7 @@ command = click.Command(
 
 def revert(ctx: Context, names: tuple[str, ...], options: RunOptions) -> None:
     out = Output(options.json_mode, wants_colour(ctx.env))
-    with locked(ctx.state_dir, ctx.lock_timeout) as state:
+    with locked(ctx.state_dir, ctx.lock_timeout, read_only=options.dry_run) as state:
         for line in [] if options.dry_run else recover(ctx, state):
             out.warn(line)
         journal = state.load()

@@ -14,7 +14,7 @@ import click
 from remedies.context import Context
 from remedies.errors import RemedyError
 from remedies.fileio import read_bytes, sha256
-from remedies.journal import StateFolder, locked
+from remedies.journal import locked
 from remedies.output import Output, wants_colour
 from remedies.planner import display
 
@@ -45,18 +45,11 @@ command = click.Command(
 
 def status(ctx: Context, json_mode: bool) -> None:
     out = Output(json_mode, wants_colour(ctx.env))
-    if (
-        not (ctx.state_dir / "journal.json").exists()
-        and not (ctx.state_dir / "pending.json").exists()
-    ):
-        journal_entries: list[Any] = []
-        interrupted = False
-    else:
-        with locked(ctx.state_dir, ctx.lock_timeout) as state:
-            journal_entries = list(state.load().entries)
-            interrupted = StateFolder(ctx.state_dir).pending_path.exists()
-    applied = []
-    for entry in journal_entries:
+    with locked(ctx.state_dir, ctx.lock_timeout, read_only=True) as state:
+        entries = list(state.load().entries)
+        interrupted = state.pending_path.exists()
+    applied: list[dict[str, Any]] = []
+    for entry in entries:
         files = [{"path": r.path, "state": file_status(r.new_sha256, r.path)} for r in entry.files]
         applied.append(
             {

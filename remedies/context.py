@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from remedies.errors import RemedyError
+from remedies.errors import FileProblem, RemedyError
 
 
 @dataclass(frozen=True)
@@ -50,21 +50,23 @@ class Runner:
 
 @dataclass
 class Faults:
-    """Test hook: REMEDY_CRASH_AT=N makes the Nth crash point kill this process with SIGKILL.
-
-    It lets the fault tests stop a run at every step of a transaction, deterministically,
-    instead of hoping a random timer lands between two particular system calls.
-    """
+    """Test hooks at each step of a transaction, so that fault tests can stop a run at every
+    step deterministically instead of hoping a timer lands between two system calls:
+    REMEDY_CRASH_AT=N kills this process with SIGKILL at the Nth point, REMEDY_FAIL_AT=N
+    makes the Nth point fail like a disk error would."""
 
     crash_at: int = 0
+    fail_at: int = 0
     seen: int = 0
 
-    def point(self, label: str) -> None:
+    def point(self, label: str, can_fail: bool = True) -> None:
         self.seen += 1
         if self.crash_at and self.seen == self.crash_at:
             sys.stderr.write(f"remedy: test crash at point {self.seen} ({label})\n")
             sys.stderr.flush()
             os.kill(os.getpid(), signal.SIGKILL)
+        if can_fail and self.fail_at and self.seen == self.fail_at:
+            raise FileProblem(f"test failure at point {self.seen} ({label})")
 
 
 @dataclass(frozen=True)
@@ -97,10 +99,14 @@ class Context:
         env = dict(os.environ)
         home = env.get("HOME") or pwd.getpwuid(os.getuid()).pw_dir
         crash_at = env.get("REMEDY_CRASH_AT", "")
+        fail_at = env.get("REMEDY_FAIL_AT", "")
         return cls(
             home=Path(home),
             env=env,
             cwd=Path.cwd(),
             interactive=sys.stdin.isatty() and sys.stdout.isatty(),
-            faults=Faults(crash_at=int(crash_at) if crash_at.isdigit() else 0),
+            faults=Faults(
+                crash_at=int(crash_at) if crash_at.isdigit() else 0,
+                fail_at=int(fail_at) if fail_at.isdigit() else 0,
+            ),
         )

@@ -164,8 +164,15 @@ class StateFolder:
 
 
 @contextmanager
-def locked(root: Path, timeout: float) -> Iterator[StateFolder]:
-    """Hold the state folder's lock: concurrent runs on one HOME take turns."""
+def locked(root: Path, timeout: float, *, read_only: bool = False) -> Iterator[StateFolder]:
+    """Hold the state folder's lock: concurrent runs on one HOME take turns.
+
+    read_only (a dry run, status): when there is no state folder yet there is nothing to
+    protect, and creating one would be a write, so none is made.
+    """
+    if read_only and not root.is_dir():
+        yield StateFolder(root)
+        return
     private_folder(root)
     fd = os.open(root / "lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
     try:

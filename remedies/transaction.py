@@ -15,6 +15,7 @@ run makes the set consistent again.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import time
 from dataclasses import dataclass, field, replace
@@ -75,37 +76,25 @@ def commit(
     journal entry points at them, a revert's does not).
     """
     txid = new_txid(ctx)
-    records: list[FileRecord] = []
-    temps: list[Path | None] = []
-    for index, change in enumerate(changes):
-        old = change.state.data
-        backup = state.write_backup(txid, index, old) if old is not None else None
-        temp = _temp_for(change.state.target, txid, index) if change.new is not None else None
-        temps.append(temp)
-        records.append(
-            FileRecord(
-                path=str(change.state.path),
-                target=str(change.state.target),
-                existed=old is not None,
-                old_sha256=sha256(old),
-                new_sha256=sha256(change.new),
-                backup=backup,
-                undo=change.undo,
-            )
-        )
-    folders_to_make = sorted(
-        {str(p) for c in changes for p in fileio.missing_folders(c.state.target.parent)}
-    )
-    pending = {
-        "txid": txid,
-        "files": [{**r.__dict__, "temp": str(t) if t else None} for r, t in zip(records, temps)],
-        "folders": folders_to_make,
-        "release_backups": list(release_backups),
-    }
-    state.write_pending(pending)
-    ctx.faults.point("pending written")
+    temps = [
+        _temp_for(c.state.target, txid, i) if c.new is not None else None
+        for i, c in enumerate(changes)
+    ]
     created: list[str] = []
     try:
+        records = [_back_up(state, txid, i, c) for i, c in enumerate(changes)]
+        pending = {
+            "txid": txid,
+            "files": [
+                {**r.__dict__, "temp": str(t) if t else None} for r, t in zip(records, temps)
+            ],
+            "folders": sorted(
+                {str(p) for c in changes for p in fileio.missing_folders(c.state.target.parent)}
+            ),
+            "release_backups": list(release_backups),
+        }
+        state.write_pending(pending)
+        ctx.faults.point("pending written")
         for change in changes:
             created += [str(p) for p in fileio.make_folders(change.state.target.parent)]
         for change, temp in zip(changes, temps):
@@ -118,17 +107,37 @@ def commit(
     except BaseException:
         _abort(state, txid, temps, created)
         raise
-    for change, temp in zip(changes, temps):
-        _ensure_unchanged(change)
-        if temp is None:
-            fileio.remove(change.state.target)
-        else:
-            fileio.install(temp, change.state.target)
-        ctx.faults.point("installed")
-    state.save(make_journal(txid, records, created))
-    ctx.faults.point("journal saved")
-    _finish(state, txid, pending, keep_own_backups=keep_backups)
+    try:
+        for change, temp in zip(changes, temps):
+            _ensure_unchanged(change)
+            if temp is None:
+                fileio.remove(change.state.target)
+            else:
+                fileio.install(temp, change.state.target)
+            ctx.faults.point("installed")
+        state.save(make_journal(txid, records, created))
+    except Exception:
+        # Some files may hold their new bytes already: put them back now, as recovery would.
+        _roll_back(state, txid, pending)
+        raise
+    # Committed. What is left is tidying up; if it fails, the next run's recover() does it.
+    ctx.faults.point("journal saved", can_fail=False)
+    with contextlib.suppress(OSError):
+        _finish(state, txid, pending, keep_own_backups=keep_backups)
     return txid, records
+
+
+def _back_up(state: StateFolder, txid: str, index: int, change: Change) -> FileRecord:
+    old = change.state.data
+    return FileRecord(
+        path=str(change.state.path),
+        target=str(change.state.target),
+        existed=old is not None,
+        old_sha256=sha256(old),
+        new_sha256=sha256(change.new),
+        backup=state.write_backup(txid, index, old) if old is not None else None,
+        undo=change.undo,
+    )
 
 
 def _check_syntax(ctx: Context, change: Change, temp: Path) -> None:
@@ -185,12 +194,20 @@ def recover(ctx: Context, state: StateFolder) -> list[str]:
     if journal.committed == txid:
         _finish(state, txid, pending, keep_own_backups=True)
         return []
+    notes = _roll_back(state, txid, pending)
+    notes.append(f"rolled back an interrupted run ({txid})")
+    return notes
+
+
+def _roll_back(state: StateFolder, txid: str, pending: dict[str, Any]) -> list[str]:
+    """Give every file of an uncommitted transaction its old bytes; forget the transaction."""
     notes = []
     for item in pending.get("files", []):
+        if item.get("temp"):
+            fileio.discard(Path(item["temp"]))
         notes += _roll_back_file(state, item)
     fileio.remove_empty_folders([Path(p) for p in pending.get("folders", [])])
     _finish(state, txid, {}, keep_own_backups=False)
-    notes.append(f"rolled back an interrupted run ({txid})")
     return notes
 
 

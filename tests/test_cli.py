@@ -112,7 +112,9 @@ def test_dry_run_shows_a_diff_and_writes_nothing(sandbox: Sandbox) -> None:
     assert "-export CLAUDE_CODE_USE_BEDROCK=1" in result.stdout
     assert "+: # disabled by remedy mantle: export CLAUDE_CODE_USE_BEDROCK=1" in result.stdout
     assert sandbox.read(BASHRC) == PLANTED
-    assert not (sandbox.home / ".local" / "state" / "remedy" / "journal.json").exists()
+    assert not (sandbox.home / ".local").exists(), "a dry run creates no state either"
+    assert sandbox.remedy("status").code == 0
+    assert not (sandbox.home / ".local").exists(), "status creates no state either"
 
 
 def test_json_documents(sandbox: Sandbox) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, Sandbox, base_env
+from tests.conftest import REPO, Sandbox, base_env, require_program
 
 FILES = {
     ".bashrc": b"export CLAUDE_CODE_USE_BEDROCK=1\nalias ll='ls -l'",
@@ -201,3 +201,41 @@ def test_a_file_changed_between_plan_and_commit_is_not_overwritten(sandbox: Sand
     assert b"changed while remedy was working" in output
     assert sandbox.read(".bashrc") == someone_else
     assert sandbox.read(".bash_profile") == FILES[".bash_profile"]
+
+
+def test_a_failure_at_any_step_leaves_every_file_as_it_was(tmp_path: Path) -> None:
+    """In-process failures (a full disk, a refused rename) roll back at once, not next run."""
+    for point in range(1, 20):
+        home = tmp_path / f"h{point}"
+        home.mkdir()
+        sandbox = Sandbox(home)
+        original = plant(sandbox)
+        run = sandbox.remedy(*APPLY, env={"REMEDY_FAIL_AT": str(point)})
+        if run.code == 0:
+            assert point > 3
+            return
+        assert run.code == 1, run.stderr
+        assert "test failure" in run.stderr and "Traceback" not in run.stderr
+        assert sandbox.snapshot() == original, f"failure point {point}"
+        state = home / ".local/state/remedy"
+        assert not (state / "pending.json").exists()
+        assert not list((state / "backups").glob("*")) if (state / "backups").exists() else True
+        assert not [p for p in home.rglob("*") if is_our_temp(p.name)]
+        assert sandbox.remedy("status", "--json").json()["applied"] == []
+    pytest.fail("apply never completed")
+
+
+def test_a_rename_refused_on_the_second_file_puts_the_first_back(sandbox: Sandbox) -> None:
+    """A real refusal: the second file is immutable (chattr +i), so rename(2) onto it fails."""
+    chattr = require_program("chattr")
+    original = plant(sandbox)
+    profile = sandbox.path(".bash_profile")
+    if subprocess.run([chattr, "+i", str(profile)], capture_output=True, check=False).returncode:
+        pytest.skip("this filesystem has no immutable flag")
+    try:
+        run = sandbox.remedy(*APPLY)
+    finally:
+        subprocess.run([chattr, "-i", str(profile)], check=True)
+    assert run.code == 1
+    assert "Traceback" not in run.stderr and ".bash_profile" in run.stderr
+    assert sandbox.snapshot() == original
