@@ -8,7 +8,15 @@ from typing import Any
 import click
 
 from remedies.context import Context
-from remedies.flow import RunOptions, common_params, confirm, describe, report_files, show_diffs
+from remedies.flow import (
+    RunOptions,
+    common_params,
+    confirm,
+    describe,
+    finish_without_changes,
+    present_dry_run,
+    report_files,
+)
 from remedies.journal import Entry, FileRecord, Journal, locked
 from remedies.output import Output, wants_colour
 from remedies.planner import plan_env_changes
@@ -74,18 +82,11 @@ def apply_env_remedy(
             "notes": list(proposal.notes),
         }
         if not changes:
-            _finish(
-                out, doc, f"{remedy.name} is already in place for {_names(shells)}; nothing to do."
-            )
+            message = f"{remedy.name} is already in place for {_names(shells)}; nothing to do."
+            finish_without_changes(out, doc, message)
             return
         if options.dry_run:
-            if options.json_mode:
-                out.document(doc)
-            else:
-                show_diffs(ctx, out, changes)
-                for note in proposal.notes:
-                    out.note(note)
-                out.say(f"Dry run: {len(changes)} file(s) would change; nothing was written.")
+            present_dry_run(ctx, out, doc, changes)
             return
         confirm(ctx, out, options, changes, f"Apply {remedy.name} to these files?")
         journal = state.load()
@@ -115,12 +116,3 @@ def apply_env_remedy(
 
 def _names(shells: list[Any]) -> str:
     return ", ".join(s.name for s in shells)
-
-
-def _finish(out: Output, doc: dict[str, Any], message: str) -> None:
-    if out.json_mode:
-        out.document(doc)
-    else:
-        for note in doc["notes"]:
-            out.note(note)
-        out.say(message)

@@ -11,7 +11,15 @@ from remedies import registry
 from remedies.context import Context
 from remedies.errors import BadInput
 from remedies.fileio import remove_empty_folders
-from remedies.flow import RunOptions, common_params, confirm, describe, report_files, show_diffs
+from remedies.flow import (
+    RunOptions,
+    common_params,
+    confirm,
+    describe,
+    finish_without_changes,
+    present_dry_run,
+    report_files,
+)
 from remedies.journal import FileRecord, Journal, locked
 from remedies.output import Output, wants_colour
 from remedies.revert_plan import plan_revert
@@ -64,14 +72,10 @@ def revert(ctx: Context, names: tuple[str, ...], options: RunOptions) -> None:
         }
         if not chosen:
             what = " ".join(names) if names else "anything"
-            _done(out, doc, f"nothing to revert: {what} is not applied here.")
+            finish_without_changes(out, doc, f"nothing to revert: {what} is not applied here.")
             return
         if options.dry_run:
-            if options.json_mode:
-                out.document(doc)
-            else:
-                show_diffs(ctx, out, changes)
-                out.say(f"Dry run: {len(changes)} file(s) would change; nothing was written.")
+            present_dry_run(ctx, out, doc, changes)
             return
         confirm(ctx, out, options, changes, f"Revert {', '.join(reverted)}?")
 
@@ -95,10 +99,3 @@ def revert(ctx: Context, names: tuple[str, ...], options: RunOptions) -> None:
     report_files(ctx, out, changes)
     for note in notes:
         out.note(note)
-
-
-def _done(out: Output, doc: dict[str, Any], message: str) -> None:
-    if out.json_mode:
-        out.document(doc)
-    else:
-        out.say(message)

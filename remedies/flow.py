@@ -79,3 +79,23 @@ def report_files(ctx: Context, out: Output, changes: list[Change]) -> None:
         )
         summary = f": {change.summary}" if change.summary else ""
         out.say(f"  {action}  {display(ctx, change.state.path)}{summary}")
+
+
+def finish_without_changes(out: Output, doc: dict[str, Any], message: str) -> None:
+    """Nothing to do: the document in --json mode, else the notes and one line."""
+    if out.json_mode:
+        out.document(doc)
+        return
+    for note in doc.get("notes", []):
+        out.note(note)
+    out.say(message)
+
+
+def present_dry_run(ctx: Context, out: Output, doc: dict[str, Any], changes: list[Change]) -> None:
+    if out.json_mode:
+        out.document(doc)
+        return
+    show_diffs(ctx, out, changes)
+    for note in doc.get("notes", []):
+        out.note(note)
+    out.say(f"Dry run: {len(changes)} file(s) would change; nothing was written.")

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import os
-import pty
-import select
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from tests import terminal
 from tests.conftest import REPO, Sandbox, require_program
 
 BASHRC = ".bashrc"
@@ -279,55 +277,13 @@ def test_a_file_that_would_not_parse_is_never_installed(sandbox: Sandbox, tmp_pa
     assert leftovers == []
 
 
-def run_on_terminal(sandbox: Sandbox, args: list[str], answer: bytes) -> tuple[int, str]:
-    return run_on_terminal_with_env(sandbox, args, answer, sandbox.env)
-
-
-def run_on_terminal_with_env(
-    sandbox: Sandbox, args: list[str], answer: bytes, env: dict[str, str]
-) -> tuple[int, str]:
-    """Run remedy with a pseudo-terminal as stdin and stdout, and answer its question."""
-    main, child = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "remedies", *args],
-        stdin=child,
-        stdout=child,
-        stderr=child,
-        env=env,
-        cwd=REPO,
-    )
-    os.close(child)
-    seen = b""
-    deadline = time.monotonic() + 60
-    answered = False
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([main], [], [], 0.2)
-        if ready:
-            try:
-                chunk = os.read(main, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
-            if not answered and b"[y/N]" in seen:
-                os.write(main, answer)
-                answered = True
-        elif process.poll() is not None:
-            break
-    code = process.wait(timeout=30)
-    os.close(main)
-    return code, seen.decode(errors="replace")
-
-
 @pytest.mark.parametrize(("answer", "code"), [(b"n\n", 1), (b"y\n", 0)])
 def test_on_a_terminal_it_shows_the_diff_and_asks(
     sandbox: Sandbox, answer: bytes, code: int
 ) -> None:
     sandbox.write(BASHRC, PLANTED)
-    status, screen = run_on_terminal(
-        sandbox, ["apply", "mantle", "--shell", "bash", "--region", "us-east-1"], answer
-    )
+    args = ["apply", "mantle", "--shell", "bash", "--region", "us-east-1"]
+    status, screen = terminal.answer(args, sandbox.env, answer)
     assert "+++ b/.bashrc" in screen and "[y/N]" in screen
     assert status == code
     changed = sandbox.read(BASHRC) != PLANTED
@@ -405,7 +361,7 @@ def test_colour_on_a_terminal(sandbox: Sandbox) -> None:
     sandbox.write(BASHRC, PLANTED)
     args = ["apply", "mantle", "--shell", "bash", "--region", "us-east-1"]
     env = {k: v for k, v in sandbox.env.items() if k != "NO_COLOR"}
-    _status, screen = run_on_terminal_with_env(sandbox, args, b"n\n", env)
+    _status, screen = terminal.answer(args, env, b"n\n")
     assert "\x1b[32m+" in screen, "added lines are green on a terminal"
-    _status, screen = run_on_terminal_with_env(sandbox, args, b"n\n", {**env, "NO_COLOR": "1"})
+    _status, screen = terminal.answer(args, {**env, "NO_COLOR": "1"}, b"n\n")
     assert "\x1b[" not in screen

@@ -7,7 +7,6 @@ and the next `remedy` run (apply or revert) brings the whole set back to a consi
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import subprocess
@@ -18,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, Sandbox, base_env, require_program
+from tests.conftest import Sandbox, base_env, require_program
+from tests.terminal import Terminal
 
 FILES = {
     ".bashrc": b"export CLAUDE_CODE_USE_BEDROCK=1\nalias ll='ls -l'",
@@ -165,40 +165,15 @@ def test_concurrent_applies_equal_one(tmp_path: Path, applied_bytes: dict[str, b
 
 def test_a_file_changed_between_plan_and_commit_is_not_overwritten(sandbox: Sandbox) -> None:
     """On a terminal remedy shows the diff and waits; a change made meanwhile is detected."""
-    import pty
-    import select
-
     plant(sandbox)
-    main, child = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "remedies", *APPLY[:-1]],
-        stdin=child,
-        stdout=child,
-        stderr=child,
-        env=sandbox.env,
-        cwd=REPO,
-    )
-    os.close(child)
-    seen = b""
-    deadline = time.monotonic() + 60
-    while b"[y/N]" not in seen and time.monotonic() < deadline:
-        if select.select([main], [], [], 0.2)[0]:
-            seen += os.read(main, 4096)
+    waiting = Terminal(APPLY[:-1], sandbox.env)
+    assert waiting.wait_for(b"[y/N]")
     someone_else = b"# written by another program meanwhile\n"
     sandbox.write(".bashrc", someone_else)
-    os.write(main, b"y\n")
-    output = b""
-    while process.poll() is None or select.select([main], [], [], 0.1)[0]:
-        try:
-            chunk = os.read(main, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        output += chunk
-    assert process.wait(timeout=30) == 1
-    os.close(main)
-    assert b"changed while remedy was working" in output
+    waiting.type(b"y\n")
+    code, screen = waiting.finish()
+    assert code == 1
+    assert "changed while remedy was working" in screen
     assert sandbox.read(".bashrc") == someone_else
     assert sandbox.read(".bash_profile") == FILES[".bash_profile"]
 

@@ -1,0 +1,68 @@
+"""Driving remedy on a real pseudo-terminal, as a person at a keyboard would."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+
+from tests.conftest import REPO
+
+
+class Terminal:
+    """remedy running with a pty as stdin, stdout and stderr."""
+
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        self.main, child = pty.openpty()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "remedies", *args],
+            stdin=child,
+            stdout=child,
+            stderr=child,
+            env=env,
+            cwd=REPO,
+        )
+        os.close(child)
+        self.screen = b""
+
+    def _read(self, timeout: float) -> bool:
+        """Read what is there; False once the other side is gone."""
+        if not select.select([self.main], [], [], timeout)[0]:
+            return True
+        try:
+            chunk = os.read(self.main, 4096)
+        except OSError:
+            return False
+        self.screen += chunk
+        return bool(chunk)
+
+    def wait_for(self, text: bytes, timeout: float = 60) -> bool:
+        deadline = time.monotonic() + timeout
+        while text not in self.screen and time.monotonic() < deadline:
+            if not self._read(0.2) or (self.process.poll() is not None and not self._read(0)):
+                break
+        return text in self.screen
+
+    def type(self, keys: bytes) -> None:
+        os.write(self.main, keys)
+
+    def finish(self, timeout: float = 60) -> tuple[int, str]:
+        """Read to the end; the exit code and everything shown."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self._read(0.2):
+            if self.process.poll() is not None and not select.select([self.main], [], [], 0)[0]:
+                break
+        code = self.process.wait(timeout=timeout)
+        os.close(self.main)
+        return code, self.screen.decode(errors="replace")
+
+
+def answer(args: list[str], env: dict[str, str], keys: bytes) -> tuple[int, str]:
+    """Run remedy on a terminal and answer its yes/no question with `keys`."""
+    terminal = Terminal(args, env)
+    if terminal.wait_for(b"[y/N]"):
+        terminal.type(keys)
+    return terminal.finish()
