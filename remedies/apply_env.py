@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import click
@@ -21,8 +22,17 @@ from remedies.journal import Entry, FileRecord, Journal, locked
 from remedies.output import Output, wants_colour
 from remedies.planner import plan_env_changes
 from remedies.remedy import EnvRemedy
+from remedies.settings_plan import plan_settings_changes
 from remedies.shell_choice import choose_shells
 from remedies.transaction import commit, recover
+
+
+@dataclass(frozen=True)
+class Scopes:
+    """Which of Claude Code's settings files besides the user's we may change."""
+
+    project: bool = False
+    system: bool = False
 
 
 def shell_params() -> list[click.Parameter]:
@@ -34,6 +44,16 @@ def shell_params() -> list[click.Parameter]:
             help="A shell to configure (repeatable); default: the one you run.",
         ),
         click.Option(["--all-shells"], is_flag=True, help="Every supported shell installed here."),
+        click.Option(
+            ["--project"],
+            is_flag=True,
+            help="Also change this folder's .claude/settings.json and settings.local.json.",
+        ),
+        click.Option(
+            ["--system"],
+            is_flag=True,
+            help="Also change managed settings (/etc/claude-code); needs an administrator.",
+        ),
     ]
 
 
@@ -43,8 +63,15 @@ def env_apply_command(remedy: EnvRemedy) -> click.Command:
         options = RunOptions(kwargs.pop("dry_run"), kwargs.pop("yes"), kwargs.pop("json_mode"))
         names: tuple[str, ...] = kwargs.pop("shell_names")
         all_shells: bool = kwargs.pop("all_shells")
+        scopes = Scopes(project=kwargs.pop("project"), system=kwargs.pop("system"))
         apply_env_remedy(
-            ctx, remedy, options, shell_names=names, all_shells=all_shells, remedy_options=kwargs
+            ctx,
+            remedy,
+            options,
+            shell_names=names,
+            all_shells=all_shells,
+            scopes=scopes,
+            remedy_options=kwargs,
         )
 
     return click.Command(
@@ -63,6 +90,7 @@ def apply_env_remedy(
     *,
     shell_names: tuple[str, ...],
     all_shells: bool,
+    scopes: Scopes,
     remedy_options: dict[str, Any],
 ) -> None:
     out = Output(options.json_mode, wants_colour(ctx.env))
@@ -73,13 +101,24 @@ def apply_env_remedy(
             out.warn(line)
         proposal = remedy.propose(ctx, shells, remedy_options)
         changes = plan_env_changes(ctx, shells, remedy.name, proposal.edit)
+        notes = list(proposal.notes)
+        if proposal.settings is not None:
+            more, settings_notes = plan_settings_changes(
+                ctx,
+                proposal.settings,
+                remedy=remedy.name,
+                project=scopes.project,
+                system=scopes.system,
+            )
+            changes += more
+            notes += settings_notes
         doc: dict[str, Any] = {
             "remedy": remedy.name,
             "changed": False,
             "dry_run": options.dry_run,
             "shells": [s.name for s in shells],
             "files": describe(ctx, changes, with_diff=options.dry_run),
-            "notes": list(proposal.notes),
+            "notes": notes,
         }
         if not changes:
             message = f"{remedy.name} is already in place for {_names(shells)}; nothing to do."
@@ -109,7 +148,7 @@ def apply_env_remedy(
         return
     out.say(f"Applied {remedy.name} for {_names(shells)}:", bold=True)
     report_files(ctx, out, changes)
-    for note in proposal.notes:
+    for note in notes:
         out.note(note)
     out.say(f"New shells get the change; `remedy revert {remedy.name}` takes it back.")
 

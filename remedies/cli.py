@@ -17,6 +17,7 @@ from remedies import __version__
 from remedies.errors import EXIT_FAILURE, RemedyError
 
 COMMANDS = {
+    "doctor": "remedies.cmd_doctor",
     "list": "remedies.cmd_list",
     "apply": "remedies.cli:apply_group",
     "revert": "remedies.cmd_revert",
@@ -73,6 +74,7 @@ def cli(click_ctx: click.Context, debug: bool) -> None:
     First job: Claude Code on AWS Bedrock failing with "400 invalid beta flag" (Opus 4.7).
 
     \b
+      remedy doctor            what is wrong here, and where each setting comes from
       remedy list              the remedies, best first
       remedy apply mantle      fix it (--dry-run shows the diff)
       remedy status            what is applied where

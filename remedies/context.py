@@ -80,6 +80,10 @@ class Context:
     interactive: bool = False  # stdin and stdout are a terminal: we may ask questions
     faults: Faults = field(default_factory=Faults)
     lock_timeout: float = 60.0
+    # Where system files (/etc/claude-code, /etc/environment) are read from. Only tests move
+    # it, through REMEDY_SYSTEM_ROOT, so that they never touch the machine's own /etc.
+    system_root: Path = Path("/")
+    platform: str = sys.platform
 
     @property
     def state_dir(self) -> Path:
@@ -88,6 +92,10 @@ class Context:
         value = self.env.get("XDG_STATE_HOME", "")
         base = Path(value) if value.startswith("/") else self.home / ".local" / "state"
         return base / "remedy"
+
+    def system_path(self, absolute: str) -> Path:
+        """A system file such as /etc/environment, under system_root."""
+        return self.system_root / absolute.lstrip("/")
 
     def which(self, program: str) -> str | None:
         import shutil
@@ -104,6 +112,7 @@ class Context:
             home=Path(home),
             env=env,
             cwd=Path.cwd(),
+            system_root=Path(env.get("REMEDY_SYSTEM_ROOT") or "/"),
             interactive=sys.stdin.isatty() and sys.stdout.isatty(),
             faults=Faults(
                 crash_at=int(crash_at) if crash_at.isdigit() else 0,

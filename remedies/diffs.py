@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 
 from remedies.blocks import split_lines
+from remedies.secrets import redact_text
 
 
 def _text_lines(data: bytes | None) -> list[str]:
@@ -17,12 +18,15 @@ def _text_lines(data: bytes | None) -> list[str]:
 
 
 def unified_diff(old: bytes | None, new: bytes | None, label: str) -> str:
-    return "".join(
-        difflib.unified_diff(
-            _text_lines(old),
-            _text_lines(new),
-            fromfile="/dev/null" if old is None else f"a/{label}",
-            tofile="/dev/null" if new is None else f"b/{label}",
+    """The diff as a person reads it; secret values in its lines are masked."""
+    return redact_text(
+        "".join(
+            difflib.unified_diff(
+                _text_lines(old),
+                _text_lines(new),
+                fromfile="/dev/null" if old is None else f"a/{label}",
+                tofile="/dev/null" if new is None else f"b/{label}",
+            )
         )
     )
 

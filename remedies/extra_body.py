@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from remedies.claude_settings import ENV, JsonOp, LoadedSettings
 from remedies.context import Context
 from remedies.envedit import EnvEdit
 from remedies.errors import BadInput
@@ -20,6 +21,7 @@ from remedies.remedy import EnvRemedy, Proposal
 from shells.base import Shell
 
 NAME = "extra-body"
+VARIABLE = "CLAUDE_CODE_EXTRA_BODY"
 DEFAULT_VALUE = '{"thinking":{"type":"adaptive"}}'
 CAVEAT = (
     "extra-body is a community workaround and often does not work: measured with Claude Code "
@@ -52,14 +54,23 @@ def check_value(value: str) -> str:
     return value
 
 
+def settings_ops(loaded: LoadedSettings, value: str) -> list[JsonOp]:
+    """A settings file that sets the variable gets the new value (its env beats the shell)."""
+    current = loaded.env.get(VARIABLE)
+    if current is None or current == value:
+        return []
+    return [(ENV, VARIABLE, json.dumps(value, ensure_ascii=False))]
+
+
 def propose(ctx: Context, shells: Sequence[Shell], options: Mapping[str, Any]) -> Proposal:
     value = check_value(str(options.get("value", DEFAULT_VALUE)))
     return Proposal(
         edit=EnvEdit(
-            set=(("CLAUDE_CODE_EXTRA_BODY", value),),
+            set=((VARIABLE, value),),
             comment="Claude Code: community workaround for '400 invalid beta flag' (unreliable)",
         ),
         notes=(CAVEAT,),
+        settings=lambda loaded: settings_ops(loaded, value),
     )
 
 

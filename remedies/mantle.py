@@ -2,24 +2,32 @@
 
 Claude Code picks its provider in this order (FACTS.md): CLAUDE_CODE_USE_BEDROCK, then
 ..._FOUNDRY, ..._ANTHROPIC_AWS, ..._MANTLE. So turning Mantle on is not enough: Bedrock must be
-off everywhere a new shell could get it, or it still wins. Mantle's default URL is
-https://bedrock-mantle.<AWS_REGION>.api.aws/anthropic, so a region is required.
+off everywhere a new shell could get it, and in Claude Code's settings files, whose `env`
+overrides every shell. Mantle also needs a region and rejects Bedrock inference-profile model
+ids (`us.anthropic.…`), so pinned ids are rewritten to `anthropic.…`.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import click
 
+from remedies.claude_settings import ENV, JsonOp, LoadedSettings
 from remedies.context import Context
 from remedies.envedit import EnvEdit
-from remedies.region import find_region
+from remedies.model_ids import mantle_model_id
+from remedies.region import REGION_VARIABLES, find_region
 from remedies.remedy import EnvRemedy, Proposal
+from remedies.sources import MODEL_VARIABLES, Picture, collect
 from shells.base import Shell
 
 NAME = "mantle"
+BEDROCK = "CLAUDE_CODE_USE_BEDROCK"
+MANTLE = "CLAUDE_CODE_USE_MANTLE"
+SHELL_KINDS = ("shell", "environment", "env-file", "environment.d", "system-environment")
 
 
 def _options() -> list[click.Parameter]:
@@ -27,27 +35,72 @@ def _options() -> list[click.Parameter]:
         click.Option(
             ["--region"],
             metavar="REGION",
-            help="AWS region of the Mantle endpoint (default: the one your shells already set).",
+            help="AWS region of the Mantle endpoint (default: the one already configured).",
         )
     ]
 
 
+def _shell_model_pins(picture: Picture) -> list[tuple[str, str]]:
+    """Model variables a new shell gets in inference-profile form, rewritten for Mantle."""
+    pins = []
+    for name in MODEL_VARIABLES:
+        candidates = [s for s in picture.of(name) if s.kind in SHELL_KINDS]
+        winner = next((s for s in candidates if s.effective), candidates[0] if candidates else None)
+        if winner is None or winner.value is None or winner.dynamic:
+            continue
+        rewritten = mantle_model_id(winner.value)
+        if rewritten:
+            pins.append((name, rewritten))
+    return pins
+
+
+def settings_ops(loaded: LoadedSettings, region_pin: str | None) -> list[JsonOp]:
+    """In a settings file that chooses the provider: Bedrock off, Mantle on, ids rewritten."""
+    env = loaded.env
+    ops: list[JsonOp] = []
+    if BEDROCK in env or MANTLE in env:
+        # Additions first, while the user's members are all there to copy the spacing from.
+        if env.get(MANTLE) != "1":
+            ops.append((ENV, MANTLE, '"1"'))
+        if region_pin and not any(v in env for v in REGION_VARIABLES):
+            ops.append((ENV, "AWS_REGION", json.dumps(region_pin)))
+        if BEDROCK in env:
+            ops.append((ENV, BEDROCK, None))
+    for name in MODEL_VARIABLES:
+        rewritten = mantle_model_id(env[name]) if name in env else None
+        if rewritten:
+            ops.append((ENV, name, json.dumps(rewritten)))
+    model = loaded.document.get("model")
+    rewritten_model = mantle_model_id(model) if isinstance(model, str) else None
+    if rewritten_model:
+        ops.append(((), "model", json.dumps(rewritten_model)))
+    return ops
+
+
 def propose(ctx: Context, shells: Sequence[Shell], options: Mapping[str, Any]) -> Proposal:
-    region = find_region(ctx, list(shells), options.get("region"))
-    settings: list[tuple[str, str]] = [("CLAUDE_CODE_USE_MANTLE", "1")]
-    # Pin the region in our block unless every shell we configure already sets it itself:
-    # a region given with --region, or only present in this process, would not reach them.
-    if not all(s.name in region.in_files_of for s in shells):
+    names = (BEDROCK, MANTLE, *REGION_VARIABLES, "AWS_PROFILE", *MODEL_VARIABLES)
+    picture = collect(ctx, list(shells), names=names)
+    region = find_region(ctx, list(shells), picture, options.get("region"))
+    settings: list[tuple[str, str]] = [(MANTLE, "1")]
+    if region.pin:
         settings.append(("AWS_REGION", region.value))
+    pins = _shell_model_pins(picture)
+    settings += pins
     notes = [f"AWS region {region.value}, from {region.source}."]
+    notes += [
+        f"{name} rewritten to {value}: Mantle rejects inference-profile ids."
+        for name, value in pins
+    ]
+    pinned_region = region.value if region.pin else None
     return Proposal(
         edit=EnvEdit(
-            unset=("CLAUDE_CODE_USE_BEDROCK",),
+            unset=(BEDROCK,),
             set=tuple(settings),
             comment="Claude Code: use Bedrock Mantle (fixes '400 invalid beta flag' with Opus 4.7)",
         ),
         notes=tuple(notes),
         details={"region": region.value, "region_source": region.source},
+        settings=lambda loaded: settings_ops(loaded, pinned_region),
     )
 
 
@@ -57,7 +110,10 @@ REMEDY = EnvRemedy(
     help=(
         "Make Claude Code use the Bedrock Mantle endpoint: unset CLAUDE_CODE_USE_BEDROCK "
         "(your own assignments are disabled, since Bedrock wins over Mantle) and set "
-        "CLAUDE_CODE_USE_MANTLE=1, plus AWS_REGION when your shells do not set it already."
+        "CLAUDE_CODE_USE_MANTLE=1, plus AWS_REGION when it is not configured already. "
+        "Claude Code's settings files that set these are changed too (their env overrides "
+        "every shell), and pinned inference-profile model ids (us.anthropic.…) become "
+        "Mantle ids (anthropic.…)."
     ),
     propose=propose,
     options=_options,

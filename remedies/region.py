@@ -1,29 +1,33 @@
-"""Finding the AWS region a new shell will have: --region, start-up files, the environment."""
+"""The AWS region Mantle will use, where it comes from, and whether our block must pin it.
+
+Claude Code builds the Mantle URL from AWS_REGION, else AWS_DEFAULT_REGION, in its own
+environment (FACTS.md); it does not read ~/.aws/config for it. So a region found only in
+~/.aws/config, given with --region, or present only in this process, is written into our
+block; one that every configured shell, a settings file or the login environment already
+provides is not.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
-from remedies.blocks import content, split_lines
 from remedies.context import Context
-from remedies.errors import BadInput, RemedyError
-from remedies.fileio import read_bytes
-from remedies.planner import display
-from shells.base import Shell, Where
+from remedies.errors import BadInput
+from remedies.sources import Picture, Source
+from shells.base import Shell
 
 REGION_VARIABLES = ("AWS_REGION", "AWS_DEFAULT_REGION")
 # us-east-1, eu-central-2, ap-southeast-4, us-gov-west-1, cn-northwest-1 ...
 REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}\Z")
-_VALUE = re.compile(rb"""(?:=|\s)\s*['"]?([a-z]{2}(?:-[a-z]+)+-\d{1,2})['"]?\s*;?\s*\Z""")
+_PROVIDED_EVERYWHERE = ("environment.d", "system-environment")
 
 
 @dataclass(frozen=True)
 class Region:
     value: str
-    source: str  # for a person: "--region", "~/.bashrc:4", "the environment (AWS_REGION)"
-    in_files_of: frozenset[str]  # shells whose start-up files set it
+    source: str  # for a person: "--region", "~/.bashrc:4", "~/.aws/config [default] region"
+    pin: bool  # our block must set AWS_REGION
 
 
 def check_region(value: str) -> str:
@@ -32,44 +36,41 @@ def check_region(value: str) -> str:
     return value
 
 
-def _in_file(ctx: Context, shell: Shell, path: Path) -> tuple[str, str] | None:
-    """The last literal region a simple assignment in this file sets, with file:line."""
-    try:
-        data = read_bytes(path)
-    except RemedyError:
-        return None
-    if not data:
-        return None
-    lines = split_lines(data)
-    found = None
-    for index, info in enumerate(shell.scan(lines)):
-        for name in REGION_VARIABLES:
-            if shell.classify(info, name) == "simple":
-                match = _VALUE.search(content(lines[index]))
-                if match:
-                    found = match.group(1).decode(), f"{display(ctx, path)}:{index + 1}"
-    return found
-
-
-def find_region(ctx: Context, shells: list[Shell], explicit: str | None) -> Region:
-    where = Where(ctx.home, ctx.env)
-    from_files: dict[str, tuple[str, str]] = {}
-    for shell in shells:
-        for path in shell.read_set(where):
-            hit = _in_file(ctx, shell, path)
-            if hit:
-                from_files[shell.name] = hit
-    shells_with_it = frozenset(from_files)
-    if explicit:
-        return Region(check_region(explicit), "--region", frozenset())
-    if from_files:
-        value, source = next(iter(from_files.values()))
-        return Region(value, source, shells_with_it)
-    for name in REGION_VARIABLES:
-        value = ctx.env.get(name, "").strip()
-        if value and REGION.match(value):
-            return Region(value, f"the environment ({name})", frozenset())
-    raise BadInput(
-        "the Mantle endpoint needs an AWS region and none was found in the environment or "
-        "your start-up files; pass --region REGION (e.g. --region us-east-1)"
+def _usable(source: Source | None) -> bool:
+    return (
+        source is not None
+        and source.value is not None
+        and not source.dynamic
+        and REGION.match(source.value.strip()) is not None
     )
+
+
+def find_region(
+    ctx: Context, shells: list[Shell], picture: Picture, explicit: str | None
+) -> Region:
+    if explicit:
+        return Region(check_region(explicit), "--region", pin=True)
+    winner = next(
+        (w for w in map(picture.effective, REGION_VARIABLES) if _usable(w)),
+        None,
+    ) or next(
+        (
+            s
+            for s in sorted(picture.sources, key=lambda s: s.rank, reverse=True)
+            if s.var in REGION_VARIABLES and _usable(s)
+        ),
+        None,
+    )
+    if winner is None or winner.value is None:
+        raise BadInput(
+            "the Mantle endpoint needs an AWS region and none was found in the environment, "
+            "your start-up files, Claude Code's settings or ~/.aws/config; pass --region "
+            "REGION (e.g. --region us-east-1)"
+        )
+    in_shells = {s.shell for s in picture.sources if s.kind == "shell" and _usable(s)}
+    provided = (
+        winner.kind.endswith("-settings")
+        or winner.kind in _PROVIDED_EVERYWHERE
+        or (winner.kind == "shell" and all(s.name in in_shells for s in shells))
+    )
+    return Region(winner.value.strip(), winner.where(ctx), pin=not provided)

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Protocol
 
+from remedies.claude_settings import SettingsPlanner
 from remedies.envedit import EnvEdit
 
 if TYPE_CHECKING:
@@ -27,6 +28,8 @@ class Proposal:
     edit: EnvEdit
     notes: tuple[str, ...] = ()  # shown with the result (caveats, where a value came from)
     details: Mapping[str, Any] = field(default_factory=dict)  # kept in the journal entry
+    # What to change in one of Claude Code's settings files (None: leave them alone).
+    settings: SettingsPlanner | None = None
 
 
 class Remedy(Protocol):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from remedies.claude_settings import undo_ops
 from remedies.context import Context
 from remedies.envedit import undo_rc_edit
 from remedies.fileio import FileState, read_state, sha256
@@ -25,6 +26,10 @@ def _undo(ctx: Context, record: FileRecord, current: bytes) -> bytes:
         shell = shell_named(str(undo["shell"]))
         lines = [decode_line(str(line)) for line in undo["lines"]]
         return current if shell is None else shell.restore_to_store(current, lines)
+    if undo.get("kind") == "json":
+        text = current.decode("utf-8", "surrogateescape")
+        where = display(ctx, record.path)
+        return undo_ops(text, list(undo["ops"]), where).encode("utf-8", "surrogateescape")
     if undo.get("kind") != "rc":
         return current
     return undo_rc_edit(

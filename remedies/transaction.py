@@ -27,6 +27,7 @@ from remedies.context import Context
 from remedies.errors import Conflict, FileProblem, RemedyError
 from remedies.fileio import FileState, sha256
 from remedies.journal import FileRecord, Journal, StateFolder
+from remedies.secrets import redact_text
 
 # Given a staged temp file, the command that checks its syntax (None: nothing to check).
 SyntaxCheck = Callable[[Path], "list[str] | None"]
@@ -148,7 +149,7 @@ def _check_syntax(ctx: Context, change: Change, temp: Path) -> None:
     if result.returncode != 0:
         said = (result.stderr or result.stdout).decode("utf-8", "replace").strip()
         lines = said.replace(str(temp), str(change.state.path)).splitlines()
-        first = lines[0] if lines else f"exit code {result.returncode}"
+        first = redact_text(lines[0]) if lines else f"exit code {result.returncode}"
         raise RemedyError(
             f"{change.state.path}: the edited file would not parse ({argv[0]} says: {first}); "
             "nothing was changed"

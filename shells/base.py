@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from shells.lexing import LineInfo, Syntax, scan
+from shells.words import Word
 
 Assignment = Literal["none", "simple", "unsafe"]
 
@@ -132,6 +133,14 @@ class Shell(ABC):
     @abstractmethod
     def is_simple_assignment(self, code: bytes, name: str) -> bool:
         """Whether masked code is one statement that only sets `name` (safe to comment out)."""
+
+    @abstractmethod
+    def assigned_value(self, line: bytes, name: str) -> Word | None:
+        """The value a line judged simple gives `name` (line ending excluded)."""
+
+    @abstractmethod
+    def unsets(self, code: bytes, name: str) -> bool:
+        """Whether masked code removes `name` from the environment."""
 
     def classify(self, info: LineInfo, name: str) -> Assignment:
         if info.is_text or not self.mentions(info.code, name):

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from shells.base import Shell, Where, check_name, check_value, print_env_python
 from shells.lexing import Syntax
+from shells.words import Word, fish_word, fish_words
 
 # fish: backslash escapes outside quotes and in double quotes; in single quotes only \' and \\.
 FISH_SYNTAX = Syntax(single_quote_escapes=b"'\\")
@@ -76,6 +77,24 @@ def _simple_pattern(name: str) -> re.Pattern[bytes]:
 
 
 @lru_cache(maxsize=256)
+def _value_start(name: str) -> re.Pattern[bytes]:
+    n = name.encode()
+    return re.compile(
+        rb"\s*(?:(?:builtin\s+)?set" + _FLAGS + rb"\s+" + n + rb"(?:\[[^\]\s]*\])?(?=\s|$)"
+        rb"|(?P<export>export\s+" + n + rb"=))"
+    )
+
+
+@lru_cache(maxsize=256)
+def _erase_pattern(name: str) -> re.Pattern[bytes]:
+    return re.compile(
+        rb"\bset(?:\s+-[-A-Za-z]+)*\s+(?:-[A-Za-z]*e[A-Za-z]*|--erase)(?:\s+-[-A-Za-z]+)*\s+"
+        + name.encode()
+        + rb"\b"
+    )
+
+
+@lru_cache(maxsize=256)
 def _universal_pattern(name: str) -> re.Pattern[bytes]:
     # fish_variables lines: `SETUVAR --export NAME:value`, flags before the name.
     return re.compile(rb"SETUVAR((?: --[a-z]+)*) " + re.escape(name.encode()) + rb":")
@@ -125,6 +144,17 @@ class Fish(Shell):
             return False
         flags = match.group("flags")
         return flags is None or _flags_set_a_value(flags)
+
+    def assigned_value(self, line: bytes, name: str) -> Word | None:
+        found = _value_start(name).match(line)
+        if found is None:
+            return None
+        if found.group("export"):
+            return fish_word(line, found.end())
+        return fish_words(line, found.end())
+
+    def unsets(self, code: bytes, name: str) -> bool:
+        return _erase_pattern(name).search(code) is not None
 
     def variable_store(self, where: Where) -> Path | None:
         return self._dir(where) / "fish_variables"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from shells.base import Shell, Where, check_name, check_value, print_env_python
 from shells.lexing import Syntax
+from shells.words import Word, posix_word
 
 POSIX_SYNTAX = Syntax(substitutions=True, heredocs=True)
 
@@ -36,6 +37,20 @@ def _simple_pattern(name: str) -> re.Pattern[bytes]:
     )
 
 
+@lru_cache(maxsize=256)
+def _value_start(name: str) -> re.Pattern[bytes]:
+    return re.compile(
+        rb"\s*(?:(?:export|readonly)\s+|(?:declare|typeset|local)\s+(?:-[A-Za-z]+\s+)*)?"
+        + name.encode()
+        + rb"\+?="
+    )
+
+
+@lru_cache(maxsize=256)
+def _unset_pattern(name: str) -> re.Pattern[bytes]:
+    return re.compile(rb"(?:^|[;&|(]|\s)unset\s+(?:-v\s+)?(?:\w+\s+)*" + name.encode() + rb"\b")
+
+
 class PosixShell(Shell):
     """What bash, zsh, dash and ksh have in common."""
 
@@ -60,6 +75,13 @@ class PosixShell(Shell):
 
     def is_simple_assignment(self, code: bytes, name: str) -> bool:
         return _simple_pattern(name).match(code) is not None
+
+    def assigned_value(self, line: bytes, name: str) -> Word | None:
+        found = _value_start(name).match(line)
+        return None if found is None else posix_word(line, found.end())
+
+    def unsets(self, code: bytes, name: str) -> bool:
+        return _unset_pattern(name).search(code) is not None
 
     def syntax_check_argv(self, executable: str, path: str) -> list[str] | None:
         return [executable, "-n", path]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from shells.base import Shell, Where, check_name, check_value, print_env_python
 from shells.lexing import Syntax
+from shells.words import Word, powershell_word
 
 # PowerShell's tokenizer treats these four as single quotes too, so each must be doubled
 # inside a single-quoted string, exactly like ' (about_Quoting_Rules).
@@ -30,6 +31,17 @@ def _simple_pattern(name: str) -> re.Pattern[bytes]:
     return re.compile(
         rb"(?i)\s*\$\{?env:" + n + rb"\}?\s*=\s*(?:'_*'|\"_*\"|[^\s;|(){}]+)\s*;?\s*\Z"
     )
+
+
+@lru_cache(maxsize=256)
+def _value_start(name: str) -> re.Pattern[bytes]:
+    return re.compile(rb"(?i)\s*\$\{?env:" + re.escape(name).encode() + rb"\}?\s*=\s*")
+
+
+@lru_cache(maxsize=256)
+def _unset_pattern(name: str) -> re.Pattern[bytes]:
+    n = re.escape(name).encode()
+    return re.compile(rb"(?i)\b(?:remove-item|ri|rm|del)\s+(?:-path\s+)?env:\\?" + n + rb"\b")
 
 
 class PowerShell(Shell):
@@ -73,6 +85,13 @@ class PowerShell(Shell):
 
     def is_simple_assignment(self, code: bytes, name: str) -> bool:
         return _simple_pattern(name).match(code) is not None
+
+    def assigned_value(self, line: bytes, name: str) -> Word | None:
+        found = _value_start(name).match(line)
+        return None if found is None else powershell_word(line, found.end())
+
+    def unsets(self, code: bytes, name: str) -> bool:
+        return _unset_pattern(name).search(code) is not None
 
     def syntax_check_argv(self, executable: str, path: str) -> list[str] | None:
         script = (

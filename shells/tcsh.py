@@ -19,6 +19,7 @@ from pathlib import Path
 
 from shells.base import Shell, Where, check_name, check_value, print_env_python
 from shells.lexing import Syntax
+from shells.words import Word, csh_word
 
 TCSH_SYNTAX = Syntax(double_quote_escapes=False, csh_comments=True)
 
@@ -35,6 +36,16 @@ def _mention_pattern(name: str) -> re.Pattern[bytes]:
 def _simple_pattern(name: str) -> re.Pattern[bytes]:
     word = rb"""(?:[^\s;&|<>()'"`]|'_*'|"_*"|__)+"""
     return re.compile(rb"\s*setenv\s+" + name.encode() + rb"(?:\s+" + word + rb")?\s*\Z")
+
+
+@lru_cache(maxsize=256)
+def _value_start(name: str) -> re.Pattern[bytes]:
+    return re.compile(rb"\s*setenv\s+" + name.encode() + rb"(?:\s+|$)")
+
+
+@lru_cache(maxsize=256)
+def _unset_pattern(name: str) -> re.Pattern[bytes]:
+    return re.compile(rb"\bunsetenv\s+" + name.encode() + rb"\b")
 
 
 class Tcsh(Shell):
@@ -91,6 +102,13 @@ class Tcsh(Shell):
 
     def is_simple_assignment(self, code: bytes, name: str) -> bool:
         return _simple_pattern(name).match(code) is not None
+
+    def assigned_value(self, line: bytes, name: str) -> Word | None:
+        found = _value_start(name).match(line)
+        return None if found is None else csh_word(line, found.end())
+
+    def unsets(self, code: bytes, name: str) -> bool:
+        return _unset_pattern(name).search(code) is not None
 
     def syntax_check_argv(self, executable: str, path: str) -> list[str] | None:
         # -f: without it tcsh -n still reads (and could fail on) the user's own rc files.

@@ -50,6 +50,8 @@ def base_env(home: Path) -> dict[str, str]:
         "XDG_CONFIG_HOME": str(home / ".config"),
         "XDG_DATA_HOME": str(home / ".local" / "share"),
         "XDG_STATE_HOME": str(home / ".local" / "state"),
+        # Managed settings and /etc/environment are read under this root, never the real /etc.
+        "REMEDY_SYSTEM_ROOT": str(home.parent / "system"),
     }
 
 
@@ -96,12 +98,18 @@ class Sandbox:
                 found[str(path.relative_to(self.home))] = path.read_bytes()
         return found
 
-    def remedy(self, *args: str, env: dict[str, str] | None = None, timeout: float = 120) -> Result:
+    def remedy(
+        self,
+        *args: str,
+        env: dict[str, str] | None = None,
+        timeout: float = 120,
+        cwd: Path | None = None,
+    ) -> Result:
         run_env = {**self.env, **(env or {})}
         done = subprocess.run(
             [sys.executable, "-m", "remedies", *args],
             env=run_env,
-            cwd=self.home,
+            cwd=cwd or self.home,
             capture_output=True,
             timeout=timeout,
             stdin=subprocess.DEVNULL,

@@ -1,0 +1,177 @@
+"""Editing one key of a JSON document while keeping every other byte as the user wrote it.
+
+`json.loads` + `json.dumps` would reorder nothing but re-indent everything, drop the user's
+escapes and spacing, and make revert inexact. Instead we parse once to learn where each
+member sits in the text, then replace, insert or delete exactly one member's text. Pure:
+text in, text out. Insert then delete of the same key gives back the original text.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+
+class JsonProblem(ValueError):
+    """The document is not valid JSON, or not shaped as an edit needs."""
+
+
+@dataclass
+class Node:
+    start: int
+    end: int  # exclusive
+    kind: str  # object, array, string, number, literal
+    members: list[Member] = field(default_factory=list)
+
+
+@dataclass
+class Member:
+    key: str
+    key_start: int
+    key_end: int
+    value: Node
+
+
+_WHITESPACE = " \t\n\r"
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.i = 0
+
+    def skip(self) -> None:
+        while self.i < len(self.text) and self.text[self.i] in _WHITESPACE:
+            self.i += 1
+
+    def value(self) -> Node:
+        self.skip()
+        start = self.i
+        c = self.text[self.i : self.i + 1]
+        if c == "{":
+            return self.obj(start)
+        if c == "[":
+            return self.array(start)
+        if c == '"':
+            self.string()
+            return Node(start, self.i, "string")
+        # numbers and literals: json.loads has validated them, so scan to the next delimiter
+        while self.i < len(self.text) and self.text[self.i] not in _WHITESPACE + ",]}":
+            self.i += 1
+        return Node(start, self.i, "number" if c not in "tfn" else "literal")
+
+    def string(self) -> str:
+        start = self.i
+        self.i += 1
+        while self.text[self.i] != '"':
+            self.i += 2 if self.text[self.i] == "\\" else 1
+        self.i += 1
+        decoded: str = json.loads(self.text[start : self.i])
+        return decoded
+
+    def obj(self, start: int) -> Node:
+        node = Node(start, start, "object")
+        self.i += 1
+        self.skip()
+        while self.text[self.i] != "}":
+            key_start = self.i
+            key = self.string()
+            key_end = self.i
+            self.skip()
+            self.i += 1  # the colon
+            node.members.append(Member(key, key_start, key_end, self.value()))
+            self.skip()
+            if self.text[self.i] == ",":
+                self.i += 1
+                self.skip()
+        self.i += 1
+        node.end = self.i
+        return node
+
+    def array(self, start: int) -> Node:
+        self.i += 1
+        self.skip()
+        while self.text[self.i] != "]":
+            self.value()
+            self.skip()
+            if self.text[self.i] == ",":
+                self.i += 1
+        self.i += 1
+        return Node(start, self.i, "array")
+
+
+def parse(text: str, where: str = "document") -> Node:
+    """Validate with json.loads (its messages name line and column), then map the spans."""
+    try:
+        json.loads(text)
+    except ValueError as e:
+        raise JsonProblem(f"{where} is not valid JSON: {e}") from e
+    return _Parser(text).value()
+
+
+def find_object(root: Node, path: tuple[str, ...], where: str) -> Node | None:
+    """The object at `path` (keys from the root), or None when a key on the way is missing."""
+    node = root
+    for key in path:
+        if node.kind != "object":
+            raise JsonProblem(f"{where}: {'.'.join(path)} is not inside an object")
+        member = _only_member(node, key, where)
+        if member is None:
+            return None
+        node = member.value
+    if node.kind != "object":
+        raise JsonProblem(f"{where}: {'.'.join(path) or 'the document'} is not an object")
+    return node
+
+
+def _only_member(node: Node, key: str, where: str) -> Member | None:
+    found = [m for m in node.members if m.key == key]
+    if len(found) > 1:
+        raise JsonProblem(f"{where}: the key {key!r} appears {len(found)} times; remove the extras")
+    return found[0] if found else None
+
+
+def get_raw(text: str, path: tuple[str, ...], key: str, where: str = "document") -> str | None:
+    """The raw JSON text of path.key's value, or None when absent."""
+    obj = find_object(parse(text, where), path, where)
+    member = None if obj is None else _only_member(obj, key, where)
+    return None if member is None else text[member.value.start : member.value.end]
+
+
+def set_raw(text: str, path: tuple[str, ...], key: str, raw: str, where: str = "document") -> str:
+    """path.key := raw JSON text (the value as written). The object at `path` must exist."""
+    root = parse(text, where)
+    obj = find_object(root, path, where)
+    if obj is None:
+        raise JsonProblem(f"{where}: there is no {'.'.join(path)} object to put {key!r} in")
+    member = _only_member(obj, key, where)
+    if member is not None:
+        return text[: member.value.start] + raw + text[member.value.end :]
+    entry = json.dumps(key, ensure_ascii=False)
+    if not obj.members:
+        return text[: obj.start + 1] + entry + ": " + raw + text[obj.start + 1 :]
+    last = obj.members[-1]
+    # Copy the spacing the user's own last member has: before its key, and around its colon.
+    # With a single member on one line there is no separator to copy: `, ` is the common one.
+    before = obj.members[-2].value.end if len(obj.members) > 1 else obj.start + 1
+    gap = text[before : last.key_start].lstrip(",")
+    if len(obj.members) == 1 and "\n" not in gap:
+        gap = " "
+    colon = text[last.key_end : last.value.start]
+    return text[: last.value.end] + "," + gap + entry + colon + raw + text[last.value.end :]
+
+
+def delete(text: str, path: tuple[str, ...], key: str, where: str = "document") -> str:
+    """Remove path.key (and one comma); a missing key or object is no change."""
+    obj = find_object(parse(text, where), path, where)
+    member = None if obj is None else _only_member(obj, key, where)
+    if obj is None or member is None:
+        return text
+    index = obj.members.index(member)
+    if len(obj.members) == 1:
+        return text[: member.key_start] + text[member.value.end :]
+    if index == len(obj.members) - 1:
+        previous = obj.members[index - 1]
+        return text[: previous.value.end] + text[member.value.end :]
+    following = obj.members[index + 1]
+    return text[: member.key_start] + text[following.key_start :]

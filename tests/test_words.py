@@ -1,0 +1,75 @@
+"""Reading values out of assignment lines: the exact inverse of our own quoting, and the
+forms users write by hand (dynamic ones flagged, never guessed)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shells import SHELLS, Shell, shell_named
+
+values = st.text(
+    alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\0"), max_size=30
+)
+
+
+@settings(max_examples=400)
+@given(shell=st.sampled_from(SHELLS), value=values)
+def test_reading_back_our_own_quoting_is_exact(shell: Shell, value: str) -> None:
+    line = shell.render_set("X", value).encode()
+    word = shell.assigned_value(line, "X")
+    assert word is not None
+    assert word.value == value
+    assert not word.dynamic
+
+
+@pytest.mark.parametrize(
+    ("shell", "line", "value", "dynamic"),
+    [
+        ("bash", "export X=us-east-1", "us-east-1", False),
+        ("bash", "X='a b'; export X", "a b", False),
+        ("bash", 'export X="a \\"b\\" \\$c"', 'a "b" $c', False),
+        ("bash", 'export X="$HOME/x"', "$HOME/x", True),
+        ("bash", "export X=$(cat f)", "$(cat f)", True),
+        ("bash", "export X=${Y:-a b}", "${Y:-a b}", True),
+        ("bash", "export X=~/bin", "~/bin", True),
+        ("bash", "declare -x X=1  # c", "1", False),
+        ("fish", "set -gx X a b", "a b", False),
+        ("fish", "set -x X 'it\\'s'", "it's", False),
+        ("fish", 'set -gx X "$HOME"', "$HOME", True),
+        ("fish", "export X=1", "1", False),
+        ("tcsh", "setenv X 'a b'", "a b", False),
+        ("tcsh", 'setenv X "$HOME"', "$HOME", True),
+        ("tcsh", "setenv X", "", False),
+        ("pwsh", "$env:X = 'it''s'", "it's", False),
+        ("pwsh", '$env:X = "$HOME"', "$HOME", True),
+        ("pwsh", "$Env:X=1", "1", False),
+    ],
+)
+def test_hand_written_forms(shell: str, line: str, value: str, dynamic: bool) -> None:
+    found = shell_named(shell)
+    assert found is not None
+    word = found.assigned_value(line.encode(), "X")
+    assert word is not None
+    assert (word.value, word.dynamic) == (value, dynamic)
+
+
+@pytest.mark.parametrize(
+    ("shell", "code", "expected"),
+    [
+        ("bash", "unset X", True),
+        ("bash", "unset -v A X", True),
+        ("bash", "unset XY", False),
+        ("fish", "set -e -g X", True),
+        ("fish", "set --erase X", True),
+        ("fish", "set -gx X 1", False),
+        ("tcsh", "unsetenv X", True),
+        ("pwsh", "Remove-Item -Path Env:X -ErrorAction SilentlyContinue", True),
+        ("pwsh", "Remove-Item Env:XY", False),
+    ],
+)
+def test_unsets(shell: str, code: str, expected: bool) -> None:
+    found = shell_named(shell)
+    assert found is not None
+    assert found.unsets(code.encode(), "X") is expected
