@@ -134,6 +134,16 @@ def diagnose(picture: Picture, claude: ClaudeInstall, fixed_version: str) -> Dia
         findings.append(
             Finding("no-region", "warning", "no AWS_REGION: Mantle needs one (give --region)")
         )
+    if picture.provider == "mantle" and model is None:
+        findings.append(
+            Finding(
+                "mantle-default-model",
+                "warning",
+                "no model is pinned: on Mantle, Claude "
+                "Code 2.1.111 asks for anthropic.claude-haiku-4-5 unless one is named "
+                "(`remedy apply mantle --model anthropic.claude-opus-4-7` pins Opus 4.7)",
+            )
+        )
     if picture.value("CLAUDE_CODE_EXTRA_BODY") is not None:
         findings.append(
             Finding(

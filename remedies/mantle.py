@@ -30,13 +30,29 @@ MANTLE = "CLAUDE_CODE_USE_MANTLE"
 SHELL_KINDS = ("shell", "environment", "env-file", "environment.d", "system-environment")
 
 
+# Measured with Claude Code 2.1.111 against a stand-in: on Mantle, when no model is named (and
+# for the aliases opus and sonnet) the client asks for anthropic.claude-haiku-4-5. A switch
+# that leaves the model unpinned would silently trade Opus for Haiku, so we say so and offer
+# --model.
+UNPINNED_NOTE = (
+    "no model is pinned: on Mantle, Claude Code 2.1.111 asks for anthropic.claude-haiku-4-5 "
+    "unless a model is named; pass --model anthropic.claude-opus-4-7 to pin Opus 4.7"
+)
+
+
 def _options() -> list[click.Parameter]:
     return [
         click.Option(
             ["--region"],
             metavar="REGION",
             help="AWS region of the Mantle endpoint (default: the one already configured).",
-        )
+        ),
+        click.Option(
+            ["--model"],
+            metavar="MODEL",
+            help="Pin ANTHROPIC_MODEL, e.g. anthropic.claude-opus-4-7 (inference-profile ids "
+            "such as us.anthropic.… are rewritten).",
+        ),
     ]
 
 
@@ -54,19 +70,27 @@ def _shell_model_pins(picture: Picture) -> list[tuple[str, str]]:
     return pins
 
 
-def settings_ops(loaded: LoadedSettings, region_pin: str | None) -> list[JsonOp]:
+def settings_ops(
+    loaded: LoadedSettings, region_pin: str | None, model_pin: str | None = None
+) -> list[JsonOp]:
     """In a settings file that chooses the provider: Bedrock off, Mantle on, ids rewritten."""
     env = loaded.env
     ops: list[JsonOp] = []
-    if BEDROCK in env or MANTLE in env:
+    chooses_provider = BEDROCK in env or MANTLE in env
+    if chooses_provider:
         # Additions first, while the user's members are all there to copy the spacing from.
         if env.get(MANTLE) != "1":
             ops.append((ENV, MANTLE, '"1"'))
         if region_pin and not any(v in env for v in REGION_VARIABLES):
             ops.append((ENV, "AWS_REGION", json.dumps(region_pin)))
-        if BEDROCK in env:
-            ops.append((ENV, BEDROCK, None))
+    wants_pin = model_pin and (chooses_provider or "ANTHROPIC_MODEL" in env)
+    if wants_pin and env.get("ANTHROPIC_MODEL") != model_pin:
+        ops.append((ENV, "ANTHROPIC_MODEL", json.dumps(model_pin)))
+    if BEDROCK in env:
+        ops.append((ENV, BEDROCK, None))
     for name in MODEL_VARIABLES:
+        if name == "ANTHROPIC_MODEL" and model_pin:
+            continue
         rewritten = mantle_model_id(env[name]) if name in env else None
         if rewritten:
             ops.append((ENV, name, json.dumps(rewritten)))
@@ -84,9 +108,16 @@ def propose(ctx: Context, shells: Sequence[Shell], options: Mapping[str, Any]) -
     settings: list[tuple[str, str]] = [(MANTLE, "1")]
     if region.pin:
         settings.append(("AWS_REGION", region.value))
+    model: str | None = options.get("model")
+    model_pin = (mantle_model_id(model) or model.strip()) if model else None
     pins = _shell_model_pins(picture)
+    if model_pin:
+        pins = [(n, v) for n, v in pins if n != "ANTHROPIC_MODEL"]
+        settings.append(("ANTHROPIC_MODEL", model_pin))
     settings += pins
     notes = [f"AWS region {region.value}, from {region.source}."]
+    if not model_pin and picture.model() is None:
+        notes.append(UNPINNED_NOTE)
     notes += [
         f"{name} rewritten to {value}: Mantle rejects inference-profile ids."
         for name, value in pins
@@ -99,8 +130,8 @@ def propose(ctx: Context, shells: Sequence[Shell], options: Mapping[str, Any]) -
             comment="Claude Code: use Bedrock Mantle (fixes '400 invalid beta flag' with Opus 4.7)",
         ),
         notes=tuple(notes),
-        details={"region": region.value, "region_source": region.source},
-        settings=lambda loaded: settings_ops(loaded, pinned_region),
+        details={"region": region.value, "region_source": region.source, "model": model_pin},
+        settings=lambda loaded: settings_ops(loaded, pinned_region, model_pin),
     )
 
 

@@ -516,3 +516,22 @@ def test_doctor_human_output_marks_the_winner(sandbox: Sandbox) -> None:
     starred = [line for line in lines if line.strip().startswith("*")]
     assert any("settings.json" in line for line in starred)
     assert "override every shell start-up file" in result.stdout
+
+
+def test_mantle_says_when_no_model_is_pinned_and_pins_one_on_request(sandbox: Sandbox) -> None:
+    sandbox.write(SETTINGS, '{"env": {"CLAUDE_CODE_USE_BEDROCK": "1"}}')
+    result = sandbox.remedy(*APPLY, "--region", "us-east-1")
+    assert result.code == 0, result.stderr
+    assert "anthropic.claude-haiku-4-5" in result.stdout and "--model" in result.stdout
+    assert "mantle-default-model" in {p["id"] for p in doctor(sandbox)["problems"]}
+    assert sandbox.remedy("revert", "--yes").code == 0
+
+    result = sandbox.remedy(
+        *APPLY, "--region", "us-east-1", "--model", "us.anthropic.claude-opus-4-7"
+    )
+    assert result.code == 0, result.stderr
+    assert "haiku" not in result.stdout
+    settings = json.loads(sandbox.read(SETTINGS))
+    assert settings["env"]["ANTHROPIC_MODEL"] == "anthropic.claude-opus-4-7"
+    assert sandbox.shell_env("bash")["ANTHROPIC_MODEL"] == "anthropic.claude-opus-4-7"
+    assert "mantle-default-model" not in {p["id"] for p in doctor(sandbox)["problems"]}
