@@ -16,6 +16,7 @@ from remedies.output import Output, wants_colour
 from remedies.secrets import shown
 from remedies.shell_choice import choose_shells
 from remedies.sources import WATCHED, Picture, Source, collect
+from shells import SHELLS
 
 
 @click.pass_obj
@@ -40,7 +41,8 @@ command = click.Command(
             ["--shell", "shell_names"],
             multiple=True,
             metavar="NAME",
-            help="A shell whose start-up files to read (repeatable); default: the one you run.",
+            help="The shell you run, whose files decide the winner (default: detected). Every "
+            "supported shell's start-up files are listed either way.",
         ),
         click.Option(["--all-shells"], is_flag=True, help="Every supported shell installed here."),
         click.Option(
@@ -75,7 +77,10 @@ def doctor(
     if parse_version(fixed_version) is None:
         raise BadInput(f"--fixed-version {fixed_version!r} is not a version such as 2.1.113")
     shells = choose_shells(ctx, shell_names, all_shells)
-    picture = collect(ctx, shells, tuple(env_files))
+    # Every supported shell's files are listed (a forgotten config.fish line is what people
+    # miss); the shell the user runs, first here, decides which value wins.
+    everyone = [*shells, *(s for s in SHELLS if s.name not in {c.name for c in shells})]
+    picture = collect(ctx, everyone, tuple(env_files))
     claude = find_claude(ctx)
     diagnosis = diagnose(picture, claude, fixed_version)
     if json_mode:

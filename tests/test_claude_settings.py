@@ -535,3 +535,16 @@ def test_mantle_says_when_no_model_is_pinned_and_pins_one_on_request(sandbox: Sa
     assert settings["env"]["ANTHROPIC_MODEL"] == "anthropic.claude-opus-4-7"
     assert sandbox.shell_env("bash")["ANTHROPIC_MODEL"] == "anthropic.claude-opus-4-7"
     assert "mantle-default-model" not in {p["id"] for p in doctor(sandbox)["problems"]}
+
+
+def test_doctor_lists_every_shells_files_but_the_users_shell_decides(sandbox: Sandbox) -> None:
+    sandbox.write(".bashrc", "export CLAUDE_CODE_USE_BEDROCK=0\n")
+    sandbox.write(".config/fish/config.fish", "set -gx CLAUDE_CODE_USE_BEDROCK 1\n")
+    doc = doctor(sandbox)
+    found = {
+        (s["shell"], s["value"], s["effective"]) for s in sources_of(doc, "CLAUDE_CODE_USE_BEDROCK")
+    }
+    assert found == {("bash", "0", True), ("fish", "1", False)}
+    assert doc["provider"] == "anthropic"
+    fish = sandbox.remedy("doctor", "--shell", "fish", "--json").json()
+    assert fish["provider"] == "bedrock"
