@@ -44,6 +44,11 @@ def shell_params() -> list[click.Parameter]:
             help="A shell to configure (repeatable); default: the one you run.",
         ),
         click.Option(["--all-shells"], is_flag=True, help="Every supported shell installed here."),
+    ]
+
+
+def scope_params() -> list[click.Parameter]:
+    return [
         click.Option(
             ["--project"],
             is_flag=True,
@@ -79,7 +84,7 @@ def env_apply_command(remedy: EnvRemedy) -> click.Command:
         callback=callback,
         help=remedy.help,
         short_help=remedy.summary,
-        params=[*remedy.options(), *shell_params(), *common_params()],
+        params=[*remedy.options(), *shell_params(), *scope_params(), *common_params()],
     )
 
 
@@ -92,8 +97,11 @@ def apply_env_remedy(
     all_shells: bool,
     scopes: Scopes,
     remedy_options: dict[str, Any],
-) -> None:
-    out = Output(options.json_mode, wants_colour(ctx.env))
+    out: Output | None = None,
+) -> dict[str, Any]:
+    """Apply an EnvRemedy; the result is returned as the --json document and, unless `out`
+    is silent, printed."""
+    out = out or Output(options.json_mode, wants_colour(ctx.env))
     shells = choose_shells(ctx, shell_names, all_shells)
     with locked(ctx.state_dir, ctx.lock_timeout, read_only=options.dry_run) as state:
         recovered = [] if options.dry_run else recover(ctx, state)
@@ -123,10 +131,10 @@ def apply_env_remedy(
         if not changes:
             message = f"{remedy.name} is already in place for {_names(shells)}; nothing to do."
             finish_without_changes(out, doc, message)
-            return
+            return doc
         if options.dry_run:
             present_dry_run(ctx, out, doc, changes)
-            return
+            return doc
         confirm(ctx, out, options, changes, f"Apply {remedy.name} to these files?")
         journal = state.load()
 
@@ -145,12 +153,13 @@ def apply_env_remedy(
     doc["changed"] = True
     if options.json_mode:
         out.document(doc)
-        return
+        return doc
     out.say(f"Applied {remedy.name} for {_names(shells)}:", bold=True)
     report_files(ctx, out, changes)
     for note in notes:
         out.note(note)
     out.say(f"New shells get the change; `remedy revert {remedy.name}` takes it back.")
+    return doc
 
 
 def _names(shells: list[Any]) -> str:

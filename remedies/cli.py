@@ -22,6 +22,7 @@ COMMANDS = {
     "apply": "remedies.cli:apply_group",
     "revert": "remedies.cmd_revert",
     "status": "remedies.cmd_status",
+    "verify": "remedies.cmd_verify",
 }
 
 
@@ -43,11 +44,15 @@ class ApplyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         from remedies import registry
 
-        return registry.names()
+        return ["auto", *registry.names()]
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         from remedies import registry
 
+        if cmd_name == "auto":
+            from remedies.apply_auto import command
+
+            return command()
         if not registry.known(cmd_name):
             return None
         return registry.load(cmd_name).command()
@@ -77,6 +82,7 @@ def cli(click_ctx: click.Context, debug: bool) -> None:
       remedy doctor            what is wrong here, and where each setting comes from
       remedy list              the remedies, best first
       remedy apply mantle      fix it (--dry-run shows the diff)
+      remedy verify            prove it, with your real claude
       remedy status            what is applied where
       remedy revert            put every byte back
     """

@@ -46,8 +46,11 @@ command = click.Command(
 )
 
 
-def revert(ctx: Context, names: tuple[str, ...], options: RunOptions) -> None:
-    out = Output(options.json_mode, wants_colour(ctx.env))
+def revert(
+    ctx: Context, names: tuple[str, ...], options: RunOptions, out: Output | None = None
+) -> dict[str, Any]:
+    """Revert; the result is returned as the --json document and, unless silent, printed."""
+    out = out or Output(options.json_mode, wants_colour(ctx.env))
     with locked(ctx.state_dir, ctx.lock_timeout, read_only=options.dry_run) as state:
         for line in [] if options.dry_run else recover(ctx, state):
             out.warn(line)
@@ -73,10 +76,10 @@ def revert(ctx: Context, names: tuple[str, ...], options: RunOptions) -> None:
         if not chosen:
             what = " ".join(names) if names else "anything"
             finish_without_changes(out, doc, f"nothing to revert: {what} is not applied here.")
-            return
+            return doc
         if options.dry_run:
             present_dry_run(ctx, out, doc, changes)
-            return
+            return doc
         confirm(ctx, out, options, changes, f"Revert {', '.join(reverted)}?")
 
         def next_journal(txid: str, records: list[FileRecord], created: list[str]) -> Journal:
@@ -94,8 +97,9 @@ def revert(ctx: Context, names: tuple[str, ...], options: RunOptions) -> None:
     doc["changed"] = bool(changes)
     if options.json_mode:
         out.document(doc)
-        return
+        return doc
     out.say(f"Reverted {', '.join(reverted)}:", bold=True)
     report_files(ctx, out, changes)
     for note in notes:
         out.note(note)
+    return doc

@@ -31,10 +31,14 @@ class Runner:
         env: Mapping[str, str],
         timeout: float = 30.0,
         cwd: Path | None = None,
+        argv0: str | None = None,
     ) -> subprocess.CompletedProcess[bytes]:
+        """Run argv; argv0, when given, is the name the program sees (`-tcsh` for a login
+        shell) while argv[0] stays the program started."""
         try:
             return subprocess.run(
-                list(argv),
+                [argv0, *argv[1:]] if argv0 else list(argv),
+                executable=argv[0] if argv0 else None,
                 env=dict(env),
                 cwd=cwd,
                 stdin=subprocess.DEVNULL,
@@ -46,6 +50,8 @@ class Runner:
             raise RemedyError(f"cannot run {argv[0]}: not found") from e
         except subprocess.TimeoutExpired as e:
             raise RemedyError(f"{argv[0]} did not finish within {timeout:g} s") from e
+        except OSError as e:
+            raise RemedyError(f"cannot run {argv[0]}: {e.strerror}") from e
 
 
 @dataclass

@@ -54,6 +54,8 @@ def describe(ctx: Context, changes: list[Change], with_diff: bool) -> list[dict[
 
 
 def show_diffs(ctx: Context, out: Output, changes: list[Change]) -> None:
+    if out.silent:
+        return
     for change in changes:
         label = display(ctx, change.state.path).lstrip("~/")
         diff = unified_diff(change.state.data, change.new, label)

@@ -20,14 +20,17 @@ def wants_colour(env: Mapping[str, str]) -> bool:
 class Output:
     json_mode: bool = False
     colour: bool = False
+    # A step of a larger command (apply auto runs apply, verify and revert): it reports
+    # through its return value and prints nothing itself but warnings.
+    silent: bool = False
 
     def say(self, text: str = "", **style: Any) -> None:
         """A line for a person; silent in --json mode, where stdout is the document alone."""
-        if not self.json_mode:
+        if not self.json_mode and not self.silent:
             click.echo(click.style(text, **style) if style and self.colour else text)
 
     def note(self, text: str) -> None:
-        if not self.json_mode:
+        if not self.json_mode and not self.silent:
             click.echo(self.paint("note: ", fg="cyan") + text)
 
     def warn(self, text: str) -> None:
@@ -37,4 +40,5 @@ class Output:
         return click.style(text, **style) if self.colour else text
 
     def document(self, doc: Mapping[str, Any]) -> None:
-        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        if not self.silent:
+            click.echo(json.dumps(doc, indent=2, ensure_ascii=False))

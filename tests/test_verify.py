@@ -1,0 +1,252 @@
+"""`remedy verify` and `remedy apply auto` with the real Claude Code 2.1.111 from npm.
+
+The sandbox user is an affected one: Bedrock on, Opus 4.7. The user's `claude` is the real
+client, put on the PATH their shell gives (as an npm global install would be).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from remedies.standin import StandIn
+from tests import claude_client
+from tests.conftest import Sandbox, require_program
+
+VERIFY = ("verify", "--shell", "bash", "--json")
+
+
+@pytest.fixture(scope="module")
+def claude() -> Path:
+    return claude_client.install()
+
+
+@pytest.fixture
+def user(sandbox: Sandbox, claude: Path) -> Sandbox:
+    """Bedrock on in the shell and in Claude Code's settings; claude on the shell's PATH."""
+    sandbox.write(
+        ".bashrc",
+        f"export PATH={claude.parent}:$PATH\n"
+        "export CLAUDE_CODE_USE_BEDROCK=1\nexport AWS_REGION=us-east-1\n",
+    )
+    sandbox.write(".profile", ". ~/.bashrc\n")
+    sandbox.write(".claude/settings.json", '{"env": {"CLAUDE_CODE_USE_BEDROCK": "1"}}')
+    return sandbox
+
+
+def verify(sandbox: Sandbox, *args: str) -> tuple[int, dict[str, object]]:
+    result = sandbox.remedy(*VERIFY, *args)
+    assert result.stdout, result.stderr
+    doc: dict[str, object] = json.loads(result.stdout)
+    return result.code, doc
+
+
+def runs(doc: dict[str, object]) -> list[dict[str, object]]:
+    found = doc["runs"]
+    assert isinstance(found, list)
+    return found
+
+
+def test_verify_fails_before_any_remedy(user: Sandbox) -> None:
+    code, doc = verify(user)
+    assert code == 1 and doc["verdict"] == "failed"
+    for run in runs(doc):
+        assert run["endpoint"] == "bedrock" and run["verdict"] == "invalid-beta-flag"
+        assert run["body_betas"], "the body carried anthropic_beta"
+        assert "invalid beta flag" in str(run["output"])
+
+
+def test_verify_passes_after_mantle(user: Sandbox) -> None:
+    assert user.remedy("apply", "mantle", "--shell", "bash", "--yes").code == 0
+    code, doc = verify(user)
+    assert code == 0 and doc["verdict"] == "ok" and doc["applied"] == ["mantle"]
+    for run in runs(doc):
+        assert run["endpoint"] == "mantle" and run["body_betas"] == []
+        assert run["header_betas"], "betas travel in the header"
+        assert run["output"] == "Hello!"
+
+
+def test_verify_fails_after_extra_body_alone(user: Sandbox) -> None:
+    assert user.remedy("apply", "extra-body", "--shell", "bash", "--yes").code == 0
+    code, doc = verify(user)
+    assert code == 1 and doc["verdict"] == "failed"
+    assert "extra-body workaround did not remove them" in str(doc["message"])
+
+
+def test_an_upgrade_is_not_called_proven_offline(user: Sandbox) -> None:
+    """At or above the fixed version the fix is on the service side: offline can't prove it."""
+    code, doc = verify(user, "--fixed-version", "2.1.111")
+    assert code == 1 and doc["verdict"] == "unproven"
+    assert "--live" in str(doc["message"])
+
+
+def test_human_output_names_endpoint_betas_and_verdict(user: Sandbox) -> None:
+    result = user.remedy("verify", "--shell", "bash")
+    assert result.code == 1
+    assert (
+        "endpoint bedrock" in result.stdout and "in the body: interleaved-thinking" in result.stdout
+    )
+    assert "verdict    failed" in result.stdout
+
+
+def test_apply_auto_keeps_the_first_remedy_that_verifies(user: Sandbox) -> None:
+    original = user.snapshot()
+    result = user.remedy(
+        "apply", "auto", "--shell", "bash", "--prefer", "extra-body", "--yes", "--json"
+    )
+    assert result.code == 0, result.stderr
+    doc = result.json()
+    tried = [
+        (t["remedy"], t.get("verified"), t.get("reverted"))
+        for t in doc["tried"]
+        if t.get("applied")
+    ]
+    assert tried == [("extra-body", False, True), ("mantle", True, None)]
+    assert doc["verified"] == "mantle"
+    status = user.remedy("status", "--json").json()
+    assert [a["remedy"] for a in status["applied"]] == ["mantle"], "extra-body was reverted"
+    assert b"CLAUDE_CODE_EXTRA_BODY" not in user.read(".bashrc")
+    assert verify(user)[0] == 0
+    assert user.remedy("revert", "--yes").code == 0
+    assert user.snapshot() == original
+
+
+def test_apply_auto_dry_run_changes_nothing(user: Sandbox) -> None:
+    original = user.snapshot()
+    result = user.remedy("apply", "auto", "--shell", "bash", "--dry-run")
+    assert result.code == 0, result.stderr
+    assert "1. mantle" in result.stdout and "extra-body" in result.stdout
+    assert "+++" not in result.stdout, "the plan, not diffs"
+    assert user.snapshot() == original
+
+
+def test_apply_auto_when_nothing_is_wrong(sandbox: Sandbox) -> None:
+    result = sandbox.remedy("apply", "auto", "--shell", "bash", "--yes")
+    assert result.code == 0
+    assert "nothing to fix" in result.stdout
+
+
+def test_settings_pointing_outside_are_redirected_to_the_stand_in(user: Sandbox) -> None:
+    user.write(
+        ".claude/settings.json",
+        json.dumps(
+            {
+                "env": {
+                    "CLAUDE_CODE_USE_BEDROCK": "1",
+                    "ANTHROPIC_BEDROCK_BASE_URL": "https://bedrock-runtime.example.com",
+                    "AWS_BEARER_TOKEN_BEDROCK": "secret-token",
+                },
+                "apiKeyHelper": "touch ~/HELPER_RAN",
+                "hooks": {
+                    "SessionStart": [
+                        {"hooks": [{"type": "command", "command": "touch ~/HOOK_RAN"}]}
+                    ]
+                },
+            }
+        ),
+    )
+    code, doc = verify(user)
+    assert code == 1
+    assert runs(doc)[0]["endpoint"] == "bedrock", "the request reached the stand-in"
+    assert not list(user.home.rglob("*_RAN")), "no helper or hook of the user's ran"
+
+
+def test_managed_settings_that_force_an_endpoint_are_refused(user: Sandbox) -> None:
+    managed = Path(user.env["REMEDY_SYSTEM_ROOT"]) / "etc/claude-code/managed-settings.json"
+    managed.parent.mkdir(parents=True)
+    managed.write_text('{"env": {"ANTHROPIC_BEDROCK_BASE_URL": "https://gateway.example.com"}}')
+    result = user.remedy("verify", "--shell", "bash")
+    assert result.code == 1
+    assert "cannot be redirected" in result.stderr and "nothing was sent" in result.stderr
+
+
+_CONNECT = re.compile(
+    r"connect\(\d+, \{sa_family=(AF_INET6?)[^}]*?"
+    r"(?:inet_addr\(\"([^\"]+)\"\)|inet_pton\(AF_INET6, \"([^\"]+)\")"
+)
+
+
+def test_a_probe_connects_to_nothing_but_loopback(user: Sandbox, tmp_path: Path) -> None:
+    """Every connect(2) of remedy, the shells and the client, traced: loopback only."""
+    strace = require_program("strace")
+    log = tmp_path / "connect.log"
+
+    done = subprocess.run(
+        [
+            strace,
+            "-f",
+            "-qq",
+            "-e",
+            "trace=connect",
+            "-o",
+            str(log),
+            sys.executable,
+            "-m",
+            "remedies",
+            "verify",
+            "--shell",
+            "bash",
+        ],
+        env=user.env,
+        cwd=user.home,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "invalid beta flag" in done.stdout, "the client really ran and was answered"
+    addresses = [m.group(2) or m.group(3) for m in _CONNECT.finditer(log.read_text())]
+    assert addresses, "strace saw the client connect to the stand-in"
+    outside = [
+        a for a in addresses if not (a.startswith("127.") or a in ("::1", "::ffff:127.0.0.1"))
+    ]
+    assert outside == []
+
+
+@pytest.mark.parametrize(
+    ("answer", "outcome"),
+    [
+        ("hello", "ok"),
+        ("beta", "invalid-beta-flag"),
+        ("denied", "auth"),
+        ("missing-model", "model"),
+        ("closed", "network"),
+    ],
+)
+def test_live_outcomes_are_classified(
+    sandbox: Sandbox, claude: Path, answer: str, outcome: str
+) -> None:
+    """--live runs the user's claude exactly as configured; here "the service" is a stand-in
+    (AWS itself cannot run here), answering each way the real one can."""
+    rejection = {
+        "beta": (400, b'{"message":"invalid beta flag"}', {"Content-Type": "application/json"}),
+        "denied": (
+            403,
+            b'{"message":"The security token included in the request is invalid."}',
+            {"Content-Type": "application/json"},
+        ),
+        "missing-model": (
+            404,
+            b'{"message":"The provided model identifier is invalid."}',
+            {"Content-Type": "application/json"},
+        ),
+    }.get(answer)
+    with StandIn(reject_body_beta=answer != "hello", rejection=rejection) as standin:
+        url = "http://127.0.0.1:9" if answer == "closed" else standin.url
+        sandbox.write(
+            ".bashrc",
+            f"export PATH={claude.parent}:$PATH\nexport CLAUDE_CODE_USE_BEDROCK=1\n"
+            f"export AWS_REGION=us-east-1\nexport ANTHROPIC_BEDROCK_BASE_URL={url}\n"
+            "export CLAUDE_CODE_SKIP_BEDROCK_AUTH=1\n"
+            "export CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1\n",
+        )
+        result = sandbox.remedy("verify", "--live", "--shell", "bash", "--json", "--timeout", "60")
+    doc = json.loads(result.stdout)
+    assert doc["outcome"] == outcome, doc
+    assert result.code == (0 if outcome == "ok" else 1)
