@@ -27,7 +27,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/status_vs_import.py
 
 demo: $(STAMP)
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python demo/demo.py
+	$(BIN)/python -m demo.demo
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

@@ -1,90 +1,132 @@
-"""`make demo`: the main job end to end, in a sandbox HOME, with real shells.
+"""`make demo`: the main job end to end, in a sandbox, with the real Claude Code.
 
-An affected user has Bedrock switched on in two start-up files. We show what a new shell
-gets, preview the fix, apply it, prove it with a new real shell, apply again (nothing to do),
-and revert: every byte and the old environment come back. Nothing outside the sandbox
-(.cache/demo) is touched.
+An affected user: Bedrock switched on in ~/.bashrc and in ~/.claude/settings.json (which
+overrides every shell), Claude Code 2.1.111 from npm on their PATH. AWS is played by the
+loopback stand-in (remedies/standin.py), which answers as bedrock-runtime and Mantle did.
+We show claude failing with the 400, then remedy doctor, apply mantle, verify, claude
+answering, and revert bringing the original error back. Nothing outside .cache/ is touched
+and nothing leaves this machine.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from demo.claude_cache import REPO, install
+from remedies.standin import StandIn
+
 SANDBOX = REPO / ".cache" / "demo"
 HOME = SANDBOX / "home"
-WATCHED = ("CLAUDE_CODE_USE_BEDROCK", "CLAUDE_CODE_USE_MANTLE", "AWS_REGION")
-PLANTED = {
-    ".bashrc": "# work laptop\nexport CLAUDE_CODE_USE_BEDROCK=1\nexport AWS_REGION=us-east-1\n",
-    ".bash_profile": "[ -f ~/.bashrc ] && . ~/.bashrc\nexport CLAUDE_CODE_USE_BEDROCK=1\n",
-}
+BIN = Path(sys.executable).parent
+QUIET = {"CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1", "DISABLE_AUTOUPDATER": "1"}
+
+
+def plant(claude: Path) -> dict[str, bytes]:
+    shutil.rmtree(SANDBOX, ignore_errors=True)
+    (HOME / ".claude").mkdir(parents=True)
+    (HOME / ".bashrc").write_text(
+        "# work laptop\n"
+        f"export PATH={claude.parent}:$PATH\n"
+        "export CLAUDE_CODE_USE_BEDROCK=1\n"
+        "export AWS_REGION=us-east-1\n"
+    )
+    (HOME / ".profile").write_text("[ -f ~/.bashrc ] && . ~/.bashrc\n")
+    (HOME / ".claude" / "settings.json").write_text(
+        '{\n  "env": {\n    "CLAUDE_CODE_USE_BEDROCK": "1"\n  }\n}\n'
+    )
+    return snapshot()
+
+
+def snapshot() -> dict[str, bytes]:
+    files = [HOME / ".bashrc", HOME / ".profile", HOME / ".claude" / "settings.json"]
+    return {str(p.relative_to(HOME)): p.read_bytes() for p in files if p.exists()}
 
 
 def env() -> dict[str, str]:
     return {
         "HOME": str(HOME),
-        "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
+        "PATH": f"{BIN}:/usr/local/bin:/usr/bin:/bin",
         "SHELL": "/bin/bash",
         "TERM": "dumb",
         "LANG": "C.UTF-8",
+        "REMEDY_SYSTEM_ROOT": str(SANDBOX / "system"),  # no managed settings from this machine
+        **QUIET,
     }
 
 
 def step(title: str) -> None:
-    print(f"\n\033[1m== {title}\033[0m" if sys.stdout.isatty() else f"\n== {title}", flush=True)
+    bold = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    print(f"\n\033[1m== {title}\033[0m" if bold else f"\n== {title}", flush=True)
 
 
-def run(*argv: str) -> int:
-    print("$ " + " ".join(argv), flush=True)
-    return subprocess.run(argv, env=env(), cwd=HOME, check=False).returncode
+def remedy(*args: str) -> int:
+    print("$ remedy " + " ".join(args), flush=True)
+    return subprocess.run([str(BIN / "remedy"), *args], env=env(), cwd=HOME, check=False).returncode
 
 
-def new_shell_sees() -> dict[str, str]:
-    """Ask a real new bash, login and not, what it has; report the variables that matter."""
-    seen = {}
-    for flags in (["-i"], ["-l", "-i"]):
-        code = "; ".join(f'echo "{v}=${{{v}-<unset>}}"' for v in WATCHED)
-        done = subprocess.run(
-            ["bash", *flags, "-c", code], env=env(), capture_output=True, text=True, check=False
-        )
-        label = "login bash" if "-l" in flags else "bash      "
-        print(f"  {label}: " + "  ".join(done.stdout.split()))
-        seen[label] = done.stdout
-    return seen
-
-
-def snapshot() -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(HOME.iterdir()) if p.is_file()}
+def claude_says(standin: StandIn) -> str:
+    """A new bash of the user's runs `claude -p "say hello"`; AWS is the stand-in."""
+    endpoints = {
+        "ANTHROPIC_BEDROCK_BASE_URL": standin.url,
+        "ANTHROPIC_BEDROCK_MANTLE_BASE_URL": standin.url,
+        "CLAUDE_CODE_SKIP_BEDROCK_AUTH": "1",
+        "CLAUDE_CODE_SKIP_MANTLE_AUTH": "1",
+    }
+    print('$ claude -p "say hello" --model claude-opus-4-7', flush=True)
+    done = subprocess.run(
+        ["bash", "-i", "-c", 'claude -p "say hello" --model claude-opus-4-7'],
+        env={**env(), **endpoints},
+        cwd=HOME,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    said = (done.stdout or done.stderr).strip()
+    where = "bedrock-runtime" if standin.bedrock_requests() else "Mantle"
+    betas = "in the body" if any(r.body_has_beta for r in standin.requests) else "header only"
+    print(f"  {said}    (the request went to {where}; betas {betas})")
+    standin.clear()
+    return said
 
 
 def main() -> int:
-    shutil.rmtree(SANDBOX, ignore_errors=True)
-    HOME.mkdir(parents=True)
-    for name, text in PLANTED.items():
-        (HOME / name).write_text(text)
-    original = snapshot()
-
-    step("An affected user: Bedrock is on in ~/.bashrc and ~/.bash_profile")
-    before = new_shell_sees()
-    step("Preview the fix (nothing is written)")
-    run("remedy", "apply", "mantle", "--shell", "bash", "--dry-run")
-    step("Apply it")
-    if run("remedy", "apply", "mantle", "--shell", "bash", "--yes") != 0:
-        return 1
-    step("A new shell now uses Mantle")
-    after = new_shell_sees()
-    step("Applying again changes nothing")
-    run("remedy", "apply", "mantle", "--shell", "bash", "--yes")
-    run("remedy", "status")
-    step("Revert: every byte comes back")
-    run("remedy", "revert", "--yes")
+    step("Installing the real Claude Code 2.1.111 from npm into .cache/claude-code")
+    claude = install()
+    original = plant(claude)
+    step("An affected user: Bedrock on in ~/.bashrc and in ~/.claude/settings.json")
+    for name, data in original.items():
+        print(f"--- ~/{name}\n{data.decode()}", end="")
+    with StandIn() as standin:
+        step("Their claude fails (AWS is played by a loopback stand-in)")
+        before = claude_says(standin)
+        step("remedy doctor: what is wrong, and where each setting comes from")
+        remedy("doctor")
+        step("remedy apply mantle")
+        applied = remedy("apply", "mantle", "--yes")
+        step("remedy verify: their own claude, their own environment, nothing leaves the machine")
+        verified = remedy("verify")
+        step("claude answers")
+        after = claude_says(standin)
+        step("remedy revert: every byte back, and the original error with it")
+        reverted = remedy("revert", "--yes")
+        again = claude_says(standin)
     restored = snapshot() == original
-    back = new_shell_sees() == before
-    print(f"\n  files byte-identical to the start: {restored}; old environment back: {back}")
-    ok = restored and back and "CLAUDE_CODE_USE_BEDROCK=<unset>" in "".join(after.values())
+    print(f"\n  files byte-identical to the start: {restored}")
+    ok = (
+        "invalid beta flag" in before
+        and applied == 0
+        and verified == 0
+        and after == "Hello!"
+        and reverted == 0
+        and "invalid beta flag" in again
+        and restored
+    )
     print("\ndemo " + ("passed" if ok else "FAILED"))
     return 0 if ok else 1
 

@@ -27,6 +27,7 @@ class ClaudeInstall:
     install_method: str  # npm, native, homebrew, other, missing
     others: tuple[str, ...] = ()  # further claude executables on PATH, shadowed by the first
     problem: str | None = None  # why the version could not be read
+    found_on: str = "PATH"  # or e.g. "the PATH a new bash gets"
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -36,6 +37,7 @@ class ClaudeInstall:
             "install_method": self.install_method,
             "others": list(self.others),
             "problem": self.problem,
+            "found_on": self.found_on,
         }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -10,13 +11,14 @@ import click
 from remedies.claude_install import ClaudeInstall, find_claude
 from remedies.context import Context
 from remedies.diagnosis import Diagnosis, diagnose
-from remedies.errors import BadInput
+from remedies.errors import BadInput, RemedyError
 from remedies.known_issues import DEFAULT_FIXED_VERSION, parse_version
+from remedies.new_shell import new_shell_envs
 from remedies.output import Output, wants_colour
 from remedies.secrets import shown
 from remedies.shell_choice import choose_shells
 from remedies.sources import WATCHED, Picture, Source, collect
-from shells import SHELLS
+from shells import SHELLS, Shell
 
 
 @click.pass_obj
@@ -82,6 +84,8 @@ def doctor(
     everyone = [*shells, *(s for s in SHELLS if s.name not in {c.name for c in shells})]
     picture = collect(ctx, everyone, tuple(env_files))
     claude = find_claude(ctx)
+    if claude.install_method == "missing":
+        claude = _from_a_new_shell(ctx, shells[0]) or claude
     diagnosis = diagnose(picture, claude, fixed_version)
     if json_mode:
         out.document(
@@ -104,6 +108,19 @@ def doctor(
     _print_diagnosis(out, picture, diagnosis)
 
 
+def _from_a_new_shell(ctx: Context, shell: Shell) -> ClaudeInstall | None:
+    """Not on this process's PATH: start-up files may add it (an npm prefix, ~/.local/bin),
+    so ask the user's shell before calling it missing."""
+    try:
+        envs = new_shell_envs(ctx, shell)
+    except RemedyError:
+        return None
+    found = find_claude(replace(ctx, env=envs[0].env))
+    if found.install_method == "missing":
+        return None
+    return replace(found, found_on=f"the PATH a new {shell.name} gets")
+
+
 def _print_claude(out: Output, claude: ClaudeInstall) -> None:
     out.say("Claude Code", bold=True)
     if claude.path is None:
@@ -111,6 +128,8 @@ def _print_claude(out: Output, claude: ClaudeInstall) -> None:
         return
     target = f" -> {claude.real_path}" if claude.real_path != claude.path else ""
     out.say(f"  claude     {claude.path}{target}")
+    if claude.found_on != "PATH":
+        out.say(f"             (on {claude.found_on})")
     out.say(f"  version    {claude.version or 'unknown'} ({claude.install_method})")
     for other in claude.others:
         out.say(f"  also       {other} (not used: the first on PATH wins)")

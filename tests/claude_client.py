@@ -8,17 +8,16 @@ machine because every endpoint variable points at the stand-in.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from demo import claude_cache
 from remedies.standin import StandIn
-from tests.conftest import REPO, require_program
+from tests.conftest import require_program
 
-CLAUDE_VERSION = "2.1.111"
-CACHE = REPO / ".cache" / "claude-code"
+CLAUDE_VERSION = claude_cache.VERSION
 QUIET = {
     "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
     "DISABLE_TELEMETRY": "1",
@@ -28,31 +27,9 @@ QUIET = {
 
 
 def install(version: str = CLAUDE_VERSION) -> Path:
-    """npm install into .cache/claude-code/<version> (once; concurrent callers wait)."""
-    npm = require_program("npm")
-    prefix = CACHE / version
-    binary = prefix / "node_modules" / ".bin" / "claude"
-    prefix.mkdir(parents=True, exist_ok=True)
-    with open(prefix.parent / f".{version}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not binary.exists():
-            subprocess.run(
-                [
-                    npm,
-                    "install",
-                    "--no-audit",
-                    "--no-fund",
-                    "--loglevel=error",
-                    "--prefix",
-                    str(prefix),
-                    f"@anthropic-ai/claude-code@{version}",
-                ],
-                check=True,
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                timeout=600,
-            )
-    return binary
+    """The real client from npm (fails in CI, skips elsewhere, when npm is missing)."""
+    require_program("npm")
+    return claude_cache.install(version)
 
 
 def endpoints_at(standin: StandIn) -> dict[str, str]:

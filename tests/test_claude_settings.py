@@ -548,3 +548,11 @@ def test_doctor_lists_every_shells_files_but_the_users_shell_decides(sandbox: Sa
     assert doc["provider"] == "anthropic"
     fish = sandbox.remedy("doctor", "--shell", "fish", "--json").json()
     assert fish["provider"] == "bedrock"
+
+
+def test_doctor_finds_claude_on_the_path_a_new_shell_gets(sandbox: Sandbox) -> None:
+    fake_claude(sandbox.home / "tools", "2.1.111")
+    sandbox.write(".bashrc", 'export PATH="$HOME/tools:$PATH"\n')
+    doc = doctor(sandbox, env={"PATH": "/usr/bin:/bin"})
+    assert doc["claude"]["version"] == "2.1.111"
+    assert doc["claude"]["found_on"] == "the PATH a new bash gets"
