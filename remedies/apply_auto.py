@@ -30,6 +30,11 @@ from remedies.sources import collect
 from remedies.verify_offline import verify_offline
 from shells import SHELLS
 
+NOT_OFFLINE = (
+    "no offline check can verify it (the fix was on the service side); run "
+    "`remedy apply upgrade`, then `remedy verify --live`"
+)
+
 
 @dataclass(frozen=True)
 class AutoRequest:
@@ -142,7 +147,7 @@ def apply_auto(ctx: Context, options: RunOptions, request: AutoRequest) -> int:
 def _try(ctx: Context, quiet: Output, name: str, request: AutoRequest) -> dict[str, Any]:
     remedy = registry.load(name) if registry.known(name) else None
     if not isinstance(remedy, EnvRemedy):
-        return {"remedy": name, "applied": False, "error": "remedy cannot apply it here yet"}
+        return {"remedy": name, "applied": False, "error": NOT_OFFLINE}
     step = RunOptions(dry_run=False, yes=True, json_mode=False)
     try:
         applied = apply_env_remedy(
@@ -187,7 +192,7 @@ def _show_plan(
     for name in plan:
         remedy = registry.load(name) if registry.known(name) else None
         if not isinstance(remedy, EnvRemedy):
-            doc["tried"].append({"remedy": name, "would": "skip: remedy cannot apply it here yet"})
+            doc["tried"].append({"remedy": name, "would": f"skip: {NOT_OFFLINE}"})
             continue
         preview = RunOptions(dry_run=True, yes=True, json_mode=False)
         try:

@@ -20,10 +20,11 @@ from remedies.flow import (
     present_dry_run,
     report_files,
 )
-from remedies.journal import FileRecord, Journal, locked
+from remedies.journal import Entry, FileRecord, Journal, StateFolder, locked
 from remedies.output import Output, wants_colour
 from remedies.revert_plan import plan_revert
 from remedies.transaction import commit, recover
+from remedies.upgrade import revert_upgrade
 
 
 @click.pass_obj
@@ -46,6 +47,16 @@ command = click.Command(
 )
 
 
+def forget(ctx: Context, state: StateFolder, entry: Entry) -> None:
+    """Drop one entry from the journal (after its effect was taken back)."""
+    rest = tuple(e for e in state.load().entries if e != entry)
+
+    def without(txid: str, records: list[FileRecord], created: list[str]) -> Journal:
+        return Journal(txid, rest)
+
+    commit(ctx, state, [], make_journal=without)
+
+
 def revert(
     ctx: Context, names: tuple[str, ...], options: RunOptions, out: Output | None = None
 ) -> dict[str, Any]:
@@ -63,8 +74,10 @@ def revert(
                 )
         chosen = [e for e in journal.entries if not names or e.remedy in names]
         kept = [e for e in journal.entries if e not in chosen]
+        upgrades = [e for e in reversed(chosen) if e.details.get("kind") == "upgrade"]
+        chosen = [e for e in chosen if e not in upgrades]
         changes, notes = plan_revert(ctx, state, chosen, kept)
-        reverted = sorted({e.remedy for e in chosen})
+        reverted = sorted({e.remedy for e in [*chosen, *upgrades]})
         doc: dict[str, Any] = {
             "remedy": names[0] if len(names) == 1 else (list(names) or None),
             "reverted": reverted,
@@ -73,14 +86,31 @@ def revert(
             "files": describe(ctx, changes, with_diff=options.dry_run),
             "notes": notes,
         }
-        if not chosen:
+        if upgrades:
+            doc["versions"] = [
+                {
+                    "from": e.details.get("to"),
+                    "to": e.details.get("from"),
+                    "path": e.details.get("path"),
+                }
+                for e in upgrades
+            ]
+        if not chosen and not upgrades:
             what = " ".join(names) if names else "anything"
             finish_without_changes(out, doc, f"nothing to revert: {what} is not applied here.")
             return doc
         if options.dry_run:
+            for version in doc.get("versions", []):
+                out.say(f"Would install Claude Code {version['to']} again at {version['path']}.")
             present_dry_run(ctx, out, doc, changes)
             return doc
         confirm(ctx, out, options, changes, f"Revert {', '.join(reverted)}?")
+        for entry in upgrades:
+            # Installers are not transactions: each is run, checked, then forgotten.
+            put_back = revert_upgrade(ctx, entry)
+            forget(ctx, state, entry)
+            out.say(f"Claude Code {put_back} is back at {entry.details.get('path')}.")
+            kept = [e for e in kept if e != entry]
 
         def next_journal(txid: str, records: list[FileRecord], created: list[str]) -> Journal:
             return Journal(committed=txid, entries=tuple(kept))

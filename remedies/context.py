@@ -6,11 +6,13 @@ A test builds a Context around a temporary HOME and a made-up environment; nothi
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -52,6 +54,51 @@ class Runner:
             raise RemedyError(f"{argv[0]} did not finish within {timeout:g} s") from e
         except OSError as e:
             raise RemedyError(f"cannot run {argv[0]}: {e.strerror}") from e
+
+    def run_long(
+        self,
+        argv: Sequence[str],
+        *,
+        env: Mapping[str, str],
+        timeout: float,
+        show: bool,
+    ) -> tuple[int | None, str]:
+        """Run an installer: its output shown as it comes (show=True) and kept; None for the
+        exit code when it ran out of time, in which case the whole process group is killed
+        (npm starts children of its own)."""
+        try:
+            process = subprocess.Popen(
+                list(argv),
+                env=dict(env),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        except OSError as e:
+            raise RemedyError(f"cannot run {argv[0]}: {e.strerror}") from e
+        assert process.stdout is not None
+        kept: list[bytes] = []
+        fired = threading.Event()
+        timer = threading.Timer(timeout, lambda: _kill_group(process, fired))
+        timer.start()
+        try:
+            for line in process.stdout:
+                kept.append(line)
+                if show:
+                    sys.stderr.buffer.write(b"  | " + line)
+                    sys.stderr.flush()
+            process.wait()
+        finally:
+            timer.cancel()
+        output = b"".join(kept).decode("utf-8", "replace")
+        return (None if fired.is_set() else process.returncode), output
+
+
+def _kill_group(process: subprocess.Popen[bytes], fired: threading.Event) -> None:
+    fired.set()
+    with contextlib.suppress(OSError):
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 @dataclass

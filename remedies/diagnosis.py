@@ -13,12 +13,6 @@ from remedies.known_issues import MANTLE_MIN_VERSION, known_issues, parse_versio
 from remedies.model_ids import is_opus_4_7, mantle_model_id
 from remedies.sources import MODEL_VARIABLES, SETTINGS_MODEL, Picture, Source, is_on
 
-UPGRADE_COMMANDS = {
-    "npm": "npm install -g @anthropic-ai/claude-code@latest",
-    "native": "claude update",
-    "homebrew": "brew upgrade claude-code",
-}
-
 
 @dataclass(frozen=True)
 class Finding:
@@ -181,7 +175,7 @@ def _recommend(picture: Picture, claude: ClaudeInstall, affected: bool) -> list[
         return [mantle]
     upgrade = Recommendation(
         "upgrade",
-        UPGRADE_COMMANDS.get(claude.install_method, "upgrade Claude Code to the latest version"),
+        "remedy apply upgrade",
         "the permanent fix (on the service side, with a newer client)",
         "no offline check can prove it; only a live call does",
     )

@@ -14,8 +14,10 @@ from typing import Any, cast
 from remedies.errors import BadInput
 from remedies.remedy import Remedy
 
+# Best first, the order `remedy list` shows.
 BUILTIN: dict[str, str] = {
     "mantle": "remedies.mantle:REMEDY",
+    "upgrade": "remedies.upgrade:REMEDY",
     "extra-body": "remedies.extra_body:REMEDY",
 }
 ENTRY_POINT_GROUP = "remedy.remedies"

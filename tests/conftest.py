@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -38,9 +39,23 @@ def require_program(name: str) -> str:
     return path
 
 
+# How this machine reaches the package registries (a TLS-inspecting proxy's CA, proxies,
+# registry settings). Without them npm cannot verify TLS and retries for minutes.
+_NETWORK_SETTINGS = re.compile(
+    r"NODE_EXTRA_CA_CERTS|SSL_CERT_(FILE|DIR)|REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE"
+    r"|(HTTPS?|ALL|NO)_PROXY|(https?|all|no)_proxy|(npm|NPM)_(config|CONFIG)_.*"
+)
+
+
+def network_settings() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if _NETWORK_SETTINGS.fullmatch(k)}
+
+
 def base_env(home: Path) -> dict[str, str]:
-    """A clean environment for a child: nothing of the developer's own shell set-up leaks in."""
+    """A clean environment for a child: nothing of the developer's own shell set-up leaks in,
+    except how this machine reaches the package registries."""
     return {
+        **network_settings(),
         "HOME": str(home),
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "LANG": "C.UTF-8",

@@ -40,7 +40,7 @@ def test_help_for_every_command(sandbox: Sandbox) -> None:
 
 def test_list_names_the_remedies_best_first(sandbox: Sandbox) -> None:
     result = sandbox.remedy("list", "--json")
-    assert [r["name"] for r in result.json()["remedies"]] == ["mantle", "extra-body"]
+    assert [r["name"] for r in result.json()["remedies"]] == ["mantle", "upgrade", "extra-body"]
 
 
 def test_unknown_shell_exits_2_with_the_supported_names(sandbox: Sandbox) -> None:

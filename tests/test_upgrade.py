@@ -1,0 +1,201 @@
+"""`remedy apply upgrade` and `remedy revert upgrade`, for each way Claude Code is installed."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests import fake_installers
+from tests.conftest import REPO, Result, Sandbox, network_settings, require_program
+
+UPGRADE = ("apply", "upgrade", "--yes", "--json")
+NPM_CACHE = REPO / ".cache" / "npm"  # shared by the tests, so the registry is asked once
+
+
+def version_of(claude: Path) -> str:
+    done = subprocess.run(
+        [str(claude), "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={
+            "HOME": "/nonexistent",
+            "PATH": "/usr/bin:/bin",
+            "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+        },
+    )
+    return done.stdout.split()[0]
+
+
+def run(sandbox: Sandbox, bin_dir: Path, *args: str, extra: dict[str, str] | None = None) -> Result:
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "npm_config_cache": str(NPM_CACHE), **(extra or {})}
+    return sandbox.remedy(*args, env=env, timeout=900)
+
+
+@pytest.fixture
+def npm_global(tmp_path: Path) -> Path:
+    """The real @anthropic-ai/claude-code@2.1.111, installed globally into a temporary prefix."""
+    npm = require_program("npm")
+    prefix = tmp_path / "npm-global"
+    subprocess.run(
+        [
+            npm,
+            "install",
+            "-g",
+            "--prefix",
+            str(prefix),
+            "@anthropic-ai/claude-code@2.1.111",
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+        env={
+            **network_settings(),
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            "npm_config_cache": str(NPM_CACHE),
+        },
+    )
+    return prefix
+
+
+def test_npm_upgrade_then_nothing_then_revert(sandbox: Sandbox, npm_global: Path) -> None:
+    bin_dir = npm_global / "bin"
+    first = run(sandbox, bin_dir, *UPGRADE, "--to", "2.1.112")
+    assert first.code == 0, first.stderr
+    doc = first.json()
+    assert (doc["method"], doc["from"], doc["to"], doc["changed"]) == (
+        "npm",
+        "2.1.111",
+        "2.1.112",
+        True,
+    )
+    assert doc["commands"][0]["exit_code"] == 0
+    assert "install" in doc["commands"][0]["argv"] and "-g" in doc["commands"][0]["argv"]
+    assert version_of(bin_dir / "claude") == "2.1.112"
+
+    again = run(sandbox, bin_dir, *UPGRADE, "--to", "2.1.112")
+    assert again.code == 0 and again.json()["changed"] is False
+
+    back = run(sandbox, bin_dir, "revert", "upgrade", "--yes", "--json")
+    assert back.code == 0, back.stderr
+    assert version_of(bin_dir / "claude") == "2.1.111"
+    assert run(sandbox, bin_dir, "status", "--json").json()["applied"] == []
+
+
+def test_already_fixed_does_nothing(sandbox: Sandbox, tmp_path: Path) -> None:
+    bin_dir = fake_installers.native(sandbox.home, "2.1.113", latest="2.1.200")
+    result = run(sandbox, bin_dir, *UPGRADE)
+    assert result.code == 0 and result.json()["changed"] is False
+    assert "already at or above 2.1.113" in result.json()["message"]
+
+
+def test_dry_run_prints_the_command_and_runs_nothing(sandbox: Sandbox) -> None:
+    bin_dir = fake_installers.native(sandbox.home, "2.1.111", latest="2.1.200")
+    result = run(sandbox, bin_dir, "apply", "upgrade", "--dry-run")
+    assert result.code == 0, result.stderr
+    assert "claude update" in result.stdout and "nothing was run" in result.stdout
+    assert version_of(bin_dir / "claude") == "2.1.111"
+
+
+def test_native_update_and_revert_with_claude_install(sandbox: Sandbox) -> None:
+    bin_dir = fake_installers.native(sandbox.home, "2.1.111", latest="2.1.150")
+    result = run(sandbox, bin_dir, *UPGRADE)
+    assert result.code == 0, result.stderr
+    doc = result.json()
+    assert (doc["method"], doc["from"], doc["to"]) == ("native", "2.1.111", "2.1.150")
+    assert doc["commands"][0]["argv"][1:] == ["update"]
+    assert version_of(bin_dir / "claude") == "2.1.150"
+    back = run(sandbox, bin_dir, "revert", "upgrade", "--yes")
+    assert back.code == 0, back.stderr
+    assert version_of(bin_dir / "claude") == "2.1.111"
+
+
+def test_native_pinned_version(sandbox: Sandbox) -> None:
+    bin_dir = fake_installers.native(sandbox.home, "2.1.111", latest="2.1.150")
+    result = run(sandbox, bin_dir, *UPGRADE, "--to", "2.1.120")
+    assert result.code == 0, result.stderr
+    assert result.json()["commands"][0]["argv"][1:] == ["install", "2.1.120"]
+    assert version_of(bin_dir / "claude") == "2.1.120"
+
+
+def test_a_version_that_did_not_move_is_a_failure(sandbox: Sandbox) -> None:
+    bin_dir = fake_installers.native(sandbox.home, "2.1.111", latest="2.1.150", stuck=True)
+    result = run(sandbox, bin_dir, *UPGRADE)
+    assert result.code == 1
+    assert "still 2.1.111" in result.stderr and "#50044" in result.stderr
+    assert run(sandbox, bin_dir, "status", "--json").json()["applied"] == [], "nothing to revert"
+
+
+def test_homebrew_upgrade_and_why_it_cannot_go_back(sandbox: Sandbox, tmp_path: Path) -> None:
+    bin_dir = fake_installers.homebrew(tmp_path / "homebrew", "2.1.111", latest="2.1.140")
+    result = run(sandbox, bin_dir, *UPGRADE)
+    assert result.code == 0, result.stderr
+    assert result.json()["commands"][0]["argv"][1:] == ["upgrade", "--cask", "claude-code"]
+    assert version_of(bin_dir / "claude") == "2.1.140"
+    pinned = run(sandbox, bin_dir, *UPGRADE, "--to", "2.1.150")
+    assert pinned.code == 2 and "leave out --to" in pinned.stderr
+    back = run(sandbox, bin_dir, "revert", "upgrade", "--yes")
+    assert back.code == 1 and "Homebrew keeps no older versions" in back.stderr
+    assert "claude install 2.1.111" in back.stderr
+
+
+def test_eacces_names_the_folder_and_never_uses_sudo(sandbox: Sandbox, tmp_path: Path) -> None:
+    bin_dir = fake_installers.npm_layout(tmp_path / "usr", "2.1.111", fake_installers.NPM_EACCES)
+    result = run(sandbox, bin_dir, *UPGRADE)
+    assert result.code == 1
+    assert f"{tmp_path / 'usr'}/lib/node_modules/@anthropic-ai is not writable" in result.stderr
+    assert "npm config set prefix" in result.stderr and "native installer" in result.stderr
+    assert "sudo" not in result.stderr.replace("never uses sudo", "")
+    assert run(sandbox, bin_dir, "status", "--json").json()["applied"] == []
+
+
+def test_missing_npm(sandbox: Sandbox, tmp_path: Path) -> None:
+    bin_dir = fake_installers.npm_layout(tmp_path / "usr", "2.1.111", npm_script=None)
+    result = sandbox.remedy(*UPGRADE, env={"PATH": str(bin_dir)})
+    assert result.code == 1 and "npm is not on PATH" in result.stderr
+
+
+def test_a_hanging_installer_times_out(sandbox: Sandbox, tmp_path: Path) -> None:
+    bin_dir = fake_installers.npm_layout(tmp_path / "usr", "2.1.111", fake_installers.NPM_HANGS)
+    result = run(sandbox, bin_dir, *UPGRADE, "--timeout", "2")
+    assert result.code == 1 and "did not finish within 2 s" in result.stderr
+
+
+def test_several_installs_the_first_is_upgraded(sandbox: Sandbox, tmp_path: Path) -> None:
+    first = fake_installers.native(sandbox.home, "2.1.111", latest="2.1.150")
+    second = fake_installers.homebrew(tmp_path / "homebrew", "2.1.100", latest="2.1.140")
+    result = run(sandbox, first, *UPGRADE, extra={"PATH": f"{first}:{second}:/usr/bin:/bin"})
+    assert result.code == 0, result.stderr
+    doc = result.json()
+    assert doc["method"] == "native" and len(doc["others"]) == 1 and "homebrew" in doc["others"][0]
+    assert version_of(second / "claude") == "2.1.100", "the shadowed install is left alone"
+
+
+def test_clean_workarounds_after_an_upgrade(sandbox: Sandbox) -> None:
+    bin_dir = fake_installers.native(sandbox.home, "2.1.111", latest="2.1.150")
+    sandbox.write(".bashrc", "export CLAUDE_CODE_USE_BEDROCK=1\n")
+    assert run(sandbox, bin_dir, "apply", "extra-body", "--shell", "bash", "--yes").code == 0
+    result = run(sandbox, bin_dir, *UPGRADE, "--clean-workarounds")
+    assert result.code == 0, result.stderr
+    assert result.json()["workarounds_reverted"] == ["extra-body"]
+    assert b"CLAUDE_CODE_EXTRA_BODY" not in sandbox.read(".bashrc")
+    applied = [a["remedy"] for a in run(sandbox, bin_dir, "status", "--json").json()["applied"]]
+    assert applied == ["upgrade"]
+
+
+def test_bad_versions_are_usage_errors(sandbox: Sandbox) -> None:
+    bin_dir = fake_installers.native(sandbox.home, "2.1.111", latest="2.1.150")
+    assert run(sandbox, bin_dir, *UPGRADE, "--to", "latest-please").code == 2
+    assert run(sandbox, bin_dir, *UPGRADE, "--fixed-version", "x").code == 2
+
+
+def test_no_claude_at_all(sandbox: Sandbox, tmp_path: Path) -> None:
+    result = sandbox.remedy(*UPGRADE, env={"PATH": str(tmp_path)})
+    assert result.code == 1 and "no `claude` on PATH" in result.stderr
