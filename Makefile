@@ -5,14 +5,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: test lint bench demo clean
+.PHONY: test lint bench demo clean fleet-ready
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
+	$(BIN)/python -m pip install --quiet -e '.[test,lint,fleet]'
 	touch $(STAMP)
 
 test: $(STAMP)
@@ -29,5 +29,44 @@ bench: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python -m demo.demo
 
+# --- fleet rollout through Ansible (see README, "Fleets") -------------------------------------
+INVENTORY ?=
+REMEDY ?= mantle
+ARGS ?=
+REPORTS ?= reports
+BATCH ?= 25%
+MAX_FAIL ?= 0
+# ARGS travel in the environment: `-e key=value` would split them at spaces.
+PLAYBOOK = REMEDY_ARGS='$(ARGS)' $(BIN)/ansible-playbook -i "$(INVENTORY)" fleet/rollout.yml \
+	-e remedy_reports="$(abspath $(REPORTS))" -e remedy_batch="$(BATCH)" \
+	-e remedy_max_fail="$(MAX_FAIL)"
+PYZ_SOURCES := $(shell find remedies shells -name '*.py') pyproject.toml fleet/build_pyz.py
+
+.PHONY: rollout rollout-check rollout-revert rollout-verify fleet-report pyz
+
+dist/remedy.pyz: $(STAMP) $(PYZ_SOURCES)
+	$(BIN)/python fleet/build_pyz.py
+
+pyz: dist/remedy.pyz
+
+fleet-ready: $(STAMP) dist/remedy.pyz
+	@test -n "$(INVENTORY)" || { echo "make: give INVENTORY=<inventory file>" >&2; exit 2; }
+	@mkdir -p "$(REPORTS)"
+
+rollout: fleet-ready
+	$(PLAYBOOK) -e remedy_action=apply -e remedy_name="$(REMEDY)"
+
+rollout-check: fleet-ready
+	$(PLAYBOOK) -e remedy_action=check -e remedy_name="$(REMEDY)" --check
+
+rollout-revert: fleet-ready
+	$(PLAYBOOK) -e remedy_action=revert -e remedy_name="$(REMEDY)"
+
+rollout-verify: fleet-ready
+	$(PLAYBOOK) -e remedy_action=verify
+
+fleet-report: $(STAMP)
+	$(BIN)/remedy fleet-report "$(REPORTS)" $(if $(JSON),--json,)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info

@@ -18,6 +18,7 @@ from remedies.errors import EXIT_FAILURE, RemedyError
 
 COMMANDS = {
     "doctor": "remedies.cmd_doctor",
+    "fleet-report": "remedies.cmd_fleet_report",
     "list": "remedies.cmd_list",
     "apply": "remedies.cli:apply_group",
     "revert": "remedies.cmd_revert",

@@ -35,7 +35,12 @@ def test_a_plugin_remedy_is_listed_applied_and_reverted(sandbox: Sandbox, tmp_pa
     env = {"PYTHONPATH": os.pathsep.join([str(plugins), os.environ.get("PYTHONPATH", "")])}
 
     listed = sandbox.remedy("list", "--json", env=env).json()
-    assert [r["name"] for r in listed["remedies"]] == ["mantle", "upgrade", "extra-body", "greeting"]
+    assert [r["name"] for r in listed["remedies"]] == [
+        "mantle",
+        "upgrade",
+        "extra-body",
+        "greeting",
+    ]
 
     applied = sandbox.remedy("apply", "greeting", "--shell", "bash", "--yes", env=env)
     assert applied.code == 0, applied.stderr

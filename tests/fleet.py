@@ -1,0 +1,83 @@
+"""Helpers for the fleet tests: hosts (local or over SSH), make targets, reports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import REPO, base_env, network_settings, probe, require_program
+from shells import shell_named
+
+PLANTED = b"# a developer laptop\nexport CLAUDE_CODE_USE_BEDROCK=1\nexport AWS_REGION=eu-west-1\n"
+
+
+def ansible_ready() -> None:
+    require_program(str(Path(sys.executable).parent / "ansible-playbook"))
+
+
+def make(
+    target: str, inventory: Path | str, reports: Path, **variables: str
+) -> subprocess.CompletedProcess[str]:
+    """`make <target>` as a person runs it, from the repository."""
+    settings = [f"{k.upper()}={v}" for k, v in variables.items()]
+    return subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            target,
+            f"INVENTORY={inventory}",
+            f"REPORTS={reports}",
+            *settings,
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+        env={
+            **network_settings(),
+            "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
+            "HOME": str(reports.parent),
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_HOST_KEY_CHECKING": "False",
+        },
+    )
+
+
+def local_inventory(
+    folder: Path, names: list[str], claude: Path | None = None
+) -> tuple[Path, dict[str, Path]]:
+    """One local host per name, each with its own home planted as an affected user's (with
+    `claude` on the PATH their shell gives, when given)."""
+    homes = {}
+    lines = ["[fleet]"]
+    path_line = f"export PATH={claude.parent}:$PATH\n".encode() if claude else b""
+    for name in names:
+        home = folder / "homes" / name
+        home.mkdir(parents=True)
+        (home / ".bashrc").write_bytes(path_line + PLANTED)
+        homes[name] = home
+        lines.append(
+            f"{name} ansible_connection=local remedy_home={home} remedy_python={sys.executable}"
+        )
+    inventory = folder / "hosts.ini"
+    inventory.write_text("\n".join(lines) + "\n")
+    return inventory, homes
+
+
+def reports(folder: Path) -> dict[str, dict[str, Any]]:
+    return {p.stem: json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))}
+
+
+def new_bash_env(home: Path) -> dict[str, str]:
+    bash = shell_named("bash")
+    assert bash is not None
+    return probe(bash, require_program("bash"), base_env(home), login=False)
+
+
+def fixed(home: Path) -> bool:
+    env = new_bash_env(home)
+    return "CLAUDE_CODE_USE_BEDROCK" not in env and env.get("CLAUDE_CODE_USE_MANTLE") == "1"

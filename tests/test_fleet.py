@@ -1,0 +1,113 @@
+"""`make rollout` and friends over Ansible, against several local hosts (each its own HOME)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests import claude_client, fleet
+
+ARGS = {"remedy": "mantle", "args": "--shell bash"}
+
+
+@pytest.fixture(autouse=True)
+def _ansible() -> None:
+    fleet.ansible_ready()
+
+
+def test_rollout_fixes_every_host_and_a_second_rollout_changes_nothing(tmp_path: Path) -> None:
+    inventory, homes = fleet.local_inventory(tmp_path, [f"laptop{i}" for i in range(1, 6)])
+    out = tmp_path / "reports"
+    first = fleet.make("rollout", inventory, out, batch="2", **ARGS)
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-2000:]
+    found = fleet.reports(out)
+    assert sorted(found) == sorted(homes)
+    assert all(r["changed"] is True and r["rc"] == 0 for r in found.values())
+    for name, home in homes.items():
+        assert fleet.fixed(home), name
+
+    second = fleet.make("rollout", inventory, out, batch="2", **ARGS)
+    assert second.returncode == 0, second.stdout[-3000:]
+    assert all(r["changed"] is False for r in fleet.reports(out).values())
+    recap = second.stdout.split("PLAY RECAP")[-1]
+    for name in homes:
+        line = next(x for x in recap.splitlines() if x.startswith(name))
+        assert "changed=0" in line.replace(" ", ""), "Ansible's changed follows remedy's"
+
+    summary = fleet.make("fleet-report", inventory, out, json="1")
+    assert summary.returncode == 0, summary.stderr
+    assert '"already fine"' in summary.stdout
+
+
+def test_a_failing_canary_stops_the_rollout(tmp_path: Path) -> None:
+    inventory, homes = fleet.local_inventory(tmp_path, ["canary", "b1", "b2", "b3"])
+    (homes["canary"] / ".bashrc").write_bytes(fleet.PLANTED + b"# <<< remedy mantle <<<\n")
+    out = tmp_path / "reports"
+    result = fleet.make("rollout", inventory, out, batch="3", **ARGS)
+    assert result.returncode != 0
+    found = fleet.reports(out)
+    assert list(found) == ["canary"]
+    assert found["canary"]["rc"] == 1 and "without a begin marker" in found["canary"]["error"]
+    for name in ("b1", "b2", "b3"):
+        assert (homes[name] / ".bashrc").read_bytes() == fleet.PLANTED, "later waves never ran"
+
+
+def test_a_batch_over_the_failure_share_stops_later_batches(tmp_path: Path) -> None:
+    names = ["c", "a1", "a2", "a3", "a4", "z1", "z2"]
+    inventory, homes = fleet.local_inventory(tmp_path, names)
+    (homes["a2"] / ".bashrc").write_bytes(fleet.PLANTED + b"# <<< remedy mantle <<<\n")
+    out = tmp_path / "reports"
+    # 1 of 4 is 25 %: allowed with MAX_FAIL=30, not with MAX_FAIL=20.
+    allowed = fleet.make("rollout", inventory, out, batch="4", max_fail="30", **ARGS)
+    assert allowed.returncode != 0, "a failed host still fails the run"
+    assert set(fleet.reports(out)) == set(names), "every batch ran"
+    for name in ("c", "a1", "a3", "a4", "z1", "z2"):
+        assert fleet.fixed(homes[name]), name
+
+    inventory, homes = fleet.local_inventory(tmp_path / "again", names)
+    (homes["a2"] / ".bashrc").write_bytes(fleet.PLANTED + b"# <<< remedy mantle <<<\n")
+    out = tmp_path / "again" / "reports"
+    stopped = fleet.make("rollout", inventory, out, batch="4", max_fail="20", **ARGS)
+    assert stopped.returncode != 0
+    found = fleet.reports(out)
+    assert set(found) == {"c", "a1", "a2", "a3", "a4"}
+    assert found["a2"]["rc"] == 1
+    for name in ("z1", "z2"):
+        assert (homes[name] / ".bashrc").read_bytes() == fleet.PLANTED
+
+
+def test_check_verify_and_revert(tmp_path: Path) -> None:
+    """rollout-check saves diffs and changes nothing; rollout-verify runs each host's real
+    claude (2.1.111 from npm) offline; rollout-revert puts every byte back."""
+    claude = claude_client.install()
+    inventory, homes = fleet.local_inventory(tmp_path, ["h1", "h2"], claude=claude)
+    planted = {name: (home / ".bashrc").read_bytes() for name, home in homes.items()}
+    out = tmp_path / "reports"
+    check = fleet.make("rollout-check", inventory, out, **ARGS)
+    assert check.returncode == 0, check.stdout[-3000:]
+    for name, report in fleet.reports(out).items():
+        assert report["dry_run"] is True
+        assert any("+export CLAUDE_CODE_USE_MANTLE=1" in f["diff"] for f in report["files"])
+        assert (homes[name] / ".bashrc").read_bytes() == planted[name]
+        assert not (homes[name] / ".profile").exists()
+
+    before = fleet.make("rollout-verify", inventory, out, args="--shell bash")
+    assert before.returncode == 0, "a failed verification is reported, not a failed host"
+    assert all(r["ok"] is False for r in fleet.reports(out).values())
+    assert fleet.make("rollout", inventory, out, **ARGS).returncode == 0
+    after = fleet.make("rollout-verify", inventory, out, args="--shell bash")
+    assert after.returncode == 0, after.stdout[-3000:]
+    found = fleet.reports(out)
+    assert all(r["action"] == "verify" and r["ok"] is True for r in found.values()), found
+
+    revert = fleet.make("rollout-revert", inventory, out, remedy="mantle")
+    assert revert.returncode == 0, revert.stdout[-3000:]
+    for name, home in homes.items():
+        assert (home / ".bashrc").read_bytes() == planted[name]
+        assert not (home / ".profile").exists()
+
+
+def test_make_rollout_needs_an_inventory(tmp_path: Path) -> None:
+    result = fleet.make("rollout", "", tmp_path / "reports")
+    assert result.returncode != 0 and "INVENTORY" in result.stderr
