@@ -19,12 +19,13 @@ test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check remedies shells tests bench demo
-	$(BIN)/ruff format --check remedies shells tests bench demo
+	$(BIN)/ruff check remedies shells tests bench demo fleet
+	$(BIN)/ruff format --check remedies shells tests bench demo fleet
 	$(BIN)/mypy
 
-bench: $(STAMP)
+bench: $(STAMP) dist/remedy.pyz
 	$(BIN)/python bench/status_vs_import.py
+	$(BIN)/python bench/fleet_rollout.py
 
 demo: $(STAMP)
 	$(BIN)/python -m demo.demo
@@ -37,9 +38,9 @@ REPORTS ?= reports
 BATCH ?= 25%
 MAX_FAIL ?= 0
 # ARGS travel in the environment: `-e key=value` would split them at spaces.
-PLAYBOOK = REMEDY_ARGS='$(ARGS)' $(BIN)/ansible-playbook -i "$(INVENTORY)" fleet/rollout.yml \
-	-e remedy_reports="$(abspath $(REPORTS))" -e remedy_batch="$(BATCH)" \
-	-e remedy_max_fail="$(MAX_FAIL)"
+PLAYBOOK = REMEDY_ARGS='$(ARGS)' REMEDY_REPORTS="$(abspath $(REPORTS))" \
+	$(BIN)/ansible-playbook -i "$(INVENTORY)" fleet/rollout.yml \
+	-e remedy_batch="$(BATCH)" -e remedy_max_fail="$(MAX_FAIL)"
 PYZ_SOURCES := $(shell find remedies shells -name '*.py') pyproject.toml fleet/build_pyz.py
 
 .PHONY: rollout rollout-check rollout-revert rollout-verify fleet-report pyz

@@ -30,17 +30,32 @@ def build() -> Path:
     shutil.rmtree(BUILD, ignore_errors=True)
     BUILD.mkdir(parents=True)
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-compile", "--target", str(BUILD),
-         "--python-version", OLDEST_PYTHON, "--only-binary=:all:", *runtime_requirements()],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-compile",
+            "--target",
+            str(BUILD),
+            "--python-version",
+            OLDEST_PYTHON,
+            "--only-binary=:all:",
+            *runtime_requirements(),
+        ],
         check=True,
     )
     for package in ("remedies", "shells"):
-        shutil.copytree(REPO / package, BUILD / package, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            REPO / package, BUILD / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
     for junk in BUILD.glob("bin"):
         shutil.rmtree(junk)
     TARGET.parent.mkdir(exist_ok=True)
-    zipapp.create_archive(BUILD, TARGET, interpreter="/usr/bin/env python3",
-                          main="remedies.cli:main", compressed=True)
+    zipapp.create_archive(
+        BUILD, TARGET, interpreter="/usr/bin/env python3", main="remedies.cli:main", compressed=True
+    )
     return TARGET
 
 

@@ -72,7 +72,9 @@ def summarise(folder: Path) -> dict[str, Any]:
         outcome = classify(report)
         hosts.setdefault(outcome, []).append(host)
         if outcome == "failed":
-            errors[host] = str(report.get("error") or report.get("message") or f"exit {report.get('rc')}")
+            errors[host] = str(
+                report.get("error") or report.get("message") or f"exit {report.get('rc')}"
+            )
         for version in _versions(report):
             versions[version] = versions.get(version, 0) + 1
     return {

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import REPO, base_env, network_settings, probe, require_program
 from shells import shell_named
+from tests.conftest import REPO, base_env, network_settings, probe, require_program
 
 PLANTED = b"# a developer laptop\nexport CLAUDE_CODE_USE_BEDROCK=1\nexport AWS_REGION=eu-west-1\n"
 

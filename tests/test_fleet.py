@@ -111,3 +111,20 @@ def test_check_verify_and_revert(tmp_path: Path) -> None:
 def test_make_rollout_needs_an_inventory(tmp_path: Path) -> None:
     result = fleet.make("rollout", "", tmp_path / "reports")
     assert result.returncode != 0 and "INVENTORY" in result.stderr
+
+
+def test_an_unreachable_host_is_in_the_report(tmp_path: Path) -> None:
+    inventory, _homes = fleet.local_inventory(tmp_path, ["good"])
+    with open(inventory, "a") as hosts:
+        hosts.write(
+            "ghost ansible_host=127.0.0.1 ansible_port=9 ansible_connection=ssh "
+            "ansible_ssh_args='-o ConnectTimeout=2 -o StrictHostKeyChecking=no'\n"
+        )
+    out = tmp_path / "reports"
+    result = fleet.make("rollout", inventory, out, max_fail="100", **ARGS)
+    assert result.returncode != 0
+    found = fleet.reports(out)
+    assert found["good"]["changed"] is True
+    assert found["ghost"]["rc"] is None and found["ghost"]["error"].startswith("unreachable")
+    summary = fleet.make("fleet-report", inventory, out)
+    assert "failed: 1" in summary.stdout and "ghost: unreachable" in summary.stdout
