@@ -64,6 +64,8 @@ def plan_rc_edit(
         if any(b.covers(index) for b in blocks):
             continue  # a block of ours (this remedy or another) is never disabled
         for name in edit.names():
+            if name.encode() not in lines[index]:
+                continue  # a line that does not name the variable cannot set it
             verdict = shell.classify(info, name)
             if verdict == "unsafe":
                 raise UnsafeLine(

@@ -154,14 +154,18 @@ def from_shell_files(ctx: Context, shells: list[Shell], names: tuple[str, ...]) 
             if not data:
                 continue
             lines = split_lines(data)
+            encoded = [(name, name.encode()) for name in names]
             for index, info in enumerate(shell.scan(lines)):
-                for name in names:
-                    order += 1
+                order += len(names)
+                # Most lines name none of the variables: skip them without any regex.
+                for number, (name, raw) in enumerate(encoded):
+                    if raw not in lines[index]:
+                        continue
                     source = _shell_source(
                         shell, info, lines[index], name, path=str(path), index=index
                     )
                     if source is not None:
-                        found.append(replace(source, order=order))
+                        found.append(replace(source, order=order + number))
     return found
 
 
