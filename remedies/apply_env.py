@@ -149,7 +149,9 @@ def apply_env_remedy(
             )
             return Journal(committed=txid, entries=(*journal.entries, entry))
 
-        commit(ctx, state, changes, make_journal=next_journal)
+        committed = commit(ctx, state, changes, make_journal=next_journal)
+        for warning in committed.warnings:
+            out.warn(warning)
     doc["changed"] = True
     if options.json_mode:
         out.document(doc)

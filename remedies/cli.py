@@ -115,6 +115,13 @@ def main(argv: list[str] | None = None) -> None:
         _fail(str(e), e.exit_code)
     except KeyboardInterrupt:
         _fail("interrupted", 130)
+    except OSError as e:
+        # A full disk, a read-only filesystem, a permission: the system said no. Name the
+        # path and the reason; the transaction has already put every file back.
+        if debug:
+            traceback.print_exc()
+        where = f"{e.filename}: " if e.filename else ""
+        _fail(f"{where}{e.strerror or e}; nothing was changed", EXIT_FAILURE)
     except Exception as e:
         if debug:
             traceback.print_exc()

@@ -213,21 +213,65 @@ def write_private(path: Path, data: bytes) -> None:
     """Atomically write one of our own state files, readable by the user only (0600)."""
     temp = path.with_name(f".{path.name}.tmp")
     discard(temp)
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(temp, path)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        belongs_to_folder(temp)
+        os.replace(temp, path)
+    except OSError as e:
+        discard(temp)
+        raise FileProblem(f"cannot write {path}: {e.strerror}") from e
     fsync_folder(path.parent)
 
 
 def private_folder(path: Path) -> Path:
-    """Create our state folder (0700): backups may hold secrets copied from start-up files."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Create our state folder (0700): backups may hold secrets copied from start-up files.
+    Like every folder we make, it belongs to the owner of the folder it is made in, so that
+    root working in a user's home leaves the user's state the user's."""
+    make_folders(path)
     if stat.S_IMODE(os.stat(path).st_mode) != 0o700:
         os.chmod(path, 0o700)
     return path
+
+
+def belongs_to_folder(path: Path) -> None:
+    """Give a file we just created to the owner of its folder (only root can, and must)."""
+    if os.geteuid() == 0:
+        folder = os.stat(path.parent)
+        _give_to(path, folder.st_uid, folder.st_gid)
+
+
+def check_owner(state: FileState, uid: int) -> None:
+    """Refuse a path that leads, through a symlink, to a file `uid` does not own.
+
+    Run as root for another user's home, a symlink that user planted (~/.bashrc ->
+    /etc/shadow) would otherwise have root read, print and rewrite a file the user may not
+    touch. A regular file in place is the user's business and is edited as it is.
+    """
+    if state.target == state.path:
+        return
+    probe = state.target if state.data is not None else state.target.parent
+    try:
+        owner = os.stat(probe).st_uid
+    except OSError:
+        return
+    if owner != uid:
+        raise FileProblem(
+            f"{state.path} leads to {probe}, owned by {_user(owner)}, not by {_user(uid)}; "
+            "running as root, remedy will not follow it. Nothing was changed"
+        )
+
+
+def _user(uid: int) -> str:
+    import pwd
+
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"

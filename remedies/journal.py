@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from remedies.errors import Conflict, RemedyError
-from remedies.fileio import private_folder, write_private
+from remedies.fileio import belongs_to_folder, private_folder, write_private
 
 VERSION = 1
 
@@ -173,8 +173,14 @@ def locked(root: Path, timeout: float, *, read_only: bool = False) -> Iterator[S
     if read_only and not root.is_dir():
         yield StateFolder(root)
         return
-    private_folder(root)
-    fd = os.open(root / "lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    try:
+        private_folder(root)
+        fd = os.open(root / "lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        belongs_to_folder(root / "lock")
+    except OSError as e:
+        raise RemedyError(
+            f"cannot use remedy's state folder {root}: {e.strerror}; nothing was changed"
+        ) from e
     try:
         deadline = time.monotonic() + timeout
         while True:

@@ -50,6 +50,21 @@ class Change:
         return "deleted" if self.new is None else "modified"
 
 
+@dataclass(frozen=True)
+class Committed:
+    txid: str
+    records: list[FileRecord]
+    warnings: list[str]  # for the user: e.g. a file that did not parse before we came
+
+
+def guard(ctx: Context, changes: list[Change]) -> None:
+    """Root in another user's home writes, and shows, only what that user owns."""
+    uid = ctx.home_owner
+    if uid is not None:
+        for change in changes:
+            fileio.check_owner(change.state, uid)
+
+
 def new_txid(ctx: Context) -> str:
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(ctx.clock()))
     return f"{stamp}-{secrets.token_hex(4)}"
@@ -69,19 +84,21 @@ def commit(
     make_journal: Callable[[str, list[FileRecord], list[str]], Journal],
     release_backups: tuple[str, ...] = (),
     keep_backups: bool = True,
-) -> tuple[str, list[FileRecord]]:
+) -> Committed:
     """Apply `changes` all or nothing; `make_journal(txid, records, created)` is the new journal.
 
     `release_backups` names transactions whose backups are no longer needed once this one
     commits (the entries a revert removes); `keep_backups` keeps this one's (an apply's
     journal entry points at them, a revert's does not).
     """
+    guard(ctx, changes)
     txid = new_txid(ctx)
     temps = [
         _temp_for(c.state.target, txid, i) if c.new is not None else None
         for i, c in enumerate(changes)
     ]
     created: list[str] = []
+    warnings: list[str] = []
     try:
         records = [_back_up(state, txid, i, c) for i, c in enumerate(changes)]
         pending = {
@@ -102,7 +119,9 @@ def commit(
             if temp is not None and change.new is not None:
                 fileio.stage(change.state, change.new, temp)
                 ctx.faults.point("staged")
-                _check_syntax(ctx, change, temp)
+                warning = _check_syntax(ctx, change, temp)
+                if warning:
+                    warnings.append(warning)
         for change in changes:
             _ensure_unchanged(change)
     except BaseException:
@@ -125,7 +144,7 @@ def commit(
     ctx.faults.point("journal saved", can_fail=False)
     with contextlib.suppress(OSError):
         _finish(state, txid, pending, keep_own_backups=keep_backups)
-    return txid, records
+    return Committed(txid, records, warnings)
 
 
 def _back_up(state: StateFolder, txid: str, index: int, change: Change) -> FileRecord:
@@ -141,19 +160,30 @@ def _back_up(state: StateFolder, txid: str, index: int, change: Change) -> FileR
     )
 
 
-def _check_syntax(ctx: Context, change: Change, temp: Path) -> None:
-    argv = change.check(temp) if change.check else None
-    if not argv:
-        return
+def _check_syntax(ctx: Context, change: Change, temp: Path) -> str | None:
+    """Parse the staged file with the real shell. A failure is ours unless the file as it is
+    now fails the same check (then the user's file was broken before: we go ahead and say
+    so, rather than refuse forever). Returns a warning, or None."""
+    check = change.check
+    argv = check(temp) if check else None
+    if check is None or not argv:
+        return None
     result = ctx.runner.run(argv, env=ctx.env, timeout=30)
-    if result.returncode != 0:
-        said = (result.stderr or result.stdout).decode("utf-8", "replace").strip()
-        lines = said.replace(str(temp), str(change.state.path)).splitlines()
-        first = redact_text(lines[0]) if lines else f"exit code {result.returncode}"
-        raise RemedyError(
-            f"{change.state.path}: the edited file would not parse ({argv[0]} says: {first}); "
-            "nothing was changed"
+    if result.returncode == 0:
+        return None
+    said = (result.stderr or result.stdout).decode("utf-8", "replace").strip()
+    lines = said.replace(str(temp), str(change.state.path)).splitlines()
+    first = redact_text(lines[0]) if lines else f"exit code {result.returncode}"
+    before = check(change.state.target) if change.state.data is not None else None
+    if before and ctx.runner.run(before, env=ctx.env, timeout=30).returncode != 0:
+        return (
+            f"{change.state.path} did not parse before remedy changed it either "
+            f"({argv[0]} says: {first}); our block was added all the same"
         )
+    raise RemedyError(
+        f"{change.state.path}: the edited file would not parse ({argv[0]} says: {first}); "
+        "nothing was changed"
+    )
 
 
 def _ensure_unchanged(change: Change) -> None:

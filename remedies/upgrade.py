@@ -209,8 +209,7 @@ def _remember(ctx: Context, state: StateFolder, install: Install, target: str) -
         stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ctx.clock()))
         return Journal(txid, (*journal.entries, Entry(txid, NAME, stamp, (), details)))
 
-    txid, _ = commit(ctx, state, [], make_journal=add)
-    return txid
+    return commit(ctx, state, [], make_journal=add).txid
 
 
 def _rewrite(ctx: Context, state: StateFolder, change: Any) -> None:

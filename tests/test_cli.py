@@ -261,7 +261,11 @@ def test_a_file_that_would_not_parse_is_never_installed(sandbox: Sandbox, tmp_pa
     """The syntax check runs on the staged file; a failing check leaves everything as it was."""
     fake = tmp_path / "bin"
     fake.mkdir()
-    (fake / "bash").write_text('#!/bin/sh\necho "$2: line 3: syntax error" >&2\nexit 2\n')
+    # A bash -n that fails exactly the files our edit touched: the failure is ours.
+    (fake / "bash").write_text(
+        '#!/bin/sh\ngrep -q ">>> remedy" "$2" || exit 0\n'
+        'echo "$2: line 3: syntax error" >&2\nexit 2\n'
+    )
     (fake / "bash").chmod(0o755)
     sandbox.write(BASHRC, PLANTED)
     env = {"PATH": f"{fake}:{os.environ['PATH']}"}
@@ -365,3 +369,21 @@ def test_colour_on_a_terminal(sandbox: Sandbox) -> None:
     assert "\x1b[32m+" in screen, "added lines are green on a terminal"
     _status, screen = terminal.answer(args, {**env, "NO_COLOR": "1"}, b"n\n")
     assert "\x1b[" not in screen
+
+
+def test_a_file_broken_before_is_edited_with_a_warning(sandbox: Sandbox, tmp_path: Path) -> None:
+    """If the user's file already fails the shell's check, refusing would block them forever
+    for a fault that is not ours: the block goes in, and remedy says so."""
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "bash").write_text('#!/bin/sh\necho "$2: line 1: syntax error" >&2\nexit 2\n')
+    (fake / "bash").chmod(0o755)
+    sandbox.write(BASHRC, PLANTED)
+    sandbox.write(".profile", b"if true; then\n")
+    env = {"PATH": f"{fake}:{os.environ['PATH']}"}
+    result = sandbox.remedy(
+        "apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes", env=env
+    )
+    assert result.code == 0, result.stderr
+    assert "did not parse before remedy changed it either" in result.stderr
+    assert b"# >>> remedy mantle >>>" in sandbox.read(".profile")
