@@ -19,7 +19,7 @@ from remedies.blocks import (
     split_lines,
     upsert_block,
 )
-from remedies.errors import UnsafeLine
+from remedies.errors import CorruptFile, UnsafeLine
 from shells.base import Shell
 
 
@@ -54,6 +54,14 @@ def plan_rc_edit(
     old: bytes, *, shell: Shell, remedy: str, edit: EnvEdit, write_block: bool, where: str
 ) -> RcEdit:
     """Disable the user's assignments of edit.names(); with write_block, add or refresh ours."""
+    if write_block and b"\0" in old:
+        # Measured with bash 5.2: a line of NUL bytes ends the file for it, so a block after
+        # it would silently never run. We cannot promise anything about such a file.
+        line = old[: old.index(b"\0")].count(b"\n") + 1
+        raise CorruptFile(
+            f"{where}:{line}: the file holds NUL bytes, and shells may stop reading it there, "
+            "so remedy's block might never run; remove them (tr -d '\\000') and run again"
+        )
     lines = split_lines(old)
     blocks = find_blocks(lines, where)
     prefix = shell.neutralise_prefix(remedy)

@@ -119,18 +119,25 @@ def missing_folders(folder: Path) -> list[Path]:
 
 
 def make_folders(folder: Path) -> list[Path]:
-    """Create `folder` and missing parents, owned like the nearest existing parent."""
+    """Create `folder` and missing parents, owned like the nearest existing parent; return
+    the ones this call created."""
     missing = missing_folders(folder)
     if not missing:
         return []
     owner = os.stat(missing[0].parent)
-    for made in missing:
+    made_here: list[Path] = []
+    for step in missing:
         try:
-            os.mkdir(made, 0o755)
+            os.mkdir(step, 0o755)
+        except FileExistsError:
+            if step.is_dir():
+                continue  # another process made it just now: fine, and not ours to remove
+            raise FileProblem(f"cannot create folder {step}: a file is in the way") from None
         except OSError as e:
-            raise FileProblem(f"cannot create folder {made}: {e.strerror}") from e
-        _give_to(made, owner.st_uid, owner.st_gid)
-    return missing
+            raise FileProblem(f"cannot create folder {step}: {e.strerror}") from e
+        _give_to(step, owner.st_uid, owner.st_gid)
+        made_here.append(step)
+    return made_here
 
 
 def _give_to(path: Path, uid: int, gid: int) -> None:

@@ -170,22 +170,28 @@ def locked(root: Path, timeout: float, *, read_only: bool = False) -> Iterator[S
     read_only (a dry run, status): when there is no state folder yet there is nothing to
     protect, and creating one would be a write, so none is made.
     """
-    if read_only and not root.is_dir():
+    if read_only and not (root / "lock").exists():
         yield StateFolder(root)
         return
     try:
-        private_folder(root)
-        fd = os.open(root / "lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
-        belongs_to_folder(root / "lock")
+        if read_only:
+            # Readers share the lock, on a descriptor that needs no write access (a
+            # read-only filesystem can still be looked at); writers wait for them.
+            fd = os.open(root / "lock", os.O_RDONLY | os.O_NOFOLLOW)
+        else:
+            private_folder(root)
+            fd = os.open(root / "lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+            belongs_to_folder(root / "lock")
     except OSError as e:
         raise RemedyError(
             f"cannot use remedy's state folder {root}: {e.strerror}; nothing was changed"
         ) from e
+    mode = fcntl.LOCK_SH if read_only else fcntl.LOCK_EX
     try:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, mode | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:

@@ -165,3 +165,12 @@ def sandbox(tmp_path: Path) -> Sandbox:
     home = tmp_path / "home"
     home.mkdir()
     return Sandbox(home)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    from tests import figures
+
+    if figures.COUNTS:
+        figures.save(REPO / ".cache" / "safety-figures.json")
+        summary = ", ".join(f"{k}: {v}" for k, v in sorted(figures.COUNTS.items()))
+        terminalreporter.write_line(f"safety figures: {summary}")

@@ -14,6 +14,29 @@ from tests.conftest import REPO, base_env, network_settings, probe, require_prog
 PLANTED = b"# a developer laptop\nexport CLAUDE_CODE_USE_BEDROCK=1\nexport AWS_REGION=eu-west-1\n"
 
 
+def zipapp() -> Path:
+    """dist/remedy.pyz, rebuilt by make when a source changed."""
+    done = make_plain("dist/remedy.pyz")
+    assert done.returncode == 0, done.stdout + done.stderr
+    return REPO / "dist" / "remedy.pyz"
+
+
+def make_plain(target: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["make", "--no-print-directory", target],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+        env={
+            **network_settings(),
+            "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
+            "HOME": str(Path.home()),
+        },
+    )
+
+
 def ansible_ready() -> None:
     require_program(str(Path(sys.executable).parent / "ansible-playbook"))
 

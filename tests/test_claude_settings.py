@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 import pytest
 
+from tests import figures
 from tests.conftest import Result, Sandbox
 
 SETTINGS = ".claude/settings.json"
@@ -455,6 +456,12 @@ def test_a_secret_planted_everywhere_never_appears_in_any_output(
     assert any("redacted" in r.stdout for r in runs)
     for run in runs:
         assert SECRET not in run.stdout + run.stderr
+    # The journal names files and hashes, never their contents (backups, which hold
+    # the bytes, are 0600 in a 0700 folder: test_cli.test_state_is_private).
+    assert sandbox.remedy(*APPLY, env=env, cwd=project).code == 0
+    journal = (sandbox.home / ".local/state/remedy/journal.json").read_text()
+    assert SECRET not in journal
+    figures.add("outputs checked for a planted secret", len(runs) + 1)
 
 
 def test_doctor_without_claude_is_a_finding(sandbox: Sandbox) -> None:

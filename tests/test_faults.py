@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import figures
 from tests.conftest import Sandbox, base_env, require_program
 from tests.terminal import Terminal
 
@@ -71,6 +72,7 @@ def test_kill_at_every_step_of_apply(
         run = sandbox.remedy(*APPLY, env={"REMEDY_CRASH_AT": str(point)})
         if run.code == 0:
             assert point > 3, "the run passed too few crash points to mean anything"
+            figures.add("kill -9 at each step of apply", point - 1)
             return
         assert run.code == SIGKILLED, run.stderr
         assert_each_file_old_or_new(sandbox, original, applied_bytes)
@@ -97,6 +99,7 @@ def test_kill_at_every_step_of_revert(tmp_path: Path, applied_bytes: dict[str, b
         run = sandbox.remedy("revert", "--yes", env={"REMEDY_CRASH_AT": str(point)})
         if run.code == 0:
             assert sandbox.snapshot() == original
+            figures.add("kill -9 at each step of revert", point - 1)
             return
         assert run.code == SIGKILLED, run.stderr
         assert_each_file_old_or_new(sandbox, applied_bytes, original)
@@ -107,38 +110,60 @@ def test_kill_at_every_step_of_revert(tmp_path: Path, applied_bytes: dict[str, b
     pytest.fail("revert never completed")
 
 
+TRIALS = 100  # per operation: 200 kills at random instants in all
+
+
+def _killed_at_random(sandbox: Sandbox, args: tuple[str, ...], delay: float) -> bool:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "remedies", *args],
+        env=sandbox.env,
+        cwd=sandbox.home,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+    )
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    return process.wait() == SIGKILLED
+
+
 @pytest.mark.slow
-def test_kill_at_random_instants(tmp_path: Path, applied_bytes: dict[str, bytes]) -> None:
-    rng = random.Random(20261124)
-    start = time.monotonic()
-    probe = tmp_path / "timing"
-    probe.mkdir()
-    timing = Sandbox(probe)
+@pytest.mark.parametrize("operation", ["apply", "revert"])
+def test_kill_at_random_instants(
+    tmp_path: Path, applied_bytes: dict[str, bytes], operation: str
+) -> None:
+    """SIGKILL at a random instant of a real run; afterwards each file is old or new, never
+    partial, and the next run brings the whole set back to a consistent state."""
+    rng = random.Random(f"20261124-{operation}")
+    args = tuple(APPLY) if operation == "apply" else ("revert", "--yes")
+    timing = Sandbox(tmp_path / "timing")
+    timing.home.mkdir()
     plant(timing)
-    timing.remedy(*APPLY)
+    if operation == "revert":
+        timing.remedy(*APPLY)
+    start = time.monotonic()
+    timing.remedy(*args)
     duration = time.monotonic() - start
     kills = 0
-    for trial in range(40):
-        home = tmp_path / f"t{trial}"
-        home.mkdir()
-        sandbox = Sandbox(home)
+    for trial in range(TRIALS):
+        sandbox = Sandbox(tmp_path / f"t{trial}")
+        sandbox.home.mkdir()
         original = plant(sandbox)
-        process = subprocess.Popen(
-            [sys.executable, "-m", "remedies", *APPLY],
-            env=sandbox.env,
-            cwd=home,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            stdin=subprocess.DEVNULL,
-        )
-        time.sleep(rng.uniform(0.3, 1.0) * duration)
-        process.send_signal(signal.SIGKILL)
-        if process.wait() == SIGKILLED:
-            kills += 1
-        assert_each_file_old_or_new(sandbox, original, applied_bytes)
+        if operation == "revert":
+            assert sandbox.remedy(*APPLY).code == 0
+        before = sandbox.snapshot()
+        after = original if operation == "revert" else applied_bytes
+        kills += _killed_at_random(sandbox, args, rng.uniform(0.2, 1.1) * duration)
+        assert_each_file_old_or_new(sandbox, before, after)
         assert sandbox.remedy("revert", "--yes").code == 0
-        assert sandbox.snapshot() == original, f"trial {trial}"
-    assert kills >= 10, "too few runs were actually interrupted to mean anything"
+        assert sandbox.snapshot() == original, f"{operation} trial {trial}"
+        assert not [p for p in sandbox.home.rglob("*") if is_our_temp(p.name)]
+    assert kills >= TRIALS // 4, "too few runs were actually interrupted to mean anything"
+    figures.add(f"kill -9 at random instants during {operation}", kills)
+    figures.add("random-instant trials", TRIALS)
+
+
+RUNS = 16
 
 
 def test_concurrent_applies_equal_one(tmp_path: Path, applied_bytes: dict[str, bytes]) -> None:
@@ -151,11 +176,12 @@ def test_concurrent_applies_equal_one(tmp_path: Path, applied_bytes: dict[str, b
     def run(_: int) -> subprocess.CompletedProcess[bytes]:
         return subprocess.run(argv, env=base_env(home), cwd=home, capture_output=True, check=False)
 
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(run, range(8)))
+    with ThreadPoolExecutor(max_workers=RUNS) as pool:
+        results = list(pool.map(run, range(RUNS)))
     assert all(r.returncode == 0 for r in results), [r.stderr for r in results]
     changed = [json.loads(r.stdout)["changed"] for r in results]
     assert changed.count(True) == 1
+    figures.add("concurrent runs on one HOME", RUNS)
     assert sandbox.snapshot() == applied_bytes
     journal = json.loads((home / ".local/state/remedy/journal.json").read_bytes())
     assert len(journal["entries"]) == 1
@@ -188,6 +214,7 @@ def test_a_failure_at_any_step_leaves_every_file_as_it_was(tmp_path: Path) -> No
         run = sandbox.remedy(*APPLY, env={"REMEDY_FAIL_AT": str(point)})
         if run.code == 0:
             assert point > 3
+            figures.add("I/O failures injected at each step", point - 1)
             return
         assert run.code == 1, run.stderr
         assert "test failure" in run.stderr and "Traceback" not in run.stderr

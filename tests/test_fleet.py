@@ -128,3 +128,17 @@ def test_an_unreachable_host_is_in_the_report(tmp_path: Path) -> None:
     assert found["ghost"]["rc"] is None and found["ghost"]["error"].startswith("unreachable")
     summary = fleet.make("fleet-report", inventory, out)
     assert "failed: 1" in summary.stdout and "ghost: unreachable" in summary.stdout
+
+
+def test_reports_hold_no_secret(tmp_path: Path) -> None:
+    secret = "AKIA-very-secret-value-42"
+    inventory, homes = fleet.local_inventory(tmp_path, ["h1"])
+    with open(homes["h1"] / ".bashrc", "ab") as bashrc:
+        bashrc.write(f"export AWS_SECRET_ACCESS_KEY={secret}\n".encode())
+    out = tmp_path / "reports"
+    assert fleet.make("rollout-check", inventory, out, **ARGS).returncode == 0
+    text = (out / "h1.json").read_text()
+    assert secret not in text
+    assert "AWS_SECRET_ACCESS_KEY=<redacted>" in text, "the diff shows the line, masked"
+    assert fleet.make("rollout", inventory, out, **ARGS).returncode == 0
+    assert secret not in (out / "h1.json").read_text()

@@ -4,7 +4,6 @@ create users): it fails in CI, where .ci/run runs as root, and skips elsewhere."
 
 from __future__ import annotations
 
-import os
 import pwd
 import secrets
 import shutil
@@ -18,15 +17,9 @@ import pytest
 
 from tests import fleet
 from tests.conftest import require_program
+from tests.system import add_user, give, remove_user, require_root
 
 USERS = 2
-
-
-def require_root() -> None:
-    if os.geteuid() != 0:
-        if os.environ.get("CI"):
-            pytest.fail("the SSH rollout test needs root in CI (to run sshd and add users)")
-        pytest.skip("needs root to run sshd and add users")
 
 
 def free_port() -> int:
@@ -40,42 +33,20 @@ def keygen(path: Path) -> None:
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(path)], check=True)
 
 
-def add_user(name: str, client_public_key: str) -> Path:
-    # "*": no password, but not locked. Without PAM, sshd refuses a locked account ("!"),
-    # which is what useradd makes by default, even for key logins.
-    subprocess.run(
-        ["useradd", "--create-home", "--shell", "/bin/bash", "--password", "*", name], check=True
-    )
-    account = pwd.getpwnam(name)
-    home = Path(account.pw_dir)
+def add_ssh_user(name: str, client_public_key: str) -> Path:
+    home = add_user(name)
     ssh = home / ".ssh"
     ssh.mkdir(mode=0o700)
     (ssh / "authorized_keys").write_text(client_public_key)
     (home / ".bashrc").write_bytes(fleet.PLANTED)
     for path in (ssh, ssh / "authorized_keys", home / ".bashrc"):
-        os.chown(path, account.pw_uid, account.pw_gid)
+        give(path, name)
     return home
-
-
-def remove_user(name: str) -> None:
-    """userdel refuses a user with processes left (an SSH session lingering): end them."""
-    subprocess.run(["pkill", "-KILL", "-u", name], capture_output=True, check=False)
-    said = b""
-    for _ in range(50):
-        said = subprocess.run(
-            ["userdel", "--remove", name], capture_output=True, check=False
-        ).stderr
-        try:
-            pwd.getpwnam(name)
-        except KeyError:
-            return  # gone (userdel may still complain about a missing mail spool)
-        time.sleep(0.1)
-    raise AssertionError(f"could not remove test user {name}: {said.decode()}")
 
 
 @pytest.fixture
 def ssh_fleet(tmp_path: Path) -> Iterator[tuple[Path, dict[str, Path]]]:
-    require_root()
+    require_root("the SSH rollout test (sshd, users)")
     sshd = require_program("sshd")
     require_program("ssh")
     keygen(tmp_path / "host_key")
@@ -96,7 +67,7 @@ def ssh_fleet(tmp_path: Path) -> Iterator[tuple[Path, dict[str, Path]]]:
     server = None
     try:
         for name in names:
-            homes[name] = add_user(name, public)
+            homes[name] = add_ssh_user(name, public)
         server = subprocess.Popen([sshd, "-D", "-e", "-f", str(config)], stderr=subprocess.PIPE)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:

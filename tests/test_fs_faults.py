@@ -1,0 +1,133 @@
+"""A full disk and a read-only filesystem, for real: a small tmpfs the test mounts. Needs root
+(to mount): it fails in CI, where .ci/run runs as root, and skips elsewhere.
+
+Whatever the free space left, a run either completes or fails with one line and leaves every
+file exactly as it was; a later run with room completes and reverts exactly."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests import figures
+from tests.conftest import Sandbox
+
+PLANTED = {
+    ".bashrc": b"# laptop\nexport CLAUDE_CODE_USE_BEDROCK=1\n" + b"# padding\n" * 300,
+    ".bash_profile": b". ~/.bashrc\nexport CLAUDE_CODE_USE_BEDROCK=1\n",
+    ".claude/settings.json": b'{\n  "env": {\n    "CLAUDE_CODE_USE_BEDROCK": "1"\n  }\n}\n',
+}
+APPLY = ("apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes")
+SIZE = 256 * 1024
+
+
+def require_root() -> None:
+    if os.geteuid() != 0:
+        if os.environ.get("CI"):
+            pytest.fail("the filesystem fault tests need root in CI (to mount a tmpfs)")
+        pytest.skip("needs root to mount a tmpfs")
+
+
+@pytest.fixture
+def small_fs(tmp_path: Path) -> Iterator[Path]:
+    require_root()
+    mount = tmp_path / "fs"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={SIZE}", "tmpfs", str(mount)], check=True)
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def plant(home: Path) -> dict[str, bytes]:
+    for name, data in PLANTED.items():
+        (home / name).parent.mkdir(parents=True, exist_ok=True)
+        (home / name).write_bytes(data)
+    return Sandbox(home).snapshot()
+
+
+def fill(fs: Path, leave: int) -> Path:
+    """Take all free space but `leave` bytes."""
+    filler = fs / "filler"
+    filler.unlink(missing_ok=True)
+    free = os.statvfs(fs).f_bavail * os.statvfs(fs).f_frsize
+    with open(filler, "wb") as f:
+        f.write(b"\0" * max(0, free - leave))
+    return filler
+
+
+def no_leftovers(home: Path) -> None:
+    assert [p for p in home.rglob("*") if ".remedy-" in p.name] == []
+
+
+@pytest.mark.parametrize("leave", [0, 4096, 8192, 12288, 16384, 24576])
+def test_a_full_disk_at_any_step_changes_nothing(small_fs: Path, leave: int) -> None:
+    home = small_fs / "home"
+    home.mkdir()
+    sandbox = Sandbox(home)
+    original = plant(home)
+    filler = fill(small_fs, leave)
+    result = sandbox.remedy(*APPLY)
+    if result.code == 0:
+        figures.add("full-disk runs that had room")
+        filler.unlink()
+    else:
+        assert result.code == 1
+        assert "No space left on device" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+        assert sandbox.snapshot() == original, f"bytes changed with {leave} bytes free"
+        no_leftovers(home)
+        figures.add("full-disk faults survived")
+        filler.unlink()
+        assert sandbox.remedy(*APPLY).code == 0, "with room, the next run completes"
+    assert sandbox.remedy("revert", "--yes").code == 0
+    assert sandbox.snapshot() == original
+
+
+def test_a_full_disk_during_revert(small_fs: Path) -> None:
+    home = small_fs / "home"
+    home.mkdir()
+    sandbox = Sandbox(home)
+    original = plant(home)
+    assert sandbox.remedy(*APPLY).code == 0
+    applied = sandbox.snapshot()
+    filler = fill(small_fs, 0)
+    result = sandbox.remedy("revert", "--yes")
+    assert result.code == 1 and "No space left" in result.stderr
+    assert sandbox.snapshot() == applied, "a revert that cannot finish changes nothing"
+    filler.unlink()
+    assert sandbox.remedy("revert", "--yes").code == 0
+    assert sandbox.snapshot() == original
+    figures.add("full-disk faults survived")
+
+
+def test_a_read_only_filesystem(small_fs: Path) -> None:
+    home = small_fs / "home"
+    home.mkdir()
+    sandbox = Sandbox(home)
+    original = plant(home)
+    assert sandbox.remedy(*APPLY).code == 0
+    applied = sandbox.snapshot()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_fs)], check=True)
+    try:
+        for args in (
+            APPLY,
+            ("revert", "--yes"),
+            ("apply", "extra-body", "--shell", "bash", "--yes"),
+        ):
+            result = sandbox.remedy(*args)
+            assert result.code == 1, args
+            assert "Read-only file system" in result.stderr and "Traceback" not in result.stderr
+            assert sandbox.snapshot() == applied
+            figures.add("read-only faults survived")
+        status = sandbox.remedy("status")
+        assert status.code == 0, "reading still works"
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(small_fs)], check=True)
+    assert sandbox.remedy("revert", "--yes").code == 0
+    assert sandbox.snapshot() == original
