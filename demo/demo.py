@@ -70,16 +70,10 @@ def remedy(*args: str) -> int:
 
 def claude_says(standin: StandIn) -> str:
     """A new bash of the user's runs `claude -p "say hello"`; AWS is the stand-in."""
-    endpoints = {
-        "ANTHROPIC_BEDROCK_BASE_URL": standin.url,
-        "ANTHROPIC_BEDROCK_MANTLE_BASE_URL": standin.url,
-        "CLAUDE_CODE_SKIP_BEDROCK_AUTH": "1",
-        "CLAUDE_CODE_SKIP_MANTLE_AUTH": "1",
-    }
     print('$ claude -p "say hello" --model claude-opus-4-7', flush=True)
     done = subprocess.run(
         ["bash", "-i", "-c", 'claude -p "say hello" --model claude-opus-4-7'],
-        env={**env(), **endpoints},
+        env={**env(), **standin.client_env()},
         cwd=HOME,
         capture_output=True,
         text=True,

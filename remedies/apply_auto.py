@@ -21,8 +21,8 @@ from remedies.context import Context
 from remedies.diagnosis import diagnose
 from remedies.errors import EXIT_FAILURE, RemedyError
 from remedies.flow import RunOptions, common_params
-from remedies.known_issues import DEFAULT_FIXED_VERSION
 from remedies.new_shell import new_shell_envs
+from remedies.options import fixed_version_option
 from remedies.output import Output, wants_colour
 from remedies.remedy import EnvRemedy
 from remedies.shell_choice import choose_shells
@@ -80,14 +80,7 @@ def command() -> click.Command:
             ),
             click.Option(["--region"], metavar="REGION", help="Passed to mantle."),
             click.Option(["--model"], metavar="MODEL", help="Passed to mantle."),
-            click.Option(
-                ["--fixed-version"],
-                metavar="VERSION",
-                envvar="REMEDY_FIXED_VERSION",
-                default=DEFAULT_FIXED_VERSION,
-                show_default=True,
-                help="The first Claude Code version treated as fixed.",
-            ),
+            fixed_version_option(),
             *shell_params(),
             *scope_params(),
             *common_params(),
@@ -98,6 +91,22 @@ def command() -> click.Command:
 def _plan(recommended: list[str], prefer: tuple[str, ...]) -> list[str]:
     ordered = [*prefer, *(r for r in recommended if r not in prefer)]
     return list(dict.fromkeys(ordered))
+
+
+def _apply(
+    ctx: Context, remedy: EnvRemedy, request: AutoRequest, *, dry_run: bool
+) -> dict[str, Any]:
+    """Apply (or preview) one remedy as this run was asked to, printing nothing."""
+    return apply_env_remedy(
+        ctx,
+        remedy,
+        RunOptions(dry_run=dry_run, yes=True, json_mode=False),
+        shell_names=request.shell_names,
+        all_shells=request.all_shells,
+        scopes=request.scopes,
+        remedy_options=_remedy_options(remedy, request.given),
+        out=Output(silent=True),
+    )
 
 
 def _remedy_options(remedy: EnvRemedy, given: dict[str, Any]) -> dict[str, Any]:
@@ -150,16 +159,7 @@ def _try(ctx: Context, quiet: Output, name: str, request: AutoRequest) -> dict[s
         return {"remedy": name, "applied": False, "error": NOT_OFFLINE}
     step = RunOptions(dry_run=False, yes=True, json_mode=False)
     try:
-        applied = apply_env_remedy(
-            ctx,
-            remedy,
-            step,
-            shell_names=request.shell_names,
-            all_shells=request.all_shells,
-            scopes=request.scopes,
-            remedy_options=_remedy_options(remedy, request.given),
-            out=quiet,
-        )
+        applied = _apply(ctx, remedy, request, dry_run=False)
     except RemedyError as e:
         return {"remedy": name, "applied": False, "error": str(e)}
     shell = choose_shells(ctx, request.shell_names, request.all_shells)[0]
@@ -194,18 +194,8 @@ def _show_plan(
         if not isinstance(remedy, EnvRemedy):
             doc["tried"].append({"remedy": name, "would": f"skip: {NOT_OFFLINE}"})
             continue
-        preview = RunOptions(dry_run=True, yes=True, json_mode=False)
         try:
-            would = apply_env_remedy(
-                ctx,
-                remedy,
-                preview,
-                shell_names=request.shell_names,
-                all_shells=request.all_shells,
-                scopes=request.scopes,
-                remedy_options=_remedy_options(remedy, request.given),
-                out=Output(silent=True),
-            )
+            would = _apply(ctx, remedy, request, dry_run=True)
             doc["tried"].append(
                 {
                     "remedy": name,

@@ -92,6 +92,13 @@ def cli(click_ctx: click.Context, debug: bool) -> None:
     click_ctx.obj = Context.from_process()
 
 
+# click >= 8.2 raises this for a group run without a command; 8.1 (the zipapp's, for Python
+# 3.9) prints the help itself. A class no exception is an instance of stands in for it there.
+_NO_ARGS_IS_HELP: type[Exception] = getattr(
+    click.exceptions, "NoArgsIsHelpError", type("NoArgsIsHelpError", (Exception,), {})
+)
+
+
 def _fail(message: str, code: int) -> NoReturn:
     click.echo(f"remedy: error: {message}", err=True)
     sys.exit(code)
@@ -106,9 +113,14 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(e.exit_code)
     except click.Abort:
         _fail("aborted; nothing changed", EXIT_FAILURE)
+    except click.UsageError as e:
+        if isinstance(e, _NO_ARGS_IS_HELP):
+            e.show()  # `remedy` alone: the help, as a person expects
+            sys.exit(e.exit_code)
+        where = e.ctx.command_path if e.ctx else "remedy"
+        _fail(f"{e.format_message()} (see `{where} --help`)", e.exit_code)
     except click.ClickException as e:
-        e.show()
-        sys.exit(e.exit_code)
+        _fail(e.format_message(), e.exit_code)
     except RemedyError as e:
         if debug:
             traceback.print_exc()

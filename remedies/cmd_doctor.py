@@ -11,9 +11,9 @@ import click
 from remedies.claude_install import ClaudeInstall, find_claude
 from remedies.context import Context
 from remedies.diagnosis import Diagnosis, diagnose
-from remedies.errors import BadInput, RemedyError
-from remedies.known_issues import DEFAULT_FIXED_VERSION, parse_version
+from remedies.errors import RemedyError
 from remedies.new_shell import new_shell_envs
+from remedies.options import fixed_version_option, json_option
 from remedies.output import Output, wants_colour
 from remedies.secrets import shown
 from remedies.shell_choice import choose_shells
@@ -38,7 +38,7 @@ command = click.Command(
         "first. Secret values are never shown."
     ),
     params=[
-        click.Option(["--json", "json_mode"], is_flag=True, help="Print one JSON document."),
+        json_option(),
         click.Option(
             ["--shell", "shell_names"],
             multiple=True,
@@ -54,14 +54,7 @@ command = click.Command(
             type=click.Path(dir_okay=False, path_type=Path),
             help="A .env file a wrapper loads before starting claude (repeatable).",
         ),
-        click.Option(
-            ["--fixed-version"],
-            metavar="VERSION",
-            envvar="REMEDY_FIXED_VERSION",
-            default=DEFAULT_FIXED_VERSION,
-            show_default=True,
-            help="The first Claude Code version treated as fixed (env REMEDY_FIXED_VERSION).",
-        ),
+        fixed_version_option(),
     ],
 )
 
@@ -76,8 +69,6 @@ def doctor(
     fixed_version: str,
 ) -> None:
     out = Output(json_mode, wants_colour(ctx.env))
-    if parse_version(fixed_version) is None:
-        raise BadInput(f"--fixed-version {fixed_version!r} is not a version such as 2.1.113")
     shells = choose_shells(ctx, shell_names, all_shells)
     # Every supported shell's files are listed (a forgotten config.fish line is what people
     # miss); the shell the user runs, first here, decides which value wins.

@@ -13,6 +13,7 @@ import click
 
 from remedies.context import Context
 from remedies.errors import BadInput
+from remedies.options import json_option
 from remedies.output import Output, wants_colour
 
 
@@ -29,7 +30,7 @@ command = click.Command(
     "changed, already fine, failed (with the first line of each error), versions seen.",
     params=[
         click.Argument(["folder"], type=click.Path(path_type=Path), metavar="DIR"),
-        click.Option(["--json", "json_mode"], is_flag=True, help="Print one JSON document."),
+        json_option(),
     ],
 )
 

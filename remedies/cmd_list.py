@@ -6,6 +6,7 @@ import click
 
 from remedies import registry
 from remedies.context import Context
+from remedies.options import json_option
 from remedies.output import Output, wants_colour
 
 
@@ -26,5 +27,5 @@ command = click.Command(
     callback=_list,
     short_help="The remedies there are, best first.",
     help="List the remedies `remedy apply` knows, best first.",
-    params=[click.Option(["--json", "json_mode"], is_flag=True, help="Print one JSON document.")],
+    params=[json_option()],
 )

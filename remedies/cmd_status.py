@@ -15,6 +15,7 @@ from remedies.context import Context
 from remedies.errors import RemedyError
 from remedies.fileio import read_bytes, sha256
 from remedies.journal import locked
+from remedies.options import json_option
 from remedies.output import Output, wants_colour
 from remedies.planner import display
 
@@ -39,7 +40,7 @@ command = click.Command(
     callback=_status,
     short_help="What is applied where, and whether files changed since.",
     help="Show each applied remedy, the files it changed, and whether they changed since.",
-    params=[click.Option(["--json", "json_mode"], is_flag=True, help="Print one JSON document.")],
+    params=[json_option()],
 )
 
 

@@ -7,10 +7,10 @@ from typing import Any
 import click
 
 from remedies.context import Context
-from remedies.errors import EXIT_FAILURE, BadInput
+from remedies.errors import EXIT_FAILURE
 from remedies.journal import locked
-from remedies.known_issues import DEFAULT_FIXED_VERSION, parse_version
 from remedies.new_shell import new_shell_envs
+from remedies.options import fixed_version_option, json_option, timeout_option
 from remedies.output import Output, wants_colour
 from remedies.shell_choice import choose_shells
 from remedies.verify_live import LiveResult, verify_live
@@ -53,22 +53,9 @@ command = click.Command(
             metavar="NAME",
             help="The shell whose new-shell environment to use (default: the one you run).",
         ),
-        click.Option(
-            ["--timeout"],
-            type=click.FloatRange(1, 3600),
-            default=90,
-            show_default=True,
-            help="Seconds to wait for the client.",
-        ),
-        click.Option(
-            ["--fixed-version"],
-            metavar="VERSION",
-            envvar="REMEDY_FIXED_VERSION",
-            default=DEFAULT_FIXED_VERSION,
-            show_default=True,
-            help="The first Claude Code version treated as fixed.",
-        ),
-        click.Option(["--json", "json_mode"], is_flag=True, help="Print one JSON document."),
+        timeout_option(90, "the client"),
+        fixed_version_option(),
+        json_option(),
     ],
 )
 
@@ -88,8 +75,6 @@ def verify(
     fixed_version: str,
     json_mode: bool,
 ) -> int:
-    if parse_version(fixed_version) is None:
-        raise BadInput(f"--fixed-version {fixed_version!r} is not a version such as 2.1.113")
     out = Output(json_mode, wants_colour(ctx.env))
     shell = choose_shells(ctx, (shell_name,) if shell_name else (), False)[0]
     envs = new_shell_envs(ctx, shell)

@@ -449,6 +449,16 @@ class StandIn:
             raise RuntimeError("stand-in is not running")
         return int(self._server.server_address[1])
 
+    def client_env(self) -> dict[str, str]:
+        """What points Claude Code's Bedrock and Mantle endpoints here, unsigned (measured
+        with 2.1.111: both base URLs are honoured, and SKIP_*_AUTH stops SigV4 signing)."""
+        return {
+            "ANTHROPIC_BEDROCK_BASE_URL": self.url,
+            "ANTHROPIC_BEDROCK_MANTLE_BASE_URL": self.url,
+            "CLAUDE_CODE_SKIP_BEDROCK_AUTH": "1",
+            "CLAUDE_CODE_SKIP_MANTLE_AUTH": "1",
+        }
+
     @property
     def url(self) -> str:
         """Base URL without a trailing slash, e.g. http://127.0.0.1:41234."""

@@ -17,12 +17,13 @@ from typing import Any
 import click
 
 from remedies.context import Context
-from remedies.errors import BadInput, RemedyError
+from remedies.errors import RemedyError
 from remedies.flow import common_params
 from remedies.installers import Plan, explain_failure, reinstall_plan, upgrade_plan
 from remedies.installs import Install, find_installs
 from remedies.journal import Entry, Journal, StateFolder, locked
-from remedies.known_issues import DEFAULT_FIXED_VERSION, parse_version
+from remedies.known_issues import parse_version
+from remedies.options import fixed_version_option, target_version_option, timeout_option
 from remedies.output import Output, wants_colour
 from remedies.transaction import commit, recover
 
@@ -51,26 +52,9 @@ class UpgradeRemedy:
                 "is kept: `remedy revert upgrade` installs it again."
             ),
             params=[
-                click.Option(
-                    ["--to", "target"],
-                    metavar="VERSION",
-                    help="Install this version (default: latest).",
-                ),
-                click.Option(
-                    ["--fixed-version"],
-                    metavar="VERSION",
-                    envvar="REMEDY_FIXED_VERSION",
-                    default=DEFAULT_FIXED_VERSION,
-                    show_default=True,
-                    help="The first Claude Code version treated as fixed.",
-                ),
-                click.Option(
-                    ["--timeout"],
-                    type=click.FloatRange(1, 7200),
-                    default=600,
-                    show_default=True,
-                    help="Seconds the installer may take.",
-                ),
+                target_version_option(),
+                fixed_version_option(),
+                timeout_option(600, "the installer"),
                 click.Option(
                     ["--clean-workarounds"],
                     is_flag=True,
@@ -90,12 +74,6 @@ def _run(ctx: Context, options: dict[str, Any]) -> None:
         raise click.exceptions.Exit(code)
 
 
-def _version_or_fail(text: str, option: str) -> str:
-    if parse_version(text) is None:
-        raise BadInput(f"{option} {text!r} is not a version such as 2.1.113")
-    return text
-
-
 def upgrade(
     ctx: Context,
     *,
@@ -108,8 +86,8 @@ def upgrade(
     json_mode: bool,
 ) -> int:
     out = Output(json_mode, wants_colour(ctx.env))
-    fixed = parse_version(_version_or_fail(fixed_version, "--fixed-version"))
-    wanted = parse_version(_version_or_fail(target, "--to")) if target else None
+    fixed = parse_version(fixed_version)  # both checked by the options' callbacks
+    wanted = parse_version(target) if target else None
     installs = find_installs(ctx)
     if not installs:
         raise RemedyError("no `claude` on PATH; install Claude Code first")

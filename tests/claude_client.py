@@ -34,13 +34,7 @@ def install(version: str = CLAUDE_VERSION) -> Path:
 
 def endpoints_at(standin: StandIn) -> dict[str, str]:
     """Every endpoint at the stand-in, authentication skipped (nothing reaches AWS)."""
-    return {
-        "ANTHROPIC_BEDROCK_BASE_URL": standin.url,
-        "ANTHROPIC_BEDROCK_MANTLE_BASE_URL": standin.url,
-        "CLAUDE_CODE_SKIP_BEDROCK_AUTH": "1",
-        "CLAUDE_CODE_SKIP_MANTLE_AUTH": "1",
-        **QUIET,
-    }
+    return {**standin.client_env(), **QUIET}
 
 
 @dataclass

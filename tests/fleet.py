@@ -16,45 +16,19 @@ PLANTED = b"# a developer laptop\nexport CLAUDE_CODE_USE_BEDROCK=1\nexport AWS_R
 
 def zipapp() -> Path:
     """dist/remedy.pyz, rebuilt by make when a source changed."""
-    done = make_plain("dist/remedy.pyz")
+    done = run_make("dist/remedy.pyz", home=Path.home())
     assert done.returncode == 0, done.stdout + done.stderr
     return REPO / "dist" / "remedy.pyz"
-
-
-def make_plain(target: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["make", "--no-print-directory", target],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-        env={
-            **network_settings(),
-            "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
-            "HOME": str(Path.home()),
-        },
-    )
 
 
 def ansible_ready() -> None:
     require_program(str(Path(sys.executable).parent / "ansible-playbook"))
 
 
-def make(
-    target: str, inventory: Path | str, reports: Path, **variables: str
-) -> subprocess.CompletedProcess[str]:
-    """`make <target>` as a person runs it, from the repository."""
-    settings = [f"{k.upper()}={v}" for k, v in variables.items()]
+def run_make(target: str, *settings: str, home: Path) -> subprocess.CompletedProcess[str]:
+    """`make <target> [VAR=value...]` as a person runs it, from the repository."""
     return subprocess.run(
-        [
-            "make",
-            "--no-print-directory",
-            target,
-            f"INVENTORY={inventory}",
-            f"REPORTS={reports}",
-            *settings,
-        ],
+        ["make", "--no-print-directory", target, *settings],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -63,10 +37,20 @@ def make(
         env={
             **network_settings(),
             "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
-            "HOME": str(reports.parent),
+            "HOME": str(home),
             "ANSIBLE_NOCOLOR": "1",
             "ANSIBLE_HOST_KEY_CHECKING": "False",
         },
+    )
+
+
+def make(
+    target: str, inventory: Path | str, reports: Path, **variables: str
+) -> subprocess.CompletedProcess[str]:
+    """A fleet target with its inventory, its reports folder and Makefile variables."""
+    settings = [f"{k.upper()}={v}" for k, v in variables.items()]
+    return run_make(
+        target, f"INVENTORY={inventory}", f"REPORTS={reports}", *settings, home=reports.parent
     )
 
 
