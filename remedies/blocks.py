@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from remedies.errors import CorruptFile
 
 MARKER = re.compile(rb"# (>>>|<<<) remedy ([a-z0-9][a-z0-9-]*) (>>>|<<<)\r?\Z")
-REMEDY_NAME = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 
 
 def begin_marker(name: str) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +21,10 @@ from remedies.flow import (
     present_dry_run,
     report_files,
 )
-from remedies.journal import Entry, FileRecord, Journal, StateFolder, locked
+from remedies.journal import Entry, FileRecord, Journal, locked
 from remedies.output import Output, wants_colour
 from remedies.revert_plan import plan_revert
-from remedies.transaction import commit, recover
+from remedies.transaction import commit, recover, rewrite_journal
 from remedies.upgrade import revert_upgrade
 
 
@@ -47,14 +48,8 @@ command = click.Command(
 )
 
 
-def forget(ctx: Context, state: StateFolder, entry: Entry) -> None:
-    """Drop one entry from the journal (after its effect was taken back)."""
-    rest = tuple(e for e in state.load().entries if e != entry)
-
-    def without(txid: str, records: list[FileRecord], created: list[str]) -> Journal:
-        return Journal(txid, rest)
-
-    commit(ctx, state, [], make_journal=without)
+def _without(gone: Entry, _txid: str, entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
+    return tuple(e for e in entries if e != gone)
 
 
 def revert(
@@ -108,7 +103,7 @@ def revert(
         for entry in upgrades:
             # Installers are not transactions: each is run, checked, then forgotten.
             put_back = revert_upgrade(ctx, entry)
-            forget(ctx, state, entry)
+            rewrite_journal(ctx, state, partial(_without, entry))
             out.say(f"Claude Code {put_back} is back at {entry.details.get('path')}.")
             kept = [e for e in kept if e != entry]
 

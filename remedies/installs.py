@@ -46,14 +46,16 @@ def npm_prefix_of(real_path: str) -> tuple[str, bool] | None:
     return None
 
 
+def inspect(ctx: Context, path: str) -> Install:
+    """One claude: where it really is, how it was installed, which version it says."""
+    real = os.path.realpath(path)
+    version, _problem = read_version(ctx, path)
+    install = Install(path, real, install_method(ctx, real), version)
+    owner = npm_prefix_of(real) if install.method == "npm" else None
+    if owner is not None:
+        install = replace(install, npm_prefix=owner[0], npm_global=owner[1])
+    return install
+
+
 def find_installs(ctx: Context) -> list[Install]:
-    found = []
-    for path in all_on_path(ctx, "claude"):
-        real = os.path.realpath(path)
-        version, _problem = read_version(ctx, path)
-        install = Install(path, real, install_method(ctx, real), version)
-        owner = npm_prefix_of(real) if install.method == "npm" else None
-        if owner is not None:
-            install = replace(install, npm_prefix=owner[0], npm_global=owner[1])
-        found.append(install)
-    return found
+    return [inspect(ctx, path) for path in all_on_path(ctx, "claude")]

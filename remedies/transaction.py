@@ -26,7 +26,7 @@ from remedies import fileio
 from remedies.context import Context
 from remedies.errors import Conflict, FileProblem, RemedyError
 from remedies.fileio import FileState, sha256
-from remedies.journal import FileRecord, Journal, StateFolder
+from remedies.journal import Entry, FileRecord, Journal, StateFolder
 from remedies.secrets import redact_text
 
 # Given a staged temp file, the command that checks its syntax (None: nothing to check).
@@ -158,6 +158,21 @@ def _back_up(state: StateFolder, txid: str, index: int, change: Change) -> FileR
         backup=state.write_backup(txid, index, old) if old is not None else None,
         undo=change.undo,
     )
+
+
+def rewrite_journal(
+    ctx: Context,
+    state: StateFolder,
+    change: Callable[[str, tuple[Entry, ...]], tuple[Entry, ...]],
+) -> str:
+    """Replace the journal's entries by change(txid, entries), with no file to change: the
+    same all-or-nothing commit, so a crash leaves the old journal or the new one."""
+    entries = state.load().entries
+
+    def rewritten(txid: str, records: list[FileRecord], created: list[str]) -> Journal:
+        return Journal(txid, change(txid, entries))
+
+    return commit(ctx, state, [], make_journal=rewritten).txid
 
 
 def _check_syntax(ctx: Context, change: Change, temp: Path) -> str | None:

@@ -10,22 +10,24 @@ prove more.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from typing import Any
 
 import click
 
+from remedies.claude_install import read_version
 from remedies.context import Context
 from remedies.errors import RemedyError
 from remedies.flow import common_params
 from remedies.installers import Plan, explain_failure, reinstall_plan, upgrade_plan
-from remedies.installs import Install, find_installs
-from remedies.journal import Entry, Journal, StateFolder, locked
+from remedies.installs import Install, find_installs, inspect
+from remedies.journal import Entry, StateFolder, locked
 from remedies.known_issues import parse_version
 from remedies.options import fixed_version_option, target_version_option, timeout_option
 from remedies.output import Output, wants_colour
-from remedies.transaction import commit, recover
+from remedies.transaction import recover, rewrite_journal
 
 NAME = "upgrade"
 WORKAROUNDS = ("mantle", "extra-body")
@@ -165,13 +167,14 @@ def upgrade(
 
 
 def _version_now(ctx: Context, install: Install) -> str | None:
-    again = next((i for i in find_installs(ctx) if i.path == install.path), None)
-    return again.version if again else None
+    """Ask this claude again; the others on PATH are not our business now."""
+    if not os.path.exists(install.path):
+        return None
+    return read_version(ctx, install.path)[0]
 
 
 def _remember(ctx: Context, state: StateFolder, install: Install, target: str) -> str:
     """Journal first: the version before, and how to install it again."""
-    journal = state.load()
     details = {
         "kind": "upgrade",
         "method": install.method,
@@ -183,20 +186,14 @@ def _remember(ctx: Context, state: StateFolder, install: Install, target: str) -
         "target": target,
     }
 
-    def add(txid: str, records: Any, created: Any) -> Journal:
-        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ctx.clock()))
-        return Journal(txid, (*journal.entries, Entry(txid, NAME, stamp, (), details)))
-
-    return commit(ctx, state, [], make_journal=add).txid
-
-
-def _rewrite(ctx: Context, state: StateFolder, change: Any) -> None:
-    journal = state.load()
-    commit(ctx, state, [], make_journal=lambda txid, r, c: Journal(txid, change(journal.entries)))
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ctx.clock()))
+    return rewrite_journal(
+        ctx, state, lambda txid, entries: (*entries, Entry(txid, NAME, stamp, (), details))
+    )
 
 
 def _settle(ctx: Context, state: StateFolder, txid: str, after: str | None) -> None:
-    def update(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
+    def update(_txid: str, entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
         return tuple(
             Entry(e.txid, e.remedy, e.at, e.files, {**e.details, "to": after})
             if e.txid == txid
@@ -204,11 +201,11 @@ def _settle(ctx: Context, state: StateFolder, txid: str, after: str | None) -> N
             for e in entries
         )
 
-    _rewrite(ctx, state, update)
+    rewrite_journal(ctx, state, update)
 
 
 def _forget(ctx: Context, state: StateFolder, txid: str) -> None:
-    _rewrite(ctx, state, lambda entries: tuple(e for e in entries if e.txid != txid))
+    rewrite_journal(ctx, state, lambda _, entries: tuple(e for e in entries if e.txid != txid))
 
 
 def _report(
@@ -256,7 +253,8 @@ def revert_upgrade(ctx: Context, entry: Entry, timeout: float = 600) -> str:
     """Install the version this upgrade replaced, with the same installer; return it."""
     details = entry.details
     old = str(details.get("from"))
-    current = next((i for i in find_installs(ctx) if i.path == details.get("path")), None)
+    path = str(details.get("path"))
+    current = inspect(ctx, path) if os.path.exists(path) else None
     if current is None:
         raise RemedyError(f"{details.get('path')} is gone; cannot put Claude Code {old} back there")
     if current.version == old:

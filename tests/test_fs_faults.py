@@ -51,6 +51,13 @@ def plant(home: Path) -> dict[str, bytes]:
     return Sandbox(home).snapshot()
 
 
+def planted_home(fs: Path) -> tuple[Sandbox, dict[str, bytes]]:
+    """A HOME on the small filesystem, planted as an affected user's; its bytes."""
+    home = fs / "home"
+    home.mkdir()
+    return Sandbox(home), plant(home)
+
+
 def fill(fs: Path, leave: int) -> Path:
     """Take all free space but `leave` bytes."""
     filler = fs / "filler"
@@ -67,10 +74,8 @@ def no_leftovers(home: Path) -> None:
 
 @pytest.mark.parametrize("leave", [0, 4096, 8192, 12288, 16384, 24576])
 def test_a_full_disk_at_any_step_changes_nothing(small_fs: Path, leave: int) -> None:
-    home = small_fs / "home"
-    home.mkdir()
-    sandbox = Sandbox(home)
-    original = plant(home)
+    sandbox, original = planted_home(small_fs)
+    home = sandbox.home
     filler = fill(small_fs, leave)
     result = sandbox.remedy(*APPLY)
     if result.code == 0:
@@ -90,10 +95,7 @@ def test_a_full_disk_at_any_step_changes_nothing(small_fs: Path, leave: int) -> 
 
 
 def test_a_full_disk_during_revert(small_fs: Path) -> None:
-    home = small_fs / "home"
-    home.mkdir()
-    sandbox = Sandbox(home)
-    original = plant(home)
+    sandbox, original = planted_home(small_fs)
     assert sandbox.remedy(*APPLY).code == 0
     applied = sandbox.snapshot()
     filler = fill(small_fs, 0)
@@ -107,10 +109,7 @@ def test_a_full_disk_during_revert(small_fs: Path) -> None:
 
 
 def test_a_read_only_filesystem(small_fs: Path) -> None:
-    home = small_fs / "home"
-    home.mkdir()
-    sandbox = Sandbox(home)
-    original = plant(home)
+    sandbox, original = planted_home(small_fs)
     assert sandbox.remedy(*APPLY).code == 0
     applied = sandbox.snapshot()
     subprocess.run(["mount", "-o", "remount,ro", str(small_fs)], check=True)

@@ -88,25 +88,15 @@ def test_root_leaves_the_users_files_and_state_the_users(user: tuple[str, Path])
     shutil.copy(fleet.zipapp(), pyz)
     give(pyz, name)
     env = {**base_env(home), "HOME": str(home)}
-    as_user = ["runuser", "-u", name, "--", "/usr/bin/python3", str(pyz)]
-    status = subprocess.run(
-        [*as_user, "status", "--json"],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+
+    def as_user(*args: str) -> subprocess.CompletedProcess[str]:
+        argv = ["runuser", "-u", name, "--", "/usr/bin/python3", str(pyz), *args]
+        return subprocess.run(argv, env=env, cwd=REPO, capture_output=True, text=True, check=False)
+
+    status = as_user("status", "--json")
     assert status.returncode == 0, status.stderr
     assert '"remedy": "mantle"' in status.stdout
-    revert = subprocess.run(
-        [*as_user, "revert", "--yes"],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    revert = as_user("revert", "--yes")
     assert revert.returncode == 0, revert.stderr
     assert (home / ".bashrc").read_bytes() == PLANTED
     figures.add("privilege checks passed")
