@@ -18,7 +18,7 @@ from remedies.flow import (
     present_dry_run,
     report_files,
 )
-from remedies.journal import Entry, FileRecord, Journal, locked
+from remedies.journal import Entry, FileRecord, Journal, locked, next_seq
 from remedies.output import Output, wants_colour
 from remedies.planner import plan_env_changes
 from remedies.remedy import EnvRemedy
@@ -103,7 +103,7 @@ def apply_env_remedy(
     is silent, printed."""
     out = out or Output(options.json_mode, wants_colour(ctx.env))
     shells = choose_shells(ctx, shell_names, all_shells)
-    with locked(ctx.state_dir, ctx.lock_timeout, read_only=options.dry_run) as state:
+    with locked(ctx, read_only=options.dry_run) as state:
         recovered = [] if options.dry_run else recover(ctx, state)
         for line in recovered:
             out.warn(line)
@@ -146,6 +146,7 @@ def apply_env_remedy(
                 files=tuple(records),
                 details={**proposal.details, "shells": [s.name for s in shells]},
                 created_folders=tuple(created),
+                seq=next_seq(journal.entries),
             )
             return Journal(committed=txid, entries=(*journal.entries, entry))
 

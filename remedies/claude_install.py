@@ -11,7 +11,6 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from remedies.context import Context
 from remedies.errors import RemedyError
@@ -55,9 +54,11 @@ def install_method(ctx: Context, real_path: str) -> str:
 def all_on_path(ctx: Context, program: str) -> list[str]:
     found: list[str] = []
     for folder in ctx.env.get("PATH", "").split(os.pathsep):
-        candidate = Path(folder or ".") / program
-        if candidate.is_file() and os.access(candidate, os.X_OK) and str(candidate) not in found:
-            found.append(str(candidate))
+        candidate = os.path.join(folder or ".", program)
+        # os.path.isfile, not Path.is_file: a PATH folder this user may not search (root's
+        # PATH after remedy became a home's owner) is skipped, not an error.
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK) and candidate not in found:
+            found.append(candidate)
     return found
 
 

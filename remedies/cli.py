@@ -26,6 +26,10 @@ COMMANDS = {
     "verify": "remedies.cmd_verify",
 }
 
+# Commands that read nothing in a home: root runs them as root. Every other command works in
+# a home, and root does that only as the home's owner (remedies/privilege.py).
+ROOT_MAY_STAY_ROOT = frozenset({"list", "fleet-report"})
+
 
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -87,8 +91,15 @@ def cli(click_ctx: click.Context, debug: bool) -> None:
       remedy status            what is applied where
       remedy revert            put every byte back
     """
-    from remedies.context import Context
+    from remedies.context import Context, home_from_environment
 
+    if click_ctx.invoked_subcommand not in ROOT_MAY_STAY_ROOT:
+        from remedies.privilege import become, owner_of_home
+
+        home = home_from_environment()
+        account = owner_of_home(home)
+        if account is not None:
+            become(account, home)
     click_ctx.obj = Context.from_process()
 
 

@@ -46,7 +46,7 @@ command = click.Command(
 
 def status(ctx: Context, json_mode: bool) -> None:
     out = Output(json_mode, wants_colour(ctx.env))
-    with locked(ctx.state_dir, ctx.lock_timeout, read_only=True) as state:
+    with locked(ctx, read_only=True) as state:
         entries = list(state.load().entries)
         interrupted = state.pending_path.exists()
     applied: list[dict[str, Any]] = []

@@ -61,7 +61,7 @@ command = click.Command(
 
 
 def applied_remedies(ctx: Context) -> list[str]:
-    with locked(ctx.state_dir, ctx.lock_timeout, read_only=True) as state:
+    with locked(ctx, read_only=True) as state:
         return sorted({e.remedy for e in state.load().entries})
 
 

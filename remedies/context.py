@@ -170,7 +170,7 @@ class Context:
     @classmethod
     def from_process(cls) -> Context:
         env = dict(os.environ)
-        home = env.get("HOME") or pwd.getpwuid(os.getuid()).pw_dir
+        home = home_from_environment()
         crash_at = env.get("REMEDY_CRASH_AT", "")
         fail_at = env.get("REMEDY_FAIL_AT", "")
         return cls(
@@ -184,3 +184,8 @@ class Context:
                 fail_at=int(fail_at) if fail_at.isdigit() else 0,
             ),
         )
+
+
+def home_from_environment() -> Path:
+    """The home remedy works in: $HOME, else the running user's from the passwd database."""
+    return Path(os.environ.get("HOME") or pwd.getpwuid(os.getuid()).pw_dir)

@@ -10,14 +10,17 @@ symlink. At every instant the target holds either its old or its new bytes.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import errno
 import hashlib
 import os
 import stat
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from remedies.errors import FileProblem
+from remedies.errors import Conflict, FileProblem
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,11 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
+def _refuse_kind(path: Path, mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        raise FileProblem(f"{path} is {_kind(mode)}, not a regular file; remedy edits only files")
+
+
 def resolve(path: Path) -> Path:
     """The file a path finally names, following symlinks; clear errors for loops and dangles."""
     try:
@@ -70,31 +78,55 @@ def resolve(path: Path) -> Path:
     return target
 
 
+# Real start-up and settings files are kilobytes; past this, something is wrong (a sparse
+# file, a log written to the wrong name) and reading it would only cost memory.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
 def read_state(path: Path) -> FileState:
+    """Open the file `path` finally names once, and judge what was opened: the checks are
+    made with fstat on that descriptor, so swapping the file for a symlink or a device
+    between a check and the read cannot fool them (O_NOFOLLOW on the last step; O_NONBLOCK
+    so that a FIFO never blocks)."""
     target = resolve(path)
     try:
-        st = os.stat(target)  # stat first: opening a FIFO would block
+        fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
         return FileState(path, target, None)
     except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise FileProblem(f"{path} changed while remedy read it; run again") from e
+        with contextlib.suppress(OSError):
+            _refuse_kind(path, os.stat(target).st_mode)  # a socket cannot be opened at all
         raise FileProblem(f"cannot read {path}: {e.strerror}") from e
-    if not stat.S_ISREG(st.st_mode):
-        raise FileProblem(
-            f"{path} is {_kind(st.st_mode)}, not a regular file; remedy edits only files"
-        )
-    if st.st_nlink > 1:
-        # rename(2) would give this name a new inode and leave the other links with the old
-        # bytes, silently splitting what the user made one file.
-        raise FileProblem(
-            f"{path} has {st.st_nlink} hard links; remedy will not split them. "
-            "Replace the extra links with symlinks, then run again"
-        )
     try:
-        with open(target, "rb") as f:
-            data = f.read()
+        st = os.fstat(fd)
+        _refuse_kind(path, st.st_mode)
+        if st.st_nlink > 1:
+            # rename(2) would give this name a new inode and leave the other links with the
+            # old bytes, silently splitting what the user made one file.
+            raise FileProblem(
+                f"{path} has {st.st_nlink} hard links; remedy will not split them. "
+                "Replace the extra links with symlinks, then run again"
+            )
+        if st.st_size > MAX_FILE_BYTES:
+            raise FileProblem(
+                f"{path} is {st.st_size // (1024 * 1024)} MiB, more than remedy reads "
+                f"({MAX_FILE_BYTES // (1024 * 1024)} MiB); nothing was changed"
+            )
+        data = _read_all(fd)
     except OSError as e:
         raise FileProblem(f"cannot read {path}: {e.strerror}") from e
+    finally:
+        os.close(fd)
     return FileState(path, target, data, stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid)
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def read_bytes(path: Path) -> bytes | None:
@@ -172,18 +204,113 @@ def stage(state: FileState, data: bytes, temp: Path) -> None:
     os.close(fd)
 
 
-def install(temp: Path, target: Path) -> None:
-    """Atomically replace `target` by the staged `temp`, then make the rename durable."""
+class _Renamer:
+    """rename(2) with the flags of Linux's renameat2: RENAME_EXCHANGE swaps two names in one
+    step, RENAME_NOREPLACE refuses to clobber. Elsewhere (macOS, old kernels or C libraries)
+    `available` is False and plain rename is used."""
+
+    AT_FDCWD = -100
+    NOREPLACE = 1
+    EXCHANGE = 2
+
+    def __init__(self) -> None:
+        self._call: Any = None
+        if sys.platform.startswith("linux"):
+            with contextlib.suppress(OSError, AttributeError):
+                self._call = ctypes.CDLL(None, use_errno=True).renameat2
+
+    @property
+    def available(self) -> bool:
+        return self._call is not None
+
+    def __call__(self, old: Path, new: Path, flags: int) -> None:
+        result = self._call(self.AT_FDCWD, os.fsencode(old), self.AT_FDCWD, os.fsencode(new), flags)
+        if result != 0:
+            code = ctypes.get_errno()
+            if code in (errno.ENOSYS, errno.EINVAL):
+                self._call = None  # the filesystem or kernel cannot; fall back from now on
+            raise OSError(code, os.strerror(code), str(new))
+
+
+_rename = _Renamer()
+
+
+def install(temp: Path, target: Path, expected: bytes | None) -> None:
+    """Atomically put the staged `temp` in place of `target`, which must still hold
+    `expected` (None: must not exist); then make the rename durable.
+
+    Checking first and renaming after leaves a window in which an editor that saves by rename
+    would be overwritten. Exchanging the two names in one step closes it: what comes out is
+    checked afterwards, and exchanged back if it is not what we read.
+    """
     try:
-        os.replace(temp, target)
+        if _rename.available:
+            _swap_in(temp, target, expected)
+        else:
+            if sha256(read_bytes(target)) != sha256(expected):
+                raise _changed(target)
+            os.replace(temp, target)
     except OSError as e:
+        if e.errno in (errno.ENOSYS, errno.EINVAL) and not _rename.available:
+            return install(temp, target, expected)
         raise FileProblem(f"cannot replace {target}: {e.strerror}") from e
     fsync_folder(target.parent)
 
 
-def remove(target: Path) -> None:
+def _swap_in(temp: Path, target: Path, expected: bytes | None) -> None:
+    if expected is None:
+        try:
+            _rename(temp, target, _Renamer.NOREPLACE)
+        except FileExistsError:
+            raise _changed(target) from None
+        return
     try:
-        os.unlink(target)
+        _rename(temp, target, _Renamer.EXCHANGE)
+    except FileNotFoundError:
+        raise _changed(target) from None
+    came_out = _read_plain(temp)
+    if came_out is None or sha256(came_out) != sha256(expected):
+        _rename(temp, target, _Renamer.EXCHANGE)  # give the user's save its name back
+        raise _changed(target)
+    discard(temp)
+
+
+def _read_plain(path: Path) -> bytes | None:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return _read_all(fd)
+    finally:
+        os.close(fd)
+
+
+def _changed(target: Path) -> Exception:
+    return Conflict(
+        f"{target} changed while remedy was working; nothing was changed, run the command again"
+    )
+
+
+def remove(target: Path, expected: bytes | None = None) -> None:
+    """Remove `target`; with `expected`, only while it still holds those bytes (it is moved
+    aside, checked, and put back if someone saved over it meanwhile)."""
+    aside = target.with_name(f".{target.name.lstrip('.')}.remedy-removing.tmp")
+    try:
+        if expected is None:
+            os.unlink(target)
+        else:
+            os.rename(target, aside)
+            came_out = _read_plain(aside)
+            if came_out is None or sha256(came_out) != sha256(expected):
+                if _rename.available:
+                    _rename(aside, target, _Renamer.NOREPLACE)
+                else:
+                    os.rename(aside, target)
+                raise _changed(target)
+            os.unlink(aside)
     except FileNotFoundError:
         return
     except OSError as e:
@@ -240,10 +367,29 @@ def write_private(path: Path, data: bytes) -> None:
 def private_folder(path: Path) -> Path:
     """Create our state folder (0700): backups may hold secrets copied from start-up files.
     Like every folder we make, it belongs to the owner of the folder it is made in, so that
-    root working in a user's home leaves the user's state the user's."""
+    root working in a user's home leaves the user's state the user's. A symlink or a folder
+    of someone else's is refused before anything is written there (or chmodded)."""
     make_folders(path)
-    if stat.S_IMODE(os.stat(path).st_mode) != 0o700:
-        os.chmod(path, 0o700)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError as e:
+        if e.errno in (errno.ELOOP, errno.ENOTDIR):
+            raise FileProblem(
+                f"remedy's state folder {path} is a symlink or not a folder; remedy keeps its "
+                "state only in a real folder of its own. Nothing was changed"
+            ) from e
+        raise FileProblem(f"cannot use {path}: {e.strerror}") from e
+    try:
+        st = os.fstat(fd)
+        if st.st_uid != os.geteuid():
+            raise FileProblem(
+                f"remedy's state folder {path} belongs to {_user(st.st_uid)}, not to "
+                f"{_user(os.geteuid())}; nothing was changed"
+            )
+        if stat.S_IMODE(st.st_mode) != 0o700:
+            os.fchmod(fd, 0o700)
+    finally:
+        os.close(fd)
     return path
 
 

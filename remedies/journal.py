@@ -16,9 +16,11 @@ finished, one with another id is rolled back (see transaction.recover).
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,10 +28,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from remedies import state_checks
+from remedies.context import Context
 from remedies.errors import Conflict, RemedyError
 from remedies.fileio import belongs_to_folder, private_folder, write_private
+from remedies.state_checks import DamagedState, Places
 
 VERSION = 1
+# The journal of a few thousand applies is a few MB; anything far larger was not written by us.
+MAX_STATE_BYTES = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,14 @@ class FileRecord:
     backup: str | None  # relative to the state folder
     undo: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def from_json(cls, raw: Any, txid: str, places: Places, where: Path) -> FileRecord:
+        record = cls(**raw)
+        state_checks.file_path(record.path, places, where)
+        state_checks.file_path(record.target, places, where)
+        state_checks.backup_name(record.backup, txid, where)
+        return record
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -51,17 +66,31 @@ class Entry:
     files: tuple[FileRecord, ...]
     details: dict[str, Any] = field(default_factory=dict)
     created_folders: tuple[str, ...] = ()
+    # Order of application: revert goes newest first by this, never by txid (two applies in
+    # one second have txids in random order). Journals from before it count by position.
+    seq: int = 0
 
     @classmethod
-    def from_json(cls, raw: dict[str, Any]) -> Entry:
+    def from_json(cls, raw: dict[str, Any], position: int, places: Places, where: Path) -> Entry:
+        txid = state_checks.txid(raw["txid"], where)
+        created = raw.get("created_folders", ())
+        state_checks.folder_paths(created, places, where)
+        seq = raw.get("seq", position)
+        if not isinstance(seq, int):
+            raise ValueError(f"seq {seq!r}")
         return cls(
-            txid=str(raw["txid"]),
+            txid=txid,
             remedy=str(raw["remedy"]),
             at=str(raw["at"]),
-            files=tuple(FileRecord(**f) for f in raw["files"]),
+            files=tuple(FileRecord.from_json(f, txid, places, where) for f in raw["files"]),
             details=dict(raw.get("details", {})),
-            created_folders=tuple(raw.get("created_folders", ())),
+            created_folders=tuple(created),
+            seq=seq,
         )
+
+
+def next_seq(entries: tuple[Entry, ...]) -> int:
+    return max((e.seq for e in entries), default=0) + 1
 
 
 @dataclass(frozen=True)
@@ -78,26 +107,103 @@ class Journal:
         return json.dumps(doc, indent=1, sort_keys=True).encode() + b"\n"
 
     @classmethod
-    def from_bytes(cls, data: bytes, where: Path) -> Journal:
+    def from_bytes(cls, data: bytes, where: Path, places: Places) -> Journal:
         try:
             doc = json.loads(data)
             if doc.get("version") != VERSION:
                 raise ValueError(f"version {doc.get('version')!r}, expected {VERSION}")
+            committed = doc.get("committed")
+            if committed is not None:
+                state_checks.txid(committed, where)
             return cls(
-                committed=doc.get("committed"),
-                entries=tuple(Entry.from_json(e) for e in doc.get("entries", [])),
+                committed=committed,
+                entries=tuple(
+                    Entry.from_json(e, i, places, where)
+                    for i, e in enumerate(doc.get("entries", []))
+                ),
             )
-        except (ValueError, KeyError, TypeError, AttributeError) as e:
-            raise RemedyError(
-                f"the journal {where} is damaged ({e}); move it aside to start afresh"
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as e:
+            raise DamagedState(
+                f"the journal {where} is damaged ({type(e).__name__}: {e}); "
+                "move it aside to start afresh"
             ) from e
+
+
+def _refuse_kind(path: Path, mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        raise DamagedState(
+            f"{path} is not a regular file; remedy reads its state only from files it "
+            "wrote. Nothing was changed; move it aside"
+        )
+
+
+def _open_state_file(path: Path, flags: int, create_mode: int = 0o600) -> int:
+    """Open one of our state files without following a symlink or blocking on a FIFO, and
+    refuse anything but a regular file (checked on what was opened, so it cannot be raced)."""
+    try:
+        fd = os.open(path, flags | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, create_mode)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise DamagedState(
+                f"{path} is a symlink; remedy keeps its state only in files of its own. "
+                "Nothing was changed; remove the link"
+            ) from e
+        raise
+    try:
+        _refuse_kind(path, os.fstat(fd).st_mode)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_state_file(path: Path) -> bytes | None:
+    """A state file's bytes, or None when it does not exist."""
+    try:
+        fd = _open_state_file(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise RemedyError(f"cannot read {path}: {e.strerror}") from e
+    try:
+        if os.fstat(fd).st_size > MAX_STATE_BYTES:
+            raise DamagedState(f"{path} is too large to be remedy's; move it aside")
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def check_folder(path: Path) -> bool:
+    """True when `path` is a real folder of this user's; False when it does not exist.
+    A symlink or someone else's folder is refused: our journal and backups (copies of the
+    user's files) go nowhere else."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return False
+    if stat.S_ISLNK(st.st_mode) or not stat.S_ISDIR(st.st_mode):
+        what = "a symlink" if stat.S_ISLNK(st.st_mode) else "not a folder"
+        raise DamagedState(
+            f"remedy's state folder {path} is {what}; "
+            "remedy keeps its state only in a real folder of its own. Nothing was changed"
+        )
+    if st.st_uid != os.geteuid():
+        raise DamagedState(
+            f"remedy's state folder {path} belongs to uid {st.st_uid}, not to this user; "
+            "nothing was changed"
+        )
+    return True
 
 
 class StateFolder:
     """The journal's folder. Every method expects the caller to hold the lock."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, places: Places) -> None:
         self.root = root
+        self.places = places
 
     @property
     def journal_path(self) -> Path:
@@ -107,53 +213,79 @@ class StateFolder:
     def pending_path(self) -> Path:
         return self.root / "pending.json"
 
-    def backup_path(self, relative: str) -> Path:
-        return self.root / relative
-
     def load(self) -> Journal:
-        try:
-            data = self.journal_path.read_bytes()
-        except FileNotFoundError:
+        data = read_state_file(self.journal_path)
+        if data is None:
             return Journal()
-        except OSError as e:
-            raise RemedyError(f"cannot read the journal {self.journal_path}: {e.strerror}") from e
-        return Journal.from_bytes(data, self.journal_path)
+        return Journal.from_bytes(data, self.journal_path, self.places)
 
     def save(self, journal: Journal) -> None:
         private_folder(self.root)
         write_private(self.journal_path, journal.to_bytes())
 
+    def _backups(self, txid: str) -> Path:
+        state_checks.txid(txid, self.journal_path)
+        return self.root / "backups" / txid
+
     def write_backup(self, txid: str, index: int, data: bytes) -> str:
-        folder = private_folder(private_folder(self.root / "backups") / txid)
+        private_folder(self.root / "backups")
+        folder = private_folder(self._backups(txid))
         write_private(folder / str(index), data)
         return f"backups/{txid}/{index}"
 
     def read_backup(self, relative: str | None) -> bytes | None:
         if relative is None:
             return None
+        _, txid, _ = relative.split("/")  # checked when the journal was read
         try:
-            return self.backup_path(relative).read_bytes()
-        except OSError:
+            if not (check_folder(self.root / "backups") and check_folder(self._backups(txid))):
+                return None
+            return read_state_file(self.root / relative)
+        except (RemedyError, OSError):
             return None
 
     def drop_backups(self, txid: str) -> None:
-        folder = self.root / "backups" / txid
-        if folder.is_dir():
-            for item in folder.iterdir():
-                item.unlink()
-            folder.rmdir()
+        """Remove a transaction's backups: only the numbered regular files remedy wrote, in a
+        real folder of ours; anything else found there is left alone."""
+        folder = self._backups(txid)
+        if not check_folder(self.root / "backups") or not check_folder(folder):
+            return
+        with os.scandir(folder) as items:
+            for item in items:
+                if item.name.isdigit() and item.is_file(follow_symlinks=False):
+                    os.unlink(item.path)
+        os.rmdir(folder)
 
     def read_pending(self) -> dict[str, Any] | None:
         try:
-            raw = json.loads(self.pending_path.read_bytes())
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError) as e:
+            data = read_state_file(self.pending_path)
+            if data is None:
+                return None
+            raw = json.loads(data)
+            if not isinstance(raw, dict):
+                raise ValueError("not an object")
+            return self._checked_pending(raw)
+        except (DamagedState, ValueError, KeyError, TypeError, RecursionError) as e:
             # pending.json is written atomically, so a damaged one was never a valid record:
-            # no file was touched under it.
-            self.pending_path.unlink(missing_ok=True)
-            raise RemedyError(f"discarded a damaged {self.pending_path}: {e}") from e
-        return raw if isinstance(raw, dict) else None
+            # no file was touched under it. It is set aside, never obeyed.
+            aside = self.pending_path.with_name("pending.json.damaged")
+            os.replace(self.pending_path, aside)
+            raise DamagedState(
+                f"set aside {self.pending_path} as {aside.name}: it is not one remedy wrote "
+                f"({e}); nothing was changed"
+            ) from e
+
+    def _checked_pending(self, raw: dict[str, Any]) -> dict[str, Any]:
+        where = self.pending_path
+        txid = state_checks.txid(raw["txid"], where)
+        for item in raw["files"]:
+            state_checks.file_path(item["path"], self.places, where)
+            state_checks.file_path(item["target"], self.places, where)
+            state_checks.backup_name(item["backup"], txid, where)
+        state_checks.folder_paths(raw.get("folders", []), self.places, where)
+        for released in raw.get("release_backups", []):
+            state_checks.txid(released, where)
+        return raw
 
     def write_pending(self, record: dict[str, Any]) -> None:
         private_folder(self.root)
@@ -164,23 +296,29 @@ class StateFolder:
 
 
 @contextmanager
-def locked(root: Path, timeout: float, *, read_only: bool = False) -> Iterator[StateFolder]:
+def locked(ctx: Context, *, read_only: bool = False) -> Iterator[StateFolder]:
     """Hold the state folder's lock: concurrent runs on one HOME take turns.
 
     read_only (a dry run, status): when there is no state folder yet there is nothing to
     protect, and creating one would be a write, so none is made.
     """
-    if read_only and not (root / "lock").exists():
-        yield StateFolder(root)
+    root, timeout = ctx.state_dir, ctx.lock_timeout
+    places = state_checks.places_for(ctx)
+    if read_only and not check_folder(root):
+        yield StateFolder(root, places)
         return
     try:
         if read_only:
             # Readers share the lock, on a descriptor that needs no write access (a
             # read-only filesystem can still be looked at); writers wait for them.
-            fd = os.open(root / "lock", os.O_RDONLY | os.O_NOFOLLOW)
+            try:
+                fd = _open_state_file(root / "lock", os.O_RDONLY)
+            except FileNotFoundError:
+                yield StateFolder(root, places)
+                return
         else:
             private_folder(root)
-            fd = os.open(root / "lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+            fd = _open_state_file(root / "lock", os.O_RDWR | os.O_CREAT)
             belongs_to_folder(root / "lock")
     except OSError as e:
         raise RemedyError(
@@ -200,6 +338,6 @@ def locked(root: Path, timeout: float, *, read_only: bool = False) -> Iterator[S
                         "try again when it has finished"
                     ) from None
                 time.sleep(0.02)
-        yield StateFolder(root)
+        yield StateFolder(root, places)
     finally:
         os.close(fd)  # closing releases the lock

@@ -68,7 +68,7 @@ def plan_revert(
     found: dict[Path, FileState] = {}
     planned: dict[Path, bytes | None] = {}
     notes: list[str] = []
-    for entry in sorted(entries, key=lambda e: e.txid, reverse=True):
+    for entry in sorted(entries, key=lambda e: e.seq, reverse=True):
         for record in entry.files:
             target = Path(record.target)
             if target not in found:

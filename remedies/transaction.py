@@ -129,11 +129,12 @@ def commit(
         raise
     try:
         for change, temp in zip(changes, temps):
-            _ensure_unchanged(change)
+            # Each checks, in the same step as it changes the file, that the file still holds
+            # what we read: an editor's save in the meantime is never overwritten.
             if temp is None:
-                fileio.remove(change.state.target)
+                fileio.remove(change.state.target, expected=change.state.data)
             else:
-                fileio.install(temp, change.state.target)
+                fileio.install(temp, change.state.target, expected=change.state.data)
             ctx.faults.point("installed")
         state.save(make_journal(txid, records, created))
     except Exception:
@@ -234,9 +235,7 @@ def recover(ctx: Context, state: StateFolder) -> list[str]:
         return []
     txid = str(pending.get("txid"))
     journal = state.load()
-    for item in pending.get("files", []):
-        if item.get("temp"):
-            fileio.discard(Path(item["temp"]))
+    _discard_temps(txid, pending)
     if journal.committed == txid:
         _finish(state, txid, pending, keep_own_backups=True)
         return []
@@ -245,12 +244,19 @@ def recover(ctx: Context, state: StateFolder) -> list[str]:
     return notes
 
 
+def _discard_temps(txid: str, pending: dict[str, Any]) -> None:
+    """Remove the staged files of a transaction. Their names are derived again from the
+    (checked) targets, never read from pending.json: a name there is data, not an order."""
+    for index, item in enumerate(pending.get("files", [])):
+        if item.get("temp"):
+            fileio.discard(_temp_for(Path(item["target"]), txid, index))
+
+
 def _roll_back(state: StateFolder, txid: str, pending: dict[str, Any]) -> list[str]:
     """Give every file of an uncommitted transaction its old bytes; forget the transaction."""
     notes = []
+    _discard_temps(txid, pending)
     for item in pending.get("files", []):
-        if item.get("temp"):
-            fileio.discard(Path(item["temp"]))
         notes += _roll_back_file(state, item)
     fileio.remove_empty_folders([Path(p) for p in pending.get("folders", [])])
     _finish(state, txid, {}, keep_own_backups=False)
@@ -272,11 +278,11 @@ def _roll_back_file(state: StateFolder, item: dict[str, Any]) -> list[str]:
     if item["existed"] and sha256(old) != item["old_sha256"]:
         return [f"the backup of {item['path']} is missing; left as it is"]
     if old is None:
-        fileio.remove(target)
+        fileio.remove(target, expected=now)
         return []
     as_found = fileio.read_state(target)
     temp = _temp_for(target, "rollback", 0)
     fileio.discard(temp)
     fileio.stage(replace(as_found, data=now), old, temp)
-    fileio.install(temp, target)
+    fileio.install(temp, target, expected=now)
     return []

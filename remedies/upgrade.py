@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import click
 
-from remedies.claude_install import read_version
+from remedies.claude_install import all_on_path, read_version
 from remedies.context import Context
 from remedies.errors import RemedyError
 from remedies.flow import common_params
 from remedies.installers import Plan, explain_failure, reinstall_plan, upgrade_plan
 from remedies.installs import Install, find_installs, inspect
-from remedies.journal import Entry, StateFolder, locked
+from remedies.journal import Entry, StateFolder, locked, next_seq
 from remedies.known_issues import parse_version
 from remedies.options import fixed_version_option, target_version_option, timeout_option
 from remedies.output import Output, wants_colour
@@ -134,7 +134,7 @@ def upgrade(
         and not click.confirm("Run it?", default=False)
     ):
         raise RemedyError("nothing changed: you said no")
-    with locked(ctx.state_dir, ctx.lock_timeout) as state:
+    with locked(ctx) as state:
         for line in recover(ctx, state):
             out.warn(line)
         txid = _remember(ctx, state, running, target or "latest")
@@ -188,17 +188,19 @@ def _remember(ctx: Context, state: StateFolder, install: Install, target: str) -
 
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ctx.clock()))
     return rewrite_journal(
-        ctx, state, lambda txid, entries: (*entries, Entry(txid, NAME, stamp, (), details))
+        ctx,
+        state,
+        lambda txid, entries: (
+            *entries,
+            Entry(txid, NAME, stamp, (), details, seq=next_seq(entries)),
+        ),
     )
 
 
 def _settle(ctx: Context, state: StateFolder, txid: str, after: str | None) -> None:
     def update(_txid: str, entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
         return tuple(
-            Entry(e.txid, e.remedy, e.at, e.files, {**e.details, "to": after})
-            if e.txid == txid
-            else e
-            for e in entries
+            replace(e, details={**e.details, "to": after}) if e.txid == txid else e for e in entries
         )
 
     rewrite_journal(ctx, state, update)
@@ -223,7 +225,7 @@ def _report(
 
     now = parse_version(after)
     fixed_now = now is not None and now >= fixed
-    with locked(ctx.state_dir, ctx.lock_timeout, read_only=True) as state:
+    with locked(ctx, read_only=True) as state:
         workarounds = sorted({e.remedy for e in state.load().entries if e.remedy in WORKAROUNDS})
     if not out.json_mode:
         out.say(f"Claude Code {running.version} -> {after} ({running.method}).", bold=True)
@@ -250,13 +252,22 @@ def _report(
 
 
 def revert_upgrade(ctx: Context, entry: Entry, timeout: float = 600) -> str:
-    """Install the version this upgrade replaced, with the same installer; return it."""
+    """Install the version this upgrade replaced, with the same installer; return it.
+
+    The journal only says which claude to put back; the program run is the one found on
+    PATH again the way doctor finds claude, never a path read from the journal (the journal
+    sits in a folder the user can write)."""
     details = entry.details
     old = str(details.get("from"))
-    path = str(details.get("path"))
-    current = inspect(ctx, path) if os.path.exists(path) else None
-    if current is None:
-        raise RemedyError(f"{details.get('path')} is gone; cannot put Claude Code {old} back there")
+    if parse_version(old) is None:
+        raise RemedyError(f"the journal names {old!r} as the version to put back; not a version")
+    recorded = str(details.get("path"))
+    found = [path for path in all_on_path(ctx, "claude") if path == recorded]
+    if not found:
+        raise RemedyError(
+            f"{recorded} is not a claude on PATH now; cannot put Claude Code {old} back there"
+        )
+    current = inspect(ctx, found[0])
     if current.version == old:
         return old
     plan: Plan = reinstall_plan(ctx, current, old)

@@ -1,73 +1,322 @@
-"""Root working in another user's home (a fleet run as root for a named user): it must not
-be led by that user's symlinks to files they do not own, and everything it leaves there
-belongs to the user. Needs root (to add a user)."""
+"""Root working in another user's home (a fleet run as root with remedy_home, `sudo HOME=...`)
+runs as that user: nothing the user can craft there (start-up files, symlinks, remedy's own
+journal) makes root write, delete, chmod, read or run anything. Each attack of the security
+issue is replayed here as root against a throwaway user's home. Needs root (to add a user).
+
+remedy runs here from the zipapp with the system Python, as on a fleet host: the test's own
+Python lives under /root, which the user cannot read (remedy then refuses; tested too).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import pwd
 import shutil
 import stat
 import subprocess
+import sys
+import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests import figures, fleet
-from tests.conftest import REPO, Sandbox, base_env
+from tests.conftest import Result, Sandbox, base_env, require_program
 from tests.system import add_user, give, new_user_name, remove_user, require_root
 
 APPLY = ("apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes")
 PLANTED = b"export CLAUDE_CODE_USE_BEDROCK=1\n"
+SYSTEM_PYTHON = "/usr/bin/python3"
+TXID = "20260101T000000Z-0123abcd"
+
+
+@dataclass
+class User:
+    name: str
+    home: Path
+    uid: int
+    gid: int
+    pyz: Path
+
+    def remedy(self, *args: str, env: dict[str, str] | None = None) -> Result:
+        """remedy run by root for this user's home."""
+        done = subprocess.run(
+            [SYSTEM_PYTHON, str(self.pyz), *args],
+            env={**base_env(self.home), **(env or {})},
+            cwd="/",
+            capture_output=True,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+        return Result(done.returncode, done.stdout.decode(), done.stderr.decode())
+
+    def write(self, relative: str, data: bytes, mode: int = 0o644) -> Path:
+        """A file the user made, as the user would have: theirs, folders included."""
+        path = self.home / relative
+        folder = path.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        while folder != self.home:
+            os.chown(folder, self.uid, self.gid)
+            folder = folder.parent
+        path.write_bytes(data)
+        path.chmod(mode)
+        os.chown(path, self.uid, self.gid)
+        return path
+
+    def state(self, name: str, data: bytes) -> Path:
+        path = self.write(f".local/state/remedy/{name}", data, 0o600)
+        for folder in (path.parent, self.home / ".local/state/remedy"):
+            folder.chmod(0o700)
+        return path
 
 
 @pytest.fixture
-def user() -> Iterator[tuple[str, Path]]:
+def user() -> Iterator[User]:
     require_root("the privilege tests (a second user)")
+    require_program(SYSTEM_PYTHON)
     name = new_user_name()
     home = add_user(name)
+    account = pwd.getpwnam(name)
+    # Root-only, as Ansible's remote temp folder is: remedy must still work from there.
+    hidden = Path(tempfile.mkdtemp(prefix="remedy-root-only-"))
+    hidden.chmod(0o700)
+    pyz = hidden / "remedy.pyz"
+    shutil.copy(fleet.zipapp(), pyz)
+    for skel in (".bashrc", ".profile", ".bash_logout", ".kshrc"):
+        (home / skel).unlink(missing_ok=True)
     try:
-        yield name, home
+        yield User(name, home, account.pw_uid, account.pw_gid, pyz)
     finally:
         remove_user(name)
+        shutil.rmtree(hidden, ignore_errors=True)
 
 
-def as_root_for(home: Path) -> Sandbox:
-    return Sandbox(home)
+@pytest.fixture
+def victim() -> Iterator[Path]:
+    """A root-owned, world-readable system file (as /etc/passwd is) in a root-owned folder."""
+    folder = Path(tempfile.mkdtemp(prefix="remedy-victim-"))
+    folder.chmod(0o755)
+    target = folder / "passwd"
+    target.write_bytes(b"root:x:0:0:root:/root:/bin/bash\n")
+    target.chmod(0o644)
+    (folder / "other").write_bytes(b"keep me\n")
+    try:
+        yield target
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
-def test_root_will_not_follow_a_users_symlink_to_a_root_file(
-    user: tuple[str, Path], tmp_path: Path
-) -> None:
-    name, home = user
+def untouched(victim: Path) -> None:
+    assert victim.read_bytes() == b"root:x:0:0:root:/root:/bin/bash\n"
+    assert (victim.parent / "other").read_bytes() == b"keep me\n"
+    st = victim.stat()
+    assert (st.st_uid, stat.S_IMODE(st.st_mode)) == (0, 0o644)
+    assert stat.S_IMODE(victim.parent.stat().st_mode) == 0o755
+
+
+def refused(result: Result, *words: str) -> None:
+    assert result.code == 1, (result.stdout, result.stderr)
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for word in words:
+        assert word in result.stderr, result.stderr
+    figures.add("privilege attacks refused")
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def journal(*entries: dict[str, object]) -> bytes:
+    return json.dumps({"version": 1, "committed": None, "entries": list(entries)}).encode()
+
+
+def test_a_crafted_journal_cannot_make_root_write_a_system_file(user: User, victim: Path) -> None:
+    user.state(f"backups/{TXID}/0", b"root::0:0::/root:/bin/bash\n")
+    record = {
+        "path": str(victim),
+        "target": str(victim),
+        "existed": True,
+        "old_sha256": sha(b"root::0:0::/root:/bin/bash\n"),
+        "new_sha256": sha(victim.read_bytes()),
+        "backup": f"backups/{TXID}/0",
+        "undo": {},
+    }
+    user.state(
+        "journal.json", journal({"txid": TXID, "remedy": "mantle", "at": "x", "files": [record]})
+    )
+    refused(user.remedy("revert", "--yes"), "journal.json", "not a file remedy edits")
+    untouched(victim)
+
+
+def test_a_crafted_pending_record_cannot_make_root_delete_a_file(user: User, victim: Path) -> None:
+    user.write(".bashrc", PLANTED)
+    pending = {
+        "txid": TXID,
+        "files": [
+            {
+                "path": str(victim),
+                "target": str(victim),
+                "existed": False,
+                "old_sha256": None,
+                "new_sha256": sha(victim.read_bytes()),
+                "backup": None,
+                "temp": str(victim),
+            }
+        ],
+    }
+    user.state("pending.json", json.dumps(pending).encode())
+    refused(user.remedy(*APPLY), "pending.json")
+    untouched(victim)
+
+
+def test_a_temp_name_in_pending_is_never_obeyed(user: User, victim: Path) -> None:
+    """A record that is fine but for its temp file's name: the name is derived again."""
+    bashrc = user.write(".bashrc", PLANTED)
+    pending = {
+        "txid": TXID,
+        "files": [
+            {
+                "path": str(bashrc),
+                "target": str(bashrc),
+                "existed": True,
+                "old_sha256": sha(PLANTED),
+                "new_sha256": sha(b"other"),
+                "backup": None,
+                "temp": str(victim),
+            }
+        ],
+    }
+    user.state("pending.json", json.dumps(pending).encode())
+    result = user.remedy(*APPLY)
+    assert result.code == 0, result.stderr
+    untouched(victim)
+    figures.add("privilege attacks refused")
+
+
+@pytest.mark.parametrize("how", ["dotdot-txid", "symlinked-backups"])
+def test_a_crafted_txid_cannot_empty_a_folder(user: User, victim: Path, how: str) -> None:
+    bashrc = user.write(".bashrc", PLANTED)
+    txid = TXID
+    if how == "dotdot-txid":
+        txid = "../../../../../../../../" + str(victim.parent).lstrip("/")
+    else:
+        user.state("backups/.keep", b"")
+        os.symlink(victim.parent, user.home / f".local/state/remedy/backups/{TXID}")
+    record = {
+        "path": str(bashrc),
+        "target": str(bashrc),
+        "existed": True,
+        "old_sha256": sha(b"x"),
+        "new_sha256": sha(b"y"),
+        "backup": f"backups/{txid}/0",
+        "undo": {},
+    }
+    user.state(
+        "journal.json", journal({"txid": txid, "remedy": "mantle", "at": "x", "files": [record]})
+    )
+    result = user.remedy("revert", "--yes")
+    if how == "dotdot-txid":
+        refused(result, "journal.json", "transaction")
+    else:
+        assert "Traceback" not in result.stderr
+        figures.add("privilege attacks refused")
+    untouched(victim)
+
+
+def test_a_crafted_upgrade_entry_runs_no_program(user: User, tmp_path: Path) -> None:
+    marker = Path(tempfile.mkdtemp(prefix="remedy-marker-")) / "ran"
+    marker.parent.chmod(0o777)
+    program = user.write("bin/claude", f"#!/bin/sh\nid -u > {marker}\n".encode(), 0o755)
+    entry = {
+        "txid": TXID,
+        "remedy": "upgrade",
+        "at": "x",
+        "files": [],
+        "details": {"kind": "upgrade", "method": "native", "path": str(program), "from": "2.1.111"},
+    }
+    user.state("journal.json", journal(entry))
+    try:
+        refused(user.remedy("revert", "upgrade", "--yes"), "not a claude on PATH")
+        assert not marker.exists()
+    finally:
+        shutil.rmtree(marker.parent)
+
+
+@pytest.mark.parametrize("command", [("doctor", "--shell", "bash"), ("verify", "--shell", "bash")])
+def test_the_users_start_up_files_never_run_as_root(user: User, command: tuple[str, ...]) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="remedy-marker-"))
+    folder.chmod(0o777)
+    marker = folder / "uid"
+    user.write(".bashrc", f"id -u >> {marker}\n".encode() + PLANTED)
+    user.write(".profile", f"id -u >> {marker}\n".encode() + PLANTED)
+    try:
+        result = user.remedy(*command)
+        assert "Traceback" not in result.stderr
+        ran_as = set(marker.read_text().split())
+        assert ran_as == {str(user.uid)}, ran_as  # the shell ran, and only as the user
+        figures.add("privilege attacks refused")
+    finally:
+        shutil.rmtree(folder)
+
+
+def test_a_symlinked_state_folder_is_not_chmodded_or_written(user: User, victim: Path) -> None:
+    user.write(".bashrc", PLANTED)
+    user.write(".local/state/.keep", b"")
+    os.symlink(victim.parent, user.home / ".local/state/remedy")
+    refused(user.remedy(*APPLY), "state folder")
+    untouched(victim)
+    assert sorted(p.name for p in victim.parent.iterdir()) == ["other", "passwd"]
+
+
+def test_root_will_not_follow_a_users_symlink_to_a_root_file(user: User, tmp_path: Path) -> None:
     secret = tmp_path / "shadow"
     secret.write_bytes(b"root:$6$SALT$HASH-that-must-stay-secret:19000:0:99999:7:::\n")
     secret.chmod(0o600)
     before = secret.read_bytes()
-    (home / ".bashrc").unlink(missing_ok=True)  # useradd copied /etc/skel's
-    os.symlink(secret, home / ".bashrc")
-    give(home / ".bashrc", name)
-    sandbox = as_root_for(home)
+    os.symlink(secret, user.home / ".bashrc")
+    os.chown(user.home / ".bashrc", user.uid, user.gid, follow_symlinks=False)
     for args in (APPLY, (*APPLY[:-1], "--dry-run"), (*APPLY[:-1], "--dry-run", "--json")):
-        result = sandbox.remedy(*args)
-        assert result.code == 1, args
-        assert "will not follow it" in result.stderr and "owned by root" in result.stderr
-        assert b"HASH-that-must-stay-secret" not in (result.stdout + result.stderr).encode()
-        assert "Traceback" not in result.stderr
-        figures.add("privilege attacks refused")
+        result = user.remedy(*args)
+        refused(result, ".bashrc")
+        assert "HASH-that-must-stay-secret" not in result.stdout + result.stderr
     assert secret.read_bytes() == before
     assert stat.S_IMODE(secret.stat().st_mode) == 0o600 and secret.stat().st_uid == 0
 
 
-def test_root_leaves_the_users_files_and_state_the_users(user: tuple[str, Path]) -> None:
-    name, home = user
-    account = pwd.getpwnam(name)
-    (home / ".bashrc").write_bytes(PLANTED)
-    give(home / ".bashrc", name)
-    (home / ".bashrc").chmod(0o640)
-    sandbox = as_root_for(home)
-    assert sandbox.remedy(*APPLY).code == 0
+def test_a_symlinked_folder_does_not_lead_root_anywhere(user: User, tmp_path: Path) -> None:
+    """~/.config/fish -> a root-only folder: neither read, nor shown, nor written."""
+    require_program("fish")
+    private = Path(tempfile.mkdtemp(prefix="remedy-root-fish-"))
+    config = private / "config.fish"
+    config.write_bytes(b"set -gx CLAUDE_CODE_USE_BEDROCK 1\nset -gx ROOT_ONLY_SECRET hush\n")
+    config.chmod(0o600)
+    before = config.read_bytes()
+    user.write(".config/.keep", b"")
+    os.symlink(private, user.home / ".config/fish")
+    try:
+        for extra in (("--dry-run",), ("--yes",)):
+            args = ("apply", "mantle", "--shell", "fish", "--region", "us-east-1", *extra)
+            result = user.remedy(*args)
+            assert result.code == 1, result.stdout + result.stderr
+            assert "hush" not in result.stdout + result.stderr
+            assert "Traceback" not in result.stderr
+            figures.add("privilege attacks refused")
+        assert config.read_bytes() == before
+        assert sorted(p.name for p in private.iterdir()) == ["config.fish"]
+    finally:
+        shutil.rmtree(private)
+
+
+def test_root_leaves_the_users_files_and_state_the_users(user: User) -> None:
+    user.write(".bashrc", PLANTED, 0o640)
+    assert user.remedy(*APPLY).code == 0
+    home = user.home
     mine = [
         home / ".bashrc",
         home / ".profile",
@@ -78,20 +327,20 @@ def test_root_leaves_the_users_files_and_state_the_users(user: tuple[str, Path])
     ]
     for path in mine:
         st = path.lstat()
-        assert (st.st_uid, st.st_gid) == (account.pw_uid, account.pw_gid), path
+        assert (st.st_uid, st.st_gid) == (user.uid, user.gid), path
     assert stat.S_IMODE((home / ".bashrc").stat().st_mode) == 0o640, "mode kept"
     assert stat.S_IMODE((home / ".local/state/remedy").stat().st_mode) == 0o700
 
-    # The user can now work with the state root left behind, as themselves (with the system
-    # Python and the zipapp: the test's own Python lives where other users cannot go).
+    # The user carries on as themselves with the state root left behind.
     pyz = home / "remedy.pyz"
-    shutil.copy(fleet.zipapp(), pyz)
-    give(pyz, name)
-    env = {**base_env(home), "HOME": str(home)}
+    shutil.copy(user.pyz, pyz)
+    give(pyz, user.name)
 
     def as_user(*args: str) -> subprocess.CompletedProcess[str]:
-        argv = ["runuser", "-u", name, "--", "/usr/bin/python3", str(pyz), *args]
-        return subprocess.run(argv, env=env, cwd=REPO, capture_output=True, text=True, check=False)
+        argv = ["runuser", "-u", user.name, "--", SYSTEM_PYTHON, str(pyz), *args]
+        return subprocess.run(
+            argv, env=base_env(home), cwd=home, capture_output=True, text=True, check=False
+        )
 
     status = as_user("status", "--json")
     assert status.returncode == 0, status.stderr
@@ -100,3 +349,14 @@ def test_root_leaves_the_users_files_and_state_the_users(user: tuple[str, Path])
     assert revert.returncode == 0, revert.stderr
     assert (home / ".bashrc").read_bytes() == PLANTED
     figures.add("privilege checks passed")
+
+
+def test_root_refuses_when_the_user_cannot_read_remedy(user: User) -> None:
+    """The test's own Python is under /root: as the user, remedy could not go on."""
+    user.write(".bashrc", PLANTED)
+    python = os.path.realpath(sys.executable)
+    can = subprocess.run(["runuser", "-u", user.name, "--", "test", "-x", python], check=False)
+    if can.returncode == 0:
+        pytest.skip(f"every user can run {python} here")
+    refused(Sandbox(user.home).remedy("status"), f"only as {user.name}", "sudo -u")
+    assert not (user.home / ".local").exists()
