@@ -360,3 +360,38 @@ def test_root_refuses_when_the_user_cannot_read_remedy(user: User) -> None:
         pytest.skip(f"every user can run {python} here")
     refused(Sandbox(user.home).remedy("status"), f"only as {user.name}", "sudo -u")
     assert not (user.home / ".local").exists()
+
+
+def test_a_fleet_run_as_root_for_a_users_home_works_as_that_user(
+    user: User, tmp_path: Path
+) -> None:
+    """The playbook connected as root with remedy_home and no remedy_become_user: Ansible
+    runs the zipapp from root's own temp folder, remedy becomes the user, and the rollout,
+    its verification (the user's shell, run as the user) and its revert all work."""
+    fleet.ansible_ready()
+    folder = Path(tempfile.mkdtemp(prefix="remedy-marker-"))
+    folder.chmod(0o777)
+    marker = folder / "uid"
+    user.write(".bashrc", f"id -u >> {marker}\n".encode() + PLANTED)
+    inventory = tmp_path / "hosts.ini"
+    inventory.write_text(
+        "[fleet]\n"
+        f"laptop ansible_connection=local remedy_home={user.home} "
+        f"remedy_python={SYSTEM_PYTHON}\n"
+    )
+    reports = tmp_path / "reports"
+    args = {"remedy": "mantle", "args": "--shell bash --region us-east-1"}
+    try:
+        done = fleet.make("rollout", inventory, reports, **args)
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+        assert fleet.reports(reports)["laptop"]["changed"] is True
+        for path in (user.home / ".bashrc", *(user.home / ".local/state").rglob("*")):
+            assert path.lstat().st_uid == user.uid, path
+        fleet.make("rollout-verify", inventory, reports, args="--shell bash")
+        assert set(marker.read_text().split()) == {str(user.uid)}, "the shell ran as the user"
+        done = fleet.make("rollout-revert", inventory, reports, remedy="mantle", args="")
+        assert done.returncode == 0, done.stdout[-3000:]
+        assert (user.home / ".bashrc").read_bytes() == f"id -u >> {marker}\n".encode() + PLANTED
+        figures.add("privilege checks passed")
+    finally:
+        shutil.rmtree(folder)
