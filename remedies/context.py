@@ -146,18 +146,6 @@ class Context:
         base = Path(value) if value.startswith("/") else self.home / ".local" / "state"
         return base / "remedy"
 
-    @property
-    def home_owner(self) -> int | None:
-        """When root works in another user's home: that user's uid. Otherwise None: a user
-        cannot be led by a symlink anywhere they could not write anyway."""
-        if os.geteuid() != 0:
-            return None
-        try:
-            owner = os.stat(self.home).st_uid
-        except OSError:
-            return None
-        return owner or None
-
     def system_path(self, absolute: str) -> Path:
         """A system file such as /etc/environment, under system_root."""
         return self.system_root / absolute.lstrip("/")

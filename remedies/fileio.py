@@ -400,27 +400,6 @@ def belongs_to_folder(path: Path) -> None:
         _give_to(path, folder.st_uid, folder.st_gid)
 
 
-def check_owner(state: FileState, uid: int) -> None:
-    """Refuse a path that leads, through a symlink, to a file `uid` does not own.
-
-    Run as root for another user's home, a symlink that user planted (~/.bashrc ->
-    /etc/shadow) would otherwise have root read, print and rewrite a file the user may not
-    touch. A regular file in place is the user's business and is edited as it is.
-    """
-    if state.target == state.path:
-        return
-    probe = state.target if state.data is not None else state.target.parent
-    try:
-        owner = os.stat(probe).st_uid
-    except OSError:
-        return
-    if owner != uid:
-        raise FileProblem(
-            f"{state.path} leads to {probe}, owned by {_user(owner)}, not by {_user(uid)}; "
-            "running as root, remedy will not follow it. Nothing was changed"
-        )
-
-
 def _user(uid: int) -> str:
     import pwd
 

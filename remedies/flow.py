@@ -12,7 +12,7 @@ from remedies.diffs import colour_diff, unified_diff
 from remedies.errors import RemedyError
 from remedies.output import Output
 from remedies.planner import display
-from remedies.transaction import Change, guard
+from remedies.transaction import Change
 
 
 def common_params() -> list[click.Parameter]:
@@ -36,7 +36,6 @@ class RunOptions:
 
 
 def describe(ctx: Context, changes: list[Change], with_diff: bool) -> list[dict[str, Any]]:
-    guard(ctx, changes)
     files = []
     for change in changes:
         item: dict[str, Any] = {
@@ -55,7 +54,6 @@ def describe(ctx: Context, changes: list[Change], with_diff: bool) -> list[dict[
 
 
 def show_diffs(ctx: Context, out: Output, changes: list[Change]) -> None:
-    guard(ctx, changes)
     if out.silent:
         return
     for change in changes:

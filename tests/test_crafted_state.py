@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ def record(path: Path, backup: str | None = f"backups/{TXID}/0") -> dict[str, ob
     }
 
 
-def journal_with(*entries: dict[str, object]) -> bytes:
+def journal_with(*entries: Mapping[str, object]) -> bytes:
     return json.dumps({"version": 1, "committed": None, "entries": list(entries)}).encode()
 
 

@@ -18,7 +18,7 @@ import stat
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,7 +132,7 @@ def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def journal(*entries: dict[str, object]) -> bytes:
+def journal(*entries: Mapping[str, object]) -> bytes:
     return json.dumps({"version": 1, "committed": None, "entries": list(entries)}).encode()
 
 
