@@ -15,7 +15,7 @@ from remedies.errors import RemedyError
 from remedies.new_shell import new_shell_envs
 from remedies.options import fixed_version_option, json_option
 from remedies.output import Output, wants_colour
-from remedies.secrets import shown
+from remedies.secrets import printable, shown
 from remedies.shell_choice import choose_shells
 from remedies.sources import WATCHED, Picture, Source, collect
 from shells import SHELLS, Shell
@@ -130,6 +130,9 @@ def _value_text(source: Source) -> str:
     value = shown(source.var, source.value)
     if value is None:
         return "unset"
+    # A line doctor cannot evaluate is shown whole: it may set a secret too (`export
+    # AWS_REGION=… GITHUB_TOKEN=…`) or hold a terminal's escape sequences.
+    value = printable(value)
     return f"{value}  (not evaluated)" if source.dynamic else value
 
 

@@ -15,6 +15,7 @@ from remedies.context import Context
 from remedies.errors import BadInput
 from remedies.options import json_option
 from remedies.output import Output, wants_colour
+from remedies.secrets import printable
 
 
 @click.pass_obj
@@ -49,10 +50,10 @@ def _versions(report: dict[str, Any]) -> set[str]:
     found = set()
     claude = report.get("claude")
     if isinstance(claude, dict) and claude.get("version"):
-        found.add(f"claude {claude['version']}")
+        found.add(f"claude {printable(str(claude['version']))}")
     for key in ("from", "to"):
         if report.get("remedy") == "upgrade" and report.get(key):
-            found.add(f"claude {report[key]}")
+            found.add(f"claude {printable(str(report[key]))}")
     return found
 
 
@@ -67,14 +68,19 @@ def summarise(folder: Path) -> dict[str, Any]:
         try:
             report = json.loads(path.read_text())
         except (OSError, ValueError):
-            unreadable.append(path.name)
+            unreadable.append(printable(path.name))
             continue
-        host = str(report.get("host") or path.stem)
+        if not isinstance(report, dict):
+            unreadable.append(printable(path.name))
+            continue
+        # Everything a report holds came from a host: secrets are redacted and control
+        # characters (a terminal's escape sequences) dropped, for the terminal and --json.
+        host = printable(str(report.get("host") or path.stem))
         outcome = classify(report)
         hosts.setdefault(outcome, []).append(host)
         if outcome == "failed":
-            errors[host] = str(
-                report.get("error") or report.get("message") or f"exit {report.get('rc')}"
+            errors[host] = printable(
+                str(report.get("error") or report.get("message") or f"exit {report.get('rc')}")
             )
         for version in _versions(report):
             versions[version] = versions.get(version, 0) + 1

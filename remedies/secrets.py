@@ -2,27 +2,36 @@
 
 A value is secret when its variable is named like one (a token, key, secret, password or
 credential), whatever the source. Printed text that may quote a user's file (diffs, a shell's
-error message) goes through `redact_text`, which masks the value of any secret-named
-assignment in the syntaxes we read: shells, dotenv, and JSON.
+error message, a fleet report) goes through `redact_text`, which masks the value of every
+secret-named assignment in the syntaxes we read, and the password of every URL:
+
+- sh, bash, zsh, ksh, dotenv: `NAME=value`, `NAME+=value`, several on a line
+  (`export X=1 GITHUB_TOKEN=…`, `env A=1 B_TOKEN=… cmd`), values continued by a backslash
+  or by a quote that spans lines;
+- fish `set -gx NAME value`, fish's universal variables `SETUVAR --export NAME:value`;
+- csh `setenv NAME value`, `set NAME = value`; pwsh `$env:NAME = 'value'` (here-strings too);
+- JSON and Python members `"name": "value"`, at any depth of escaping (JSON held in a JSON
+  string: `\\"api_key\\":\\"…\\"`);
+- URLs: `scheme://user:password@host`.
+
+An assignment's value is masked from its first character to the end of the line, and on
+every line it continues onto, as far as the quotes and backslashes of its syntax say (more
+is fine: nothing is lost by masking too much). A JSON value is masked inside its quotes.
+Each masked piece of a line becomes `<redacted>`; newlines are kept, so a redacted text has
+the lines of the original, one for one.
+
+Everything here runs in time linear in the length of the text: each regular expression can
+only start at the beginning of a run of the characters it consumes, and every scan resumes
+where the last one ended. A megabyte-long line with no newline is an ordinary input.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit, urlunsplit
 
 REDACTED = "set (redacted)"
 _MASK = "<redacted>"
 _SECRET_NAME = re.compile(r"(?i)(TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|KEY|CREDENTIAL)")
-_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
-
-# Assignment syntaxes whose whole remaining line is the value (or more; masking more is fine).
-_LINE_PATTERNS = [
-    re.compile(rf"(?P<lead>\b(?P<name>{_NAME})\s*\+?=\s*)(?P<value>.+)"),  # sh, dotenv, pwsh
-    re.compile(rf"(?P<lead>\bset(?:\s+-\S+)*\s+(?P<name>{_NAME})\s+)(?P<value>.+)"),  # fish
-    re.compile(rf"(?P<lead>\bsetenv\s+(?P<name>{_NAME})\s+)(?P<value>.+)"),  # csh
-]
-_JSON_MEMBER = re.compile(rf'(?P<lead>"(?P<name>{_NAME})"\s*:\s*)(?P<value>"(?:[^"\\]|\\.)*")')
 
 
 def is_secret(name: str) -> bool:
@@ -30,48 +39,350 @@ def is_secret(name: str) -> bool:
 
 
 def shown(name: str, value: str | None) -> str | None:
-    """A variable's value as we may print it."""
+    """A variable's value as we may print it.
+
+    A value that is not secret may still quote a whole line (a line doctor cannot evaluate:
+    `export AWS_REGION=us-east-1 GITHUB_TOKEN=…`) or carry a URL's password: it is redacted.
+    """
     if value is None:
         return None
     if is_secret(name):
         return REDACTED
-    return _without_password(value)
-
-
-def _without_password(value: str) -> str:
-    # https://user:secret@proxy.example/ -> https://user:<redacted>@proxy.example/
-    if "://" not in value or "@" not in value:
-        return value
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return value
-    if parts.password is None:
-        return value
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit(parts._replace(netloc=f"{parts.username}:{_MASK}@{host}"))
+    return redact_text(value)
 
 
 def redact_text(text: str) -> str:
-    """Mask secret values in text that may quote a start-up file, a settings file or a diff."""
-    lines = text.split("\n")
-    return "\n".join(_redact_line(line) for line in lines)
+    """Mask secret values in text that may quote a start-up file, a settings file or a diff.
+
+    The text is taken whole (a value may continue onto later lines); the result has exactly
+    the newlines of `text`.
+    """
+    spans = _assignment_spans(text) + _url_spans(text)
+    if not spans:
+        return text
+    out: list[str] = []
+    done = 0
+    for start, end in _union(spans):
+        out.append(text[done:start])
+        out.append(_masked(text[start:end]))
+        done = end
+    out.append(text[done:])
+    return "".join(out)
 
 
-def _redact_line(line: str) -> str:
-    line = _JSON_MEMBER.sub(
-        lambda m: m.group("lead") + f'"{_MASK}"' if is_secret(m.group("name")) else m.group(0),
-        line,
-    )
-    for pattern in _LINE_PATTERNS:
-        match = pattern.search(line)
-        if match and is_secret(match.group("name")) and match.group("value") != f'"{_MASK}"':
-            return line[: match.start("value")] + _MASK
-    return _redact_urls(line)
+def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        elif end > start:
+            merged.append((start, end))
+    return merged
 
 
-_URL_WITH_PASSWORD = re.compile(r"(?P<scheme>[a-zA-Z][\w+.-]*://)(?P<user>[^:/@\s]*):[^@\s]*@")
+def printable(text: str) -> str:
+    """Text from somewhere we do not control (a host's report, a file's line), safe for a
+    terminal: secrets redacted, escape sequences and control characters gone, on one line."""
+    text = _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+    return _LINE_BREAKS.sub(" ", redact_text(text))
 
 
-def _redact_urls(line: str) -> str:
-    return _URL_WITH_PASSWORD.sub(lambda m: f"{m.group('scheme')}{m.group('user')}:{_MASK}@", line)
+def _masked(piece: str) -> str:
+    """Each line-part of a secret value becomes the mask; newlines (and a CR before one) stay."""
+    parts = piece.split("\n")
+    for index, part in enumerate(parts):
+        if part.endswith("\r"):
+            parts[index] = (_MASK if part[:-1] else "") + "\r"
+        elif part:
+            parts[index] = _MASK
+    return "\n".join(parts)
+
+
+# --- finding assignments -----------------------------------------------------------------
+
+# Each alternative can only begin where its run begins (the look-behinds), so a failed try
+# costs the length of one run, and runs do not overlap: the search is linear.
+_TRIGGER = re.compile(
+    # NAME=value, NAME+=value, NAME = value (dotenv, csh, pwsh), --token=value
+    r"(?<![A-Za-z0-9_])(?P<name>[A-Za-z_][A-Za-z0-9_]*)[ \t]*\+?="
+    # set -gx NAME value (fish), setenv NAME value (csh), SETUVAR --export NAME:value (fish)
+    r"|(?<![\w$-])(?P<keyword>setenv|setx|set|SETUVAR|SET_EXPORT|SET)(?=[ \t])"
+    # "name": value, 'name': value, \"name\": value (JSON in a JSON string), ...
+    r"|(?<!\\)(?P<quote>\\*[\"'])(?P<key>[\w.-]+)(?P=quote)[ \t]*:"
+)
+_BLANKS = re.compile(r"[ \t]*")
+_SPACE = re.compile(r"\s*")
+_NON_BLANK = re.compile(r"\S*")
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_JSON_QUOTE = re.compile(r"\\*[\"']")
+_JSON_SCALAR = re.compile(r"[^,}\]\s\"']*")
+
+
+def _skip(pattern: re.Pattern[str], text: str, at: int) -> int:
+    """The end of a run of `pattern` (which matches the empty string) at `at`."""
+    match = pattern.match(text, at)
+    return at if match is None else match.end()
+
+
+_ARRAY_END = re.compile(r"[\]\n]")
+_QUOTE_OR_NEWLINE = {'"': re.compile(r'["\n]'), "'": re.compile(r"['\n]")}
+
+
+_Span = tuple[int, int]
+_Found = tuple[list[_Span], int]  # what to mask, where to read on
+
+
+def _assignment_spans(text: str) -> list[_Span]:
+    if "=" not in text and ":" not in text and "set" not in text and "SET" not in text:
+        return []  # no alternative of _TRIGGER can match: spare the search
+    spans: list[_Span] = []
+    pos = 0
+    while True:
+        match = _TRIGGER.search(text, pos)
+        if match is None:
+            return spans
+        if match.group("name") is not None:
+            found = _assignment(text, match)
+        elif match.group("keyword") is not None:
+            found = _keyword(text, match)
+        else:
+            found = _json_member(text, match)
+        spans += found[0]
+        pos = max(found[1], match.end())
+
+
+def _assignment(text: str, match: re.Match[str]) -> _Found:
+    if not is_secret(match.group("name")):
+        return [], match.end()  # its value may hold more assignments: read on from `=`
+    start = match.start()
+    pwsh = text[max(0, start - 5) : start].lower() == "$env:"
+    value = _skip(_BLANKS, text, match.end())
+    return _value(text, start, value, "pwsh" if pwsh else "sh")
+
+
+def _keyword(text: str, match: re.Match[str]) -> _Found:
+    keyword = match.group("keyword")
+    at = _skip(_BLANKS, text, match.end())
+    while text.startswith("-", at):  # options: -gx, --export, -U, --
+        after = _skip(_NON_BLANK, text, at)
+        at = _skip(_BLANKS, text, after)
+        if at == after:
+            return [], at
+    name = _IDENT.match(text, at)
+    if name is None or not is_secret(name.group()):
+        return [], name.end() if name else at
+    at = name.end()
+    if text.startswith(":", at):  # SETUVAR NAME:value, the rest of the line (\xNN escaped)
+        newline = text.find("\n", at)
+        end = len(text) if newline < 0 else newline
+        return [(at + 1, end)], end
+    dialect = "fish" if keyword == "set" else "sh"
+    value = _skip(_BLANKS, text, at)
+    if text.startswith("=", value):  # csh: set NAME = value
+        value = _skip(_BLANKS, text, value + 1)
+        dialect = "sh"
+    elif value == at:
+        return [], at  # NAME[1] or NAME; or the like: not a value we know
+    if value >= len(text) or text[value] in "\r\n;|&":
+        return [], value  # set -q NAME; set -e NAME
+    return _value(text, match.start(), value, dialect)
+
+
+def _json_member(text: str, match: re.Match[str]) -> _Found:
+    if not is_secret(match.group("key")):
+        return [], match.end()
+    at = _skip(_SPACE, text, match.end())
+    quote = _JSON_QUOTE.match(text, at)
+    if quote is not None:
+        start = quote.end()
+        end, resume = _string_end(text, start, quote.group())
+        return [(start, end)], resume
+    if text.startswith("{", at):
+        return [], at  # an object: its own members are looked at one by one
+    if text.startswith("[", at):
+        found = _ARRAY_END.search(text, at)
+        end = len(text) if found is None else found.start()
+        return [(at, end)], end
+    end = _skip(_JSON_SCALAR, text, at)
+    return [(at, end)], end
+
+
+def _string_end(text: str, start: int, quote: str) -> tuple[int, int]:
+    """Where a string opened by `quote` (k backslashes and a quote) ends: (end of its
+    contents, where to read on). At depth d (k = 2**d - 1) the closing quote is preceded by a
+    run of backslashes r with r % (2k + 2) == k; a shorter run closes a shallower string. No
+    closing quote on the line: the line's end (masking too much is fine)."""
+    depth_escapes = len(quote) - 1
+    char = quote[-1]
+    at = start
+    while True:
+        found = _QUOTE_OR_NEWLINE[char].search(text, at)
+        if found is None:
+            return len(text), len(text)
+        end = found.start()
+        if text[end] == "\n":
+            return end, end
+        run = 0
+        while end - run - 1 >= start and text[end - run - 1] == "\\":
+            run += 1
+        if run % (2 * depth_escapes + 2) == depth_escapes:
+            return end - depth_escapes, end + 1
+        if run < depth_escapes:
+            return end - run, end + 1
+        at = end + 1
+
+
+# --- how far a value goes ----------------------------------------------------------------
+
+# The characters that matter in each state, per dialect. `sh` is also dotenv and csh.
+_CODE = {
+    "sh": re.compile(r"[\\'\"`()#\n]"),
+    "fish": re.compile(r"[\\'\"()#\n]"),
+    "pwsh": re.compile(r"[`'\"()#@\n]"),
+}
+_BACKSLASH_DOUBLE = re.compile(r'[\\"]')
+_IN_QUOTE = {
+    # '...' has no escapes in sh; $'...' and `...` do
+    "sh": {
+        "'": re.compile("'"),
+        '"': _BACKSLASH_DOUBLE,
+        "$'": re.compile(r"[\\']"),
+        "`": re.compile(r"[\\`]"),
+    },
+    "fish": {"'": re.compile(r"[\\']"), '"': _BACKSLASH_DOUBLE},  # \' and \\ in '...'
+    "pwsh": {"'": re.compile("'"), '"': re.compile(r'[`"]')},  # '' is two quotes
+}
+_HERE_STRING = re.compile(r"@(['\"])[ \t]*\r?\n")  # pwsh @' ... '@
+_COMMENT_LINE = re.compile(r"[ \t]*(?::[ \t]+)?#+[ \t]?")
+_WORD_START = " \t\n;&|()<>"  # where `#` begins a comment
+_CLOSE = {"'": "'", '"': '"', "`": "`", "$'": "'"}
+
+
+def _value(text: str, trigger: int, value: int, dialect: str) -> _Found:
+    """A value runs to the newline that ends its command (or the text's end).
+
+    The state at the value (inside a quote, a comment?) is read from the start of its line,
+    then the line is read on: a backslash (a backtick in pwsh) before a newline, an open
+    quote, or an open parenthesis carries the command onto the next line.
+
+    A value in a comment (`# export TOKEN="abc`, a block commented out line by line) is read
+    as code: while a quote or a backslash stays open at the end of the line, the next line,
+    if a comment too, is part of it.
+    """
+    line_start = text.rfind("\n", 0, trigger) + 1
+    at, state = _lex(text, line_start, value, dialect, ("code", 0))
+    if state[0] != "comment":
+        at, _ = _lex(text, max(at, value), len(text), dialect, state)
+        end = min(at, len(text))
+        return [(value, end)], end
+    spans = []
+    state = ("code", 0)
+    while True:
+        newline = text.find("\n", value)
+        end = len(text) if newline < 0 else newline
+        spans.append((value, end))
+        at, state = _lex(text, value, end, dialect, state)
+        closed = state[0] == "comment" or state == ("code", 0)
+        if newline < 0 or (closed and at <= end):
+            return spans, end
+        comment = _COMMENT_LINE.match(text, newline + 1)
+        if comment is None:
+            return spans, end
+        value = comment.end()
+
+
+_State = tuple[str, int]  # what is open (code, comment, a quote...), open parentheses
+
+
+def _lex(text: str, at: int, until: int, dialect: str, state: _State) -> tuple[int, _State]:
+    """Read from `at` in `state` to `until`, or to a newline that ends the command.
+
+    Returns where it stopped and the state there. What is open: code, a comment, a quote
+    ("'", '"', "`", "$'") or a pwsh here-string ("@'", '@"'); and how many parentheses.
+    """
+    escape = "`" if dialect == "pwsh" else "\\"
+    mode, depth = state
+    while at < until:
+        if mode == "code":
+            found = _CODE[dialect].search(text, at, until)
+            if found is None:
+                return until, (mode, depth)
+            at = found.start()
+            char = text[at]
+            if char == escape:  # before CR LF too (a file with DOS line endings)
+                at += 3 if text.startswith("\r\n", at + 1) else 2
+                continue
+            if char == "\n":
+                if depth == 0:
+                    return at, (mode, depth)
+            elif char in "'\"`":
+                ansi = char == "'" and dialect == "sh" and text[at - 1 : at] == "$"
+                mode = "$'" if ansi else char
+            elif char == "(":
+                depth += 1
+            elif char == ")":
+                depth = max(0, depth - 1)
+            elif char == "#":
+                if at == 0 or text[at - 1] in _WORD_START:
+                    mode = "comment"
+            elif char == "@":
+                here = _HERE_STRING.match(text, at)
+                if here is not None:
+                    mode = "@" + here.group(1)
+                    at = here.end() - 1  # the newline that opens it: '@ may follow at once
+                    continue
+            at += 1
+        elif mode == "comment":
+            newline = text.find("\n", at, until)
+            if newline < 0:
+                return until, (mode, depth)
+            at, mode = newline, "code"  # the newline ends the command, or not: code decides
+        elif mode in ("@'", '@"'):
+            close = text.find("\n" + mode[1] + "@", at, until)
+            if close < 0:
+                return until, (mode, depth)
+            at, mode = close + 3, "code"
+        else:
+            found = _IN_QUOTE[dialect][mode].search(text, at, until)
+            if found is None:
+                return until, (mode, depth)
+            at = found.start()
+            if text[at] == _CLOSE[mode]:
+                mode = "code"
+                at += 1
+            else:
+                at += 2  # an escaped character
+    return at, (mode, depth)
+
+
+# --- URLs --------------------------------------------------------------------------------
+
+# The authority after "://": it holds no '/' and no blank, so two scans never overlap. The
+# userinfo ends at its last '@' (a password with a bare '@' in it is still all masked).
+_AUTHORITY = re.compile(r"[^/\s]*")
+
+
+def _url_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    at = text.find("://")
+    while at >= 0:
+        start = at + 3
+        end = _skip(_AUTHORITY, text, start)
+        user_end = text.rfind("@", start, end)
+        if user_end >= 0:
+            colon = text.find(":", start, user_end)
+            if colon >= 0:
+                spans.append((colon + 1, user_end))
+        at = text.find("://", max(end - 1, at + 1))
+    return spans
+
+
+# --- terminal safety ---------------------------------------------------------------------
+
+_ESCAPE_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves
+    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC: titles, hyperlinks
+    r"|\x1b[@-Z\\-_]"  # other two-character sequences
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # all but \t \n \r, for now
+_LINE_BREAKS = re.compile(r"[\t\n\r]")

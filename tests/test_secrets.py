@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from remedies.secrets import REDACTED, is_secret, redact_text, shown
+from remedies.secrets import REDACTED, is_secret, printable, redact_text, shown
 
 SECRET = "wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY"
 
@@ -67,3 +67,93 @@ def test_url_passwords_are_masked_in_values() -> None:
     assert shown("ANTHROPIC_BEDROCK_BASE_URL", f"https://me:{SECRET}@p.example/x") == (
         "https://me:<redacted>@p.example/x"
     )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # every assignment on a line is looked at, not only the first
+        f"export X=1 AWS_SESSION_TOKEN={SECRET}",
+        f"env A=1 B_TOKEN={SECRET} cmd",
+        f"X=1; export GITHUB_TOKEN={SECRET}",
+        f"export AWS_REGION=us-east-1 DB_PASSWORD='{SECRET}'",
+        # fish's universal variables (fish_variables)
+        f"SETUVAR --export GITHUB_TOKEN:{SECRET}",
+        f"SETUVAR GITHUB_TOKEN:{SECRET}",
+        f"SETUVAR --export ANTHROPIC_API_KEY:{SECRET}\\x20with\\x27escapes",
+        f"SET_EXPORT AWS_SESSION_TOKEN:{SECRET}",
+        # JSON held in a JSON string, at any depth of escaping
+        f'"CLAUDE_CODE_EXTRA_BODY": "{{\\"api_key\\":\\"{SECRET}\\",\\"thinking\\":{{}}}}"',
+        f'"X": "{{\\"a\\": \\"{{\\\\\\"api_key\\\\\\": \\\\\\"{SECRET}\\\\\\"}}\\"}}"',
+        f"{{'api_key': '{SECRET}'}}",
+        # more shells' ways
+        f"set -gx ANTHROPIC_API_KEY '{SECRET}'",
+        f"set DB_PASSWORD = {SECRET}",
+        f"set -q GITHUB_TOKEN; or set -gx GITHUB_TOKEN {SECRET}",
+        f"--api-key={SECRET}",
+        f"alias gh='GITHUB_TOKEN={SECRET} gh'",
+        f"https://me:{SECRET}@proxy.example/",
+        f"https://me:p@{SECRET}@proxy.example/",
+    ],
+)
+def test_redact_every_assignment(line: str) -> None:
+    redacted = redact_text(line)
+    assert SECRET not in redacted
+    assert "<redacted>" in redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"export GITHUB_TOKEN=abc\\\n{SECRET}\nexport X=1\n",
+        f'export GITHUB_TOKEN="abc\n{SECRET}"\nexport X=1\n',
+        f"export GITHUB_TOKEN='abc\n{SECRET}\n{SECRET}' # it's\nexport X=1\n",
+        f"T_KEY=$'ab\\'\n{SECRET}'\nexport X=1\n",
+        f"export GITHUB_TOKEN=$(\n  echo {SECRET}\n)\nexport X=1\n",
+        f"set -gx ANTHROPIC_API_KEY 'ab\\'\n{SECRET}'\nset -gx X 1\n",
+        f"setenv AWS_SESSION_TOKEN abc\\\n{SECRET}\nsetenv X 1\n",
+        f"$env:ANTHROPIC_API_KEY = @'\n{SECRET}\n'@\n$env:X = 1\n",
+        f'$env:ANTHROPIC_API_KEY = "a`"\n{SECRET}"\n$env:X = 1\n',
+        f'AWS_SECRET_ACCESS_KEY="-----BEGIN\r\n{SECRET}\r\n-----END"\r\nX=1\r\n',
+        # a block commented out line by line
+        f'# export SSH_PRIVATE_KEY="-----BEGIN\n# {SECRET}\n# -----END"\nexport X=1\n',
+    ],
+)
+def test_a_value_continued_onto_later_lines_is_masked_on_each(text: str) -> None:
+    redacted = redact_text(text)
+    assert SECRET not in redacted
+    assert redacted.count("\n") == text.count("\n")
+    assert redacted.count("\r") == text.count("\r")
+    last = redacted.splitlines()[-1]
+    assert last in {"X=1", "export X=1", "set -gx X 1", "setenv X 1", "$env:X = 1"}, "read on"
+
+
+def test_what_follows_a_masked_value_is_read_as_usual() -> None:
+    text = (
+        "export GITHUB_TOKEN=abc  # don't share\n"
+        "export AWS_REGION=us-east-1\n"
+        "SETUVAR fish_greeting:hi\n"
+        '{"AWS_SECRET_ACCESS_KEY": "x", "AWS_REGION": "us-east-1"}\n'
+    )
+    assert redact_text(text) == (
+        "export GITHUB_TOKEN=<redacted>\n"
+        "export AWS_REGION=us-east-1\n"
+        "SETUVAR fish_greeting:hi\n"
+        '{"AWS_SECRET_ACCESS_KEY": "<redacted>", "AWS_REGION": "us-east-1"}\n'
+    )
+
+
+def test_messages_that_name_a_secret_keep_their_words() -> None:
+    for text in ["bash: GITHUB_TOKEN: unbound variable", "GITHUB_TOKEN set (redacted)"]:
+        assert redact_text(text) == text
+
+
+def test_a_line_doctor_cannot_evaluate_is_redacted() -> None:
+    line = f"export AWS_REGION=us-east-1 GITHUB_TOKEN={SECRET}"
+    assert shown("AWS_REGION", line) == "export AWS_REGION=us-east-1 GITHUB_TOKEN=<redacted>"
+
+
+def test_printable_redacts_and_drops_control_characters() -> None:
+    text = f"h1\x1b[31m\x1b]0;title\x07\x9b2J\x7f\x00 failed: GITHUB_TOKEN={SECRET}\nnext\tline"
+    assert printable(text) == "h1 failed: GITHUB_TOKEN=<redacted> next line"
+    assert printable(f"https://u:{SECRET}@host/") == "https://u:<redacted>@host/"
