@@ -17,7 +17,8 @@ from typing import Any, Callable
 from remedies.context import Context
 from remedies.errors import FileProblem, RemedyError
 from remedies.fileio import FileState, read_state
-from remedies.jsonedit import JsonProblem, delete, get_raw, parse, set_raw
+from remedies.jsonedit import JsonProblem, delete, get_raw, parse, set_raw, too_deep
+from remedies.startup_bounds import check_size
 
 # Lowest precedence first.
 SCOPES = ("user", "project", "local", "managed")
@@ -100,6 +101,7 @@ class LoadedSettings:
 
 def load(file: SettingsFile, where: str) -> LoadedSettings | None:
     """The file's contents, None when absent; malformed JSON is an error naming the file."""
+    check_size(file.path, where)  # before reading: a 1 GB sparse file costs 3 GB to read
     state = read_state(file.path)
     if state.data is None:
         return None
@@ -114,6 +116,8 @@ def load(file: SettingsFile, where: str) -> LoadedSettings | None:
         document = json.loads(text)
     except JsonProblem as e:
         raise RemedyError(str(e)) from e
+    except RecursionError as e:  # parse() refuses deep nesting first; this is a backstop
+        raise RemedyError(too_deep(where)) from e
     if not isinstance(document, dict):
         raise RemedyError(f"{where} is not a JSON object")
     return LoadedSettings(file, state, text, document)

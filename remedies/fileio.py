@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from remedies.errors import Conflict, FileProblem
+from remedies.startup_bounds import MAX_STARTUP_BYTES, kind, too_big
 
 
 @dataclass(frozen=True)
@@ -39,22 +40,10 @@ def sha256(data: bytes | None) -> str | None:
     return None if data is None else hashlib.sha256(data).hexdigest()
 
 
-def _kind(mode: int) -> str:
-    for test, name in (
-        (stat.S_ISDIR, "a folder"),
-        (stat.S_ISFIFO, "a named pipe"),
-        (stat.S_ISSOCK, "a socket"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-    ):
-        if test(mode):
-            return name
-    return "not a regular file"
-
-
 def _refuse_kind(path: Path, mode: int) -> None:
-    if not stat.S_ISREG(mode):
-        raise FileProblem(f"{path} is {_kind(mode)}, not a regular file; remedy edits only files")
+    what = kind(mode)
+    if what is not None:
+        raise FileProblem(f"{path} is {what}, not a regular file; remedy edits only files")
 
 
 def resolve(path: Path) -> Path:
@@ -76,11 +65,6 @@ def resolve(path: Path) -> Path:
     if not target.exists() and target.parent.exists():
         target = Path(os.path.realpath(target.parent)) / target.name
     return target
-
-
-# Real start-up and settings files are kilobytes; past this, something is wrong (a sparse
-# file, a log written to the wrong name) and reading it would only cost memory.
-MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
 def read_state(path: Path) -> FileState:
@@ -109,10 +93,10 @@ def read_state(path: Path) -> FileState:
                 f"{path} has {st.st_nlink} hard links; remedy will not split them. "
                 "Replace the extra links with symlinks, then run again"
             )
-        if st.st_size > MAX_FILE_BYTES:
+        if too_big(st.st_size):
             raise FileProblem(
                 f"{path} is {st.st_size // (1024 * 1024)} MiB, more than remedy reads "
-                f"({MAX_FILE_BYTES // (1024 * 1024)} MiB); nothing was changed"
+                f"({MAX_STARTUP_BYTES // (1024 * 1024)} MiB); nothing was changed"
             )
         data = _read_all(fd)
     except OSError as e:

@@ -34,31 +34,31 @@ class Member:
 
 _WHITESPACE = " \t\n\r"
 
+# Settings files nest a handful of levels. json.loads, json.dumps and anything recursive fail
+# with RecursionError near 1000 levels, less the stack already in use, so a document is
+# refused, with its name, well before that: whatever passes here can be decoded and encoded
+# again anywhere in remedy.
+MAX_DEPTH = 256
+
+
+def too_deep(where: str) -> str:
+    return (
+        f"{where} is not valid JSON remedy can read: arrays and objects nest more than "
+        f"{MAX_DEPTH} levels deep (settings files nest a few)"
+    )
+
 
 class _Parser:
-    def __init__(self, text: str) -> None:
+    """Maps where each value sits. Iterative, with its own stack: no depth can overflow it."""
+
+    def __init__(self, text: str, where: str) -> None:
         self.text = text
+        self.where = where
         self.i = 0
 
     def skip(self) -> None:
         while self.i < len(self.text) and self.text[self.i] in _WHITESPACE:
             self.i += 1
-
-    def value(self) -> Node:
-        self.skip()
-        start = self.i
-        c = self.text[self.i : self.i + 1]
-        if c == "{":
-            return self.obj(start)
-        if c == "[":
-            return self.array(start)
-        if c == '"':
-            self.string()
-            return Node(start, self.i, "string")
-        # numbers and literals: json.loads has validated them, so scan to the next delimiter
-        while self.i < len(self.text) and self.text[self.i] not in _WHITESPACE + ",]}":
-            self.i += 1
-        return Node(start, self.i, "number" if c not in "tfn" else "literal")
 
     def string(self) -> str:
         start = self.i
@@ -69,35 +69,61 @@ class _Parser:
         decoded: str = json.loads(self.text[start : self.i])
         return decoded
 
-    def obj(self, start: int) -> Node:
-        node = Node(start, start, "object")
-        self.i += 1
+    def key(self) -> tuple[str, int, int]:
+        """An object member's key and the colon after it; leaves i at its value."""
+        key_start = self.i
+        key = self.string()
+        key_end = self.i
         self.skip()
-        while self.text[self.i] != "}":
-            key_start = self.i
-            key = self.string()
-            key_end = self.i
+        self.i += 1  # the colon
+        return key, key_start, key_end
+
+    def value(self) -> Node:
+        # Each open object or array with the key its next value belongs to (objects only).
+        open_nodes: list[tuple[Node, tuple[str, int, int] | None]] = []
+        while True:
             self.skip()
-            self.i += 1  # the colon
-            node.members.append(Member(key, key_start, key_end, self.value()))
-            self.skip()
-            if self.text[self.i] == ",":
+            start = self.i
+            c = self.text[self.i : self.i + 1]
+            done: Node | None = None
+            if c in ("{", "["):
+                if len(open_nodes) >= MAX_DEPTH:
+                    raise JsonProblem(too_deep(self.where))
+                node = Node(start, start, "object" if c == "{" else "array")
                 self.i += 1
                 self.skip()
-        self.i += 1
-        node.end = self.i
-        return node
-
-    def array(self, start: int) -> Node:
-        self.i += 1
-        self.skip()
-        while self.text[self.i] != "]":
-            self.value()
-            self.skip()
-            if self.text[self.i] == ",":
-                self.i += 1
-        self.i += 1
-        return Node(start, self.i, "array")
+                if self.text[self.i] in "}]":
+                    self.i += 1
+                    node.end = self.i
+                    done = node
+                else:
+                    open_nodes.append((node, self.key() if c == "{" else None))
+                    continue
+            elif c == '"':
+                self.string()
+                done = Node(start, self.i, "string")
+            else:
+                # numbers and literals: json.loads has validated them, so scan to the next
+                # delimiter
+                while self.i < len(self.text) and self.text[self.i] not in _WHITESPACE + ",]}":
+                    self.i += 1
+                done = Node(start, self.i, "number" if c not in "tfn" else "literal")
+            # Hand the finished value to the node that holds it, closing every node it ends.
+            while open_nodes:
+                parent, key = open_nodes.pop()
+                if key is not None:
+                    parent.members.append(Member(key[0], key[1], key[2], done))
+                self.skip()
+                if self.text[self.i] == ",":
+                    self.i += 1
+                    self.skip()
+                    open_nodes.append((parent, self.key() if parent.kind == "object" else None))
+                    break
+                self.i += 1  # the closing bracket
+                parent.end = self.i
+                done = parent
+            else:
+                return done
 
 
 def parse(text: str, where: str = "document") -> Node:
@@ -106,7 +132,9 @@ def parse(text: str, where: str = "document") -> Node:
         json.loads(text)
     except ValueError as e:
         raise JsonProblem(f"{where} is not valid JSON: {e}") from e
-    return _Parser(text).value()
+    except RecursionError as e:
+        raise JsonProblem(too_deep(where)) from e
+    return _Parser(text, where).value()
 
 
 def find_object(root: Node, path: tuple[str, ...], where: str) -> Node | None:

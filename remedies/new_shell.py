@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from remedies.context import Context
 from remedies.errors import RemedyError
 from remedies.shell_choice import installed
+from remedies.startup_bounds import check_read_set
 from shells.base import Shell, parse_env_dump
 
 
@@ -27,10 +28,14 @@ class ShellEnv:
 
 
 def new_shell_envs(ctx: Context, shell: Shell, timeout: float = 60) -> list[ShellEnv]:
-    """One environment per kind of new shell (login, non-login) that reads start-up files."""
+    """One environment per kind of new shell (login, non-login) that reads start-up files.
+
+    Every start-up file the shell would read is checked first: a device, a pipe or a huge
+    file there would make the shell block or eat memory without end, so none is started."""
     executable = installed(ctx, shell)
     if executable is None:
         raise RemedyError(f"{shell.name} is not installed here, so its environment cannot be asked")
+    check_read_set(shell, ctx.home, ctx.env)
     found = []
     for login in shell.probe_modes():
         argv = shell.probe_argv(executable, ctx.python, login)

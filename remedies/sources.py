@@ -26,6 +26,7 @@ from remedies.errors import RemedyError
 from remedies.fileio import read_bytes
 from remedies.planner import display
 from remedies.secrets import shown
+from remedies.startup_bounds import check_size, check_startup_file
 from shells.base import Shell, Where
 
 PROVIDER_FLAGS = (
@@ -147,10 +148,13 @@ def from_shell_files(ctx: Context, shells: list[Shell], names: tuple[str, ...]) 
             if path in seen:
                 continue
             seen.add(path)
+            # stat first: a device or pipe here would hang or flood the shell doctor starts,
+            # and a huge file would cost gigabytes to read. Refused with one line, by name.
+            check_startup_file(path, display(ctx, path))
             try:
                 data = read_bytes(path)
             except RemedyError:
-                continue  # a folder, a FIFO...: doctor reports what it can read
+                continue  # a dangling link, a hard link, no permission: doctor reports the rest
             if not data:
                 continue
             lines = split_lines(data)
@@ -207,6 +211,7 @@ def from_key_value_file(ctx: Context, path: Path, kind: str, order: int = 0) -> 
     """/etc/environment, environment.d/*.conf and .env files, parsed with python-dotenv."""
     from dotenv.parser import parse_stream
 
+    check_size(path, display(ctx, path))
     try:
         data = read_bytes(path)
     except RemedyError:
@@ -247,6 +252,7 @@ def from_system_files(ctx: Context, env_files: tuple[Path, ...]) -> list[Source]
 def from_aws_config(ctx: Context, profile: str) -> list[Source]:
     """The region of the active profile in ~/.aws/config (AWS_CONFIG_FILE moves it)."""
     path = Path(ctx.env.get("AWS_CONFIG_FILE") or ctx.home / ".aws" / "config")
+    check_size(path, display(ctx, path))
     try:
         data = read_bytes(path)
     except RemedyError:
