@@ -18,6 +18,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -395,3 +396,41 @@ def test_a_fleet_run_as_root_for_a_users_home_works_as_that_user(
         figures.add("privilege checks passed")
     finally:
         shutil.rmtree(folder)
+
+
+def test_flipping_a_dotfile_to_a_root_only_file_never_shows_it(user: User, tmp_path: Path) -> None:
+    """The user flips ~/.bashrc between a file and a symlink to a root-only file while root
+    runs remedy for their home: whatever instant the flip lands on, the secret never shows
+    (remedy reads as the user, and judges what it opened, not what it checked)."""
+    secret = tmp_path / "root-only"
+    secret.write_bytes(b"export CLAUDE_CODE_USE_BEDROCK=1 # ROOT-ONLY-SECRET\n")
+    secret.chmod(0o600)
+    bashrc = user.write(".bashrc", PLANTED)
+    upcoming = bashrc.with_suffix(".next")
+    flips = 0
+    stop = threading.Event()
+
+    def flip() -> None:
+        nonlocal flips
+        while not stop.is_set() and flips < 200_000:
+            if flips % 2:
+                upcoming.write_bytes(PLANTED)
+            else:
+                os.symlink(secret, upcoming)
+            os.lchown(upcoming, user.uid, user.gid)
+            os.replace(upcoming, bashrc)
+            flips += 1
+
+    flipper = threading.Thread(target=flip)
+    flipper.start()
+    try:
+        for _ in range(20):
+            result = user.remedy(*APPLY[:-1], "--dry-run")
+            assert "ROOT-ONLY-SECRET" not in result.stdout + result.stderr
+            assert "Traceback" not in result.stderr
+    finally:
+        stop.set()
+        flipper.join()
+    assert flips > 20, "the flips ran while remedy did"
+    assert secret.read_bytes().endswith(b"ROOT-ONLY-SECRET\n")
+    figures.add("privilege attacks refused")
