@@ -79,6 +79,17 @@ class Result:
     def json(self) -> Any:
         return json.loads(self.stdout)
 
+    def refused(self, *words: str) -> str:
+        """Exit 1 with exactly one line on stderr, no traceback, holding each of `words`;
+        returns that line."""
+        assert self.code == 1, (self.code, self.stdout[-2000:], self.stderr[-2000:])
+        assert "Traceback" not in self.stderr and "unexpected" not in self.stderr, self.stderr
+        lines = self.stderr.strip().splitlines()
+        assert len(lines) == 1, self.stderr[-2000:]
+        for word in words:
+            assert word in lines[0], lines[0]
+        return lines[0]
+
 
 @dataclass
 class Sandbox:

@@ -76,17 +76,6 @@ def run(sandbox: Sandbox, spy: Spy, *args: str, env: dict[str, str] | None = Non
     return Result(done.returncode, done.stdout.decode(), done.stderr.decode())
 
 
-def refused(result: Result, *words: str) -> str:
-    """Exit 1 and exactly one line on stderr holding each of `words`; that line."""
-    assert result.code == 1, (result.code, result.stderr[-2000:])
-    assert "Traceback" not in result.stderr and "unexpected" not in result.stderr, result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr[-2000:]
-    for word in words:
-        assert word in lines[0], lines[0]
-    return lines[0]
-
-
 # --- planting hostile start-up files --------------------------------------------------------
 
 Plant = Callable[[Path], None]
@@ -139,7 +128,7 @@ def test_bash_is_not_started_on_a_hostile_bashrc(
     plant(sandbox.home / ".bashrc")
     # Without claude on PATH, doctor asks a new bash for the PATH it gets; verify always does.
     result = run(sandbox, spy, command, "--shell", "bash")
-    refused(result, "~/.bashrc", what)
+    result.refused("~/.bashrc", what)
     assert spy.started == [], "no shell may be started to read it"
     figures.add("hostile start-up files refused before a shell starts")
 
@@ -168,7 +157,7 @@ def test_no_shell_reads_dev_zero(sandbox: Sandbox, spy: Spy, case: str) -> None:
         sandbox.write(".zshenv", "# not read: ZDOTDIR moves zsh's files\n")
     to_dev_zero(sandbox.home / relative)
     result = run(sandbox, spy, "verify", "--shell", shell, env=env)
-    refused(result, f"~/{relative}", "a character device", "/dev/zero")
+    result.refused(f"~/{relative}", "a character device", "/dev/zero")
     assert spy.started == []
 
 
@@ -189,7 +178,7 @@ def test_doctor_refuses_a_huge_start_up_file_of_another_shell(sandbox: Sandbox, 
     # doctor reads every supported shell's files, not only those of the shell it may start.
     sparse_gigabyte(sandbox.home / ".config/fish/config.fish")
     result = run(sandbox, spy, "doctor", "--shell", "bash")
-    refused(result, "~/.config/fish/config.fish", "64 MiB or more", "1.0 GiB")
+    result.refused("~/.config/fish/config.fish", "64 MiB or more", "1.0 GiB")
     assert spy.started == []
 
 
@@ -207,7 +196,7 @@ def test_doctor_refuses_other_huge_files_by_name(
 ) -> None:
     sparse_gigabyte(sandbox.home / relative)
     result = run(sandbox, spy, "doctor", "--shell", "bash", *args)
-    refused(result, relative if args else f"~/{relative}", "64 MiB or more")
+    result.refused(relative if args else f"~/{relative}", "64 MiB or more")
     assert spy.started == []
 
 
@@ -218,7 +207,7 @@ def test_apply_refuses_a_huge_settings_file_and_changes_nothing(sandbox: Sandbox
     result = run(
         sandbox, spy, "apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes"
     )
-    refused(result, "~/.claude/settings.json", "64 MiB or more")
+    result.refused("~/.claude/settings.json", "64 MiB or more")
     assert sandbox.read(".bashrc") == bashrc
     assert os.stat(sandbox.home / ".claude/settings.json").st_size == GIB
 

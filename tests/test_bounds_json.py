@@ -10,7 +10,7 @@ import pytest
 
 from remedies.jsonedit import MAX_DEPTH, JsonProblem, delete, get_raw, parse, set_raw
 from tests import figures
-from tests.conftest import Result, Sandbox
+from tests.conftest import Sandbox
 
 SETTINGS = ".claude/settings.json"
 
@@ -31,20 +31,11 @@ DOCUMENTS = {
 }
 
 
-def refused(result: Result, *words: str) -> None:
-    assert result.code == 1, (result.code, result.stderr[-2000:])
-    assert "Traceback" not in result.stderr and "unexpected" not in result.stderr, result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr[-2000:]
-    for word in words:
-        assert word in lines[0], lines[0]
-
-
 @pytest.mark.parametrize("case", sorted(DOCUMENTS))
 def test_doctor_names_a_settings_file_nested_too_deeply(sandbox: Sandbox, case: str) -> None:
     sandbox.write(SETTINGS, DOCUMENTS[case])
     result = sandbox.remedy("doctor", "--shell", "bash", env={"PATH": "/usr/bin:/bin"})
-    refused(result, f"~/{SETTINGS}", "not valid JSON")
+    result.refused(f"~/{SETTINGS}", "not valid JSON")
     figures.add("deeply nested JSON refused")
 
 
@@ -59,7 +50,7 @@ def test_apply_refuses_a_deep_settings_file_and_changes_nothing(
     result = sandbox.remedy(
         "apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes", timeout=120
     )
-    refused(result, f"~/{relative}", "not valid JSON")
+    result.refused(f"~/{relative}", "not valid JSON")
     assert sandbox.snapshot() == before
 
 
@@ -68,7 +59,7 @@ def test_managed_settings_nested_too_deeply_are_named(sandbox: Sandbox) -> None:
     managed.parent.mkdir(parents=True)
     managed.write_text("[" * 100_000)
     result = sandbox.remedy("doctor", "--shell", "bash", env={"PATH": "/usr/bin:/bin"})
-    refused(result, str(managed), "not valid JSON")
+    result.refused(str(managed), "not valid JSON")
 
 
 # --- the editor itself ---------------------------------------------------------------------
