@@ -7,6 +7,7 @@ failure, 2 bad input or usage); `--debug` adds the traceback.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 import traceback
 from typing import Any, NoReturn, cast
@@ -93,7 +94,7 @@ def cli(click_ctx: click.Context, debug: bool) -> None:
     """
     from remedies.context import Context, home_from_environment
 
-    if click_ctx.invoked_subcommand not in ROOT_MAY_STAY_ROOT:
+    if os.geteuid() == 0 and click_ctx.invoked_subcommand not in ROOT_MAY_STAY_ROOT:
         from remedies.privilege import become, owner_of_home
 
         home = home_from_environment()

@@ -10,7 +10,6 @@ symlink. At every instant the target holds either its old or its new bytes.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import hashlib
 import os
@@ -199,17 +198,25 @@ class _Renamer:
 
     def __init__(self) -> None:
         self._call: Any = None
-        if sys.platform.startswith("linux"):
-            with contextlib.suppress(OSError, AttributeError):
-                self._call = ctypes.CDLL(None, use_errno=True).renameat2
+        self._looked = False
 
     @property
     def available(self) -> bool:
+        # ctypes is loaded on the first install, not at start-up (`make bench`: status).
+        if not self._looked:
+            self._looked = True
+            if sys.platform.startswith("linux"):
+                import ctypes
+
+                with contextlib.suppress(OSError, AttributeError):
+                    self._call = ctypes.CDLL(None, use_errno=True).renameat2
         return self._call is not None
 
     def __call__(self, old: Path, new: Path, flags: int) -> None:
         result = self._call(self.AT_FDCWD, os.fsencode(old), self.AT_FDCWD, os.fsencode(new), flags)
         if result != 0:
+            import ctypes
+
             code = ctypes.get_errno()
             if code in (errno.ENOSYS, errno.EINVAL):
                 self._call = None  # the filesystem or kernel cannot; fall back from now on

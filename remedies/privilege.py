@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
-import pkgutil
 import pwd
 import sys
 from dataclasses import dataclass
@@ -108,6 +107,8 @@ def _can_become_root_again() -> bool:
 
 
 def _load_everything() -> None:
+    import pkgutil
+
     for package in _PACKAGES:
         module = importlib.import_module(package)
         for found in pkgutil.walk_packages(module.__path__, f"{package}."):
