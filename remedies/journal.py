@@ -32,6 +32,7 @@ from remedies import state_checks
 from remedies.context import Context
 from remedies.errors import Conflict, RemedyError
 from remedies.fileio import belongs_to_folder, private_folder, write_private
+from remedies.startup_bounds import kind
 from remedies.state_checks import DamagedState, Places
 
 VERSION = 1
@@ -130,10 +131,11 @@ class Journal:
 
 
 def _refuse_kind(path: Path, mode: int) -> None:
-    if not stat.S_ISREG(mode):
+    what = kind(mode)
+    if what is not None:
         raise DamagedState(
-            f"{path} is not a regular file; remedy reads its state only from files it "
-            "wrote. Nothing was changed; move it aside"
+            f"{path} is {what}, not a regular file; remedy reads its state only from files "
+            "it wrote. Nothing was changed; move it aside"
         )
 
 
