@@ -2,7 +2,7 @@
 
 An affected user: Bedrock switched on in ~/.bashrc and in ~/.claude/settings.json (which
 overrides every shell), Claude Code 2.1.111 from npm on their PATH. AWS is played by the
-loopback stand-in (remedies/standin.py), which answers as bedrock-runtime and Mantle did.
+loopback stand-in (remedies/verify/standin.py), which answers as bedrock-runtime and Mantle did.
 We show claude failing with the 400, then remedy doctor, apply mantle, verify, claude
 answering, and revert bringing the original error back. Nothing outside .cache/ is touched
 and nothing leaves this machine.
@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from demo.claude_cache import REPO, install
-from remedies.standin import StandIn
+from remedies.verify.standin import StandIn
 
 SANDBOX = REPO / ".cache" / "demo"
 HOME = SANDBOX / "home"

@@ -18,13 +18,13 @@ from remedies import __version__
 from remedies.errors import EXIT_FAILURE, RemedyError
 
 COMMANDS = {
-    "doctor": "remedies.cmd_doctor",
-    "fleet-report": "remedies.cmd_fleet_report",
-    "list": "remedies.cmd_list",
+    "doctor": "remedies.commands.doctor",
+    "fleet-report": "remedies.commands.fleet_report",
+    "list": "remedies.commands.list_remedies",
     "apply": "remedies.cli:apply_group",
-    "revert": "remedies.cmd_revert",
-    "status": "remedies.cmd_status",
-    "verify": "remedies.cmd_verify",
+    "revert": "remedies.commands.revert",
+    "status": "remedies.commands.status",
+    "verify": "remedies.commands.verify",
 }
 
 # Commands that read nothing in a home: root runs them as root. Every other command works in
@@ -48,15 +48,15 @@ class ApplyGroup(click.Group):
     """`remedy apply NAME`: one subcommand per remedy in the registry."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        from remedies import registry
+        from remedies.catalog import registry
 
         return ["auto", *registry.names()]
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        from remedies import registry
+        from remedies.catalog import registry
 
         if cmd_name == "auto":
-            from remedies.apply_auto import command
+            from remedies.commands.apply_auto import command
 
             return command()
         if not registry.known(cmd_name):

@@ -6,12 +6,12 @@ from typing import Any
 
 import click
 
-# remedies.known_issues (and with it packaging) is imported only by the options that need it:
+# remedies.claude.known_issues (and with it packaging) is imported only by the options that need it:
 # `remedy status` takes --json from here and must stay light (make bench).
 
 
 def _a_version(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-    from remedies.known_issues import parse_version
+    from remedies.claude.known_issues import parse_version
 
     if value is not None and parse_version(str(value)) is None:
         raise click.BadParameter(f"{value!r} is not a version such as 2.1.113")
@@ -19,7 +19,7 @@ def _a_version(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
 
 
 def fixed_version_option() -> click.Option:
-    from remedies.known_issues import DEFAULT_FIXED_VERSION
+    from remedies.claude.known_issues import DEFAULT_FIXED_VERSION
 
     return click.Option(
         ["--fixed-version"],

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from demo import claude_cache
-from remedies.standin import StandIn
+from remedies.verify.standin import StandIn
 from tests.conftest import require_program
 
 CLAUDE_VERSION = claude_cache.VERSION

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from remedies.blocks import split_lines
+from remedies.engine.blocks import split_lines
 from shells import shell_named
 
 NAME = "CLAUDE_CODE_USE_BEDROCK"

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from remedies.blocks import find_blocks, remove_block, render_block, split_lines, upsert_block
+from remedies.engine.blocks import (
+    find_blocks,
+    remove_block,
+    render_block,
+    split_lines,
+    upsert_block,
+)
 from remedies.errors import CorruptFile
 
 

@@ -21,8 +21,13 @@ from pathlib import Path
 
 import pytest
 
+from remedies.engine.startup_bounds import (
+    MAX_STARTUP_BYTES,
+    check_size,
+    check_startup_file,
+    too_big,
+)
 from remedies.errors import FileProblem
-from remedies.startup_bounds import MAX_STARTUP_BYTES, check_size, check_startup_file, too_big
 from tests import figures
 from tests.conftest import Result, Sandbox, require_program
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from remedies.jsonedit import MAX_DEPTH, JsonProblem, delete, get_raw, parse, set_raw
+from remedies.engine.jsonedit import MAX_DEPTH, JsonProblem, delete, get_raw, parse, set_raw
 from tests import figures
 from tests.conftest import Sandbox
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from remedies import fileio
+from remedies.engine import fileio
 from remedies.errors import Conflict
 from tests import figures
 from tests.conftest import Sandbox

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from remedies.standin import StandIn
+from remedies.verify.standin import StandIn
 from tests import claude_client
 from tests.conftest import Sandbox
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from remedies.envedit import EnvEdit, RcEdit, plan_rc_edit, undo_rc_edit
+from remedies.engine.envedit import EnvEdit, RcEdit, plan_rc_edit, undo_rc_edit
 from remedies.errors import CorruptFile, UnsafeLine
 from shells import SHELLS, Shell
 

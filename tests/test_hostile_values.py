@@ -17,8 +17,8 @@ from tests.conftest import Sandbox
 
 PLUGIN = """
 import click
-from remedies.envedit import EnvEdit
-from remedies.remedy import EnvRemedy, Proposal
+from remedies.engine.envedit import EnvEdit
+from remedies.catalog.interface import EnvRemedy, Proposal
 
 
 def propose(ctx, shells, options):

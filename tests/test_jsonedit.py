@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from remedies.jsonedit import JsonProblem, delete, get_raw, set_raw
+from remedies.engine.jsonedit import JsonProblem, delete, get_raw, set_raw
 
 scalars = st.one_of(
     st.none(),

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from remedies.envedit import EnvEdit
+from remedies.engine.envedit import EnvEdit
 from shells import shell_named
 from shells.base import parse_env_dump
 from shells.powershell import PowerShell

@@ -41,7 +41,7 @@ CASES = {
 
 CHILD = """
 import sys
-from remedies.secrets import printable, redact_text
+from remedies.redact import printable, redact_text
 MB4 = {mb4}
 text = {expression}
 assert len(text) >= MB4 // 2, len(text)

@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from remedies.diffs import unified_diff
+from remedies.engine.diffs import unified_diff
 from tests.conftest import Sandbox
 
 SECRET = "Sup3rSecretValue-do-not-print-9f8e7d"

@@ -12,8 +12,8 @@ from typing import Callable
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from remedies.diffs import unified_diff
-from remedies.secrets import redact_text
+from remedies.engine.diffs import unified_diff
+from remedies.redact import redact_text
 
 NAMES = [
     "GITHUB_TOKEN",

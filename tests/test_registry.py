@@ -8,8 +8,8 @@ from pathlib import Path
 from tests.conftest import Sandbox
 
 PLUGIN = """
-from remedies.envedit import EnvEdit
-from remedies.remedy import EnvRemedy, Proposal
+from remedies.engine.envedit import EnvEdit
+from remedies.catalog.interface import EnvRemedy, Proposal
 
 
 def propose(ctx, shells, options):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from remedies.secrets import REDACTED, is_secret, printable, redact_text, shown
+from remedies.redact import REDACTED, is_secret, printable, redact_text, shown
 
 SECRET = "wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY"
 

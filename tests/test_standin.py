@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from remedies.standin import (
+from remedies.verify.standin import (
     StandIn,
     anthropic_stream_events,
     bedrock_chunk_message,

@@ -1,0 +1,151 @@
+"""mantle: send Claude Code to the Bedrock Mantle endpoint, which Opus 4.7 accepts.
+
+Claude Code picks its provider in this order (FACTS.md): CLAUDE_CODE_USE_BEDROCK, then
+..._FOUNDRY, ..._ANTHROPIC_AWS, ..._MANTLE. So turning Mantle on is not enough: Bedrock must be
+off everywhere a new shell could get it, and in Claude Code's settings files, whose `env`
+overrides every shell. Mantle also needs a region and rejects Bedrock inference-profile model
+ids (`us.anthropic.…`), so pinned ids are rewritten to `anthropic.…`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import click
+
+from remedies.catalog.interface import EnvRemedy, Proposal
+from remedies.claude.model_ids import mantle_model_id
+from remedies.claude.region import REGION_VARIABLES, find_region
+from remedies.claude.settings_files import ENV, JsonOp, LoadedSettings
+from remedies.claude.sources import MODEL_VARIABLES, Picture, collect
+from remedies.context import Context
+from remedies.engine.envedit import EnvEdit
+from shells.base import Shell
+
+NAME = "mantle"
+BEDROCK = "CLAUDE_CODE_USE_BEDROCK"
+MANTLE = "CLAUDE_CODE_USE_MANTLE"
+SHELL_KINDS = ("shell", "environment", "env-file", "environment.d", "system-environment")
+
+
+# Measured with Claude Code 2.1.111 against a stand-in: on Mantle, when no model is named (and
+# for the aliases opus and sonnet) the client asks for anthropic.claude-haiku-4-5. A switch
+# that leaves the model unpinned would silently trade Opus for Haiku, so we say so and offer
+# --model.
+UNPINNED_NOTE = (
+    "no model is pinned: on Mantle, Claude Code 2.1.111 asks for anthropic.claude-haiku-4-5 "
+    "unless a model is named; pass --model anthropic.claude-opus-4-7 to pin Opus 4.7"
+)
+
+
+def _options() -> list[click.Parameter]:
+    return [
+        click.Option(
+            ["--region"],
+            metavar="REGION",
+            help="AWS region of the Mantle endpoint (default: the one already configured).",
+        ),
+        click.Option(
+            ["--model"],
+            metavar="MODEL",
+            help="Pin ANTHROPIC_MODEL, e.g. anthropic.claude-opus-4-7 (inference-profile ids "
+            "such as us.anthropic.… are rewritten).",
+        ),
+    ]
+
+
+def _shell_model_pins(picture: Picture) -> list[tuple[str, str]]:
+    """Model variables a new shell gets in inference-profile form, rewritten for Mantle."""
+    pins = []
+    for name in MODEL_VARIABLES:
+        candidates = [s for s in picture.of(name) if s.kind in SHELL_KINDS]
+        winner = next((s for s in candidates if s.effective), candidates[0] if candidates else None)
+        if winner is None or winner.value is None or winner.dynamic:
+            continue
+        rewritten = mantle_model_id(winner.value)
+        if rewritten:
+            pins.append((name, rewritten))
+    return pins
+
+
+def settings_ops(
+    loaded: LoadedSettings, region_pin: str | None, model_pin: str | None = None
+) -> list[JsonOp]:
+    """In a settings file that chooses the provider: Bedrock off, Mantle on, ids rewritten."""
+    env = loaded.env
+    ops: list[JsonOp] = []
+    chooses_provider = BEDROCK in env or MANTLE in env
+    if chooses_provider:
+        # Additions first, while the user's members are all there to copy the spacing from.
+        if env.get(MANTLE) != "1":
+            ops.append((ENV, MANTLE, '"1"'))
+        if region_pin and not any(v in env for v in REGION_VARIABLES):
+            ops.append((ENV, "AWS_REGION", json.dumps(region_pin)))
+    wants_pin = model_pin and (chooses_provider or "ANTHROPIC_MODEL" in env)
+    if wants_pin and env.get("ANTHROPIC_MODEL") != model_pin:
+        ops.append((ENV, "ANTHROPIC_MODEL", json.dumps(model_pin)))
+    if BEDROCK in env:
+        ops.append((ENV, BEDROCK, None))
+    for name in MODEL_VARIABLES:
+        if name == "ANTHROPIC_MODEL" and model_pin:
+            continue
+        rewritten = mantle_model_id(env[name]) if name in env else None
+        if rewritten:
+            ops.append((ENV, name, json.dumps(rewritten)))
+    model = loaded.document.get("model")
+    rewritten_model = mantle_model_id(model) if isinstance(model, str) else None
+    if rewritten_model:
+        ops.append(((), "model", json.dumps(rewritten_model)))
+    return ops
+
+
+def propose(ctx: Context, shells: Sequence[Shell], options: Mapping[str, Any]) -> Proposal:
+    names = (BEDROCK, MANTLE, *REGION_VARIABLES, "AWS_PROFILE", *MODEL_VARIABLES)
+    picture = collect(ctx, list(shells), names=names)
+    region = find_region(ctx, list(shells), picture, options.get("region"))
+    settings: list[tuple[str, str]] = [(MANTLE, "1")]
+    if region.pin:
+        settings.append(("AWS_REGION", region.value))
+    model: str | None = options.get("model")
+    model_pin = (mantle_model_id(model) or model.strip()) if model else None
+    pins = _shell_model_pins(picture)
+    if model_pin:
+        pins = [(n, v) for n, v in pins if n != "ANTHROPIC_MODEL"]
+        settings.append(("ANTHROPIC_MODEL", model_pin))
+    settings += pins
+    notes = [f"AWS region {region.value}, from {region.source}."]
+    if not model_pin and picture.model() is None:
+        notes.append(UNPINNED_NOTE)
+    notes += [
+        f"{name} rewritten to {value}: Mantle rejects inference-profile ids."
+        for name, value in pins
+    ]
+    pinned_region = region.value if region.pin else None
+    return Proposal(
+        edit=EnvEdit(
+            unset=(BEDROCK,),
+            set=tuple(settings),
+            comment="Claude Code: use Bedrock Mantle (fixes '400 invalid beta flag' with Opus 4.7)",
+        ),
+        notes=tuple(notes),
+        details={"region": region.value, "region_source": region.source, "model": model_pin},
+        settings=lambda loaded: settings_ops(loaded, pinned_region, model_pin),
+    )
+
+
+REMEDY = EnvRemedy(
+    name=NAME,
+    summary="Use the Bedrock Mantle endpoint (official workaround; recommended).",
+    help=(
+        "Make Claude Code use the Bedrock Mantle endpoint: unset CLAUDE_CODE_USE_BEDROCK "
+        "(your own assignments are disabled, since Bedrock wins over Mantle) and set "
+        "CLAUDE_CODE_USE_MANTLE=1, plus AWS_REGION when it is not configured already. "
+        "Claude Code's settings files that set these are changed too (their env overrides "
+        "every shell), and pinned inference-profile model ids (us.anthropic.…) become "
+        "Mantle ids (anthropic.…)."
+    ),
+    propose=propose,
+    options=_options,
+)

@@ -1,0 +1,279 @@
+"""upgrade: the seed's permanent fix, done with the installer the user already has.
+
+The journal entry (the version before, the method, the path) is written before the installer
+runs, so `remedy revert upgrade` can always put the old version back, even after a kill. A
+version that did not move is a failure (the native installer once left ~/.local/bin/claude
+on the old version, anthropics/claude-code#50044). Offline nothing can prove the fix (it was
+on the service side); the version check is what we report, and `remedy verify --live` can
+prove more.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, replace
+from typing import Any
+
+import click
+
+from remedies.claude.installers import Plan, explain_failure, reinstall_plan, upgrade_plan
+from remedies.claude.installs import Install, find_installs, inspect
+from remedies.claude.known_issues import parse_version
+from remedies.claude.on_path import all_on_path, read_version
+from remedies.context import Context
+from remedies.engine.change_report import common_params
+from remedies.engine.journal import Entry, StateFolder, locked, next_seq
+from remedies.engine.transaction import recover, rewrite_journal
+from remedies.errors import RemedyError
+from remedies.options import fixed_version_option, target_version_option, timeout_option
+from remedies.output import Output, wants_colour
+
+NAME = "upgrade"
+WORKAROUNDS = ("mantle", "extra-body")
+NATIVE_LEFT_BEHIND = (
+    " (the native installer once left ~/.local/bin/claude on the old version, "
+    "anthropics/claude-code#50044)"
+)
+
+
+@dataclass(frozen=True)
+class UpgradeRemedy:
+    name: str = NAME
+    summary: str = "Upgrade Claude Code with its own installer (the permanent fix)."
+
+    def command(self) -> click.Command:
+        return click.Command(
+            NAME,
+            callback=click.pass_obj(lambda ctx, /, **kw: _run(ctx, kw)),
+            short_help=self.summary,
+            help=(
+                "Upgrade the claude that runs (the first on PATH) with the tool that installed "
+                "it: npm, the native installer, or Homebrew; never sudo. Nothing happens when "
+                "it is already at or above the fixed version (or --to). The version before "
+                "is kept: `remedy revert upgrade` installs it again."
+            ),
+            params=[
+                target_version_option(),
+                fixed_version_option(),
+                timeout_option(600, "the installer"),
+                click.Option(
+                    ["--clean-workarounds"],
+                    is_flag=True,
+                    help="After the upgrade, revert the mantle and extra-body workarounds.",
+                ),
+                *common_params(),
+            ],
+        )
+
+
+REMEDY = UpgradeRemedy()
+
+
+def _run(ctx: Context, options: dict[str, Any]) -> None:
+    code = upgrade(ctx, **options)
+    if code:
+        raise click.exceptions.Exit(code)
+
+
+def upgrade(
+    ctx: Context,
+    *,
+    target: str | None,
+    fixed_version: str,
+    timeout: float,
+    clean_workarounds: bool,
+    dry_run: bool,
+    yes: bool,
+    json_mode: bool,
+) -> int:
+    out = Output(json_mode, wants_colour(ctx.env))
+    fixed = parse_version(fixed_version)  # both checked by the options' callbacks
+    wanted = parse_version(target) if target else None
+    installs = find_installs(ctx)
+    if not installs:
+        raise RemedyError("no `claude` on PATH; install Claude Code first")
+    running, others = installs[0], installs[1:]
+    before = parse_version(running.version)
+    if before is None:
+        raise RemedyError(f"cannot read the version of {running.path} (`claude --version` failed)")
+    doc: dict[str, Any] = {
+        "remedy": NAME,
+        "changed": False,
+        "dry_run": dry_run,
+        "method": running.method,
+        "path": running.path,
+        "from": running.version,
+        "to": running.version,
+        "others": [o.describe() for o in others],
+        "commands": [],
+        "workarounds_reverted": [],
+    }
+    floor = wanted or fixed
+    assert floor is not None
+    if before >= floor:
+        doc["message"] = (
+            f"Claude Code {running.version} is already at or above {floor}; nothing to do"
+        )
+        out.document(doc) if json_mode else out.say(doc["message"] + ".")
+        return 0
+    plan = upgrade_plan(ctx, running, target or "latest")
+    doc["commands"] = [{"argv": plan.argv, "exit_code": None}]
+    if not json_mode:
+        out.say(f"Upgrading {running.describe()}")
+        for other in others:
+            out.say(f"  also on PATH, not upgraded: {other.describe()}")
+        out.say(f"  $ {' '.join(plan.argv)}")
+    if dry_run:
+        out.document(doc) if json_mode else out.say("Dry run: nothing was run.")
+        return 0
+    if (
+        ctx.interactive
+        and not yes
+        and not json_mode
+        and not click.confirm("Run it?", default=False)
+    ):
+        raise RemedyError("nothing changed: you said no")
+    with locked(ctx) as state:
+        for line in recover(ctx, state):
+            out.warn(line)
+        txid = _remember(ctx, state, running, target or "latest")
+        code, output = ctx.runner.run_long(
+            plan.argv, env=ctx.env, timeout=timeout, show=ctx.interactive and not json_mode
+        )
+        doc["commands"][0]["exit_code"] = code
+        after = _version_now(ctx, running)
+        moved = after is not None and after != running.version
+        if not moved:
+            _forget(ctx, state, txid)
+        else:
+            _settle(ctx, state, txid, after)
+    doc["to"] = after
+    if code is None:
+        raise RemedyError(
+            f"the installer did not finish within {timeout:g} s (raise --timeout); "
+            f"Claude Code is {after or 'in an unknown state'}"
+        )
+    if code != 0 and not moved:
+        raise RemedyError(explain_failure(plan, code, output))
+    if not moved:
+        hint = NATIVE_LEFT_BEHIND if running.method == "native" else ""
+        raise RemedyError(
+            f"the installer said it succeeded, but {running.path} is still {after}{hint}"
+        )
+    doc["changed"] = True
+    _report(ctx, out, doc, running=running, after=after, fixed=fixed, clean=clean_workarounds)
+    return 0
+
+
+def _version_now(ctx: Context, install: Install) -> str | None:
+    """Ask this claude again; the others on PATH are not our business now."""
+    if not os.path.exists(install.path):
+        return None
+    return read_version(ctx, install.path)[0]
+
+
+def _remember(ctx: Context, state: StateFolder, install: Install, target: str) -> str:
+    """Journal first: the version before, and how to install it again."""
+    details = {
+        "kind": "upgrade",
+        "method": install.method,
+        "path": install.path,
+        "npm_prefix": install.npm_prefix,
+        "npm_global": install.npm_global,
+        "from": install.version,
+        "to": None,
+        "target": target,
+    }
+
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ctx.clock()))
+    return rewrite_journal(
+        ctx,
+        state,
+        lambda txid, entries: (
+            *entries,
+            Entry(txid, NAME, stamp, (), details, seq=next_seq(entries)),
+        ),
+    )
+
+
+def _settle(ctx: Context, state: StateFolder, txid: str, after: str | None) -> None:
+    def update(_txid: str, entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
+        return tuple(
+            replace(e, details={**e.details, "to": after}) if e.txid == txid else e for e in entries
+        )
+
+    rewrite_journal(ctx, state, update)
+
+
+def _forget(ctx: Context, state: StateFolder, txid: str) -> None:
+    rewrite_journal(ctx, state, lambda _, entries: tuple(e for e in entries if e.txid != txid))
+
+
+def _report(
+    ctx: Context,
+    out: Output,
+    doc: dict[str, Any],
+    *,
+    running: Install,
+    after: str | None,
+    fixed: Any,
+    clean: bool,
+) -> None:
+    from remedies.commands.revert import revert
+    from remedies.engine.change_report import RunOptions
+
+    now = parse_version(after)
+    fixed_now = now is not None and now >= fixed
+    with locked(ctx, read_only=True) as state:
+        workarounds = sorted({e.remedy for e in state.load().entries if e.remedy in WORKAROUNDS})
+    if not out.json_mode:
+        out.say(f"Claude Code {running.version} -> {after} ({running.method}).", bold=True)
+        out.say("The fix was on the service side: `remedy verify --live` proves it for real.")
+    if fixed_now and workarounds:
+        ask = ctx.interactive and not out.json_mode and not clean
+        if clean or (
+            ask
+            and click.confirm(
+                f"Revert the workarounds no longer needed ({', '.join(workarounds)})?",
+                default=False,
+            )
+        ):
+            revert(ctx, tuple(workarounds), RunOptions(yes=True), out=Output(silent=True))
+            doc["workarounds_reverted"] = workarounds
+            out.say(f"Reverted {', '.join(workarounds)}.")
+        else:
+            out.note(
+                f"workarounds still applied: {', '.join(workarounds)}; "
+                f"`remedy revert {' '.join(workarounds)}` takes them out"
+            )
+    if out.json_mode:
+        out.document(doc)
+
+
+def revert_upgrade(ctx: Context, entry: Entry, timeout: float = 600) -> str:
+    """Install the version this upgrade replaced, with the same installer; return it.
+
+    The journal only says which claude to put back; the program run is the one found on
+    PATH again the way doctor finds claude, never a path read from the journal (the journal
+    sits in a folder the user can write)."""
+    details = entry.details
+    old = str(details.get("from"))
+    if parse_version(old) is None:
+        raise RemedyError(f"the journal names {old!r} as the version to put back; not a version")
+    recorded = str(details.get("path"))
+    found = [path for path in all_on_path(ctx, "claude") if path == recorded]
+    if not found:
+        raise RemedyError(
+            f"{recorded} is not a claude on PATH now; cannot put Claude Code {old} back there"
+        )
+    current = inspect(ctx, found[0])
+    if current.version == old:
+        return old
+    plan: Plan = reinstall_plan(ctx, current, old)
+    code, output = ctx.runner.run_long(plan.argv, env=ctx.env, timeout=timeout, show=False)
+    now = _version_now(ctx, current)
+    if now != old:
+        why = "it ran out of time" if code is None else explain_failure(plan, code or 0, output)
+        raise RemedyError(f"could not put Claude Code {old} back: {why}")
+    return old

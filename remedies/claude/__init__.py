@@ -1,0 +1,1 @@
+"""What Claude Code is and reads: installs, settings files, sources, diagnosis."""

@@ -1,0 +1,151 @@
+"""Claude Code's settings files: where they are, what their `env` holds, and editing them.
+
+Claude Code merges the `env` objects of its settings files over the process environment, so a
+variable set there beats every start-up file (FACTS.md; maintainer comment in
+anthropics/claude-code#78567). Precedence, lowest first: user, project, project-local,
+managed. Managed settings belong to an administrator: we read them always and write them only
+with --system.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from remedies.context import Context
+from remedies.engine.fileio import FileState, read_state
+from remedies.engine.jsonedit import JsonProblem, delete, get_raw, parse, set_raw, too_deep
+from remedies.engine.startup_bounds import check_size
+from remedies.errors import FileProblem, RemedyError
+
+# Lowest precedence first.
+SCOPES = ("user", "project", "local", "managed")
+ENV = ("env",)
+
+
+@dataclass(frozen=True)
+class SettingsFile:
+    path: Path
+    scope: str  # one of SCOPES
+
+    @property
+    def rank(self) -> int:
+        return SCOPES.index(self.scope)
+
+
+def user_settings_dir(ctx: Context) -> Path:
+    # CLAUDE_CONFIG_DIR moves the user folder (FACTS.md).
+    value = ctx.env.get("CLAUDE_CONFIG_DIR", "")
+    return Path(value).expanduser() if value else ctx.home / ".claude"
+
+
+def managed_dir(ctx: Context) -> Path:
+    if ctx.platform == "darwin":
+        return ctx.system_path("/Library/Application Support/ClaudeCode")
+    return ctx.system_path("/etc/claude-code")
+
+
+def settings_files(ctx: Context) -> list[SettingsFile]:
+    """Every settings file Claude Code started in ctx.cwd would read, lowest precedence first."""
+    project = ctx.cwd / ".claude"
+    managed = managed_dir(ctx)
+    drop_ins = sorted((managed / "managed-settings.d").glob("*.json"))
+    files = [
+        SettingsFile(user_settings_dir(ctx) / "settings.json", "user"),
+        SettingsFile(project / "settings.json", "project"),
+        SettingsFile(project / "settings.local.json", "local"),
+        SettingsFile(managed / "managed-settings.json", "managed"),
+        *(SettingsFile(p, "managed") for p in drop_ins),
+    ]
+    # Started in the home folder, the project's .claude is the user's own: one file, counted
+    # once, as the user's.
+    unique: list[SettingsFile] = []
+    for file in files:
+        if all(_same(file.path, u.path) is False for u in unique):
+            unique.append(file)
+    return unique
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return a == b
+
+
+def js_string(value: Any) -> str:
+    """What process.env holds after Claude Code copies a settings value into it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class LoadedSettings:
+    file: SettingsFile
+    state: FileState
+    text: str
+    document: dict[str, Any]
+
+    @property
+    def env(self) -> dict[str, str]:
+        raw = self.document.get("env")
+        return {str(k): js_string(v) for k, v in raw.items()} if isinstance(raw, dict) else {}
+
+
+def load(file: SettingsFile, where: str) -> LoadedSettings | None:
+    """The file's contents, None when absent; malformed JSON is an error naming the file."""
+    check_size(file.path, where)  # before reading: a 1 GB sparse file costs 3 GB to read
+    state = read_state(file.path)
+    if state.data is None:
+        return None
+    try:
+        text = state.data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise RemedyError(
+            f"{where} is not valid JSON: not UTF-8 ({e.reason} at byte {e.start})"
+        ) from e
+    try:
+        parse(text, where)
+        document = json.loads(text)
+    except JsonProblem as e:
+        raise RemedyError(str(e)) from e
+    except RecursionError as e:  # parse() refuses deep nesting first; this is a backstop
+        raise RemedyError(too_deep(where)) from e
+    if not isinstance(document, dict):
+        raise RemedyError(f"{where} is not a JSON object")
+    return LoadedSettings(file, state, text, document)
+
+
+# An edit of one settings file: (object path, key, new raw JSON text or None to delete).
+JsonOp = tuple[tuple[str, ...], str, "str | None"]
+SettingsPlanner = Callable[[LoadedSettings], list[JsonOp]]
+
+
+def apply_ops(text: str, ops: list[JsonOp], where: str) -> tuple[str, list[list[Any]]]:
+    """Apply ops in order; also return the undo ops (old raw values), to run in reverse."""
+    undo: list[list[Any]] = []
+    for path, key, raw in ops:
+        try:
+            old = get_raw(text, path, key, where)
+            if raw is None:
+                text = delete(text, path, key, where)
+            else:
+                text = set_raw(text, path, key, raw, where)
+        except JsonProblem as e:
+            raise FileProblem(str(e)) from e
+        undo.append([list(path), key, old])
+    return text, undo
+
+
+def undo_ops(text: str, undo: list[list[Any]], where: str) -> str:
+    """Put back the old raw values recorded by apply_ops, newest first."""
+    for path, key, old in reversed(undo):
+        text, _ = apply_ops(text, [(tuple(path), str(key), old)], where)
+    return text

@@ -1,0 +1,353 @@
+"""Where each variable Claude Code's provider choice reads comes from, and which place wins.
+
+Places, highest precedence first (FACTS.md: settings `env` overrides the process; managed
+settings override the user's; a wrapper's .env is loaded into the process it starts):
+
+    managed settings > project-local settings > project settings > user settings
+      > --env-file > the user's shell start-up files > ~/.config/environment.d
+      > /etc/environment > this process's environment > ~/.aws/config (region only)
+
+Among the shell's start-up files the last assignment in reading order wins. Everything here
+reads; nothing runs a shell or writes.
+"""
+
+from __future__ import annotations
+
+import configparser
+import io
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from remedies.claude.settings_files import load, settings_files
+from remedies.context import Context
+from remedies.engine.blocks import content, split_lines
+from remedies.engine.fileio import read_bytes
+from remedies.engine.startup_bounds import check_size, check_startup_file
+from remedies.engine.startup_plan import display
+from remedies.errors import RemedyError
+from remedies.redact import shown
+from shells.base import Shell, Where
+
+PROVIDER_FLAGS = (
+    "CLAUDE_CODE_USE_BEDROCK",
+    "CLAUDE_CODE_USE_FOUNDRY",
+    "CLAUDE_CODE_USE_ANTHROPIC_AWS",
+    "CLAUDE_CODE_USE_MANTLE",
+    "CLAUDE_CODE_USE_VERTEX",
+)
+MODEL_VARIABLES = (
+    "ANTHROPIC_MODEL",
+    "ANTHROPIC_DEFAULT_OPUS_MODEL",
+    "ANTHROPIC_DEFAULT_SONNET_MODEL",
+    "ANTHROPIC_DEFAULT_HAIKU_MODEL",
+    "ANTHROPIC_SMALL_FAST_MODEL",
+)
+WATCHED = (
+    *PROVIDER_FLAGS,
+    "CLAUDE_CODE_EXTRA_BODY",
+    "CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS",
+    *MODEL_VARIABLES,
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_PROFILE",
+    "ANTHROPIC_BEDROCK_BASE_URL",
+    "ANTHROPIC_BEDROCK_MANTLE_BASE_URL",
+    "ANTHROPIC_BASE_URL",
+    "CLAUDE_CODE_SKIP_BEDROCK_AUTH",
+    "CLAUDE_CODE_SKIP_MANTLE_AUTH",
+    # Credentials: only ever shown as "set (redacted)".
+    "AWS_BEARER_TOKEN_BEDROCK",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "ANTHROPIC_API_KEY",
+    "ANTHROPIC_AUTH_TOKEN",
+)
+# Settings' top-level "model" is a source for the model, under this name.
+SETTINGS_MODEL = "model"
+
+RANK = {
+    "managed-settings": 90,
+    "local-settings": 80,
+    "project-settings": 70,
+    "user-settings": 60,
+    "env-file": 50,
+    "shell": 40,
+    "environment.d": 30,
+    "system-environment": 20,
+    "environment": 10,
+    "aws-config": 0,
+}
+
+
+def is_on(value: str | None) -> bool:
+    """Claude Code's truthiness for flags: 1, true, yes, on (trimmed, any case)."""
+    return value is not None and value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Source:
+    var: str
+    value: str | None  # None: this place unsets the variable
+    kind: str
+    path: str | None = None
+    line: int | None = None
+    key: str | None = None
+    shell: str | None = None
+    dynamic: bool = False  # the text expands something; the value shown is the text
+    order: int = 0  # reading order within the same kind: later wins
+    effective: bool = False
+
+    @property
+    def rank(self) -> tuple[int, int]:
+        return RANK[self.kind], self.order
+
+    def where(self, ctx: Context) -> str:
+        if self.path is None:
+            return self.kind
+        place = display(ctx, self.path)
+        if self.line is not None:
+            return f"{place}:{self.line}"
+        return f"{place} {self.key}" if self.key else place
+
+    def to_json(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "var": self.var,
+            "value": shown(self.var, self.value),
+            "path": self.path,
+            "kind": self.kind,
+            "effective": self.effective,
+        }
+        if self.line is not None:
+            doc["line"] = self.line
+        if self.key is not None:
+            doc["key"] = self.key
+        if self.shell is not None:
+            doc["shell"] = self.shell
+        if self.dynamic:
+            doc["dynamic"] = True
+        return doc
+
+
+# --- one reader per kind of place ------------------------------------------------------
+
+
+def from_environment(ctx: Context, names: tuple[str, ...]) -> list[Source]:
+    return [Source(n, ctx.env[n], "environment") for n in names if n in ctx.env]
+
+
+def from_shell_files(ctx: Context, shells: list[Shell], names: tuple[str, ...]) -> list[Source]:
+    """Assignments and unsets in every start-up file of these shells, in reading order."""
+    where = Where(ctx.home, ctx.env)
+    found: list[Source] = []
+    seen: set[Path] = set()
+    order = 0
+    for shell in shells:
+        for path in shell.read_set(where):
+            if path in seen:
+                continue
+            seen.add(path)
+            # stat first: a device or pipe here would hang or flood the shell doctor starts,
+            # and a huge file would cost gigabytes to read. Refused with one line, by name.
+            check_startup_file(path, display(ctx, path))
+            try:
+                data = read_bytes(path)
+            except RemedyError:
+                continue  # a dangling link, a hard link, no permission: doctor reports the rest
+            if not data:
+                continue
+            lines = split_lines(data)
+            encoded = [(name, name.encode()) for name in names]
+            for index, info in enumerate(shell.scan(lines)):
+                order += len(names)
+                # Most lines name none of the variables: skip them without any regex.
+                for number, (name, raw) in enumerate(encoded):
+                    if raw not in lines[index]:
+                        continue
+                    source = _shell_source(
+                        shell, info, lines[index], name, path=str(path), index=index
+                    )
+                    if source is not None:
+                        found.append(replace(source, order=order + number))
+    return found
+
+
+def _shell_source(
+    shell: Shell, info: Any, line: bytes, name: str, *, path: str, index: int
+) -> Source | None:
+    base = Source(name, None, "shell", path=path, line=index + 1, shell=shell.name)
+    verdict = shell.classify(info, name)
+    if verdict == "simple":
+        word = shell.assigned_value(content(line), name)
+        if word is not None:
+            return replace(base, value=word.value, dynamic=word.dynamic)
+    if verdict == "unsafe":
+        return replace(base, value=content(line).decode("utf-8", "replace").strip(), dynamic=True)
+    if not info.is_text and shell.unsets(info.code, name):
+        return base
+    return None
+
+
+def from_settings(ctx: Context) -> list[Source]:
+    """Every `env` entry (and the top-level "model") of every settings file that exists."""
+    found: list[Source] = []
+    for order, file in enumerate(settings_files(ctx)):
+        loaded = load(file, display(ctx, file.path))
+        if loaded is None:
+            continue
+        kind = f"{file.scope}-settings"
+        for name, value in loaded.env.items():
+            found.append(Source(name, value, kind, str(file.path), key=f"env.{name}", order=order))
+        model = loaded.document.get("model")
+        if isinstance(model, str):
+            found.append(
+                Source(SETTINGS_MODEL, model, kind, str(file.path), key="model", order=order)
+            )
+    return found
+
+
+def from_key_value_file(ctx: Context, path: Path, kind: str, order: int = 0) -> list[Source]:
+    """/etc/environment, environment.d/*.conf and .env files, parsed with python-dotenv."""
+    from dotenv.parser import parse_stream
+
+    check_size(path, display(ctx, path))
+    try:
+        data = read_bytes(path)
+    except RemedyError:
+        return []
+    if data is None:
+        return []
+    found = []
+    text = data.decode("utf-8", "replace")
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.key is None or binding.error:
+            continue
+        dynamic = binding.value is not None and "$" in binding.original.string
+        found.append(
+            Source(
+                binding.key,
+                binding.value or "",
+                kind,
+                str(path),
+                line=binding.original.line,
+                dynamic=dynamic,
+                order=order,
+            )
+        )
+    return found
+
+
+def from_system_files(ctx: Context, env_files: tuple[Path, ...]) -> list[Source]:
+    found = from_key_value_file(ctx, ctx.system_path("/etc/environment"), "system-environment")
+    conf_dir = Where(ctx.home, ctx.env).config_home() / "environment.d"
+    if conf_dir.is_dir():
+        for order, path in enumerate(sorted(conf_dir.glob("*.conf"))):
+            found += from_key_value_file(ctx, path, "environment.d", order)
+    for order, path in enumerate(env_files):
+        found += from_key_value_file(ctx, path, "env-file", order)
+    return found
+
+
+def from_aws_config(ctx: Context, profile: str) -> list[Source]:
+    """The region of the active profile in ~/.aws/config (AWS_CONFIG_FILE moves it)."""
+    path = Path(ctx.env.get("AWS_CONFIG_FILE") or ctx.home / ".aws" / "config")
+    check_size(path, display(ctx, path))
+    try:
+        data = read_bytes(path)
+    except RemedyError:
+        return []
+    if not data:
+        return []
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(data.decode("utf-8", "replace"))
+    except configparser.Error:
+        return []
+    section = "default" if profile == "default" else f"profile {profile}"
+    region = parser.get(section, "region", fallback=None)
+    if not region:
+        return []
+    return [
+        Source("AWS_REGION", region.strip(), "aws-config", str(path), key=f"[{section}] region")
+    ]
+
+
+# --- putting them together ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Picture:
+    """Every source of every watched variable, with the winner of each marked."""
+
+    sources: tuple[Source, ...]
+
+    def effective(self, name: str) -> Source | None:
+        return next((s for s in self.sources if s.var == name and s.effective), None)
+
+    def value(self, name: str) -> str | None:
+        winner = self.effective(name)
+        return None if winner is None else winner.value
+
+    def of(self, name: str) -> list[Source]:
+        """The sources of one variable, winner first, then by precedence."""
+        return sorted(
+            (s for s in self.sources if s.var == name), key=lambda s: s.rank, reverse=True
+        )
+
+    @property
+    def provider(self) -> str:
+        names = {
+            "CLAUDE_CODE_USE_BEDROCK": "bedrock",
+            "CLAUDE_CODE_USE_FOUNDRY": "foundry",
+            "CLAUDE_CODE_USE_ANTHROPIC_AWS": "anthropic-aws",
+            "CLAUDE_CODE_USE_MANTLE": "mantle",
+            "CLAUDE_CODE_USE_VERTEX": "vertex",
+        }
+        for flag, provider in names.items():
+            if is_on(self.value(flag)):
+                return provider
+        return "anthropic"
+
+    def region(self) -> str | None:
+        return self.value("AWS_REGION") or self.value("AWS_DEFAULT_REGION")
+
+    def model(self) -> str | None:
+        return self.value("ANTHROPIC_MODEL") or self.value(SETTINGS_MODEL)
+
+
+def mark_winners(sources: list[Source], primary_shell: str | None) -> tuple[Source, ...]:
+    """Mark, per variable, the source Claude Code would use. Only the primary shell's files
+    compete: the others are listed for information (the user does not run them now)."""
+    marked = list(sources)
+    for name in {s.var for s in sources}:
+        contenders = [
+            (i, s)
+            for i, s in enumerate(marked)
+            if s.var == name and (s.kind != "shell" or s.shell == primary_shell)
+        ]
+        if contenders:
+            index, winner = max(contenders, key=lambda pair: pair[1].rank)
+            marked[index] = replace(winner, effective=True)
+    return tuple(marked)
+
+
+def collect(
+    ctx: Context,
+    shells: list[Shell],
+    env_files: tuple[Path, ...] = (),
+    names: tuple[str, ...] = WATCHED,
+) -> Picture:
+    sources = [
+        *from_environment(ctx, names),
+        *from_shell_files(ctx, shells, names),
+        *(s for s in from_settings(ctx) if s.var in names or s.var == SETTINGS_MODEL),
+        *(s for s in from_system_files(ctx, env_files) if s.var in names),
+    ]
+    primary = shells[0].name if shells else None
+    picture = Picture(mark_winners(sources, primary))
+    profile = picture.value("AWS_PROFILE") or ctx.env.get("AWS_DEFAULT_PROFILE") or "default"
+    if "AWS_REGION" in names:
+        sources += from_aws_config(ctx, profile)
+        picture = Picture(mark_winners(sources, primary))
+    return picture

@@ -1,0 +1,1 @@
+"""Commands: one module per `remedy <command>`, each exposing `command`."""

@@ -1,0 +1,170 @@
+"""`remedy doctor`: what is wrong here, and where each setting comes from."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import click
+
+from remedies.claude.diagnosis import Diagnosis, diagnose
+from remedies.claude.on_path import ClaudeInstall, find_claude
+from remedies.claude.sources import WATCHED, Picture, Source, collect
+from remedies.context import Context
+from remedies.engine.new_shell import new_shell_envs
+from remedies.engine.shell_choice import choose_shells
+from remedies.errors import RemedyError
+from remedies.options import fixed_version_option, json_option
+from remedies.output import Output, wants_colour
+from remedies.redact import printable, shown
+from shells import SHELLS, Shell
+
+
+@click.pass_obj
+def _doctor(ctx: Context, /, **options: Any) -> None:
+    doctor(ctx, **options)
+
+
+command = click.Command(
+    "doctor",
+    callback=_doctor,
+    short_help="What is wrong here, and where each setting comes from.",
+    help=(
+        "Find the claude on PATH, its version and install method, the provider it will use, "
+        "every place that sets the variables it reads (shell start-up files, Claude Code's "
+        "settings files, /etc/environment, environment.d, .env files, ~/.aws/config), which "
+        "one wins, the known problems that apply, and the remedies that fix them, best "
+        "first. Secret values are never shown."
+    ),
+    params=[
+        json_option(),
+        click.Option(
+            ["--shell", "shell_names"],
+            multiple=True,
+            metavar="NAME",
+            help="The shell you run, whose files decide the winner (default: detected). Every "
+            "supported shell's start-up files are listed either way.",
+        ),
+        click.Option(["--all-shells"], is_flag=True, help="Every supported shell installed here."),
+        click.Option(
+            ["--env-file", "env_files"],
+            multiple=True,
+            metavar="PATH",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="A .env file a wrapper loads before starting claude (repeatable).",
+        ),
+        fixed_version_option(),
+    ],
+)
+
+
+def doctor(
+    ctx: Context,
+    *,
+    json_mode: bool,
+    shell_names: tuple[str, ...],
+    all_shells: bool,
+    env_files: tuple[Path, ...],
+    fixed_version: str,
+) -> None:
+    out = Output(json_mode, wants_colour(ctx.env))
+    shells = choose_shells(ctx, shell_names, all_shells)
+    # Every supported shell's files are listed (a forgotten config.fish line is what people
+    # miss); the shell the user runs, first here, decides which value wins.
+    everyone = [*shells, *(s for s in SHELLS if s.name not in {c.name for c in shells})]
+    picture = collect(ctx, everyone, tuple(env_files))
+    claude = find_claude(ctx)
+    if claude.install_method == "missing":
+        claude = _from_a_new_shell(ctx, shells[0]) or claude
+    diagnosis = diagnose(picture, claude, fixed_version)
+    if json_mode:
+        out.document(
+            {
+                "claude": claude.to_json(),
+                "provider": picture.provider,
+                "shells": [s.name for s in shells],
+                **diagnosis.to_json(),
+                "effective": {
+                    name: shown(name, picture.value(name))
+                    for name in WATCHED
+                    if picture.effective(name) is not None
+                },
+                "sources": [s.to_json() for s in picture.sources],
+            }
+        )
+        return
+    _print_claude(out, claude)
+    _print_sources(ctx, out, picture)
+    _print_diagnosis(out, picture, diagnosis)
+
+
+def _from_a_new_shell(ctx: Context, shell: Shell) -> ClaudeInstall | None:
+    """Not on this process's PATH: start-up files may add it (an npm prefix, ~/.local/bin),
+    so ask the user's shell before calling it missing."""
+    try:
+        envs = new_shell_envs(ctx, shell)
+    except RemedyError:
+        return None
+    found = find_claude(replace(ctx, env=envs[0].env))
+    if found.install_method == "missing":
+        return None
+    return replace(found, found_on=f"the PATH a new {shell.name} gets")
+
+
+def _print_claude(out: Output, claude: ClaudeInstall) -> None:
+    out.say("Claude Code", bold=True)
+    if claude.path is None:
+        out.say("  claude     not found on PATH")
+        return
+    target = f" -> {claude.real_path}" if claude.real_path != claude.path else ""
+    out.say(f"  claude     {claude.path}{target}")
+    if claude.found_on != "PATH":
+        out.say(f"             (on {claude.found_on})")
+    out.say(f"  version    {claude.version or 'unknown'} ({claude.install_method})")
+    for other in claude.others:
+        out.say(f"  also       {other} (not used: the first on PATH wins)")
+
+
+def _value_text(source: Source) -> str:
+    value = shown(source.var, source.value)
+    if value is None:
+        return "unset"
+    # A line doctor cannot evaluate is shown whole: it may set a secret too (`export
+    # AWS_REGION=… GITHUB_TOKEN=…`) or hold a terminal's escape sequences.
+    value = printable(value)
+    return f"{value}  (not evaluated)" if source.dynamic else value
+
+
+def _print_sources(ctx: Context, out: Output, picture: Picture) -> None:
+    out.say()
+    out.say(f"Provider     {picture.provider}", bold=True)
+    out.say()
+    out.say("Settings (* = the one Claude Code uses)", bold=True)
+    names = sorted({s.var for s in picture.sources}, key=lambda n: [*WATCHED, n].index(n))
+    if not names:
+        out.say("  none of the variables Claude Code's provider choice reads is set")
+    for name in names:
+        out.say(f"  {name}")
+        for source in picture.of(name):
+            mark = out.paint("*", fg="green", bold=True) if source.effective else " "
+            out.say(f"    {mark} {_value_text(source):<34} {source.where(ctx)}")
+
+
+def _print_diagnosis(out: Output, picture: Picture, diagnosis: Diagnosis) -> None:
+    out.say()
+    out.say("Problems", bold=True)
+    if not diagnosis.findings:
+        out.say("  none found")
+    colours = {"problem": "red", "warning": "yellow", "info": "cyan"}
+    for finding in diagnosis.findings:
+        label = out.paint(finding.severity.ljust(7), fg=colours[finding.severity])
+        out.say(f"  {label} {finding.message}")
+        if finding.reference:
+            out.say(f"          {finding.reference}")
+    if diagnosis.recommendations:
+        out.say()
+        out.say("Remedies, best first", bold=True)
+        for number, item in enumerate(diagnosis.recommendations, 1):
+            out.say(f"  {number}. {item.command}")
+            out.say(f"     {item.why}" + (f"; {item.caveat}" if item.caveat else ""))

@@ -1,0 +1,345 @@
+"""The journal: what each apply changed, so that revert can take exactly that back.
+
+Layout under the state folder (0700; every file 0600, as backups may hold secrets copied
+from start-up files):
+
+    lock                  held while a command reads or changes anything
+    journal.json          {"version": 1, "committed": TXID, "entries": [ENTRY, ...]}
+    pending.json          the transaction under way, written before any file changes
+    backups/TXID/N        the bytes a file had before transaction TXID changed it
+
+An ENTRY names its remedy and, per file, the hashes before and after, the backup, and an
+`undo` recipe used when the user has edited the file since (then their edits are kept).
+`committed` is the id of the last transaction that completed: a pending.json with that id
+finished, one with another id is rolled back (see transaction.recover).
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import stat
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from remedies.context import Context
+from remedies.engine import state_checks
+from remedies.engine.fileio import belongs_to_folder, private_folder, write_private
+from remedies.engine.startup_bounds import kind
+from remedies.engine.state_checks import DamagedState, Places
+from remedies.errors import Conflict, RemedyError
+
+VERSION = 1
+# The journal of a few thousand applies is a few MB; anything far larger was not written by us.
+MAX_STATE_BYTES = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    path: str  # as the user knows it
+    target: str  # the regular file written
+    existed: bool
+    old_sha256: str | None
+    new_sha256: str | None
+    backup: str | None  # relative to the state folder
+    undo: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, raw: Any, txid: str, places: Places, where: Path) -> FileRecord:
+        record = cls(**raw)
+        state_checks.file_path(record.path, places, where)
+        state_checks.file_path(record.target, places, where)
+        state_checks.backup_name(record.backup, txid, where)
+        return record
+
+
+@dataclass(frozen=True)
+class Entry:
+    txid: str
+    remedy: str
+    at: str
+    files: tuple[FileRecord, ...]
+    details: dict[str, Any] = field(default_factory=dict)
+    created_folders: tuple[str, ...] = ()
+    # Order of application: revert goes newest first by this, never by txid (two applies in
+    # one second have txids in random order). Journals from before it count by position.
+    seq: int = 0
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any], position: int, places: Places, where: Path) -> Entry:
+        txid = state_checks.txid(raw["txid"], where)
+        created = raw.get("created_folders", ())
+        state_checks.folder_paths(created, places, where)
+        seq = raw.get("seq", position)
+        if not isinstance(seq, int):
+            raise ValueError(f"seq {seq!r}")
+        return cls(
+            txid=txid,
+            remedy=str(raw["remedy"]),
+            at=str(raw["at"]),
+            files=tuple(FileRecord.from_json(f, txid, places, where) for f in raw["files"]),
+            details=dict(raw.get("details", {})),
+            created_folders=tuple(created),
+            seq=seq,
+        )
+
+
+def next_seq(entries: tuple[Entry, ...]) -> int:
+    return max((e.seq for e in entries), default=0) + 1
+
+
+@dataclass(frozen=True)
+class Journal:
+    committed: str | None = None
+    entries: tuple[Entry, ...] = ()
+
+    def to_bytes(self) -> bytes:
+        doc = {
+            "version": VERSION,
+            "committed": self.committed,
+            "entries": [asdict(e) for e in self.entries],
+        }
+        return json.dumps(doc, indent=1, sort_keys=True).encode() + b"\n"
+
+    @classmethod
+    def from_bytes(cls, data: bytes, where: Path, places: Places) -> Journal:
+        try:
+            doc = json.loads(data)
+            if doc.get("version") != VERSION:
+                raise ValueError(f"version {doc.get('version')!r}, expected {VERSION}")
+            committed = doc.get("committed")
+            if committed is not None:
+                state_checks.txid(committed, where)
+            return cls(
+                committed=committed,
+                entries=tuple(
+                    Entry.from_json(e, i, places, where)
+                    for i, e in enumerate(doc.get("entries", []))
+                ),
+            )
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as e:
+            raise DamagedState(
+                f"the journal {where} is damaged ({type(e).__name__}: {e}); "
+                "move it aside to start afresh"
+            ) from e
+
+
+def _refuse_kind(path: Path, mode: int) -> None:
+    what = kind(mode)
+    if what is not None:
+        raise DamagedState(
+            f"{path} is {what}, not a regular file; remedy reads its state only from files "
+            "it wrote. Nothing was changed; move it aside"
+        )
+
+
+def _open_state_file(path: Path, flags: int, create_mode: int = 0o600) -> int:
+    """Open one of our state files without following a symlink or blocking on a FIFO, and
+    refuse anything but a regular file (checked on what was opened, so it cannot be raced)."""
+    try:
+        fd = os.open(path, flags | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, create_mode)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise DamagedState(
+                f"{path} is a symlink; remedy keeps its state only in files of its own. "
+                "Nothing was changed; remove the link"
+            ) from e
+        raise
+    try:
+        _refuse_kind(path, os.fstat(fd).st_mode)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_state_file(path: Path) -> bytes | None:
+    """A state file's bytes, or None when it does not exist."""
+    try:
+        fd = _open_state_file(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise RemedyError(f"cannot read {path}: {e.strerror}") from e
+    try:
+        if os.fstat(fd).st_size > MAX_STATE_BYTES:
+            raise DamagedState(f"{path} is too large to be remedy's; move it aside")
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def check_folder(path: Path) -> bool:
+    """True when `path` is a real folder of this user's; False when it does not exist.
+    A symlink or someone else's folder is refused: our journal and backups (copies of the
+    user's files) go nowhere else."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return False
+    if stat.S_ISLNK(st.st_mode) or not stat.S_ISDIR(st.st_mode):
+        what = "a symlink" if stat.S_ISLNK(st.st_mode) else "not a folder"
+        raise DamagedState(
+            f"remedy's state folder {path} is {what}; "
+            "remedy keeps its state only in a real folder of its own. Nothing was changed"
+        )
+    if st.st_uid != os.geteuid():
+        raise DamagedState(
+            f"remedy's state folder {path} belongs to uid {st.st_uid}, not to this user; "
+            "nothing was changed"
+        )
+    return True
+
+
+class StateFolder:
+    """The journal's folder. Every method expects the caller to hold the lock."""
+
+    def __init__(self, root: Path, places: Places) -> None:
+        self.root = root
+        self.places = places
+
+    @property
+    def journal_path(self) -> Path:
+        return self.root / "journal.json"
+
+    @property
+    def pending_path(self) -> Path:
+        return self.root / "pending.json"
+
+    def load(self) -> Journal:
+        data = read_state_file(self.journal_path)
+        if data is None:
+            return Journal()
+        return Journal.from_bytes(data, self.journal_path, self.places)
+
+    def save(self, journal: Journal) -> None:
+        private_folder(self.root)
+        write_private(self.journal_path, journal.to_bytes())
+
+    def _backups(self, txid: str) -> Path:
+        state_checks.txid(txid, self.journal_path)
+        return self.root / "backups" / txid
+
+    def write_backup(self, txid: str, index: int, data: bytes) -> str:
+        private_folder(self.root / "backups")
+        folder = private_folder(self._backups(txid))
+        write_private(folder / str(index), data)
+        return f"backups/{txid}/{index}"
+
+    def read_backup(self, relative: str | None) -> bytes | None:
+        if relative is None:
+            return None
+        _, txid, _ = relative.split("/")  # checked when the journal was read
+        try:
+            if not (check_folder(self.root / "backups") and check_folder(self._backups(txid))):
+                return None
+            return read_state_file(self.root / relative)
+        except (RemedyError, OSError):
+            return None
+
+    def drop_backups(self, txid: str) -> None:
+        """Remove a transaction's backups: only the numbered regular files remedy wrote, in a
+        real folder of ours; anything else found there is left alone."""
+        folder = self._backups(txid)
+        if not check_folder(self.root / "backups") or not check_folder(folder):
+            return
+        with os.scandir(folder) as items:
+            for item in items:
+                if item.name.isdigit() and item.is_file(follow_symlinks=False):
+                    os.unlink(item.path)
+        os.rmdir(folder)
+
+    def read_pending(self) -> dict[str, Any] | None:
+        try:
+            data = read_state_file(self.pending_path)
+            if data is None:
+                return None
+            raw = json.loads(data)
+            if not isinstance(raw, dict):
+                raise ValueError("not an object")
+            return self._checked_pending(raw)
+        except (DamagedState, ValueError, KeyError, TypeError, RecursionError) as e:
+            # pending.json is written atomically, so a damaged one was never a valid record:
+            # no file was touched under it. It is set aside, never obeyed.
+            aside = self.pending_path.with_name("pending.json.damaged")
+            os.replace(self.pending_path, aside)
+            raise DamagedState(
+                f"set aside {self.pending_path} as {aside.name}: it is not one remedy wrote "
+                f"({e}); nothing was changed"
+            ) from e
+
+    def _checked_pending(self, raw: dict[str, Any]) -> dict[str, Any]:
+        where = self.pending_path
+        txid = state_checks.txid(raw["txid"], where)
+        for item in raw["files"]:
+            state_checks.file_path(item["path"], self.places, where)
+            state_checks.file_path(item["target"], self.places, where)
+            state_checks.backup_name(item["backup"], txid, where)
+        state_checks.folder_paths(raw.get("folders", []), self.places, where)
+        for released in raw.get("release_backups", []):
+            state_checks.txid(released, where)
+        return raw
+
+    def write_pending(self, record: dict[str, Any]) -> None:
+        private_folder(self.root)
+        write_private(self.pending_path, json.dumps(record, indent=1).encode())
+
+    def clear_pending(self) -> None:
+        self.pending_path.unlink(missing_ok=True)
+
+
+@contextmanager
+def locked(ctx: Context, *, read_only: bool = False) -> Iterator[StateFolder]:
+    """Hold the state folder's lock: concurrent runs on one HOME take turns.
+
+    read_only (a dry run, status): when there is no state folder yet there is nothing to
+    protect, and creating one would be a write, so none is made.
+    """
+    root, timeout = ctx.state_dir, ctx.lock_timeout
+    places = state_checks.places_for(ctx)
+    if read_only and not check_folder(root):
+        yield StateFolder(root, places)
+        return
+    try:
+        if read_only:
+            # Readers share the lock, on a descriptor that needs no write access (a
+            # read-only filesystem can still be looked at); writers wait for them.
+            try:
+                fd = _open_state_file(root / "lock", os.O_RDONLY)
+            except FileNotFoundError:
+                yield StateFolder(root, places)
+                return
+        else:
+            private_folder(root)
+            fd = _open_state_file(root / "lock", os.O_RDWR | os.O_CREAT)
+            belongs_to_folder(root / "lock")
+    except OSError as e:
+        raise RemedyError(
+            f"cannot use remedy's state folder {root}: {e.strerror}; nothing was changed"
+        ) from e
+    mode = fcntl.LOCK_SH if read_only else fcntl.LOCK_EX
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, mode | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise Conflict(
+                        f"another remedy has held {root / 'lock'} for {timeout:g} s; "
+                        "try again when it has finished"
+                    ) from None
+                time.sleep(0.02)
+        yield StateFolder(root, places)
+    finally:
+        os.close(fd)  # closing releases the lock

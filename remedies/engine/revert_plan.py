@@ -1,0 +1,90 @@
+"""Planning a revert from the journal: the bytes each file should go back to.
+
+For each entry, newest first: a file that still holds exactly the bytes we wrote gets its
+backup back (byte-exact); a file the user has edited since gets only our part taken out
+(`undo_rc_edit`), so their edits stay. Entries that touched the same file are replayed in
+order on the file's planned bytes, never on stale ones.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from remedies.claude.settings_files import undo_ops
+from remedies.context import Context
+from remedies.engine.envedit import undo_rc_edit
+from remedies.engine.fileio import FileState, read_state, sha256
+from remedies.engine.journal import Entry, FileRecord, StateFolder
+from remedies.engine.startup_plan import decode_line, display
+from remedies.engine.transaction import Change
+from shells import shell_named
+
+
+def _undo(ctx: Context, record: FileRecord, current: bytes) -> bytes:
+    undo = record.undo
+    if undo.get("kind") == "store":
+        shell = shell_named(str(undo["shell"]))
+        lines = [decode_line(str(line)) for line in undo["lines"]]
+        return current if shell is None else shell.restore_to_store(current, lines)
+    if undo.get("kind") == "json":
+        text = current.decode("utf-8", "surrogateescape")
+        where = display(ctx, record.path)
+        return undo_ops(text, list(undo["ops"]), where).encode("utf-8", "surrogateescape")
+    if undo.get("kind") != "rc":
+        return current
+    return undo_rc_edit(
+        current,
+        remedy=str(undo["remedy"]),
+        prefix=decode_line(str(undo["prefix"])),
+        disabled=[(decode_line(str(line)), int(number)) for line, number in undo["disabled"]],
+        where=display(ctx, record.path),
+    )
+
+
+def _reverted(
+    ctx: Context, state: StateFolder, record: FileRecord, current: bytes | None
+) -> bytes | None:
+    if current is None:
+        return None  # the user removed the file since; there is nothing of ours left in it
+    if sha256(current) == record.new_sha256:
+        backup = state.read_backup(record.backup)
+        if not record.existed:
+            return None
+        if backup is not None and sha256(backup) == record.old_sha256:
+            return backup
+    reverted = _undo(ctx, record, current)
+    return None if not reverted and not record.existed else reverted
+
+
+def plan_revert(
+    ctx: Context, state: StateFolder, entries: list[Entry], kept: list[Entry]
+) -> tuple[list[Change], list[str]]:
+    """Changes that take back `entries` (newest first), and notes about files edited since.
+
+    `kept` are the entries that stay applied: their changes explain differences in the files
+    they touched, which are then not reported as the user's edits.
+    """
+    shared = {r.target for e in kept for r in e.files}
+    found: dict[Path, FileState] = {}
+    planned: dict[Path, bytes | None] = {}
+    notes: list[str] = []
+    for entry in sorted(entries, key=lambda e: e.seq, reverse=True):
+        for record in entry.files:
+            target = Path(record.target)
+            if target not in found:
+                found[target] = read_state(Path(record.path))
+                planned[target] = found[target].data
+            current = planned[target]
+            drifted = current is not None and sha256(current) != record.new_sha256
+            if drifted and record.target not in shared:
+                notes.append(
+                    f"{display(ctx, record.path)} was edited after `remedy apply "
+                    f"{entry.remedy}`; your edits are kept, only remedy's lines are taken out"
+                )
+            planned[target] = _reverted(ctx, state, record, current)
+    changes = [
+        Change(state=found[t], new=planned[t], summary="restored")
+        for t in found
+        if planned[t] != found[t].data
+    ]
+    return changes, notes

@@ -1,0 +1,174 @@
+"""Keeping a probe of the user's `claude` on this machine.
+
+The child gets the environment a new shell of the user's would get, but:
+- every endpoint variable points at the loopback stand-in, each at its own path, so the
+  stand-in can tell which endpoint the client chose;
+- authentication is skipped (CLAUDE_CODE_SKIP_*_AUTH=1) and credentials, AWS profile and
+  config files, instance metadata and proxies are taken away, so no signing and no
+  credential lookup can reach a network;
+- CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1: measured to be the only switch that stops the
+  client from looking up api.anthropic.com;
+- HOME, CLAUDE_CONFIG_DIR and the working folder are throwaway folders: the user's settings
+  `env` and `model` are copied there (already merged in Claude Code's precedence, redirected
+  the same way), never their hooks, MCP servers or credential helpers, which run commands.
+Managed settings are read from a fixed system path the child cannot be kept from; if they
+set anything but a short list of harmless variables, the probe is refused, not sent.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from remedies.claude.settings_files import load, settings_files
+from remedies.claude.sources import MODEL_VARIABLES, PROVIDER_FLAGS
+from remedies.context import Context
+from remedies.engine.startup_plan import display
+from remedies.errors import RemedyError
+from remedies.redact import is_secret
+
+# Each endpoint variable and the path prefix it gets at the stand-in.
+ENDPOINTS = {
+    "ANTHROPIC_BEDROCK_BASE_URL": "bedrock",
+    "ANTHROPIC_BEDROCK_MANTLE_BASE_URL": "mantle",
+    "ANTHROPIC_BASE_URL": "anthropic",
+    "ANTHROPIC_VERTEX_BASE_URL": "vertex",
+    "ANTHROPIC_FOUNDRY_BASE_URL": "foundry",
+}
+QUIET = {
+    # The stand-in's answers are final: retrying only delays the verdict.
+    "CLAUDE_CODE_MAX_RETRIES": "0",
+    "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+    "DISABLE_TELEMETRY": "1",
+    "DISABLE_AUTOUPDATER": "1",
+    "DISABLE_ERROR_REPORTING": "1",
+}
+SKIP_AUTH = {"CLAUDE_CODE_SKIP_BEDROCK_AUTH": "1", "CLAUDE_CODE_SKIP_MANTLE_AUTH": "1"}
+# Taken away from the child: anything that finds credentials, or routes traffic elsewhere.
+_REMOVED = {
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_ROLE_ARN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_BEDROCK",
+    "AWS_ENDPOINT_URL_BEDROCK_RUNTIME",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+    "no_proxy",
+    "NODE_OPTIONS",
+    "CLAUDE_CODE_USE_BEDROCK_SSO",
+}
+# What managed settings may set without making a probe unsafe.
+_HARMLESS_MANAGED_ENV = {
+    *PROVIDER_FLAGS,
+    *MODEL_VARIABLES,
+    *QUIET,
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "CLAUDE_CODE_EXTRA_BODY",
+    "CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS",
+    "CLAUDE_CODE_MAX_OUTPUT_TOKENS",
+}
+# Settings keys that run commands or reach out on their own.
+_COMMAND_KEYS = (
+    "apiKeyHelper",
+    "awsAuthRefresh",
+    "awsCredentialExport",
+    "otelHeadersHelper",
+    "hooks",
+)
+
+
+def _scrub(env: dict[str, str], standin_url: str) -> dict[str, str]:
+    kept = {
+        k: v
+        for k, v in env.items()
+        if k not in _REMOVED
+        and not is_secret(k)
+        and k not in ENDPOINTS
+        and not k.endswith("_BASE_URL")
+    }
+    kept.update({name: f"{standin_url}/{prefix}" for name, prefix in ENDPOINTS.items()})
+    kept.update(SKIP_AUTH)
+    kept.update(QUIET)
+    return kept
+
+
+def refuse_unsafe_managed_settings(ctx: Context) -> None:
+    for file in settings_files(ctx):
+        if file.scope != "managed":
+            continue
+        loaded = load(file, display(ctx, file.path))
+        if loaded is None:
+            continue
+        unsafe = sorted(k for k in loaded.env if k not in _HARMLESS_MANAGED_ENV)
+        unsafe += [k for k in _COMMAND_KEYS if k in loaded.document]
+        if unsafe:
+            raise RemedyError(
+                f"managed settings {display(ctx, file.path)} set {', '.join(unsafe)}; Claude "
+                "Code always reads them and they cannot be redirected to the loopback stand-in, "
+                "so the offline probe was not run and nothing was sent. `remedy verify --live` "
+                "checks against the real service instead"
+            )
+
+
+@dataclass(frozen=True)
+class Contained:
+    """Where and how to run the child: its environment and working folder."""
+
+    env: dict[str, str]
+    cwd: Path
+    settings: dict[str, Any]  # what the throwaway settings.json holds
+
+
+def merged_user_settings(ctx: Context) -> tuple[dict[str, str], str | None]:
+    """The user, project and local settings' env merged in Claude Code's order, and model."""
+    env: dict[str, str] = {}
+    model: str | None = None
+    for file in settings_files(ctx):
+        if file.scope == "managed":
+            continue  # read by the child itself, from the system path
+        loaded = load(file, display(ctx, file.path))
+        if loaded is None:
+            continue
+        env.update(loaded.env)
+        if isinstance(loaded.document.get("model"), str):
+            model = loaded.document["model"]
+    return env, model
+
+
+def contain(ctx: Context, shell_env: dict[str, str], standin_url: str, scratch: Path) -> Contained:
+    """Prepare throwaway folders under `scratch` and the child's environment."""
+    refuse_unsafe_managed_settings(ctx)
+    home, config, work = scratch / "home", scratch / "config", scratch / "work"
+    for folder in (home, config, work):
+        folder.mkdir(parents=True, exist_ok=True)
+    settings_env, model = merged_user_settings(ctx)
+    settings: dict[str, Any] = {"env": _scrub(settings_env, standin_url)}
+    if model is not None:
+        settings["model"] = model
+    (config / "settings.json").write_text(json.dumps(settings, indent=2))
+    empty = scratch / "empty"
+    empty.write_text("")
+    env = _scrub(shell_env, standin_url)
+    env.update(
+        {
+            "HOME": str(home),
+            "CLAUDE_CONFIG_DIR": str(config),
+            "AWS_CONFIG_FILE": str(empty),
+            "AWS_SHARED_CREDENTIALS_FILE": str(empty),
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "NO_PROXY": "127.0.0.1,localhost",
+        }
+    )
+    return Contained(env, work, settings)

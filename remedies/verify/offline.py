@@ -1,0 +1,195 @@
+"""`remedy verify --offline`: the user's own claude, their own environment, a loopback stand-in.
+
+The stand-in answers as the services did: bedrock-runtime rejects any `anthropic_beta` in the
+JSON body with Opus 4.7's `400 invalid beta flag`; Mantle answers "Hello!". So the verdict is
+what the client would have met, and it is honest about what it cannot show: the extra-body
+workaround leaves betas in the body (it fails here, as it does against the service), and an
+upgrade fixed things on the service side, which no offline check can prove.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from remedies.claude.known_issues import parse_version
+from remedies.claude.on_path import ClaudeInstall, find_claude
+from remedies.claude.sources import WATCHED
+from remedies.context import Context
+from remedies.engine.new_shell import ShellEnv
+from remedies.errors import RemedyError
+from remedies.redact import redact_text
+from remedies.verify.containment import ENDPOINTS, contain, merged_user_settings
+from remedies.verify.standin import RecordedRequest, StandIn
+
+DEFAULT_MODEL = "claude-opus-4-7"
+PROMPT = "say hello"
+_PREFIX = {prefix: name for name, prefix in ENDPOINTS.items()}
+
+
+@dataclass(frozen=True)
+class ProbeRun:
+    shell: str  # e.g. "bash", "login bash"
+    model: str
+    exit_code: int | None
+    output: str  # what the client printed (stdout, else stderr), secrets masked
+    endpoint: str  # bedrock, mantle, anthropic, vertex, foundry, none
+    path: str | None  # the model request's path, as sent
+    header_betas: list[str] = field(default_factory=list)
+    body_betas: list[str] = field(default_factory=list)
+    verdict: str = "failed"  # ok, invalid-beta-flag, no-request, timeout, failed
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict == "ok"
+
+
+@dataclass(frozen=True)
+class OfflineResult:
+    claude: ClaudeInstall
+    runs: list[ProbeRun]
+    verdict: str  # ok, failed, unproven
+    message: str
+    applied: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict == "ok"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "mode": "offline",
+            "ok": self.ok,
+            "verdict": self.verdict,
+            "message": self.message,
+            "applied": self.applied,
+            "claude": self.claude.to_json(),
+            "runs": [asdict(r) for r in self.runs],
+        }
+
+
+def default_model(ctx: Context, shell_env: dict[str, str]) -> str:
+    """The model the user has pinned (settings beat the shell), else Opus 4.7."""
+    settings_env, settings_model = merged_user_settings(ctx)
+    return (
+        settings_env.get("ANTHROPIC_MODEL")
+        or shell_env.get("ANTHROPIC_MODEL")
+        or settings_model
+        or DEFAULT_MODEL
+    )
+
+
+def _model_request(requests: list[RecordedRequest]) -> RecordedRequest | None:
+    chosen = [
+        r for r in requests if r.model_in_path is not None or r.route.endswith("/v1/messages")
+    ]
+    return chosen[-1] if chosen else None
+
+
+def _endpoint(request: RecordedRequest | None) -> str:
+    if request is None:
+        return "none"
+    first = request.route.strip("/").split("/", 1)[0]
+    return first if first in _PREFIX else "unknown"
+
+
+def probe_once(
+    ctx: Context, claude: str, shell_env: ShellEnv, model: str, timeout: float
+) -> ProbeRun:
+    with StandIn() as standin, tempfile.TemporaryDirectory(prefix="remedy-verify-") as scratch:
+        contained = contain(ctx, shell_env.env, standin.url, Path(scratch))
+        try:
+            done = ctx.runner.run(
+                [claude, "-p", PROMPT, "--model", model],
+                env=contained.env,
+                cwd=contained.cwd,
+                timeout=timeout,
+            )
+            code: int | None = done.returncode
+            stdout = done.stdout.decode("utf-8", "replace").strip()
+            stderr = done.stderr.decode("utf-8", "replace").strip()
+        except RemedyError as e:
+            code, stdout, stderr = None, "", str(e)
+        request = _model_request(standin.requests)
+    body = request.body if request is not None and isinstance(request.body, dict) else {}
+    run = ProbeRun(
+        shell=shell_env.label,
+        model=model,
+        exit_code=code,
+        output=redact_text(stdout or stderr)[:2000],
+        endpoint=_endpoint(request),
+        path=request.path if request else None,
+        header_betas=request.header_betas if request else [],
+        body_betas=[str(b) for b in body.get("anthropic_beta", [])]
+        if "anthropic_beta" in body
+        else [],
+    )
+    return replace(run, verdict=_verdict(run, request, standin.reply_text))
+
+
+def _verdict(run: ProbeRun, request: RecordedRequest | None, reply: str) -> str:
+    if run.exit_code is None:
+        return "timeout"
+    if run.exit_code == 0 and reply in run.output:
+        return "ok"
+    if "invalid beta flag" in run.output:
+        return "invalid-beta-flag"
+    return "no-request" if request is None else "failed"
+
+
+def _what_matters(env: dict[str, str]) -> dict[str, str]:
+    # SHLVL, _ and the like always differ between a login and a non-login shell.
+    return {k: v for k, v in env.items() if k in WATCHED or k == "PATH"}
+
+
+def _distinct(envs: list[ShellEnv]) -> list[ShellEnv]:
+    """Login and non-login shells often give Claude Code the same environment: run it once."""
+    unique: list[ShellEnv] = []
+    for candidate in envs:
+        if all(_what_matters(candidate.env) != _what_matters(u.env) for u in unique):
+            unique.append(candidate)
+    return unique
+
+
+def verify_offline(
+    ctx: Context,
+    envs: list[ShellEnv],
+    *,
+    model: str | None,
+    fixed_version: str,
+    applied: list[str],
+    timeout: float = 90,
+) -> OfflineResult:
+    claude = find_claude(replace(ctx, env=envs[0].env))
+    if claude.path is None:
+        raise RemedyError("no `claude` on the PATH a new shell gets; nothing to verify")
+    runs = [
+        probe_once(ctx, claude.path, e, model or default_model(ctx, e.env), timeout)
+        for e in _distinct(envs)
+    ]
+    if all(r.ok for r in runs):
+        return OfflineResult(claude, runs, "ok", "Claude Code would have succeeded", applied)
+    version = parse_version(claude.version)
+    fixed = parse_version(fixed_version)
+    bedrock_only = all(r.endpoint == "bedrock" for r in runs if not r.ok)
+    if bedrock_only and version is not None and fixed is not None and version >= fixed:
+        return OfflineResult(
+            claude,
+            runs,
+            "unproven",
+            f"Claude Code {claude.version} is at or above {fixed_version}, where the fix was made "
+            "on the service side; this offline check rejects body betas as Opus 4.7 did, so it "
+            "cannot prove the upgrade. Only `remedy verify --live` can",
+            applied,
+        )
+    failed = next(r for r in runs if not r.ok)
+    why = {
+        "invalid-beta-flag": "the request went to bedrock-runtime with anthropic_beta in its body",
+        "timeout": "the client did not finish in time",
+        "no-request": "the client failed before sending a request",
+    }.get(failed.verdict, "the client did not succeed")
+    if "extra-body" in applied and failed.body_betas:
+        why += " (the extra-body workaround did not remove them, as measured with 2.1.111+)"
+    return OfflineResult(claude, runs, "failed", f"Claude Code would fail: {why}", applied)
