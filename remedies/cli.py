@@ -21,7 +21,7 @@ COMMANDS = {
     "doctor": "remedies.commands.doctor",
     "fleet-report": "remedies.commands.fleet_report",
     "list": "remedies.commands.list_remedies",
-    "apply": "remedies.cli:apply_group",
+    "apply": "remedies.commands.apply",
     "revert": "remedies.commands.revert",
     "status": "remedies.commands.status",
     "verify": "remedies.commands.verify",
@@ -42,37 +42,6 @@ class LazyGroup(click.Group):
             return None
         module, _, attribute = spec.partition(":")
         return cast(click.Command, getattr(importlib.import_module(module), attribute or "command"))
-
-
-class ApplyGroup(click.Group):
-    """`remedy apply NAME`: one subcommand per remedy in the registry."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        from remedies.catalog import registry
-
-        return ["auto", *registry.names()]
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        from remedies.catalog import registry
-
-        if cmd_name == "auto":
-            from remedies.commands.apply_auto import command
-
-            return command()
-        if not registry.known(cmd_name):
-            return None
-        return registry.load(cmd_name).command()
-
-
-apply_group = ApplyGroup(
-    "apply",
-    short_help="Fix it (idempotent; --dry-run shows the diff).",
-    help=(
-        "Apply a remedy. Changes go in a marked block at the end of your start-up files; "
-        "your own lines that set the same variables are disabled, and `remedy revert` puts "
-        "every byte back. Run `remedy list` to see the remedies."
-    ),
-)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -6,26 +6,28 @@ from typing import Any
 
 import click
 
-# remedies.claude.known_issues (and with it packaging) is imported only by the options that need it:
-# `remedy status` takes --json from here and must stay light (make bench).
+# packaging is imported only by the options that need it: `remedy status` takes --json from
+# here and must stay light (make bench).
 
 
 def _a_version(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-    from remedies.claude.known_issues import parse_version
+    from packaging.version import InvalidVersion, Version
 
-    if value is not None and parse_version(str(value)) is None:
-        raise click.BadParameter(f"{value!r} is not a version such as 2.1.113")
+    if value is not None:
+        try:
+            Version(str(value))
+        except InvalidVersion:
+            raise click.BadParameter(f"{value!r} is not a version such as 2.1.113") from None
     return value
 
 
-def fixed_version_option() -> click.Option:
-    from remedies.claude.known_issues import DEFAULT_FIXED_VERSION
-
+def fixed_version_option(default: str) -> click.Option:
+    """--fixed-version; its default is Claude Code knowledge (claude.known_issues)."""
     return click.Option(
         ["--fixed-version"],
         metavar="VERSION",
         envvar="REMEDY_FIXED_VERSION",
-        default=DEFAULT_FIXED_VERSION,
+        default=default,
         show_default=True,
         callback=_a_version,
         help="The first Claude Code version treated as fixed (env REMEDY_FIXED_VERSION).",

@@ -14,9 +14,10 @@ from typing import Any
 import click
 
 from remedies.catalog.interface import EnvRemedy, Proposal
-from remedies.claude.settings_files import ENV, JsonOp, LoadedSettings
+from remedies.claude.settings_files import ENV, LoadedSettings
 from remedies.context import Context
 from remedies.engine.envedit import EnvEdit
+from remedies.engine.jsonedit import JsonOp
 from remedies.errors import BadInput
 from shells.base import Shell
 

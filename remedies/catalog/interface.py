@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Protocol, Union
 
 from remedies.claude.settings_files import SettingsPlanner
 from remedies.engine.envedit import EnvEdit
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import click
 
     from remedies.context import Context
+    from remedies.engine.journal import Entry
     from shells.base import Shell
 
 
@@ -32,12 +33,20 @@ class Proposal:
     settings: SettingsPlanner | None = None
 
 
-class Remedy(Protocol):
+class ActionRemedy(Protocol):
     name: str
     summary: str
 
     def command(self) -> click.Command:
         """The `remedy apply NAME` command."""
+        ...
+
+    def undo(self, ctx: Context, entry: Entry) -> str:
+        """Take back what this entry of the journal did; a sentence saying what is back."""
+        ...
+
+    def describe_undo(self, entry: Entry) -> str:
+        """What undo would do, for a dry run: "install Claude Code 2.1.111 again at ..."."""
         ...
 
 
@@ -49,7 +58,5 @@ class EnvRemedy:
     propose: Callable[[Context, Sequence[Shell], Mapping[str, Any]], Proposal]
     options: Callable[[], list[click.Parameter]] = list
 
-    def command(self) -> click.Command:
-        from remedies.commands.apply_env import env_apply_command
 
-        return env_apply_command(self)
+Remedy = Union[EnvRemedy, ActionRemedy]

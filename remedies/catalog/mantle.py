@@ -18,10 +18,11 @@ import click
 from remedies.catalog.interface import EnvRemedy, Proposal
 from remedies.claude.model_ids import mantle_model_id
 from remedies.claude.region import REGION_VARIABLES, find_region
-from remedies.claude.settings_files import ENV, JsonOp, LoadedSettings
+from remedies.claude.settings_files import ENV, LoadedSettings
 from remedies.claude.sources import MODEL_VARIABLES, Picture, collect
 from remedies.context import Context
 from remedies.engine.envedit import EnvEdit
+from remedies.engine.jsonedit import JsonOp
 from shells.base import Shell
 
 NAME = "mantle"

@@ -19,11 +19,12 @@ import click
 
 from remedies.claude.installers import Plan, explain_failure, reinstall_plan, upgrade_plan
 from remedies.claude.installs import Install, find_installs, inspect
-from remedies.claude.known_issues import parse_version
+from remedies.claude.known_issues import DEFAULT_FIXED_VERSION, parse_version
 from remedies.claude.on_path import all_on_path, read_version
 from remedies.context import Context
 from remedies.engine.change_report import common_params
 from remedies.engine.journal import Entry, StateFolder, locked, next_seq
+from remedies.engine.revert_plan import choose, commit_revert, plan_revert
 from remedies.engine.transaction import recover, rewrite_journal
 from remedies.errors import RemedyError
 from remedies.options import fixed_version_option, target_version_option, timeout_option
@@ -55,7 +56,7 @@ class UpgradeRemedy:
             ),
             params=[
                 target_version_option(),
-                fixed_version_option(),
+                fixed_version_option(DEFAULT_FIXED_VERSION),
                 timeout_option(600, "the installer"),
                 click.Option(
                     ["--clean-workarounds"],
@@ -64,6 +65,15 @@ class UpgradeRemedy:
                 ),
                 *common_params(),
             ],
+        )
+
+    def undo(self, ctx: Context, entry: Entry) -> str:
+        put_back = revert_upgrade(ctx, entry)
+        return f"Claude Code {put_back} is back at {entry.details.get('path')}."
+
+    def describe_undo(self, entry: Entry) -> str:
+        return (
+            f"install Claude Code {entry.details.get('from')} again at {entry.details.get('path')}"
         )
 
 
@@ -220,9 +230,6 @@ def _report(
     fixed: Any,
     clean: bool,
 ) -> None:
-    from remedies.commands.revert import revert
-    from remedies.engine.change_report import RunOptions
-
     now = parse_version(after)
     fixed_now = now is not None and now >= fixed
     with locked(ctx, read_only=True) as state:
@@ -239,7 +246,8 @@ def _report(
                 default=False,
             )
         ):
-            revert(ctx, tuple(workarounds), RunOptions(yes=True), out=Output(silent=True))
+            for line in _take_back(ctx, tuple(workarounds)):
+                out.warn(line)
             doc["workarounds_reverted"] = workarounds
             out.say(f"Reverted {', '.join(workarounds)}.")
         else:
@@ -249,6 +257,17 @@ def _report(
             )
     if out.json_mode:
         out.document(doc)
+
+
+def _take_back(ctx: Context, names: tuple[str, ...]) -> list[str]:
+    """Revert these remedies with the engine's revert core (as `remedy revert NAME --yes`
+    would, without its questions); returns what recovering an interrupted run said."""
+    with locked(ctx) as state:
+        said = recover(ctx, state)
+        chosen, kept = choose(state.load(), names)
+        changes, _notes = plan_revert(ctx, state, chosen, kept)
+        commit_revert(ctx, state, changes, gone=chosen, kept=kept)
+    return said
 
 
 def revert_upgrade(ctx: Context, entry: Entry, timeout: float = 600) -> str:

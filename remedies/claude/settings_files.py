@@ -16,9 +16,9 @@ from typing import Any, Callable
 
 from remedies.context import Context
 from remedies.engine.fileio import FileState, read_state
-from remedies.engine.jsonedit import JsonProblem, delete, get_raw, parse, set_raw, too_deep
+from remedies.engine.jsonedit import JsonOp, JsonProblem, parse, too_deep
 from remedies.engine.startup_bounds import check_size
-from remedies.errors import FileProblem, RemedyError
+from remedies.errors import RemedyError
 
 # Lowest precedence first.
 SCOPES = ("user", "project", "local", "managed")
@@ -123,29 +123,4 @@ def load(file: SettingsFile, where: str) -> LoadedSettings | None:
     return LoadedSettings(file, state, text, document)
 
 
-# An edit of one settings file: (object path, key, new raw JSON text or None to delete).
-JsonOp = tuple[tuple[str, ...], str, "str | None"]
 SettingsPlanner = Callable[[LoadedSettings], list[JsonOp]]
-
-
-def apply_ops(text: str, ops: list[JsonOp], where: str) -> tuple[str, list[list[Any]]]:
-    """Apply ops in order; also return the undo ops (old raw values), to run in reverse."""
-    undo: list[list[Any]] = []
-    for path, key, raw in ops:
-        try:
-            old = get_raw(text, path, key, where)
-            if raw is None:
-                text = delete(text, path, key, where)
-            else:
-                text = set_raw(text, path, key, raw, where)
-        except JsonProblem as e:
-            raise FileProblem(str(e)) from e
-        undo.append([list(path), key, old])
-    return text, undo
-
-
-def undo_ops(text: str, undo: list[list[Any]], where: str) -> str:
-    """Put back the old raw values recorded by apply_ops, newest first."""
-    for path, key, old in reversed(undo):
-        text, _ = apply_ops(text, [(tuple(path), str(key), old)], where)
-    return text

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 
-from remedies.claude.settings_files import SettingsPlanner, apply_ops, load, settings_files
+from remedies.claude.settings_files import SettingsPlanner, load, settings_files
 from remedies.context import Context
+from remedies.engine.jsonedit import apply_ops
 from remedies.engine.startup_plan import display
 from remedies.engine.transaction import Change
 from remedies.errors import FileProblem, RemedyError

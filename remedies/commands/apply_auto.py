@@ -15,6 +15,7 @@ import click
 from remedies.catalog import registry
 from remedies.catalog.interface import EnvRemedy
 from remedies.claude.diagnosis import diagnose
+from remedies.claude.known_issues import DEFAULT_FIXED_VERSION
 from remedies.claude.on_path import find_claude
 from remedies.claude.sources import collect
 from remedies.commands.apply_env import Scopes, apply_env_remedy, scope_params, shell_params
@@ -80,7 +81,7 @@ def command() -> click.Command:
             ),
             click.Option(["--region"], metavar="REGION", help="Passed to mantle."),
             click.Option(["--model"], metavar="MODEL", help="Passed to mantle."),
-            fixed_version_option(),
+            fixed_version_option(DEFAULT_FIXED_VERSION),
             *shell_params(),
             *scope_params(),
             *common_params(),

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from remedies.claude.diagnosis import Diagnosis, diagnose
+from remedies.claude.known_issues import DEFAULT_FIXED_VERSION
 from remedies.claude.on_path import ClaudeInstall, find_claude
 from remedies.claude.sources import WATCHED, Picture, Source, collect
 from remedies.context import Context
@@ -54,7 +55,7 @@ command = click.Command(
             type=click.Path(dir_okay=False, path_type=Path),
             help="A .env file a wrapper loads before starting claude (repeatable).",
         ),
-        fixed_version_option(),
+        fixed_version_option(DEFAULT_FIXED_VERSION),
     ],
 )
 

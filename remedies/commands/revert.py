@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import click
 
 from remedies.catalog import registry
-from remedies.catalog.upgrade import revert_upgrade
+from remedies.catalog.interface import ActionRemedy, EnvRemedy
 from remedies.context import Context
 from remedies.engine.change_report import (
     RunOptions,
@@ -20,10 +19,9 @@ from remedies.engine.change_report import (
     present_dry_run,
     report_files,
 )
-from remedies.engine.fileio import remove_empty_folders
-from remedies.engine.journal import Entry, FileRecord, Journal, locked
-from remedies.engine.revert_plan import plan_revert
-from remedies.engine.transaction import commit, recover, rewrite_journal
+from remedies.engine.journal import Entry, locked
+from remedies.engine.revert_plan import choose, commit_revert, plan_revert
+from remedies.engine.transaction import recover, rewrite_journal
 from remedies.errors import BadInput
 from remedies.output import Output, wants_colour
 
@@ -52,6 +50,15 @@ def _without(gone: Entry, _txid: str, entries: tuple[Entry, ...]) -> tuple[Entry
     return tuple(e for e in entries if e.txid != gone.txid)
 
 
+def _action_of(entry: Entry) -> ActionRemedy | None:
+    """The remedy that undoes this entry itself (an upgrade runs an installer), or None when
+    the journal's records say everything (files) or the remedy is not installed any more."""
+    if entry.files or not registry.known(entry.remedy):
+        return None
+    remedy = registry.load(entry.remedy)
+    return None if isinstance(remedy, EnvRemedy) else remedy
+
+
 def revert(
     ctx: Context, names: tuple[str, ...], options: RunOptions, out: Output | None = None
 ) -> dict[str, Any]:
@@ -67,16 +74,10 @@ def revert(
                 raise BadInput(
                     f"unknown remedy {name!r}; applied here: {', '.join(sorted(applied)) or 'none'}"
                 )
-        # Newest first by the order they were applied in; sets of txids keep this linear in
-        # the number of entries (comparing whole entries made 20,000 take 26 s).
-        newest_first = sorted(journal.entries, key=lambda e: e.seq, reverse=True)
-        chosen = [e for e in newest_first if not names or e.remedy in names]
-        chosen_ids = {e.txid for e in chosen}
-        kept = [e for e in journal.entries if e.txid not in chosen_ids]
-        upgrades = [e for e in chosen if e.details.get("kind") == "upgrade"]
-        chosen = [e for e in chosen if e.details.get("kind") != "upgrade"]
+        chosen, kept = choose(journal, names)
+        actions = [(e, a) for e in chosen if (a := _action_of(e)) is not None]
         changes, notes = plan_revert(ctx, state, chosen, kept)
-        reverted = sorted({e.remedy for e in [*chosen, *upgrades]})
+        reverted = sorted({e.remedy for e in chosen})
         doc: dict[str, Any] = {
             "remedy": names[0] if len(names) == 1 else (list(names) or None),
             "reverted": reverted,
@@ -85,45 +86,27 @@ def revert(
             "files": describe(ctx, changes, with_diff=options.dry_run),
             "notes": notes,
         }
-        if upgrades:
-            doc["versions"] = [
-                {
-                    "from": e.details.get("to"),
-                    "to": e.details.get("from"),
-                    "path": e.details.get("path"),
-                }
-                for e in upgrades
+        if actions:
+            doc["actions"] = [
+                {"remedy": e.remedy, "undo": action.describe_undo(e)} for e, action in actions
             ]
-        if not chosen and not upgrades:
+        if not chosen:
             what = " ".join(names) if names else "anything"
             finish_without_changes(out, doc, f"nothing to revert: {what} is not applied here.")
             return doc
         if options.dry_run:
-            for version in doc.get("versions", []):
-                out.say(f"Would install Claude Code {version['to']} again at {version['path']}.")
+            for item in doc.get("actions", []):
+                out.say(f"Would {item['undo']}.")
             present_dry_run(ctx, out, doc, changes)
             return doc
         confirm(ctx, out, options, changes, f"Revert {', '.join(reverted)}?")
-        for entry in upgrades:
-            # Installers are not transactions: each is run, checked, then forgotten.
-            put_back = revert_upgrade(ctx, entry)
+        for entry, action in actions:
+            # Actions are not transactions: each is run, checked, then forgotten.
+            said = action.undo(ctx, entry)
             rewrite_journal(ctx, state, partial(_without, entry))
-            out.say(f"Claude Code {put_back} is back at {entry.details.get('path')}.")
-            kept = [e for e in kept if e.txid != entry.txid]
-
-        def next_journal(txid: str, records: list[FileRecord], created: list[str]) -> Journal:
-            return Journal(committed=txid, entries=tuple(kept))
-
-        commit(
-            ctx,
-            state,
-            changes,
-            make_journal=next_journal,
-            release_backups=tuple(e.txid for e in chosen),
-            keep_backups=False,
-        )
-        remove_empty_folders([Path(p) for e in chosen for p in e.created_folders])
-    doc["changed"] = bool(changes)
+            out.say(said)
+        commit_revert(ctx, state, changes, gone=chosen, kept=kept)
+    doc["changed"] = bool(changes) or bool(actions)
     if options.json_mode:
         out.document(doc)
         return doc

@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from remedies.claude.known_issues import DEFAULT_FIXED_VERSION
 from remedies.context import Context
 from remedies.engine.journal import locked
 from remedies.engine.new_shell import new_shell_envs
@@ -54,7 +55,7 @@ command = click.Command(
             help="The shell whose new-shell environment to use (default: the one you run).",
         ),
         timeout_option(90, "the client"),
-        fixed_version_option(),
+        fixed_version_option(DEFAULT_FIXED_VERSION),
         json_option(),
     ],
 )

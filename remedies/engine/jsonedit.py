@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
+
+from remedies.errors import FileProblem
 
 
 class JsonProblem(ValueError):
@@ -203,3 +206,30 @@ def delete(text: str, path: tuple[str, ...], key: str, where: str = "document") 
         return text[: previous.value.end] + text[member.value.end :]
     following = obj.members[index + 1]
     return text[: member.key_start] + text[following.key_start :]
+
+
+# An edit of one JSON document: (object path, key, new raw JSON text or None to delete).
+JsonOp = tuple[tuple[str, ...], str, "str | None"]
+
+
+def apply_ops(text: str, ops: list[JsonOp], where: str) -> tuple[str, list[list[Any]]]:
+    """Apply ops in order; also return the undo ops (old raw values), to run in reverse."""
+    undo: list[list[Any]] = []
+    for path, key, raw in ops:
+        try:
+            old = get_raw(text, path, key, where)
+            if raw is None:
+                text = delete(text, path, key, where)
+            else:
+                text = set_raw(text, path, key, raw, where)
+        except JsonProblem as e:
+            raise FileProblem(str(e)) from e
+        undo.append([list(path), key, old])
+    return text, undo
+
+
+def undo_ops(text: str, undo: list[list[Any]], where: str) -> str:
+    """Put back the old raw values recorded by apply_ops, newest first."""
+    for path, key, old in reversed(undo):
+        text, _ = apply_ops(text, [(tuple(path), str(key), old)], where)
+    return text

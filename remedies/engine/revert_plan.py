@@ -1,4 +1,7 @@
-"""Planning a revert from the journal: the bytes each file should go back to.
+"""Reverting from the journal: which entries, the bytes each file goes back to, the commit.
+
+Both `remedy revert` and an upgrade that cleans up the workarounds it made unneeded use this
+core; neither knows the other.
 
 For each entry, newest first: a file that still holds exactly the bytes we wrote gets its
 backup back (byte-exact); a file the user has edited since gets only our part taken out
@@ -10,13 +13,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from remedies.claude.settings_files import undo_ops
 from remedies.context import Context
 from remedies.engine.envedit import undo_rc_edit
-from remedies.engine.fileio import FileState, read_state, sha256
-from remedies.engine.journal import Entry, FileRecord, StateFolder
+from remedies.engine.fileio import FileState, read_state, remove_empty_folders, sha256
+from remedies.engine.journal import Entry, FileRecord, Journal, StateFolder
+from remedies.engine.jsonedit import undo_ops
 from remedies.engine.startup_plan import decode_line, display
-from remedies.engine.transaction import Change
+from remedies.engine.transaction import Change, commit
 from shells import shell_named
 
 
@@ -88,3 +91,32 @@ def plan_revert(
         if planned[t] != found[t].data
     ]
     return changes, notes
+
+
+def choose(journal: Journal, names: tuple[str, ...]) -> tuple[list[Entry], list[Entry]]:
+    """The entries of `names` (all with none), newest first by the order they were applied
+    in, and the entries that stay. Sets of txids keep this linear in the number of entries
+    (comparing whole entries made 20,000 take 26 s)."""
+    newest_first = sorted(journal.entries, key=lambda e: e.seq, reverse=True)
+    chosen = [e for e in newest_first if not names or e.remedy in names]
+    chosen_ids = {e.txid for e in chosen}
+    return chosen, [e for e in journal.entries if e.txid not in chosen_ids]
+
+
+def commit_revert(
+    ctx: Context, state: StateFolder, changes: list[Change], gone: list[Entry], kept: list[Entry]
+) -> None:
+    """Put the planned bytes back, all or nothing; the journal then holds only `kept`."""
+
+    def next_journal(txid: str, records: list[FileRecord], created: list[str]) -> Journal:
+        return Journal(committed=txid, entries=tuple(kept))
+
+    commit(
+        ctx,
+        state,
+        changes,
+        make_journal=next_journal,
+        release_backups=tuple(e.txid for e in gone),
+        keep_backups=False,
+    )
+    remove_empty_folders([Path(p) for e in gone for p in e.created_folders])
