@@ -6,9 +6,25 @@ import json
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from remedies.context import Context
+
+
+def path_shown(path: Path | str, home: Path) -> str:
+    """A path as a person reads it: ~/.bashrc rather than /home/ann/.bashrc."""
+    text = str(path)
+    root = str(home).rstrip("/")
+    return "~" + text[len(root) :] if text == root or text.startswith(root + "/") else text
+
+
+def display(ctx: Context, path: Path | str) -> str:
+    """A path as a person reads it, relative to the home remedy works in."""
+    return path_shown(path, ctx.home)
 
 
 def wants_colour(env: Mapping[str, str]) -> bool:

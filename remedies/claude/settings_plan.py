@@ -13,9 +13,9 @@ import os
 from remedies.claude.settings_files import SettingsPlanner, load, settings_files
 from remedies.context import Context
 from remedies.engine.jsonedit import apply_ops
-from remedies.engine.startup_plan import display
 from remedies.engine.transaction import Change
 from remedies.errors import FileProblem, RemedyError
+from remedies.output import display
 
 
 def _keys(ops: list[tuple[tuple[str, ...], str, str | None]]) -> str:

@@ -24,8 +24,8 @@ from remedies.context import Context
 from remedies.engine.blocks import content, split_lines
 from remedies.engine.fileio import read_bytes
 from remedies.engine.startup_bounds import check_size, check_startup_file
-from remedies.engine.startup_plan import display
 from remedies.errors import RemedyError
+from remedies.output import display
 from remedies.redact import shown
 from shells.base import Shell, Where
 

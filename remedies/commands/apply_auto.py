@@ -20,9 +20,9 @@ from remedies.claude.on_path import find_claude
 from remedies.claude.sources import collect
 from remedies.commands.apply_env import Scopes, apply_env_remedy, scope_params, shell_params
 from remedies.commands.revert import revert
-from remedies.commands.verify import applied_remedies
 from remedies.context import Context
 from remedies.engine.change_report import RunOptions, common_params
+from remedies.engine.journal import applied_remedies
 from remedies.engine.new_shell import new_shell_envs
 from remedies.engine.shell_choice import choose_shells
 from remedies.errors import EXIT_FAILURE, RemedyError

@@ -14,10 +14,9 @@ import click
 from remedies.context import Context
 from remedies.engine.fileio import read_bytes, sha256
 from remedies.engine.journal import locked
-from remedies.engine.startup_plan import display
 from remedies.errors import RemedyError
 from remedies.options import json_option
-from remedies.output import Output, wants_colour
+from remedies.output import Output, display, wants_colour
 
 
 def file_status(record_new_sha: str | None, path: str) -> str:

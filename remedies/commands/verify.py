@@ -8,7 +8,7 @@ import click
 
 from remedies.claude.known_issues import DEFAULT_FIXED_VERSION
 from remedies.context import Context
-from remedies.engine.journal import locked
+from remedies.engine.journal import applied_remedies
 from remedies.engine.new_shell import new_shell_envs
 from remedies.engine.shell_choice import choose_shells
 from remedies.errors import EXIT_FAILURE
@@ -59,11 +59,6 @@ command = click.Command(
         json_option(),
     ],
 )
-
-
-def applied_remedies(ctx: Context) -> list[str]:
-    with locked(ctx, read_only=True) as state:
-        return sorted({e.remedy for e in state.load().entries})
 
 
 def verify(

@@ -9,10 +9,9 @@ import click
 
 from remedies.context import Context
 from remedies.engine.diffs import colour_diff, unified_diff
-from remedies.engine.startup_plan import display
 from remedies.engine.transaction import Change
 from remedies.errors import RemedyError
-from remedies.output import Output
+from remedies.output import Output, display
 
 
 def common_params() -> list[click.Parameter]:

@@ -16,6 +16,7 @@ finished, one with another id is rolled back (see transaction.recover).
 
 from __future__ import annotations
 
+import base64
 import errno
 import fcntl
 import json
@@ -88,6 +89,15 @@ class Entry:
             created_folders=tuple(created),
             seq=seq,
         )
+
+
+def encode_line(line: bytes) -> str:
+    """A line of a user's file as the journal keeps it (undo recipes): any bytes survive."""
+    return base64.b64encode(line).decode("ascii")
+
+
+def decode_line(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"))
 
 
 def next_seq(entries: tuple[Entry, ...]) -> int:
@@ -343,3 +353,9 @@ def locked(ctx: Context, *, read_only: bool = False) -> Iterator[StateFolder]:
         yield StateFolder(root, places)
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def applied_remedies(ctx: Context) -> list[str]:
+    """The names of the remedies the journal says are applied here."""
+    with locked(ctx, read_only=True) as state:
+        return sorted({e.remedy for e in state.load().entries})

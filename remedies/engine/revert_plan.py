@@ -16,10 +16,10 @@ from pathlib import Path
 from remedies.context import Context
 from remedies.engine.envedit import undo_rc_edit
 from remedies.engine.fileio import FileState, read_state, remove_empty_folders, sha256
-from remedies.engine.journal import Entry, FileRecord, Journal, StateFolder
+from remedies.engine.journal import Entry, FileRecord, Journal, StateFolder, decode_line
 from remedies.engine.jsonedit import undo_ops
-from remedies.engine.startup_plan import decode_line, display
 from remedies.engine.transaction import Change, commit
+from remedies.output import display
 from shells import shell_named
 
 

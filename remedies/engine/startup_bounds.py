@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from remedies.errors import FileProblem
+from remedies.output import path_shown
 
 if TYPE_CHECKING:
     from shells.base import Shell
@@ -42,13 +43,6 @@ MAX_STARTUP_BYTES = 64 * 1024 * 1024
 def too_big(size: int) -> bool:
     """Whether a file of `size` bytes is over the bound (the one comparison to use)."""
     return size > MAX_STARTUP_BYTES
-
-
-def shown(path: Path, home: Path) -> str:
-    """A path as a person reads it: ~/.bashrc rather than /home/ann/.bashrc."""
-    text = str(path)
-    root = str(home).rstrip("/")
-    return "~" + text[len(root) :] if text == root or text.startswith(root + "/") else text
 
 
 def kind(mode: int) -> str | None:
@@ -129,4 +123,4 @@ def check_read_set(shell: Shell, home: Path, env: Mapping[str, str]) -> None:
     from shells.base import Where
 
     for path in shell.read_set(Where(home, env)):
-        check_startup_file(path, shown(path, home))
+        check_startup_file(path, path_shown(path, home))

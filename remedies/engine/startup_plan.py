@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 from typing import Any
 
 from remedies.context import Context
 from remedies.engine.envedit import EnvEdit, plan_rc_edit
 from remedies.engine.fileio import FileState, read_state
+from remedies.engine.journal import encode_line
 from remedies.engine.shell_choice import installed
 from remedies.engine.transaction import Change, SyntaxCheck
+from remedies.output import display
 from shells.base import Shell, Where
-
-
-def display(ctx: Context, path: Path | str) -> str:
-    """A path as a person reads it: ~/.bashrc rather than /home/ann/.bashrc."""
-    text = str(path)
-    home = str(ctx.home).rstrip("/")
-    return "~" + text[len(home) :] if text == home or text.startswith(home + "/") else text
 
 
 def _roles(ctx: Context, shells: list[Shell]) -> dict[Path, tuple[Shell, bool]]:
@@ -53,14 +47,6 @@ def _summary(disabled_at: tuple[int, ...], block: str, created: bool) -> str:
         lines = ", ".join(str(n) for n in disabled_at)
         parts.append(f"disabled line{'s' if len(disabled_at) > 1 else ''} {lines}")
     return "; ".join(parts)
-
-
-def encode_line(line: bytes) -> str:
-    return base64.b64encode(line).decode("ascii")
-
-
-def decode_line(text: str) -> bytes:
-    return base64.b64decode(text.encode("ascii"))
 
 
 def _store_changes(

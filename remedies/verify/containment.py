@@ -25,8 +25,8 @@ from typing import Any
 from remedies.claude.settings_files import load, settings_files
 from remedies.claude.sources import MODEL_VARIABLES, PROVIDER_FLAGS
 from remedies.context import Context
-from remedies.engine.startup_plan import display
 from remedies.errors import RemedyError
+from remedies.output import display
 from remedies.redact import is_secret
 
 # Each endpoint variable and the path prefix it gets at the stand-in.
