@@ -179,7 +179,7 @@ def sandbox(tmp_path: Path) -> Sandbox:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    from tests import figures
+    from tests.support import figures
 
     if figures.COUNTS:
         figures.save(REPO / ".cache" / "safety-figures.json")

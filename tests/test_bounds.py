@@ -28,8 +28,8 @@ from remedies.engine.startup_bounds import (
     too_big,
 )
 from remedies.errors import FileProblem
-from tests import figures
 from tests.conftest import Result, Sandbox, require_program
+from tests.support import figures
 
 MEMORY_LIMIT = 3 * 1024**3
 SHELL_PROGRAMS = ("bash", "zsh", "ksh", "sh", "dash", "tcsh", "fish")

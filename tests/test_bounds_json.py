@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from remedies.engine.jsonedit import MAX_DEPTH, JsonProblem, delete, get_raw, parse, set_raw
-from tests import figures
 from tests.conftest import Sandbox
+from tests.support import figures
 
 SETTINGS = ".claude/settings.json"
 

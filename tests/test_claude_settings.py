@@ -12,8 +12,8 @@ from typing import Any, Callable
 
 import pytest
 
-from tests import figures
 from tests.conftest import Result, Sandbox
+from tests.support import figures
 
 SETTINGS = ".claude/settings.json"
 APPLY = ("apply", "mantle", "--shell", "bash", "--yes")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests import terminal
 from tests.conftest import REPO, Sandbox, require_program
+from tests.support import terminal
 
 BASHRC = ".bashrc"
 PLANTED = b"alias ll='ls -l'\nexport CLAUDE_CODE_USE_BEDROCK=1\n"

@@ -15,8 +15,8 @@ import pytest
 
 from remedies.engine import fileio
 from remedies.errors import Conflict
-from tests import figures
 from tests.conftest import Sandbox
+from tests.support import figures
 
 TXID = "20260101T000000Z-0123abcd"
 APPLY = ("apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes")

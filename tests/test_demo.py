@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.claude_client import install
 from tests.conftest import REPO
+from tests.support.claude_client import install
 
 
 def test_the_demo_passes() -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from remedies.verify.standin import StandIn
-from tests import claude_client
 from tests.conftest import Sandbox
+from tests.support import claude_client
 
 
 @pytest.fixture(scope="module")

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from tests import figures
 from tests.conftest import Sandbox, base_env, require_program
-from tests.terminal import Terminal
+from tests.support import figures
+from tests.support.terminal import Terminal
 
 FILES = {
     ".bashrc": b"export CLAUDE_CODE_USE_BEDROCK=1\nalias ll='ls -l'",

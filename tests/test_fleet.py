@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import claude_client, fleet
+from tests.support import claude_client, fleet
 
 ARGS = {"remedy": "mantle", "args": "--shell bash"}
 

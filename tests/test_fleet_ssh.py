@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from tests import fleet
 from tests.conftest import require_program
-from tests.system import add_user, give, remove_user, require_root
+from tests.support import fleet
+from tests.support.system import add_user, give, remove_user, require_root
 
 USERS = 2
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests import figures
 from tests.conftest import Sandbox
+from tests.support import figures
 
 PLANTED = {
     ".bashrc": b"# laptop\nexport CLAUDE_CODE_USE_BEDROCK=1\n" + b"# padding\n" * 300,

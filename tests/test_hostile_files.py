@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests import figures
 from tests.conftest import Sandbox
+from tests.support import figures
 
 BEDROCK = b"export CLAUDE_CODE_USE_BEDROCK=1"
 APPLY = ("apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes")

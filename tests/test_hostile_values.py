@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from shells import shell_named
-from tests import figures
 from tests.conftest import Sandbox
+from tests.support import figures
 
 PLUGIN = """
 import click

@@ -25,9 +25,9 @@ from pathlib import Path
 
 import pytest
 
-from tests import figures, fleet
 from tests.conftest import Result, Sandbox, base_env, require_program
-from tests.system import add_user, give, new_user_name, remove_user, require_root
+from tests.support import figures, fleet
+from tests.support.system import add_user, give, new_user_name, remove_user, require_root
 
 APPLY = ("apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes")
 PLANTED = b"export CLAUDE_CODE_USE_BEDROCK=1\n"

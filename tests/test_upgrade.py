@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests import fake_installers
 from tests.conftest import REPO, Result, Sandbox, network_settings, require_program
+from tests.support import fake_installers
 
 UPGRADE = ("apply", "upgrade", "--yes", "--json")
 NPM_CACHE = REPO / ".cache" / "npm"  # shared by the tests, so the registry is asked once

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from remedies.verify.standin import StandIn
-from tests import claude_client
 from tests.conftest import Sandbox, require_program
+from tests.support import claude_client
 
 VERIFY = ("verify", "--shell", "bash", "--json")
 
