@@ -18,9 +18,8 @@ from typing import Any
 import click
 
 from remedies.claude.installers import Plan, explain_failure, reinstall_plan, upgrade_plan
-from remedies.claude.installs import Install, find_installs, inspect
+from remedies.claude.installs import Install, all_on_path, find_installs, inspect, read_version
 from remedies.claude.known_issues import DEFAULT_FIXED_VERSION, parse_version
-from remedies.claude.on_path import all_on_path, read_version
 from remedies.context import Context
 from remedies.engine.change_report import common_params
 from remedies.engine.journal import Entry, StateFolder, locked, next_seq

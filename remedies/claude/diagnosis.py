@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from remedies.claude.installs import ClaudeOnPath
 from remedies.claude.known_issues import MANTLE_MIN_VERSION, known_issues, parse_version
 from remedies.claude.model_ids import is_opus_4_7, mantle_model_id
-from remedies.claude.on_path import ClaudeInstall
 from remedies.claude.sources import MODEL_VARIABLES, SETTINGS_MODEL, Picture, Source, is_on
 
 
@@ -55,7 +55,7 @@ def _pinned_profile_ids(picture: Picture) -> list[Source]:
     return [s for s in pins if s is not None and s.value and mantle_model_id(s.value)]
 
 
-def diagnose(picture: Picture, claude: ClaudeInstall, fixed_version: str) -> Diagnosis:
+def diagnose(picture: Picture, claude: ClaudeOnPath, fixed_version: str) -> Diagnosis:
     findings: list[Finding] = []
     version = parse_version(claude.version)
     bedrock = picture.effective("CLAUDE_CODE_USE_BEDROCK")
@@ -151,7 +151,7 @@ def diagnose(picture: Picture, claude: ClaudeInstall, fixed_version: str) -> Dia
     return Diagnosis(affected, findings, recommendations)
 
 
-def _recommend(picture: Picture, claude: ClaudeInstall, affected: bool) -> list[Recommendation]:
+def _recommend(picture: Picture, claude: ClaudeOnPath, affected: bool) -> list[Recommendation]:
     needs_rewrite = picture.provider == "mantle" and _pinned_profile_ids(picture)
     if not affected and not needs_rewrite:
         return []

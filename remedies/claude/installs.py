@@ -1,37 +1,134 @@
-"""Every `claude` on PATH, and how each was installed (FACTS.md, "Install and upgrade"):
+"""Every `claude` on this machine's PATH: where it really is, how it was installed, and, when
+asked, which version it says (FACTS.md, "Install and upgrade"):
 
 - npm: `<prefix>/bin/claude` -> `<prefix>/lib/node_modules/@anthropic-ai/claude-code/cli.js`
   for a global install (`npm prefix -g`, which honours NPM_CONFIG_PREFIX); a local one has
   `<prefix>/node_modules/.bin/claude` -> `<prefix>/node_modules/@anthropic-ai/claude-code/…`;
 - native: `~/.local/bin/claude` -> `~/.local/share/claude/versions/<version>`;
 - Homebrew cask: the real path is under a `Caskroom/claude-code` folder.
-The first on PATH is the one that runs; the others are reported, never touched.
+The first on PATH is the one that runs; the others are reported, never touched. A version is
+read only when asked (`with_version`): each `claude --version` costs about a second.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from remedies.claude.on_path import all_on_path, install_method, read_version
 from remedies.context import Context
+from remedies.errors import RemedyError
 
 PACKAGE = "@anthropic-ai/claude-code"
+_VERSION = re.compile(r"\b(\d+\.\d+\.\d+(?:[-.+][0-9A-Za-z.]+)?)\b")
 
 
 @dataclass(frozen=True)
 class Install:
+    """One claude on this machine."""
+
     path: str  # as found on PATH
     real_path: str
     method: str  # npm, native, homebrew, other
-    version: str | None
     npm_prefix: str | None = None  # npm: the prefix that owns the package
     npm_global: bool = True  # npm: installed with -g (lib/node_modules) or into a prefix
+    version: str | None = None  # None until read, or when it cannot be read
+    problem: str | None = None  # why the version could not be read
 
     def describe(self) -> str:
         where = f" under {self.npm_prefix}" if self.npm_prefix else ""
         return f"{self.path} ({self.method}{where}, {self.version or 'version unknown'})"
+
+    def with_version(self, ctx: Context) -> Install:
+        version, problem = read_version(ctx, self.path)
+        return replace(self, version=version, problem=problem)
+
+
+@dataclass(frozen=True)
+class ClaudeOnPath:
+    """The claude that runs here (the first on PATH, its version read) and those it shadows."""
+
+    first: Install | None
+    others: tuple[str, ...] = ()
+    found_on: str = "PATH"  # or e.g. "the PATH a new bash gets"
+
+    @property
+    def path(self) -> str | None:
+        return self.first.path if self.first else None
+
+    @property
+    def real_path(self) -> str | None:
+        return self.first.real_path if self.first else None
+
+    @property
+    def version(self) -> str | None:
+        return self.first.version if self.first else None
+
+    @property
+    def install_method(self) -> str:
+        return self.first.method if self.first else "missing"
+
+    @property
+    def problem(self) -> str | None:
+        return self.first.problem if self.first else "no `claude` on PATH"
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "real_path": self.real_path,
+            "version": self.version,
+            "install_method": self.install_method,
+            "others": list(self.others),
+            "problem": self.problem,
+            "found_on": self.found_on,
+        }
+
+
+def install_method(ctx: Context, real_path: str) -> str:
+    if "/node_modules/@anthropic-ai/claude-code" in real_path:
+        return "npm"
+    native = str(ctx.home / ".local" / "share" / "claude") + "/"
+    if real_path.startswith(native) or "/.local/share/claude/versions/" in real_path:
+        return "native"
+    if "/Caskroom/" in real_path or "/homebrew/" in real_path or "/linuxbrew/" in real_path:
+        return "homebrew"
+    return "other"
+
+
+def all_on_path(ctx: Context, program: str) -> list[str]:
+    found: list[str] = []
+    for folder in ctx.env.get("PATH", "").split(os.pathsep):
+        candidate = os.path.join(folder or ".", program)
+        # os.path.isfile, not Path.is_file: a PATH folder this user may not search (root's
+        # PATH after remedy became a home's owner) is skipped, not an error.
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK) and candidate not in found:
+            found.append(candidate)
+    return found
+
+
+def read_version(ctx: Context, path: str) -> tuple[str | None, str | None]:
+    """`claude --version` prints e.g. `2.1.111 (Claude Code)`. Run with a throwaway HOME: the
+    client writes ~/.claude.json on start, and asking a version must not change the user's."""
+    with tempfile.TemporaryDirectory(prefix="remedy-claude-") as home:
+        env = {
+            **ctx.env,
+            "HOME": home,
+            "CLAUDE_CONFIG_DIR": home,
+            "DISABLE_AUTOUPDATER": "1",
+            "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+        }
+        try:
+            done = ctx.runner.run([path, "--version"], env=env, timeout=30)
+        except RemedyError as e:
+            return None, str(e)
+    text = (done.stdout or b"").decode("utf-8", "replace")
+    match = _VERSION.search(text)
+    if done.returncode != 0 or match is None:
+        said = (done.stderr or done.stdout).decode("utf-8", "replace").strip().splitlines()
+        return None, f"`claude --version` failed: {said[0] if said else done.returncode}"
+    return match.group(1), None
 
 
 def npm_prefix_of(real_path: str) -> tuple[str, bool] | None:
@@ -46,16 +143,29 @@ def npm_prefix_of(real_path: str) -> tuple[str, bool] | None:
     return None
 
 
-def inspect(ctx: Context, path: str) -> Install:
-    """One claude: where it really is, how it was installed, which version it says."""
+def locate(ctx: Context, path: str) -> Install:
+    """One claude: where it really is and how it was installed (no version yet)."""
     real = os.path.realpath(path)
-    version, _problem = read_version(ctx, path)
-    install = Install(path, real, install_method(ctx, real), version)
+    install = Install(path, real, install_method(ctx, real))
     owner = npm_prefix_of(real) if install.method == "npm" else None
     if owner is not None:
         install = replace(install, npm_prefix=owner[0], npm_global=owner[1])
     return install
 
 
+def inspect(ctx: Context, path: str) -> Install:
+    """One claude, its version read."""
+    return locate(ctx, path).with_version(ctx)
+
+
 def find_installs(ctx: Context) -> list[Install]:
+    """Every claude on PATH, each version read (upgrade names them all)."""
     return [inspect(ctx, path) for path in all_on_path(ctx, "claude")]
+
+
+def find_claude(ctx: Context) -> ClaudeOnPath:
+    """The claude that runs, its version read; the others only named (doctor, verify)."""
+    found = all_on_path(ctx, "claude")
+    if not found:
+        return ClaudeOnPath(None)
+    return ClaudeOnPath(inspect(ctx, found[0]), tuple(found[1:]))

@@ -15,8 +15,8 @@ import click
 from remedies.catalog import registry
 from remedies.catalog.interface import EnvRemedy
 from remedies.claude.diagnosis import diagnose
+from remedies.claude.installs import find_claude
 from remedies.claude.known_issues import DEFAULT_FIXED_VERSION
-from remedies.claude.on_path import find_claude
 from remedies.claude.sources import collect
 from remedies.commands.apply_env import Scopes, apply_env_remedy, scope_params, shell_params
 from remedies.commands.revert import revert

@@ -9,8 +9,8 @@ from typing import Any
 import click
 
 from remedies.claude.diagnosis import Diagnosis, diagnose
+from remedies.claude.installs import ClaudeOnPath, find_claude
 from remedies.claude.known_issues import DEFAULT_FIXED_VERSION
-from remedies.claude.on_path import ClaudeInstall, find_claude
 from remedies.claude.sources import WATCHED, Picture, Source, collect
 from remedies.context import Context
 from remedies.engine.new_shell import new_shell_envs
@@ -100,7 +100,7 @@ def doctor(
     _print_diagnosis(out, picture, diagnosis)
 
 
-def _from_a_new_shell(ctx: Context, shell: Shell) -> ClaudeInstall | None:
+def _from_a_new_shell(ctx: Context, shell: Shell) -> ClaudeOnPath | None:
     """Not on this process's PATH: start-up files may add it (an npm prefix, ~/.local/bin),
     so ask the user's shell before calling it missing."""
     try:
@@ -113,7 +113,7 @@ def _from_a_new_shell(ctx: Context, shell: Shell) -> ClaudeInstall | None:
     return replace(found, found_on=f"the PATH a new {shell.name} gets")
 
 
-def _print_claude(out: Output, claude: ClaudeInstall) -> None:
+def _print_claude(out: Output, claude: ClaudeOnPath) -> None:
     out.say("Claude Code", bold=True)
     if claude.path is None:
         out.say("  claude     not found on PATH")

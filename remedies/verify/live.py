@@ -11,7 +11,7 @@ import re
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from remedies.claude.on_path import ClaudeInstall, find_claude
+from remedies.claude.installs import ClaudeOnPath, find_claude
 from remedies.context import Context
 from remedies.engine.new_shell import ShellEnv
 from remedies.errors import RemedyError
@@ -49,7 +49,7 @@ _PATTERNS = [
 
 @dataclass(frozen=True)
 class LiveResult:
-    claude: ClaudeInstall
+    claude: ClaudeOnPath
     shell: str
     model: str
     exit_code: int | None

@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from remedies.claude.installs import ClaudeOnPath, find_claude
 from remedies.claude.known_issues import parse_version
-from remedies.claude.on_path import ClaudeInstall, find_claude
 from remedies.claude.sources import WATCHED
 from remedies.context import Context
 from remedies.engine.new_shell import ShellEnv
@@ -48,7 +48,7 @@ class ProbeRun:
 
 @dataclass(frozen=True)
 class OfflineResult:
-    claude: ClaudeInstall
+    claude: ClaudeOnPath
     runs: list[ProbeRun]
     verdict: str  # ok, failed, unproven
     message: str
