@@ -7,7 +7,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import click
 
@@ -32,6 +32,18 @@ def wants_colour(env: Mapping[str, str]) -> bool:
     return sys.stdout.isatty() and not env.get("NO_COLOR")
 
 
+class Result(Protocol):
+    """What a command's core returns: a frozen value, rendered once by Output.show."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The --json document (paths absolute)."""
+        ...
+
+    def for_person(self, out: Output) -> None:
+        """The same, as lines for a person (paths as ~/...)."""
+        ...
+
+
 @dataclass(frozen=True)
 class Output:
     json_mode: bool = False
@@ -54,6 +66,14 @@ class Output:
 
     def paint(self, text: str, **style: Any) -> str:
         return click.style(text, **style) if self.colour else text
+
+    def show(self, result: Result) -> None:
+        """The one place a command's result reaches the user: one JSON document, or lines
+        for a person."""
+        if self.json_mode:
+            self.document(result.to_json())
+        else:
+            result.for_person(self)
 
     def document(self, doc: Mapping[str, Any]) -> None:
         if not self.silent:

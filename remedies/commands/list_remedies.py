@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import click
 
 from remedies.catalog import registry
@@ -10,16 +13,27 @@ from remedies.options import json_option
 from remedies.output import Output, wants_colour
 
 
+@dataclass(frozen=True)
+class Listing:
+    remedies: tuple[tuple[str, str], ...]  # (name, summary), best first
+
+    def to_json(self) -> dict[str, Any]:
+        return {"remedies": [{"name": name, "summary": summary} for name, summary in self.remedies]}
+
+    def for_person(self, out: Output) -> None:
+        width = max(len(name) for name, _ in self.remedies)
+        for name, summary in self.remedies:
+            out.say(f"{out.paint(name.ljust(width), bold=True)}  {summary}")
+
+
+def listing() -> Listing:
+    found = (registry.load(name) for name in registry.names())
+    return Listing(tuple((r.name, r.summary) for r in found))
+
+
 @click.pass_obj
 def _list(ctx: Context, json_mode: bool) -> None:
-    out = Output(json_mode, wants_colour(ctx.env))
-    remedies = [registry.load(name) for name in registry.names()]
-    if json_mode:
-        out.document({"remedies": [{"name": r.name, "summary": r.summary} for r in remedies]})
-        return
-    width = max(len(r.name) for r in remedies)
-    for r in remedies:
-        out.say(f"{out.paint(r.name.ljust(width), bold=True)}  {r.summary}")
+    Output(json_mode, wants_colour(ctx.env)).show(listing())
 
 
 command = click.Command(

@@ -6,6 +6,7 @@ the journal and a hash of each file it names.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from remedies.engine.fileio import read_bytes, sha256
 from remedies.engine.journal import locked
 from remedies.errors import RemedyError
 from remedies.options import json_option
-from remedies.output import Output, display, wants_colour
+from remedies.output import Output, path_shown, wants_colour
 
 
 def file_status(record_new_sha: str | None, path: str) -> str:
@@ -31,7 +32,7 @@ def file_status(record_new_sha: str | None, path: str) -> str:
 
 @click.pass_obj
 def _status(ctx: Context, json_mode: bool) -> None:
-    status(ctx, json_mode)
+    Output(json_mode, wants_colour(ctx.env)).show(status(ctx))
 
 
 command = click.Command(
@@ -43,33 +44,60 @@ command = click.Command(
 )
 
 
-def status(ctx: Context, json_mode: bool) -> None:
-    out = Output(json_mode, wants_colour(ctx.env))
+@dataclass(frozen=True)
+class AppliedRemedy:
+    remedy: str
+    at: str
+    txid: str
+    details: dict[str, Any]
+    files: tuple[tuple[str, str], ...]  # (path, "in place" / "changed since" / ...)
+
+
+@dataclass(frozen=True)
+class Status:
+    applied: tuple[AppliedRemedy, ...]
+    interrupted: bool
+    home: Path  # paths are shown to a person from here
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "applied": [
+                {
+                    "remedy": a.remedy,
+                    "at": a.at,
+                    "txid": a.txid,
+                    "details": a.details,
+                    "files": [{"path": path, "state": state} for path, state in a.files],
+                }
+                for a in self.applied
+            ],
+            "interrupted": self.interrupted,
+        }
+
+    def for_person(self, out: Output) -> None:
+        if self.interrupted:
+            out.warn("a run was interrupted; the next apply or revert finishes or undoes it")
+        if not self.applied:
+            out.say("Nothing applied here.")
+        for item in self.applied:
+            out.say(f"{item.remedy} (applied {item.at})", bold=True)
+            for path, state in item.files:
+                colour = "green" if state == "in place" else "yellow"
+                out.say(f"  {out.paint(state.ljust(13), fg=colour)} {path_shown(path, self.home)}")
+
+
+def status(ctx: Context) -> Status:
     with locked(ctx, read_only=True) as state:
         entries = list(state.load().entries)
         interrupted = state.pending_path.exists()
-    applied: list[dict[str, Any]] = []
-    for entry in entries:
-        files = [{"path": r.path, "state": file_status(r.new_sha256, r.path)} for r in entry.files]
-        applied.append(
-            {
-                "remedy": entry.remedy,
-                "at": entry.at,
-                "txid": entry.txid,
-                "details": entry.details,
-                "files": files,
-            }
+    applied = tuple(
+        AppliedRemedy(
+            entry.remedy,
+            entry.at,
+            entry.txid,
+            entry.details,
+            tuple((r.path, file_status(r.new_sha256, r.path)) for r in entry.files),
         )
-    if json_mode:
-        out.document({"applied": applied, "interrupted": interrupted})
-        return
-    if interrupted:
-        out.warn("a run was interrupted; the next apply or revert finishes or undoes it")
-    if not applied:
-        out.say("Nothing applied here.")
-        return
-    for item in applied:
-        out.say(f"{item['remedy']} (applied {item['at']})", bold=True)
-        for f in item["files"]:
-            colour = "green" if f["state"] == "in place" else "yellow"
-            out.say(f"  {out.paint(f['state'].ljust(13), fg=colour)} {display(ctx, f['path'])}")
+        for entry in entries
+    )
+    return Status(applied, interrupted, ctx.home)
