@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from remedies.engine.startup_bounds import MAX_STARTUP_BYTES, kind, too_big
+from remedies.engine.startup_bounds import kind, size_problem, too_big
 from remedies.errors import Conflict, FileProblem
 
 
@@ -93,11 +93,8 @@ def read_state(path: Path) -> FileState:
                 "Replace the extra links with symlinks, then run again"
             )
         if too_big(st.st_size):
-            raise FileProblem(
-                f"{path} is {st.st_size // (1024 * 1024)} MiB, more than remedy reads "
-                f"({MAX_STARTUP_BYTES // (1024 * 1024)} MiB); nothing was changed"
-            )
-        data = _read_all(fd)
+            raise FileProblem(size_problem(str(path), st.st_size))
+        data = read_all(fd)
     except OSError as e:
         raise FileProblem(f"cannot read {path}: {e.strerror}") from e
     finally:
@@ -105,7 +102,7 @@ def read_state(path: Path) -> FileState:
     return FileState(path, target, data, stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid)
 
 
-def _read_all(fd: int) -> bytes:
+def read_all(fd: int) -> bytes:
     chunks = []
     while chunk := os.read(fd, 1 << 20):
         chunks.append(chunk)
@@ -274,7 +271,7 @@ def _read_plain(path: Path) -> bytes | None:
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
-        return _read_all(fd)
+        return read_all(fd)
     finally:
         os.close(fd)
 
@@ -285,23 +282,21 @@ def _changed(target: Path) -> Exception:
     )
 
 
-def remove(target: Path, expected: bytes | None = None) -> None:
-    """Remove `target`; with `expected`, only while it still holds those bytes (it is moved
-    aside, checked, and put back if someone saved over it meanwhile)."""
+def remove(target: Path, expected: bytes | None) -> None:
+    """Remove `target` only while it still holds `expected` (None: it was not there, so a
+    file found now is someone else's): it is moved aside, checked, and put back if someone
+    saved over it meanwhile."""
     aside = target.with_name(f".{target.name.lstrip('.')}.remedy-removing.tmp")
     try:
-        if expected is None:
-            os.unlink(target)
-        else:
-            os.rename(target, aside)
-            came_out = _read_plain(aside)
-            if came_out is None or sha256(came_out) != sha256(expected):
-                if _rename.available:
-                    _rename(aside, target, _Renamer.NOREPLACE)
-                else:
-                    os.rename(aside, target)
-                raise _changed(target)
-            os.unlink(aside)
+        os.rename(target, aside)
+        came_out = _read_plain(aside)
+        if came_out is None or sha256(came_out) != sha256(expected):
+            if _rename.available:
+                _rename(aside, target, _Renamer.NOREPLACE)
+            else:
+                os.rename(aside, target)
+            raise _changed(target)
+        os.unlink(aside)
     except FileNotFoundError:
         return
     except OSError as e:

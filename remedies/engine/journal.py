@@ -31,7 +31,7 @@ from typing import Any
 
 from remedies.context import Context
 from remedies.engine import state_checks
-from remedies.engine.fileio import belongs_to_folder, private_folder, write_private
+from remedies.engine.fileio import belongs_to_folder, private_folder, read_all, write_private
 from remedies.engine.startup_bounds import kind
 from remedies.engine.state_checks import DamagedState, Places
 from remedies.errors import Conflict, RemedyError
@@ -180,10 +180,7 @@ def read_state_file(path: Path) -> bytes | None:
     try:
         if os.fstat(fd).st_size > MAX_STATE_BYTES:
             raise DamagedState(f"{path} is too large to be remedy's; move it aside")
-        chunks = []
-        while chunk := os.read(fd, 1 << 20):
-            chunks.append(chunk)
-        return b"".join(chunks)
+        return read_all(fd)
     finally:
         os.close(fd)
 
