@@ -155,3 +155,20 @@ def test_the_checks_catch_what_they_are_for() -> None:
     assert cycles(edges) == [
         ["remedies.engine.fileio", "remedies.claude.sources", "remedies.engine.fileio"]
     ]
+
+
+def test_results_reach_the_user_in_one_place() -> None:
+    """A command's core returns a result; only Output.show turns it into a JSON document.
+    A module that prints its own document would drift from the README's keys unseen."""
+    offenders = []
+    for name, path in modules().items():
+        if name == "remedies.output":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "document"
+            ):
+                offenders.append(f"{name}:{node.lineno}")
+    assert offenders == [], offenders

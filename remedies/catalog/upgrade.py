@@ -106,35 +106,29 @@ def upgrade(
     before = parse_version(running.version)
     if before is None:
         raise RemedyError(f"cannot read the version of {running.path} (`claude --version` failed)")
-    doc: dict[str, Any] = {
-        "remedy": NAME,
-        "changed": False,
-        "dry_run": dry_run,
-        "method": running.method,
-        "path": running.path,
-        "from": running.version,
-        "to": running.version,
-        "others": [o.describe() for o in others],
-        "commands": [],
-        "workarounds_reverted": [],
-    }
+    result = UpgradeResult(
+        running.method,
+        running.path,
+        running.version,
+        running.version,
+        tuple(o.describe() for o in others),
+        dry_run=dry_run,
+    )
     floor = wanted or fixed
     assert floor is not None
     if before >= floor:
-        doc["message"] = (
-            f"Claude Code {running.version} is already at or above {floor}; nothing to do"
-        )
-        out.document(doc) if json_mode else out.say(doc["message"] + ".")
+        message = f"Claude Code {running.version} is already at or above {floor}; nothing to do"
+        out.show(replace(result, message=message))
         return 0
     plan = upgrade_plan(ctx, running, target or "latest")
-    doc["commands"] = [{"argv": plan.argv, "exit_code": None}]
+    result = replace(result, argv=tuple(plan.argv))
     if not json_mode:
         out.say(f"Upgrading {running.describe()}")
         for other in others:
             out.say(f"  also on PATH, not upgraded: {other.describe()}")
         out.say(f"  $ {' '.join(plan.argv)}")
     if dry_run:
-        out.document(doc) if json_mode else out.say("Dry run: nothing was run.")
+        out.show(result)
         return 0
     if (
         ctx.interactive
@@ -150,14 +144,12 @@ def upgrade(
         code, output = ctx.runner.run_long(
             plan.argv, env=ctx.env, timeout=timeout, show=ctx.interactive and not json_mode
         )
-        doc["commands"][0]["exit_code"] = code
         after = _version_now(ctx, running)
         moved = after is not None and after != running.version
         if not moved:
             _forget(ctx, state, txid)
         else:
             _settle(ctx, state, txid, after)
-    doc["to"] = after
     if code is None:
         raise RemedyError(
             f"the installer did not finish within {timeout:g} s (raise --timeout); "
@@ -170,9 +162,61 @@ def upgrade(
         raise RemedyError(
             f"the installer said it succeeded, but {running.path} is still {after}{hint}"
         )
-    doc["changed"] = True
-    _report(ctx, out, doc, running=running, after=after, fixed=fixed, clean=clean_workarounds)
+    result = replace(result, to=after, exit_code=code, changed=True)
+    out.show(_workarounds(ctx, out, result, fixed=fixed, clean=clean_workarounds))
     return 0
+
+
+@dataclass(frozen=True)
+class UpgradeResult:
+    method: str
+    path: str
+    before: str | None
+    to: str | None
+    others: tuple[str, ...]
+    dry_run: bool
+    changed: bool = False
+    argv: tuple[str, ...] = ()
+    exit_code: int | None = None
+    message: str | None = None  # nothing to do, and why
+    workarounds_reverted: tuple[str, ...] = ()
+    workarounds_left: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "remedy": NAME,
+            "changed": self.changed,
+            "dry_run": self.dry_run,
+            "method": self.method,
+            "path": self.path,
+            "from": self.before,
+            "to": self.to,
+            "others": list(self.others),
+            "commands": [{"argv": list(self.argv), "exit_code": self.exit_code}]
+            if self.argv
+            else [],
+            "workarounds_reverted": list(self.workarounds_reverted),
+        }
+        if self.message:
+            doc["message"] = self.message
+        return doc
+
+    def for_person(self, out: Output) -> None:
+        if self.message:
+            out.say(self.message + ".")
+        elif self.dry_run:
+            out.say("Dry run: nothing was run.")
+        else:
+            out.say(f"Claude Code {self.before} -> {self.to} ({self.method}).", bold=True)
+            out.say("The fix was on the service side: `remedy verify --live` proves it for real.")
+        if self.workarounds_reverted:
+            out.say(f"Reverted {', '.join(self.workarounds_reverted)}.")
+        if self.workarounds_left:
+            left = self.workarounds_left
+            out.note(
+                f"workarounds still applied: {', '.join(left)}; "
+                f"`remedy revert {' '.join(left)}` takes them out"
+            )
 
 
 def _version_now(ctx: Context, install: Install) -> str | None:
@@ -219,43 +263,30 @@ def _forget(ctx: Context, state: StateFolder, txid: str) -> None:
     rewrite_journal(ctx, state, lambda _, entries: tuple(e for e in entries if e.txid != txid))
 
 
-def _report(
-    ctx: Context,
-    out: Output,
-    doc: dict[str, Any],
-    *,
-    running: Install,
-    after: str | None,
-    fixed: Any,
-    clean: bool,
-) -> None:
-    now = parse_version(after)
-    fixed_now = now is not None and now >= fixed
+def _workarounds(
+    ctx: Context, out: Output, result: UpgradeResult, *, fixed: Any, clean: bool
+) -> UpgradeResult:
+    """Once fixed, the workarounds are no longer needed: take them back when asked to."""
+    now = parse_version(result.to)
+    if now is None or now < fixed:
+        return result
     with locked(ctx, read_only=True) as state:
         workarounds = sorted({e.remedy for e in state.load().entries if e.remedy in WORKAROUNDS})
-    if not out.json_mode:
-        out.say(f"Claude Code {running.version} -> {after} ({running.method}).", bold=True)
-        out.say("The fix was on the service side: `remedy verify --live` proves it for real.")
-    if fixed_now and workarounds:
-        ask = ctx.interactive and not out.json_mode and not clean
-        if clean or (
-            ask
-            and click.confirm(
-                f"Revert the workarounds no longer needed ({', '.join(workarounds)})?",
-                default=False,
-            )
-        ):
-            for line in _take_back(ctx, tuple(workarounds)):
-                out.warn(line)
-            doc["workarounds_reverted"] = workarounds
-            out.say(f"Reverted {', '.join(workarounds)}.")
-        else:
-            out.note(
-                f"workarounds still applied: {', '.join(workarounds)}; "
-                f"`remedy revert {' '.join(workarounds)}` takes them out"
-            )
-    if out.json_mode:
-        out.document(doc)
+    if not workarounds:
+        return result
+    ask = ctx.interactive and not out.json_mode and not clean
+    if clean or (
+        ask
+        and click.confirm(
+            f"Claude Code is now {result.to}. Revert the workarounds no longer needed "
+            f"({', '.join(workarounds)})?",
+            default=False,
+        )
+    ):
+        for line in _take_back(ctx, tuple(workarounds)):
+            out.warn(line)
+        return replace(result, workarounds_reverted=tuple(workarounds))
+    return replace(result, workarounds_left=tuple(workarounds))
 
 
 def _take_back(ctx: Context, names: tuple[str, ...]) -> list[str]:

@@ -74,6 +74,10 @@ class ClaudeOnPath:
     def problem(self) -> str | None:
         return self.first.problem if self.first else "no `claude` on PATH"
 
+    def summary(self) -> str:
+        """One line for a person: where it is, its version, how it was installed."""
+        return f"{self.path} ({self.version or 'version unknown'}, {self.install_method})"
+
     def to_json(self) -> dict[str, object]:
         return {
             "path": self.path,

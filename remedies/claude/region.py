@@ -73,4 +73,4 @@ def find_region(
         or winner.kind in _PROVIDED_EVERYWHERE
         or (winner.kind == "shell" and all(s.name in in_shells for s in shells))
     )
-    return Region(winner.value.strip(), winner.where(ctx), pin=not provided)
+    return Region(winner.value.strip(), winner.where(ctx.home), pin=not provided)

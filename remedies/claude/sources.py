@@ -25,7 +25,7 @@ from remedies.engine.blocks import content, split_lines
 from remedies.engine.fileio import read_bytes
 from remedies.engine.startup_bounds import check_size, check_startup_file
 from remedies.errors import RemedyError
-from remedies.output import display
+from remedies.output import display, path_shown
 from remedies.redact import shown
 from shells.base import Shell, Where
 
@@ -103,10 +103,11 @@ class Source:
     def rank(self) -> tuple[int, int]:
         return RANK[self.kind], self.order
 
-    def where(self, ctx: Context) -> str:
+    def where(self, home: Path) -> str:
+        """Where it is set, for a person: `~/.bashrc:3`, a settings key, or a kind."""
         if self.path is None:
             return self.kind
-        place = display(ctx, self.path)
+        place = path_shown(self.path, home)
         if self.line is not None:
             return f"{place}:{self.line}"
         return f"{place} {self.key}" if self.key else place

@@ -7,7 +7,7 @@ order is the doctor's recommendation, with --prefer names moved to the front.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import click
@@ -18,7 +18,13 @@ from remedies.claude.diagnosis import diagnose
 from remedies.claude.installs import find_claude
 from remedies.claude.known_issues import DEFAULT_FIXED_VERSION
 from remedies.claude.sources import collect
-from remedies.commands.apply_env import Scopes, apply_env_remedy, scope_params, shell_params
+from remedies.commands.apply_env import (
+    ApplyResult,
+    Scopes,
+    apply_env_remedy,
+    scope_params,
+    shell_params,
+)
 from remedies.commands.revert import revert
 from remedies.context import Context
 from remedies.engine.change_report import RunOptions, common_params
@@ -94,10 +100,105 @@ def _plan(recommended: list[str], prefer: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys(ordered))
 
 
-def _apply(
-    ctx: Context, remedy: EnvRemedy, request: AutoRequest, *, dry_run: bool
-) -> dict[str, Any]:
-    """Apply (or preview) one remedy as this run was asked to, printing nothing."""
+@dataclass(frozen=True)
+class Attempt:
+    """One remedy of the plan: tried (applied, verified, kept or reverted), or, in a dry
+    run, what would happen."""
+
+    remedy: str
+    applied: ApplyResult | None = None
+    error: str | None = None
+    would: str | None = None
+    verdict: str | None = None
+    message: str | None = None
+    verified: bool = False
+
+    @property
+    def kept(self) -> bool:
+        return self.verified and self.applied is not None and self.applied.changed
+
+    @property
+    def reverted(self) -> bool:
+        return not self.verified and self.applied is not None and self.applied.changed
+
+    def to_json(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {"remedy": self.remedy}
+        files = [f.to_json() for f in self.applied.changes.files] if self.applied else []
+        if self.would is not None:
+            return {**doc, "would": self.would, **({"files": files} if files else {})}
+        if self.applied is None:
+            return {**doc, "applied": False, "error": self.error}
+        doc.update(
+            applied=True,
+            changed=self.applied.changed,
+            verified=self.verified,
+            verdict=self.verdict,
+            message=self.message,
+            files=files,
+        )
+        doc["kept" if self.verified else "reverted"] = self.applied.changed
+        return doc
+
+    def for_person(self, out: Output, number: int) -> None:
+        if self.would is not None:
+            files = ", ".join(f.shown for f in self.applied.changes.files) if self.applied else ""
+            out.say(f"  {number}. {self.remedy}: {self.would}" + (f" ({files})" if files else ""))
+        elif self.applied is None:
+            out.say(f"  {self.remedy}: not applied: {self.error}")
+        else:
+            state = "kept" if self.verified else ("reverted" if self.reverted else "left")
+            out.say(f"  {self.remedy}: {self.verdict} ({state}): {self.message}")
+
+
+@dataclass(frozen=True)
+class AutoResult:
+    affected: bool
+    plan: tuple[str, ...]
+    dry_run: bool
+    tried: tuple[Attempt, ...] = ()
+
+    @property
+    def verified(self) -> str | None:
+        return next((a.remedy for a in self.tried if a.verified), None)
+
+    @property
+    def message(self) -> str | None:
+        if self.plan:
+            return None
+        return "nothing to fix here: the doctor found no problem a remedy fixes"
+
+    def to_json(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "remedy": "auto",
+            "affected": self.affected,
+            "plan": list(self.plan),
+            "tried": [a.to_json() for a in self.tried],
+            "verified": self.verified,
+            "changed": any(a.kept for a in self.tried),
+            "dry_run": self.dry_run,
+        }
+        if self.message:
+            doc["message"] = self.message
+        return doc
+
+    def for_person(self, out: Output) -> None:
+        if self.message:
+            out.say(self.message)
+            return
+        if self.dry_run:
+            out.say("Plan (dry run; nothing was written):", bold=True)
+        for number, attempt in enumerate(self.tried, 1):
+            attempt.for_person(out, number)
+        if self.dry_run:
+            return
+        if self.verified:
+            out.say(f"{self.verified} verified: Claude Code would succeed.", bold=True)
+        else:
+            out.say("No remedy verified; everything this run applied was reverted.", bold=True)
+
+
+def _apply(ctx: Context, remedy: EnvRemedy, request: AutoRequest, *, dry_run: bool) -> ApplyResult:
+    """Apply (or preview) one remedy as this run was asked to; it prints nothing."""
     return apply_env_remedy(
         ctx,
         remedy,
@@ -118,114 +219,66 @@ def _remedy_options(remedy: EnvRemedy, given: dict[str, Any]) -> dict[str, Any]:
 
 def apply_auto(ctx: Context, options: RunOptions, request: AutoRequest) -> int:
     out = Output(options.json_mode, wants_colour(ctx.env))
-    quiet = Output(silent=True)
     shells = choose_shells(ctx, request.shell_names, request.all_shells)
     everyone = [*shells, *(s for s in SHELLS if s.name not in {c.name for c in shells})]
     diagnosis = diagnose(collect(ctx, everyone), find_claude(ctx), request.fixed_version)
-    plan = _plan([r.remedy for r in diagnosis.recommendations], request.prefer)
-    doc: dict[str, Any] = {
-        "remedy": "auto",
-        "affected": diagnosis.affected,
-        "plan": plan,
-        "tried": [],
-        "verified": None,
-        "changed": False,
-        "dry_run": options.dry_run,
-    }
-    if not plan:
-        doc["message"] = "nothing to fix here: the doctor found no problem a remedy fixes"
-        out.document(doc) if options.json_mode else out.say(doc["message"])
-        return 0
-    if options.dry_run:
-        _show_plan(ctx, out, doc, plan, request)
-        return 0
-    if ctx.interactive and not options.yes and not options.json_mode:
-        out.say(f"Plan: try {', then '.join(plan)}; keep the first that verifies, revert the rest.")
-        if not click.confirm("Go ahead?", default=False):
-            raise RemedyError("nothing changed: you said no")
-    for name in plan:
-        attempt = _try(ctx, quiet, name, request)
-        doc["tried"].append(attempt)
-        doc["changed"] = doc["changed"] or attempt.get("kept", False)
-        if attempt.get("verified"):
-            doc["verified"] = name
-            break
-    _report(out, doc, options.json_mode)
-    return 0 if doc["verified"] else EXIT_FAILURE
+    plan = tuple(_plan([r.remedy for r in diagnosis.recommendations], request.prefer))
+    result = AutoResult(diagnosis.affected, plan, options.dry_run)
+    if plan and options.dry_run:
+        result = replace(result, tried=tuple(_preview(ctx, name, request) for name in plan))
+    elif plan:
+        if ctx.interactive and not options.yes and not options.json_mode:
+            out.say(
+                f"Plan: try {', then '.join(plan)}; keep the first that verifies, revert the rest."
+            )
+            if not click.confirm("Go ahead?", default=False):
+                raise RemedyError("nothing changed: you said no")
+        tried: list[Attempt] = []
+        for name in plan:
+            tried.append(_try(ctx, name, request))
+            if tried[-1].verified:
+                break
+        result = replace(result, tried=tuple(tried))
+    out.show(result)
+    return 0 if result.verified or options.dry_run or not plan else EXIT_FAILURE
 
 
-def _try(ctx: Context, quiet: Output, name: str, request: AutoRequest) -> dict[str, Any]:
+def _env_remedy(name: str) -> EnvRemedy | None:
     remedy = registry.load(name) if registry.known(name) else None
-    if not isinstance(remedy, EnvRemedy):
-        return {"remedy": name, "applied": False, "error": NOT_OFFLINE}
-    step = RunOptions(dry_run=False, yes=True, json_mode=False)
+    return remedy if isinstance(remedy, EnvRemedy) else None
+
+
+def _try(ctx: Context, name: str, request: AutoRequest) -> Attempt:
+    remedy = _env_remedy(name)
+    if remedy is None:
+        return Attempt(name, error=NOT_OFFLINE)
     try:
         applied = _apply(ctx, remedy, request, dry_run=False)
     except RemedyError as e:
-        return {"remedy": name, "applied": False, "error": str(e)}
+        return Attempt(name, error=str(e))
     shell = choose_shells(ctx, request.shell_names, request.all_shells)[0]
-    result = verify_offline(
+    proof = verify_offline(
         ctx,
         new_shell_envs(ctx, shell),
         model=request.given.get("model"),
         fixed_version=request.fixed_version,
         applied=applied_remedies(ctx),
     )
-    attempt = {
-        "remedy": name,
-        "applied": True,
-        "changed": applied["changed"],
-        "verified": result.ok,
-        "verdict": result.verdict,
-        "message": result.message,
-        "files": applied["files"],
-    }
-    if result.ok:
-        return {**attempt, "kept": applied["changed"]}
-    if applied["changed"]:
-        revert(ctx, (name,), step, out=quiet)
-    return {**attempt, "reverted": applied["changed"]}
+    attempt = Attempt(
+        name, applied, verdict=proof.verdict, message=proof.message, verified=proof.ok
+    )
+    if attempt.reverted:
+        step = RunOptions(dry_run=False, yes=True, json_mode=False)
+        revert(ctx, (name,), step, Output(silent=True))
+    return attempt
 
 
-def _show_plan(
-    ctx: Context, out: Output, doc: dict[str, Any], plan: list[str], request: AutoRequest
-) -> None:
-    for name in plan:
-        remedy = registry.load(name) if registry.known(name) else None
-        if not isinstance(remedy, EnvRemedy):
-            doc["tried"].append({"remedy": name, "would": f"skip: {NOT_OFFLINE}"})
-            continue
-        try:
-            would = _apply(ctx, remedy, request, dry_run=True)
-            doc["tried"].append(
-                {
-                    "remedy": name,
-                    "would": "apply, verify, revert if it fails",
-                    "files": would["files"],
-                }
-            )
-        except RemedyError as e:
-            doc["tried"].append({"remedy": name, "would": f"fail: {e}"})
-    if out.json_mode:
-        out.document(doc)
-        return
-    out.say("Plan (dry run; nothing was written):", bold=True)
-    for number, step in enumerate(doc["tried"], 1):
-        files = ", ".join(f["path"] for f in step.get("files", []))
-        out.say(f"  {number}. {step['remedy']}: {step['would']}" + (f" ({files})" if files else ""))
-
-
-def _report(out: Output, doc: dict[str, Any], json_mode: bool) -> None:
-    if json_mode:
-        out.document(doc)
-        return
-    for step in doc["tried"]:
-        if not step.get("applied"):
-            out.say(f"  {step['remedy']}: not applied: {step.get('error')}")
-            continue
-        state = "kept" if step.get("verified") else ("reverted" if step.get("reverted") else "left")
-        out.say(f"  {step['remedy']}: {step['verdict']} ({state}): {step['message']}")
-    if doc["verified"]:
-        out.say(f"{doc['verified']} verified: Claude Code would succeed.", bold=True)
-    else:
-        out.say("No remedy verified; everything this run applied was reverted.", bold=True)
+def _preview(ctx: Context, name: str, request: AutoRequest) -> Attempt:
+    remedy = _env_remedy(name)
+    if remedy is None:
+        return Attempt(name, would=f"skip: {NOT_OFFLINE}")
+    try:
+        would = _apply(ctx, remedy, request, dry_run=True)
+    except RemedyError as e:
+        return Attempt(name, would=f"fail: {e}")
+    return Attempt(name, would, would="apply, verify, revert if it fails")

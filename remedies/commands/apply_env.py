@@ -12,19 +12,51 @@ from remedies.catalog.interface import EnvRemedy
 from remedies.claude.settings_plan import plan_settings_changes
 from remedies.context import Context
 from remedies.engine.change_report import (
+    FileChanges,
     RunOptions,
     common_params,
     confirm,
-    describe,
-    finish_without_changes,
-    present_dry_run,
-    report_files,
+    file_changes,
 )
 from remedies.engine.journal import Entry, FileRecord, Journal, locked, next_seq
 from remedies.engine.shell_choice import choose_shells
 from remedies.engine.startup_plan import plan_env_changes
 from remedies.engine.transaction import commit, recover
 from remedies.output import Output, wants_colour
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    """What `remedy apply NAME` did (or would do) for an EnvRemedy."""
+
+    remedy: str
+    shells: tuple[str, ...]
+    changes: FileChanges
+
+    @property
+    def changed(self) -> bool:
+        return self.changes.stage == "done"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "remedy": self.remedy,
+            "changed": self.changed,
+            "shells": list(self.shells),
+            **self.changes.to_json(),
+        }
+
+    def for_person(self, out: Output) -> None:
+        shells = ", ".join(self.shells)
+        if self.changes.stage == "nothing":
+            self.changes.show_notes(out)
+            out.say(f"{self.remedy} is already in place for {shells}; nothing to do.")
+        elif self.changes.stage == "dry-run":
+            self.changes.show_dry_run(out)
+        else:
+            out.say(f"Applied {self.remedy} for {shells}:", bold=True)
+            self.changes.show_files(out)
+            self.changes.show_notes(out)
+            out.say(f"New shells get the change; `remedy revert {self.remedy}` takes it back.")
 
 
 @dataclass(frozen=True)
@@ -69,7 +101,8 @@ def env_apply_command(remedy: EnvRemedy) -> click.Command:
         names: tuple[str, ...] = kwargs.pop("shell_names")
         all_shells: bool = kwargs.pop("all_shells")
         scopes = Scopes(project=kwargs.pop("project"), system=kwargs.pop("system"))
-        apply_env_remedy(
+        out = Output(options.json_mode, wants_colour(ctx.env))
+        result = apply_env_remedy(
             ctx,
             remedy,
             options,
@@ -77,7 +110,9 @@ def env_apply_command(remedy: EnvRemedy) -> click.Command:
             all_shells=all_shells,
             scopes=scopes,
             remedy_options=kwargs,
+            out=out,
         )
+        out.show(result)
 
     return click.Command(
         remedy.name,
@@ -97,12 +132,12 @@ def apply_env_remedy(
     all_shells: bool,
     scopes: Scopes,
     remedy_options: dict[str, Any],
-    out: Output | None = None,
-) -> dict[str, Any]:
-    """Apply an EnvRemedy; the result is returned as the --json document and, unless `out`
-    is silent, printed."""
-    out = out or Output(options.json_mode, wants_colour(ctx.env))
+    out: Output,
+) -> ApplyResult:
+    """Apply (or preview) an EnvRemedy. `out` only asks and warns; the caller shows the
+    result."""
     shells = choose_shells(ctx, shell_names, all_shells)
+    names = tuple(s.name for s in shells)
     with locked(ctx, read_only=options.dry_run) as state:
         recovered = [] if options.dry_run else recover(ctx, state)
         for line in recovered:
@@ -120,21 +155,10 @@ def apply_env_remedy(
             )
             changes += more
             notes += settings_notes
-        doc: dict[str, Any] = {
-            "remedy": remedy.name,
-            "changed": False,
-            "dry_run": options.dry_run,
-            "shells": [s.name for s in shells],
-            "files": describe(ctx, changes, with_diff=options.dry_run),
-            "notes": notes,
-        }
-        if not changes:
-            message = f"{remedy.name} is already in place for {_names(shells)}; nothing to do."
-            finish_without_changes(out, doc, message)
-            return doc
-        if options.dry_run:
-            present_dry_run(ctx, out, doc, changes)
-            return doc
+        if not changes or options.dry_run:
+            return ApplyResult(
+                remedy.name, names, file_changes(ctx, changes, notes, dry_run=options.dry_run)
+            )
         confirm(ctx, out, options, changes, f"Apply {remedy.name} to these files?")
         journal = state.load()
 
@@ -144,7 +168,7 @@ def apply_env_remedy(
                 remedy=remedy.name,
                 at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ctx.clock())),
                 files=tuple(records),
-                details={**proposal.details, "shells": [s.name for s in shells]},
+                details={**proposal.details, "shells": list(names)},
                 created_folders=tuple(created),
                 seq=next_seq(journal.entries),
             )
@@ -153,17 +177,4 @@ def apply_env_remedy(
         committed = commit(ctx, state, changes, make_journal=next_journal)
         for warning in committed.warnings:
             out.warn(warning)
-    doc["changed"] = True
-    if options.json_mode:
-        out.document(doc)
-        return doc
-    out.say(f"Applied {remedy.name} for {_names(shells)}:", bold=True)
-    report_files(ctx, out, changes)
-    for note in notes:
-        out.note(note)
-    out.say(f"New shells get the change; `remedy revert {remedy.name}` takes it back.")
-    return doc
-
-
-def _names(shells: list[Any]) -> str:
-    return ", ".join(s.name for s in shells)
+    return ApplyResult(remedy.name, names, file_changes(ctx, changes, notes, dry_run=False))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -79,25 +79,36 @@ def doctor(
     if claude.install_method == "missing":
         claude = _from_a_new_shell(ctx, shells[0]) or claude
     diagnosis = diagnose(picture, claude, fixed_version)
-    if json_mode:
-        out.document(
-            {
-                "claude": claude.to_json(),
-                "provider": picture.provider,
-                "shells": [s.name for s in shells],
-                **diagnosis.to_json(),
-                "effective": {
-                    name: shown(name, picture.value(name))
-                    for name in WATCHED
-                    if picture.effective(name) is not None
-                },
-                "sources": [s.to_json() for s in picture.sources],
-            }
-        )
-        return
-    _print_claude(out, claude)
-    _print_sources(ctx, out, picture)
-    _print_diagnosis(out, picture, diagnosis)
+    out.show(DoctorResult(claude, tuple(s.name for s in shells), picture, diagnosis, ctx.home))
+
+
+@dataclass(frozen=True)
+class DoctorResult:
+    claude: ClaudeOnPath
+    shells: tuple[str, ...]
+    picture: Picture
+    diagnosis: Diagnosis
+    home: Path  # paths are shown relative to it
+
+    def to_json(self) -> dict[str, Any]:
+        picture = self.picture
+        return {
+            "claude": self.claude.to_json(),
+            "provider": picture.provider,
+            "shells": list(self.shells),
+            **self.diagnosis.to_json(),
+            "effective": {
+                name: shown(name, picture.value(name))
+                for name in WATCHED
+                if picture.effective(name) is not None
+            },
+            "sources": [s.to_json() for s in picture.sources],
+        }
+
+    def for_person(self, out: Output) -> None:
+        _print_claude(out, self.claude)
+        _print_sources(out, self.picture, self.home)
+        _print_diagnosis(out, self.diagnosis)
 
 
 def _from_a_new_shell(ctx: Context, shell: Shell) -> ClaudeOnPath | None:
@@ -137,7 +148,7 @@ def _value_text(source: Source) -> str:
     return f"{value}  (not evaluated)" if source.dynamic else value
 
 
-def _print_sources(ctx: Context, out: Output, picture: Picture) -> None:
+def _print_sources(out: Output, picture: Picture, home: Path) -> None:
     out.say()
     out.say(f"Provider     {picture.provider}", bold=True)
     out.say()
@@ -149,10 +160,10 @@ def _print_sources(ctx: Context, out: Output, picture: Picture) -> None:
         out.say(f"  {name}")
         for source in picture.of(name):
             mark = out.paint("*", fg="green", bold=True) if source.effective else " "
-            out.say(f"    {mark} {_value_text(source):<34} {source.where(ctx)}")
+            out.say(f"    {mark} {_value_text(source):<34} {source.where(home)}")
 
 
-def _print_diagnosis(out: Output, picture: Picture, diagnosis: Diagnosis) -> None:
+def _print_diagnosis(out: Output, diagnosis: Diagnosis) -> None:
     out.say()
     out.say("Problems", bold=True)
     if not diagnosis.findings:

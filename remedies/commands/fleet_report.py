@@ -6,6 +6,7 @@ Reads the <host>.json reports `make rollout` (and -check, -revert, -verify) wrot
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,40 @@ def _versions(report: dict[str, Any]) -> set[str]:
     return found
 
 
-def summarise(folder: Path) -> dict[str, Any]:
+@dataclass(frozen=True)
+class FleetSummary:
+    folder: Path
+    outcomes: dict[str, list[str]]  # outcome -> hosts
+    errors: dict[str, str]  # failed host -> its error
+    versions: dict[str, int]
+    unreadable: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "hosts": sum(len(v) for v in self.outcomes.values()),
+            "outcomes": self.outcomes,
+            "errors": self.errors,
+            "versions": self.versions,
+            "unreadable": list(self.unreadable),
+        }
+
+    def for_person(self, out: Output) -> None:
+        hosts = sum(len(v) for v in self.outcomes.values())
+        out.say(f"{hosts} host(s) reported in {self.folder}", bold=True)
+        colours = {"failed": "red", "changed": "green", "would change": "yellow"}
+        for outcome, names in self.outcomes.items():
+            label = out.paint(f"{outcome}:", fg=colours.get(outcome, "cyan"), bold=True)
+            out.say(f"  {label} {len(names)}  {', '.join(names)}")
+        for host, error in self.errors.items():
+            out.say(f"    {host}: {error}")
+        if self.versions:
+            seen = ", ".join(f"{v} ({n})" for v, n in sorted(self.versions.items()))
+            out.say(f"  versions seen: {seen}")
+        for name in self.unreadable:
+            out.warn(f"{name} is not a readable report")
+
+
+def summarise(folder: Path) -> FleetSummary:
     if not folder.is_dir():
         raise BadInput(f"{folder} is not a folder of rollout reports")
     hosts: dict[str, list[str]] = {}
@@ -84,30 +118,9 @@ def summarise(folder: Path) -> dict[str, Any]:
             )
         for version in _versions(report):
             versions[version] = versions.get(version, 0) + 1
-    return {
-        "hosts": sum(len(v) for v in hosts.values()),
-        "outcomes": {k: sorted(v) for k, v in sorted(hosts.items())},
-        "errors": errors,
-        "versions": versions,
-        "unreadable": unreadable,
-    }
+    outcomes = {k: sorted(v) for k, v in sorted(hosts.items())}
+    return FleetSummary(folder, outcomes, errors, versions, tuple(unreadable))
 
 
 def fleet_report(ctx: Context, folder: Path, json_mode: bool) -> None:
-    out = Output(json_mode, wants_colour(ctx.env))
-    summary = summarise(folder)
-    if json_mode:
-        out.document(summary)
-        return
-    out.say(f"{summary['hosts']} host(s) reported in {folder}", bold=True)
-    colours = {"failed": "red", "changed": "green", "would change": "yellow"}
-    for outcome, hosts in summary["outcomes"].items():
-        label = out.paint(f"{outcome}:", fg=colours.get(outcome, "cyan"), bold=True)
-        out.say(f"  {label} {len(hosts)}  {', '.join(hosts)}")
-    for host, error in summary["errors"].items():
-        out.say(f"    {host}: {error}")
-    if summary["versions"]:
-        seen = ", ".join(f"{v} ({n})" for v, n in sorted(summary["versions"].items()))
-        out.say(f"  versions seen: {seen}")
-    for name in summary["unreadable"]:
-        out.warn(f"{name} is not a readable report")
+    Output(json_mode, wants_colour(ctx.env)).show(summarise(folder))

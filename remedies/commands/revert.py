@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -11,13 +12,11 @@ from remedies.catalog import registry
 from remedies.catalog.interface import ActionRemedy, EnvRemedy
 from remedies.context import Context
 from remedies.engine.change_report import (
+    FileChanges,
     RunOptions,
     common_params,
     confirm,
-    describe,
-    finish_without_changes,
-    present_dry_run,
-    report_files,
+    file_changes,
 )
 from remedies.engine.journal import Entry, locked
 from remedies.engine.revert_plan import choose, commit_revert, plan_revert
@@ -30,7 +29,8 @@ from remedies.output import Output, wants_colour
 def _revert(
     ctx: Context, names: tuple[str, ...], dry_run: bool, yes: bool, json_mode: bool
 ) -> None:
-    revert(ctx, names, RunOptions(dry_run, yes, json_mode))
+    out = Output(json_mode, wants_colour(ctx.env))
+    out.show(revert(ctx, names, RunOptions(dry_run, yes, json_mode), out))
 
 
 command = click.Command(
@@ -46,6 +46,56 @@ command = click.Command(
 )
 
 
+@dataclass(frozen=True)
+class Undo:
+    """A remedy that undoes its own entry (an upgrade runs an installer)."""
+
+    remedy: str
+    undo: str  # what it does, for the dry run and --json
+    said: str = ""  # what it said once done
+
+
+@dataclass(frozen=True)
+class RevertResult:
+    asked: tuple[str, ...]
+    reverted: tuple[str, ...]
+    changes: FileChanges
+    actions: tuple[Undo, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return self.changes.stage == "done" or (bool(self.actions) and not self.changes.dry_run)
+
+    def to_json(self) -> dict[str, Any]:
+        asked = self.asked
+        doc: dict[str, Any] = {
+            "remedy": asked[0] if len(asked) == 1 else (list(asked) or None),
+            "reverted": list(self.reverted),
+            "changed": self.changed,
+            **self.changes.to_json(),
+        }
+        if self.actions:
+            doc["actions"] = [{"remedy": a.remedy, "undo": a.undo} for a in self.actions]
+        return doc
+
+    def for_person(self, out: Output) -> None:
+        if not self.reverted:
+            what = " ".join(self.asked) or "anything"
+            self.changes.show_notes(out)
+            out.say(f"nothing to revert: {what} is not applied here.")
+            return
+        if self.changes.dry_run:
+            for action in self.actions:
+                out.say(f"Would {action.undo}.")
+            self.changes.show_dry_run(out)
+            return
+        for action in self.actions:
+            out.say(action.said)
+        out.say(f"Reverted {', '.join(self.reverted)}:", bold=True)
+        self.changes.show_files(out)
+        self.changes.show_notes(out)
+
+
 def _without(gone: Entry, _txid: str, entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
     return tuple(e for e in entries if e.txid != gone.txid)
 
@@ -59,11 +109,8 @@ def _action_of(entry: Entry) -> ActionRemedy | None:
     return None if isinstance(remedy, EnvRemedy) else remedy
 
 
-def revert(
-    ctx: Context, names: tuple[str, ...], options: RunOptions, out: Output | None = None
-) -> dict[str, Any]:
-    """Revert; the result is returned as the --json document and, unless silent, printed."""
-    out = out or Output(options.json_mode, wants_colour(ctx.env))
+def revert(ctx: Context, names: tuple[str, ...], options: RunOptions, out: Output) -> RevertResult:
+    """Revert (or preview it). `out` only asks and warns; the caller shows the result."""
     with locked(ctx, read_only=options.dry_run) as state:
         for line in [] if options.dry_run else recover(ctx, state):
             out.warn(line)
@@ -77,41 +124,18 @@ def revert(
         chosen, kept = choose(journal, names)
         actions = [(e, a) for e in chosen if (a := _action_of(e)) is not None]
         changes, notes = plan_revert(ctx, state, chosen, kept)
-        reverted = sorted({e.remedy for e in chosen})
-        doc: dict[str, Any] = {
-            "remedy": names[0] if len(names) == 1 else (list(names) or None),
-            "reverted": reverted,
-            "changed": False,
-            "dry_run": options.dry_run,
-            "files": describe(ctx, changes, with_diff=options.dry_run),
-            "notes": notes,
-        }
-        if actions:
-            doc["actions"] = [
-                {"remedy": e.remedy, "undo": action.describe_undo(e)} for e, action in actions
-            ]
-        if not chosen:
-            what = " ".join(names) if names else "anything"
-            finish_without_changes(out, doc, f"nothing to revert: {what} is not applied here.")
-            return doc
-        if options.dry_run:
-            for item in doc.get("actions", []):
-                out.say(f"Would {item['undo']}.")
-            present_dry_run(ctx, out, doc, changes)
-            return doc
+        reverted = tuple(sorted({e.remedy for e in chosen}))
+        planned = [Undo(e.remedy, action.describe_undo(e)) for e, action in actions]
+        if not chosen or options.dry_run:
+            shown = file_changes(ctx, changes, notes, dry_run=options.dry_run)
+            return RevertResult(names, reverted, shown, tuple(planned))
         confirm(ctx, out, options, changes, f"Revert {', '.join(reverted)}?")
-        for entry, action in actions:
+        done = []
+        for (entry, action), undo in zip(actions, planned, strict=True):
             # Actions are not transactions: each is run, checked, then forgotten.
             said = action.undo(ctx, entry)
             rewrite_journal(ctx, state, partial(_without, entry))
-            out.say(said)
+            done.append(Undo(undo.remedy, undo.undo, said))
         commit_revert(ctx, state, changes, gone=chosen, kept=kept)
-    doc["changed"] = bool(changes) or bool(actions)
-    if options.json_mode:
-        out.document(doc)
-        return doc
-    out.say(f"Reverted {', '.join(reverted)}:", bold=True)
-    report_files(ctx, out, changes)
-    for note in notes:
-        out.note(note)
-    return doc
+    shown = file_changes(ctx, changes, notes, dry_run=False)
+    return RevertResult(names, reverted, shown, tuple(done))

@@ -14,8 +14,8 @@ from remedies.engine.shell_choice import choose_shells
 from remedies.errors import EXIT_FAILURE
 from remedies.options import fixed_version_option, json_option, timeout_option
 from remedies.output import Output, wants_colour
-from remedies.verify.live import LiveResult, verify_live
-from remedies.verify.offline import OfflineResult, ProbeRun, default_model, verify_offline
+from remedies.verify.live import verify_live
+from remedies.verify.offline import default_model, verify_offline
 
 
 @click.pass_obj
@@ -76,7 +76,7 @@ def verify(
     envs = new_shell_envs(ctx, shell)
     if not offline:
         live = verify_live(ctx, envs[0], model or default_model(ctx, envs[0].env), timeout)
-        out.document(live.to_json()) if json_mode else _print_live(out, live)
+        out.show(live)
         return 0 if live.ok else EXIT_FAILURE
     result = verify_offline(
         ctx,
@@ -86,38 +86,5 @@ def verify(
         applied=applied_remedies(ctx),
         timeout=timeout,
     )
-    out.document(result.to_json()) if json_mode else _print_offline(out, result)
+    out.show(result)
     return 0 if result.ok else EXIT_FAILURE
-
-
-def _claude_line(out: Output, result: OfflineResult | LiveResult) -> None:
-    c = result.claude
-    out.say(f"  claude     {c.path} ({c.version or 'version unknown'}, {c.install_method})")
-
-
-def _print_run(out: Output, run: ProbeRun) -> None:
-    request = f", {run.path}" if run.path else ""
-    out.say(f"  {run.shell:<10} endpoint {run.endpoint}{request}")
-    header = ", ".join(run.header_betas) or "none"
-    body = ", ".join(run.body_betas) or "none"
-    out.say(f"  {'':<10} betas in the header: {header}; in the body: {body}")
-    out.say(f"  {'':<10} model {run.model}; the client said: {run.output or '(nothing)'}")
-
-
-def _print_offline(out: Output, result: OfflineResult) -> None:
-    out.say("remedy verify, offline: your claude, your environment, a loopback stand-in", bold=True)
-    _claude_line(out, result)
-    out.say(f"  applied    {', '.join(result.applied) or 'nothing'}")
-    for run in result.runs:
-        _print_run(out, run)
-    colour = {"ok": "green", "unproven": "yellow"}.get(result.verdict, "red")
-    out.say(f"  verdict    {out.paint(result.verdict, fg=colour, bold=True)}: {result.message}")
-
-
-def _print_live(out: Output, result: LiveResult) -> None:
-    out.say("remedy verify, live: your claude against the real service", bold=True)
-    _claude_line(out, result)
-    out.say(f"  {result.shell:<10} model {result.model}; exit {result.exit_code}")
-    out.say(f"  {'':<10} the client said: {result.output or '(nothing)'}")
-    colour = "green" if result.ok else "red"
-    out.say(f"  outcome    {out.paint(result.outcome, fg=colour, bold=True)}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import click
 
@@ -34,22 +34,85 @@ class RunOptions:
     json_mode: bool = False
 
 
-def describe(ctx: Context, changes: list[Change], with_diff: bool) -> list[dict[str, Any]]:
+Stage = Literal["nothing", "dry-run", "done"]
+
+
+@dataclass(frozen=True)
+class FileShown:
+    """One file a run changes (or would): both the absolute path (--json) and ~/... (people)."""
+
+    path: str
+    shown: str
+    action: str
+    summary: str
+    target: str | None = None
+    diff: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        item: dict[str, Any] = {"path": self.path, "action": self.action, "summary": self.summary}
+        if self.target is not None:
+            item["target"] = self.target
+        if self.diff is not None:
+            item["diff"] = self.diff
+        return item
+
+
+@dataclass(frozen=True)
+class FileChanges:
+    """What a change to files came to: the part of a result apply and revert share."""
+
+    stage: Stage
+    dry_run: bool
+    files: tuple[FileShown, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "dry_run": self.dry_run,
+            "files": [f.to_json() for f in self.files],
+            "notes": list(self.notes),
+        }
+
+    def show_notes(self, out: Output) -> None:
+        for note in self.notes:
+            out.note(note)
+
+    def show_dry_run(self, out: Output) -> None:
+        for item in self.files:
+            click.echo(colour_diff(item.diff or "", out.colour), nl=False)
+        self.show_notes(out)
+        out.say(f"Dry run: {len(self.files)} file(s) would change; nothing was written.")
+
+    def show_files(self, out: Output) -> None:
+        width = max((len(f.action) for f in self.files), default=0)
+        for item in self.files:
+            colour = "green" if item.action != "deleted" else "red"
+            summary = f": {item.summary}" if item.summary else ""
+            out.say(f"  {out.paint(item.action.ljust(width), fg=colour)}  {item.shown}{summary}")
+
+
+def file_changes(
+    ctx: Context, changes: list[Change], notes: list[str], *, dry_run: bool
+) -> FileChanges:
+    """Planned changes as a result: nothing to do, a dry run (with diffs), or done."""
+    stage: Stage = "nothing" if not changes else ("dry-run" if dry_run else "done")
     files = []
     for change in changes:
-        item: dict[str, Any] = {
-            "path": str(change.state.path),
-            "action": change.action,
-            "summary": change.summary,
-        }
-        if change.state.target != change.state.path:
-            item["target"] = str(change.state.target)
-        if with_diff:
-            item["diff"] = unified_diff(
-                change.state.data, change.new, display(ctx, change.state.path).lstrip("~/")
+        shown = display(ctx, change.state.path)
+        target = change.state.target
+        files.append(
+            FileShown(
+                path=str(change.state.path),
+                shown=shown,
+                action=change.action,
+                summary=change.summary,
+                target=str(target) if target != change.state.path else None,
+                diff=unified_diff(change.state.data, change.new, shown.lstrip("~/"))
+                if stage == "dry-run"
+                else None,
             )
-        files.append(item)
-    return files
+        )
+    return FileChanges(stage, dry_run, tuple(files), tuple(notes))
 
 
 def show_diffs(ctx: Context, out: Output, changes: list[Change]) -> None:
@@ -70,33 +133,3 @@ def confirm(
     show_diffs(ctx, out, changes)
     if not click.confirm(question, default=False):
         raise RemedyError("nothing changed: you said no")
-
-
-def report_files(ctx: Context, out: Output, changes: list[Change]) -> None:
-    width = max((len(c.action) for c in changes), default=0)
-    for change in changes:
-        action = out.paint(
-            change.action.ljust(width), fg="green" if change.action != "deleted" else "red"
-        )
-        summary = f": {change.summary}" if change.summary else ""
-        out.say(f"  {action}  {display(ctx, change.state.path)}{summary}")
-
-
-def finish_without_changes(out: Output, doc: dict[str, Any], message: str) -> None:
-    """Nothing to do: the document in --json mode, else the notes and one line."""
-    if out.json_mode:
-        out.document(doc)
-        return
-    for note in doc.get("notes", []):
-        out.note(note)
-    out.say(message)
-
-
-def present_dry_run(ctx: Context, out: Output, doc: dict[str, Any], changes: list[Change]) -> None:
-    if out.json_mode:
-        out.document(doc)
-        return
-    show_diffs(ctx, out, changes)
-    for note in doc.get("notes", []):
-        out.note(note)
-    out.say(f"Dry run: {len(changes)} file(s) would change; nothing was written.")

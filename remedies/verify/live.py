@@ -15,6 +15,7 @@ from remedies.claude.installs import ClaudeOnPath, find_claude
 from remedies.context import Context
 from remedies.engine.new_shell import ShellEnv
 from remedies.errors import RemedyError
+from remedies.output import Output
 from remedies.redact import redact_text
 
 # Outcome classes, in the order they are tested against the client's output.
@@ -64,6 +65,14 @@ class LiveResult:
         doc = asdict(self)
         doc["claude"] = self.claude.to_json()
         return {"mode": "live", "ok": self.ok, **doc}
+
+    def for_person(self, out: Output) -> None:
+        out.say("remedy verify, live: your claude against the real service", bold=True)
+        out.say(f"  claude     {self.claude.summary()}")
+        out.say(f"  {self.shell:<10} model {self.model}; exit {self.exit_code}")
+        out.say(f"  {'':<10} the client said: {self.output or '(nothing)'}")
+        colour = "green" if self.ok else "red"
+        out.say(f"  outcome    {out.paint(self.outcome, fg=colour, bold=True)}")
 
 
 def classify(exit_code: int | None, output: str) -> str:

@@ -20,6 +20,7 @@ from remedies.claude.sources import WATCHED
 from remedies.context import Context
 from remedies.engine.new_shell import ShellEnv
 from remedies.errors import RemedyError
+from remedies.output import Output
 from remedies.redact import redact_text
 from remedies.verify.containment import ENDPOINTS, contain, merged_user_settings
 from remedies.verify.standin import RecordedRequest, StandIn
@@ -45,6 +46,14 @@ class ProbeRun:
     def ok(self) -> bool:
         return self.verdict == "ok"
 
+    def for_person(self, out: Output) -> None:
+        request = f", {self.path}" if self.path else ""
+        out.say(f"  {self.shell:<10} endpoint {self.endpoint}{request}")
+        header = ", ".join(self.header_betas) or "none"
+        body = ", ".join(self.body_betas) or "none"
+        out.say(f"  {'':<10} betas in the header: {header}; in the body: {body}")
+        out.say(f"  {'':<10} model {self.model}; the client said: {self.output or '(nothing)'}")
+
 
 @dataclass(frozen=True)
 class OfflineResult:
@@ -68,6 +77,18 @@ class OfflineResult:
             "claude": self.claude.to_json(),
             "runs": [asdict(r) for r in self.runs],
         }
+
+    def for_person(self, out: Output) -> None:
+        out.say(
+            "remedy verify, offline: your claude, your environment, a loopback stand-in",
+            bold=True,
+        )
+        out.say(f"  claude     {self.claude.summary()}")
+        out.say(f"  applied    {', '.join(self.applied) or 'nothing'}")
+        for run in self.runs:
+            run.for_person(out)
+        colour = {"ok": "green", "unproven": "yellow"}.get(self.verdict, "red")
+        out.say(f"  verdict    {out.paint(self.verdict, fg=colour, bold=True)}: {self.message}")
 
 
 def default_model(ctx: Context, shell_env: dict[str, str]) -> str:
