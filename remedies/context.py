@@ -36,24 +36,39 @@ class Runner:
         argv0: str | None = None,
     ) -> subprocess.CompletedProcess[bytes]:
         """Run argv; argv0, when given, is the name the program sees (`-tcsh` for a login
-        shell) while argv[0] stays the program started."""
+        shell) while argv[0] stays the program started.
+
+        It runs in a session of its own, with no terminal and stdin closed: a start-up file
+        that reads, prompts or sleeps cannot reach the user's terminal, and on a timeout the
+        whole group goes (a `sleep` left behind would hold the pipes open and hang us)."""
         try:
-            return subprocess.run(
+            process = subprocess.Popen(
                 [argv0, *argv[1:]] if argv0 else list(argv),
                 executable=argv[0] if argv0 else None,
                 env=dict(env),
                 cwd=cwd,
                 stdin=subprocess.DEVNULL,
-                capture_output=True,
-                timeout=timeout,
-                check=False,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
             )
         except FileNotFoundError as e:
             raise RemedyError(f"cannot run {argv[0]}: not found") from e
-        except subprocess.TimeoutExpired as e:
-            raise RemedyError(f"{argv[0]} did not finish within {timeout:g} s") from e
         except OSError as e:
             raise RemedyError(f"cannot run {argv[0]}: {e.strerror}") from e
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired as e:
+            _kill_group(process, threading.Event())
+            # A child that left our group (setsid) may still hold the pipes: stop waiting.
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.communicate(timeout=2)
+            raise RemedyError(f"{argv[0]} did not finish within {timeout:g} s") from e
+        except BaseException:
+            _kill_group(process, threading.Event())
+            process.wait()
+            raise
+        return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
     def run_long(
         self,
@@ -137,6 +152,10 @@ class Context:
     # it, through REMEDY_SYSTEM_ROOT, so that they never touch the machine's own /etc.
     system_root: Path = Path("/")
     platform: str = sys.platform
+    # Answers worth asking once per run (what a new shell gets costs a shell start), keyed
+    # by what was asked. Only engine.new_shell writes here; `replace(ctx, env=...)` copies
+    # share it, so a changed environment must use a new key.
+    asked: dict[tuple[str, ...], object] = field(default_factory=dict, compare=False)
 
     @property
     def state_dir(self) -> Path:

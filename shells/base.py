@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -34,6 +34,10 @@ class Where:
 
     home: Path
     env: Mapping[str, str]
+    # Variables a shell's first start-up file sets that move the files it reads later:
+    # ZDOTDIR set in ~/.zshenv sends .zprofile, .zshrc and .zlogin elsewhere, while the
+    # .zshenv read is the one where ZDOTDIR pointed before (engine.new_shell learns them).
+    later: Mapping[str, str] = field(default_factory=dict)
 
     def config_home(self) -> Path:
         # XDG Base Directory spec: a relative XDG_CONFIG_HOME is invalid and must be ignored.
@@ -178,3 +182,13 @@ class Shell(ABC):
     def probe_modes(self) -> tuple[bool, ...]:
         """Which of (non-login, login) are worth probing for this shell."""
         return (False, True)
+
+    def script_probe_argv(self, executable: str, python: str) -> list[str] | None:
+        """A non-interactive `SHELL -c` (what IDEs, scripts, cron and Ansible start) that
+        prints its environment, when this shell reads start-up files for one; else None."""
+        return None
+
+    def traced(self, argv: list[str]) -> list[str]:
+        """The same probe with an execution trace on stderr (sourced files, file:line of
+        each command), for shells that have one; argv unchanged otherwise."""
+        return argv

@@ -198,6 +198,12 @@ class Fish(Shell):
         command = f"exec {self.quote(program)} -c {self.quote(code)}"
         return [executable, *(["-l"] if login else []), "-i", "-c", command]
 
+    def script_probe_argv(self, executable: str, python: str) -> list[str] | None:
+        # fish reads config.fish and conf.d for every shell, `fish -c` included; only
+        # `status is-interactive` blocks differ.
+        program, code = print_env_python(python)
+        return [executable, "-c", f"exec {self.quote(program)} -c {self.quote(code)}"]
+
 
 def _setuvar_name(line: bytes) -> bytes | None:
     if not line.startswith(b"SETUVAR "):

@@ -86,10 +86,22 @@ class PosixShell(Shell):
     def syntax_check_argv(self, executable: str, path: str) -> list[str] | None:
         return [executable, "-n", path]
 
-    def probe_argv(self, executable: str, python: str, login: bool) -> list[str]:
+    # Run before the environment is printed (zsh exports ZDOTDIR so that we learn it).
+    probe_prefix = ""
+
+    def _probe_command(self, python: str) -> str:
         program, code = print_env_python(python)
-        command = f"exec {shlex.quote(program)} -c {shlex.quote(code)}"
+        return f"{self.probe_prefix}exec {shlex.quote(program)} -c {shlex.quote(code)}"
+
+    def probe_argv(self, executable: str, python: str, login: bool) -> list[str]:
+        command = self._probe_command(python)
         return [executable, *(["-l"] if login else []), "-i", "-c", command]
+
+    def traced(self, argv: list[str]) -> list[str]:
+        # -x (xtrace) from the first command of the first start-up file on; every POSIX
+        # shell prints `. FILE` with FILE expanded, and PS4 (see shells.sourcing) adds
+        # file:line where the shell allows it.
+        return [argv[0], "-x", *argv[1:]]
 
 
 def first_existing(paths: list[Path]) -> Path | None:
@@ -121,25 +133,38 @@ class Zsh(PosixShell):
     name = "zsh"
     executables: tuple[str, ...] = ("zsh",)
 
-    def _dotdir(self, where: Where) -> Path:
+    def _dotdir(self, where: Where, later: bool = False) -> Path:
         value = where.env.get("ZDOTDIR", "")
+        if later:
+            value = where.later.get("ZDOTDIR", value)
         return Path(value) if value.startswith("/") else where.home
 
     def read_set(self, where: Where) -> list[Path]:
-        # zsh(1) STARTUP/SHUTDOWN FILES, in reading order.
-        d = self._dotdir(where)
-        return [d / ".zshenv", d / ".zprofile", d / ".zshrc", d / ".zlogin"]
+        # zsh(1) STARTUP/SHUTDOWN FILES, in reading order. .zshenv is read where ZDOTDIR
+        # pointed when zsh started; the others where .zshenv may have moved it.
+        d = self._dotdir(where, later=True)
+        return [self._dotdir(where) / ".zshenv", d / ".zprofile", d / ".zshrc", d / ".zlogin"]
 
     def write_set(self, where: Where) -> list[Path]:
         # zsh(1): "$ZDOTDIR/.zshenv is sourced on all invocations of the shell", login or not,
-        # interactive or not, so shells started by IDEs and scripts get the block too. The
-        # files read after it (.zprofile, .zshrc, .zlogin) are in the read set, where a user's
-        # own assignment is disabled so that it cannot undo ours.
-        return [self._dotdir(where) / ".zshenv"]
+        # interactive or not, so shells started by IDEs and scripts get the block too. But
+        # an interactive zsh reads .zshrc later, and what .zshrc sources (oh-my-zsh custom
+        # files, ~/.zshrc.local) would set Bedrock again after it: an existing .zshrc gets
+        # the block too, at its end. User lines in the read set are disabled as well.
+        rc = self._dotdir(where, later=True) / ".zshrc"
+        env = self._dotdir(where) / ".zshenv"
+        return [env, *([rc] if rc.exists() or rc.is_symlink() else [])]
+
+    # ZDOTDIR moves every later start-up file; set in ~/.zshenv it is often not exported.
+    probe_prefix = "[[ -n ${ZDOTDIR-} ]] && export ZDOTDIR; "
 
     def probe_argv(self, executable: str, python: str, login: bool) -> list[str]:
         # zsh -i without a terminal still reads .zshrc; -l adds .zprofile and .zlogin.
         return super().probe_argv(executable, python, login)
+
+    def script_probe_argv(self, executable: str, python: str) -> list[str] | None:
+        # zsh(1): $ZDOTDIR/.zshenv is read by every zsh, `zsh -c` from an IDE included.
+        return [executable, "-c", self._probe_command(python)]
 
 
 class Sh(PosixShell):

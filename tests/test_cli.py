@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -93,7 +94,10 @@ def test_region_from_the_environment_is_pinned_and_from_files_is_not(sandbox: Sa
     assert b"export AWS_REGION=ap-south-1" in sandbox.read(BASHRC)
     assert sandbox.remedy("revert", "--yes").code == 0
 
+    # Provided by the user's files to every kind of new bash (the login one sources
+    # ~/.bashrc, as Debian's ~/.profile does), it is not pinned.
     sandbox.write(BASHRC, b"export AWS_DEFAULT_REGION='eu-north-1'\n")
+    sandbox.write(".profile", b". ~/.bashrc\n")
     result = sandbox.remedy("apply", "mantle", "--shell", "bash", "--yes")
     assert result.code == 0, result.stderr
     assert b"AWS_REGION" not in sandbox.read(BASHRC)
@@ -262,8 +266,10 @@ def test_a_file_that_would_not_parse_is_never_installed(sandbox: Sandbox, tmp_pa
     fake = tmp_path / "bin"
     fake.mkdir()
     # A bash -n that fails exactly the files our edit touched: the failure is ours.
+    # Only `bash -n` is faked: the new shells remedy asks are the real bash.
     (fake / "bash").write_text(
-        '#!/bin/sh\ngrep -q ">>> remedy" "$2" || exit 0\n'
+        f'#!/bin/sh\n[ "$1" = -n ] || exec {shutil.which("bash")} "$@"\n'
+        'grep -q ">>> remedy" "$2" || exit 0\n'
         'echo "$2: line 3: syntax error" >&2\nexit 2\n'
     )
     (fake / "bash").chmod(0o755)
@@ -372,19 +378,25 @@ def test_colour_on_a_terminal(sandbox: Sandbox) -> None:
     assert "\x1b[" not in screen
 
 
-def test_a_file_broken_before_is_edited_with_a_warning(sandbox: Sandbox, tmp_path: Path) -> None:
-    """If the user's file already fails the shell's check, refusing would block them forever
-    for a fault that is not ours: the block goes in, and remedy says so."""
+def test_a_file_broken_before_is_never_called_fixed(sandbox: Sandbox, tmp_path: Path) -> None:
+    """A file that already fails the shell's check is not refused for that (the fault is
+    not ours), but a block in it never runs: the real login bash says so, so nothing is
+    changed and the error says which shell still lacks the change."""
     fake = tmp_path / "bin"
     fake.mkdir()
-    (fake / "bash").write_text('#!/bin/sh\necho "$2: line 1: syntax error" >&2\nexit 2\n')
+    (fake / "bash").write_text(
+        f'#!/bin/sh\n[ "$1" = -n ] || exec {shutil.which("bash")} "$@"\n'
+        'echo "$2: line 1: syntax error" >&2\nexit 2\n'
+    )
     (fake / "bash").chmod(0o755)
     sandbox.write(BASHRC, PLANTED)
     sandbox.write(".profile", b"if true; then\n")
+    before = sandbox.snapshot()
     env = {"PATH": f"{fake}:{os.environ['PATH']}"}
     result = sandbox.remedy(
         "apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes", env=env
     )
-    assert result.code == 0, result.stderr
+    assert result.code == 1, result.stderr
     assert "did not parse before remedy changed it either" in result.stderr
-    assert b"# >>> remedy mantle >>>" in sandbox.read(".profile")
+    assert "a new login bash does not have CLAUDE_CODE_USE_MANTLE=1" in result.stderr
+    assert sandbox.snapshot() == before

@@ -17,9 +17,9 @@ import click
 
 from remedies.catalog.interface import EnvRemedy, Proposal
 from remedies.claude.model_ids import mantle_model_id
-from remedies.claude.region import REGION_VARIABLES, find_region
+from remedies.claude.region import REGION_VARIABLES, earlier_pin, find_region
 from remedies.claude.settings_files import ENV, LoadedSettings
-from remedies.claude.sources import MODEL_VARIABLES, Picture, collect
+from remedies.claude.sources import MODEL_VARIABLES, Picture, ask_shells, collect
 from remedies.context import Context
 from remedies.engine.envedit import EnvEdit
 from remedies.engine.jsonedit import JsonOp
@@ -28,7 +28,14 @@ from shells.base import Shell
 NAME = "mantle"
 BEDROCK = "CLAUDE_CODE_USE_BEDROCK"
 MANTLE = "CLAUDE_CODE_USE_MANTLE"
-SHELL_KINDS = ("shell", "environment", "env-file", "environment.d", "system-environment")
+SHELL_KINDS = (
+    "shell",
+    "new-shell",
+    "environment",
+    "env-file",
+    "environment.d",
+    "system-environment",
+)
 
 
 # Measured with Claude Code 2.1.111 against a stand-in: on Mantle, when no model is named (and
@@ -61,7 +68,7 @@ def _shell_model_pins(picture: Picture) -> list[tuple[str, str]]:
     """Model variables a new shell gets in inference-profile form, rewritten for Mantle."""
     pins = []
     for name in MODEL_VARIABLES:
-        candidates = [s for s in picture.of(name) if s.kind in SHELL_KINDS]
+        candidates = [s for s in picture.of(name) if s.kind in SHELL_KINDS and not s.ours]
         winner = next((s for s in candidates if s.effective), candidates[0] if candidates else None)
         if winner is None or winner.value is None or winner.dynamic:
             continue
@@ -104,12 +111,13 @@ def settings_ops(
 
 def propose(ctx: Context, shells: Sequence[Shell], options: Mapping[str, Any]) -> Proposal:
     names = (BEDROCK, MANTLE, *REGION_VARIABLES, "AWS_PROFILE", *MODEL_VARIABLES)
-    picture = collect(ctx, list(shells), names=names)
+    picture = collect(ctx, list(shells), names=names, truth=ask_shells(ctx, shells, names))
     region = find_region(ctx, list(shells), picture, options.get("region"))
     settings: list[tuple[str, str]] = [(MANTLE, "1")]
     if region.pin:
         settings.append(("AWS_REGION", region.value))
-    model: str | None = options.get("model")
+    # A re-run without --model keeps the model an earlier run pinned.
+    model: str | None = options.get("model") or earlier_pin(picture, "ANTHROPIC_MODEL")
     model_pin = (mantle_model_id(model) or model.strip()) if model else None
     pins = _shell_model_pins(picture)
     if model_pin:

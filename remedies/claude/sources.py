@@ -15,15 +15,20 @@ from __future__ import annotations
 
 import configparser
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from remedies.claude.settings_files import load, settings_files
 from remedies.context import Context
-from remedies.engine.blocks import content, split_lines
+from remedies.engine.blocks import content, find_blocks, split_lines
+from remedies.engine.direnv_files import is_allowed, nearest_envrc
 from remedies.engine.fileio import read_bytes
-from remedies.engine.startup_bounds import check_size, check_startup_file
+from remedies.engine.new_shell import ShellEnv, asked, startup_where
+from remedies.engine.shell_choice import installed
+from remedies.engine.startup_bounds import check_size
+from remedies.engine.startup_walk import StartupFile, walk
 from remedies.errors import RemedyError
 from remedies.output import display, path_shown
 from remedies.redact import shown
@@ -73,6 +78,11 @@ RANK = {
     "project-settings": 70,
     "user-settings": 60,
     "env-file": 50,
+    # direnv loads a project's .envrc after the shell started, over what its files set.
+    "envrc": 47,
+    # What the real shell ended with where its files alone do not say (a branch, a loop, a
+    # framework): it outranks the lines read from the same files.
+    "new-shell": 45,
     "shell": 40,
     "environment.d": 30,
     "system-environment": 20,
@@ -98,6 +108,11 @@ class Source:
     dynamic: bool = False  # the text expands something; the value shown is the text
     order: int = 0  # reading order within the same kind: later wins
     effective: bool = False
+    via: str | None = None  # the line that sources this file: "~/.zshrc:12"
+    ours: bool = False  # a line of remedy's own block
+    # False for a start-up file's line that the real shell shows has no effect (a branch
+    # not taken); listed, never the winner.
+    applies: bool = True
 
     @property
     def rank(self) -> tuple[int, int]:
@@ -105,12 +120,21 @@ class Source:
 
     def where(self, home: Path) -> str:
         """Where it is set, for a person: `~/.bashrc:3`, a settings key, or a kind."""
+        if self.kind == "new-shell":
+            asked = f"a new {self.shell} (asked of the shell)"
+            if self.path is None:
+                return asked
+            return f"{path_shown(self.path, home)}:{self.line}, {asked}"
         if self.path is None:
             return self.kind
         place = path_shown(self.path, home)
         if self.line is not None:
-            return f"{place}:{self.line}"
-        return f"{place} {self.key}" if self.key else place
+            place = f"{place}:{self.line}"
+        elif self.key:
+            place = f"{place} {self.key}"
+        if self.ours:
+            place += " (remedy's block)"
+        return f"{place} (sourced at {self.via})" if self.via else place
 
     def to_json(self) -> dict[str, Any]:
         doc: dict[str, Any] = {
@@ -128,6 +152,12 @@ class Source:
             doc["shell"] = self.shell
         if self.dynamic:
             doc["dynamic"] = True
+        if self.via is not None:
+            doc["via"] = self.via
+        if not self.applies:
+            doc["applies"] = False
+        if self.ours:
+            doc["ours"] = True
         return doc
 
 
@@ -138,40 +168,146 @@ def from_environment(ctx: Context, names: tuple[str, ...]) -> list[Source]:
     return [Source(n, ctx.env[n], "environment") for n in names if n in ctx.env]
 
 
-def from_shell_files(ctx: Context, shells: list[Shell], names: tuple[str, ...]) -> list[Source]:
-    """Assignments and unsets in every start-up file of these shells, in reading order."""
-    where = Where(ctx.home, ctx.env)
+def from_shell_files(
+    ctx: Context,
+    shells: list[Shell],
+    names: tuple[str, ...],
+    where: Where | None = None,
+    sourced: dict[str, tuple[str, ...]] | None = None,
+) -> list[Source]:
+    """Assignments and unsets in every start-up file of these shells and in the files they
+    source, in the order the shell reads them (a sourced file's lines at the line that
+    sources it). `sourced`: per shell, files its real run sourced that no line names."""
+    where = where or Where(ctx.home, ctx.env)
     found: list[Source] = []
-    seen: set[Path] = set()
     order = 0
-    for shell in shells:
-        for path in shell.read_set(where):
-            if path in seen:
-                continue
-            seen.add(path)
-            # stat first: a device or pipe here would hang or flood the shell doctor starts,
-            # and a huge file would cost gigabytes to read. Refused with one line, by name.
-            check_startup_file(path, display(ctx, path))
-            try:
-                data = read_bytes(path)
-            except RemedyError:
-                continue  # a dangling link, a hard link, no permission: doctor reports the rest
-            if not data:
-                continue
-            lines = split_lines(data)
-            encoded = [(name, name.encode()) for name in names]
-            for index, info in enumerate(shell.scan(lines)):
-                order += len(names)
+    encoded = [(name, name.encode()) for name in names]
+
+    def scan(item: StartupFile) -> None:
+        nonlocal order
+        lines = item.lines
+        ours = _our_lines(lines, str(item.path))
+        for index, info in enumerate(item.shell.scan(lines)):
+            order += len(names)
+            for number, (name, raw) in enumerate(encoded):
                 # Most lines name none of the variables: skip them without any regex.
-                for number, (name, raw) in enumerate(encoded):
-                    if raw not in lines[index]:
-                        continue
-                    source = _shell_source(
-                        shell, info, lines[index], name, path=str(path), index=index
+                if raw not in lines[index]:
+                    continue
+                source = _shell_source(
+                    item.shell, info, lines[index], name, path=str(item.path), index=index
+                )
+                if source is not None:
+                    found.append(
+                        replace(source, order=order + number, via=item.via, ours=index in ours)
                     )
-                    if source is not None:
-                        found.append(replace(source, order=order + number))
+            for child in item.children.get(index, []):
+                scan(child)
+
+    for root in walk(ctx, shells, where, sourced):
+        scan(root)
     return found
+
+
+def _our_lines(lines: list[bytes], where: str) -> set[int]:
+    """Lines of remedy's own blocks: shown, but never taken for the user's setting."""
+    try:
+        blocks = find_blocks(lines, where)
+    except RemedyError:
+        return set()  # a damaged block: apply names it; doctor reads every line
+    return {i for b in blocks for i in range(b.begin, b.end + 1)}
+
+
+def from_envrc(ctx: Context, names: tuple[str, ...]) -> list[Source]:
+    """The .envrc direnv loads in this folder (bash syntax); in effect once allowed."""
+    from shells import shell_named
+
+    envrc = nearest_envrc(ctx.cwd)
+    bash = shell_named("bash")
+    if envrc is None or bash is None:
+        return []
+    check_size(envrc, display(ctx, envrc))
+    try:
+        data = read_bytes(envrc)
+    except RemedyError:
+        return []
+    if not data:
+        return []
+    allowed = is_allowed(ctx.env, ctx.home, envrc, data)
+    lines = split_lines(data)
+    ours = _our_lines(lines, str(envrc))
+    found = []
+    for index, info in enumerate(bash.scan(lines)):
+        for name in names:
+            if name.encode() not in lines[index]:
+                continue
+            source = _shell_source(bash, info, lines[index], name, path=str(envrc), index=index)
+            if source is not None:
+                found.append(
+                    replace(
+                        source,
+                        kind="envrc",
+                        shell=None,
+                        order=index,
+                        applies=allowed,
+                        ours=index in ours,
+                    )
+                )
+    return found
+
+
+def from_variable_stores(ctx: Context, shells: list[Shell], names: tuple[str, ...]) -> list[Source]:
+    """fish's exported universal variables (`set -Ux`), which every new fish gets before
+    config.fish runs, named as the file that holds them."""
+    where = Where(ctx.home, ctx.env)
+    found = []
+    for shell in shells:
+        store = shell.variable_store(where)
+        if store is None:
+            continue
+        check_size(store, display(ctx, store))
+        try:
+            data = read_bytes(store)
+        except RemedyError:
+            continue
+        for index, line in enumerate(split_lines(data or b"")):
+            words = content(line).split(b" ", 2)
+            if len(words) < 3 or words[:2] != [b"SETUVAR", b"--export"]:
+                continue
+            name, _, value = words[2].partition(b":")
+            if name.decode("ascii", "replace") in names:
+                found.append(
+                    Source(
+                        name.decode(),
+                        _fish_unescape(value),
+                        "shell",
+                        str(store),
+                        line=index + 1,
+                        shell=shell.name,
+                        order=-1,  # before config.fish, whose `set -gx` shadows them
+                    )
+                )
+    return found
+
+
+def _fish_unescape(value: bytes) -> str:
+    """fish_variables escapes bytes as \\xHH and separates list items with \\x1e."""
+    out = bytearray()
+    i = 0
+    while i < len(value):
+        if value[i : i + 2] == b"\\x" and i + 4 <= len(value):
+            try:
+                out.append(int(value[i + 2 : i + 4], 16))
+                i += 4
+                continue
+            except ValueError:
+                pass
+        if value[i : i + 2] == b"\\\\":
+            out.append(0x5C)
+            i += 2
+            continue
+        out.append(value[i])
+        i += 1
+    return bytes(out).replace(b"\x1e", b" ").decode("utf-8", "replace")
 
 
 def _shell_source(
@@ -282,6 +418,7 @@ class Picture:
     """Every source of every watched variable, with the winner of each marked."""
 
     sources: tuple[Source, ...]
+    new_shells: tuple[ShellEnv, ...] = ()  # what each kind of new shell really got
 
     def effective(self, name: str) -> Source | None:
         return next((s for s in self.sources if s.var == name and s.effective), None)
@@ -325,7 +462,9 @@ def mark_winners(sources: list[Source], primary_shell: str | None) -> tuple[Sour
         contenders = [
             (i, s)
             for i, s in enumerate(marked)
-            if s.var == name and (s.kind != "shell" or s.shell == primary_shell)
+            if s.var == name
+            and s.applies
+            and (s.kind not in SHELL_KINDS or s.shell == primary_shell)
         ]
         if contenders:
             index, winner = max(contenders, key=lambda pair: pair[1].rank)
@@ -333,22 +472,77 @@ def mark_winners(sources: list[Source], primary_shell: str | None) -> tuple[Sour
     return tuple(marked)
 
 
+SHELL_KINDS = ("shell", "new-shell")
+
+
+def overlay_truth(sources: list[Source], truth: ShellEnv, names: tuple[str, ...]) -> list[Source]:
+    """Where what the real shell ended with disagrees with the lines read from its files,
+    the real shell wins: those lines are listed as not in effect, and the value it ended
+    with becomes a source of its own, at the file:line its trace names."""
+    out = list(sources)
+    for name in names:
+        real = truth.env.get(name)
+        mine = [
+            i
+            for i, s in enumerate(out)
+            if s.var == name and s.kind == "shell" and s.shell == truth.shell
+        ]
+        last = max((out[i] for i in mine), key=lambda s: s.rank, default=None)
+        if last is not None and not last.dynamic and last.value == real:
+            continue  # the files say what the shell does
+        if real is None and last is None:
+            continue
+        for i in mine:
+            out[i] = replace(out[i], applies=False)
+        if real is None:
+            continue  # a branch not taken: whatever the session gives stays
+        at = truth.where_set(name)
+        path, line = at if at else ((last.path, last.line) if last else (None, None))
+        out.append(Source(name, real, "new-shell", path=path, line=line, shell=truth.shell))
+    return out
+
+
+def ask_shells(ctx: Context, shells: Sequence[Shell], names: tuple[str, ...]) -> list[ShellEnv]:
+    """What every kind of new shell of these (installed) shells really gets."""
+    found: list[ShellEnv] = []
+    for shell in shells:
+        if installed(ctx, shell) is not None:
+            found += asked(ctx, shell, names)
+    return found
+
+
 def collect(
     ctx: Context,
     shells: list[Shell],
     env_files: tuple[Path, ...] = (),
     names: tuple[str, ...] = WATCHED,
+    truth: list[ShellEnv] | None = None,
 ) -> Picture:
+    """Every place that sets `names`. `truth`: what new shells of these shells really got
+    (engine.new_shell); the first of the primary shell's decides where it disagrees."""
+    truth = truth or []
+    where = startup_where(ctx, truth)
+    sourced: dict[str, tuple[str, ...]] = {}
+    for env in truth:
+        sourced[env.shell] = (*sourced.get(env.shell, ()), *env.sourced)
+    in_shells = [
+        *from_variable_stores(ctx, shells, names),
+        *from_shell_files(ctx, shells, names, where, sourced),
+    ]
+    primary = shells[0].name if shells else None
+    first = next((t for t in truth if t.shell == primary), None)
+    if first is not None:
+        in_shells = overlay_truth(in_shells, first, names)
     sources = [
         *from_environment(ctx, names),
-        *from_shell_files(ctx, shells, names),
+        *in_shells,
+        *from_envrc(ctx, names),
         *(s for s in from_settings(ctx) if s.var in names or s.var == SETTINGS_MODEL),
         *(s for s in from_system_files(ctx, env_files) if s.var in names),
     ]
-    primary = shells[0].name if shells else None
-    picture = Picture(mark_winners(sources, primary))
+    picture = Picture(mark_winners(sources, primary), tuple(truth))
     profile = picture.value("AWS_PROFILE") or ctx.env.get("AWS_DEFAULT_PROFILE") or "default"
     if "AWS_REGION" in names:
         sources += from_aws_config(ctx, profile)
-        picture = Picture(mark_winners(sources, primary))
+        picture = Picture(mark_winners(sources, primary), tuple(truth))
     return picture

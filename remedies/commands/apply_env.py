@@ -10,6 +10,7 @@ import click
 
 from remedies.catalog.interface import EnvRemedy
 from remedies.claude.settings_plan import plan_settings_changes
+from remedies.claude.sources import ask_shells
 from remedies.context import Context
 from remedies.engine.change_report import (
     FileChanges,
@@ -18,11 +19,16 @@ from remedies.engine.change_report import (
     confirm,
     file_changes,
 )
-from remedies.engine.journal import Entry, FileRecord, Journal, locked, next_seq
+from remedies.engine.journal import Entry, FileRecord, Journal, StateFolder, locked, next_seq
+from remedies.engine.new_shell import startup_where
+from remedies.engine.revert_plan import commit_revert, plan_revert
 from remedies.engine.shell_choice import choose_shells
-from remedies.engine.startup_plan import plan_env_changes
+from remedies.engine.startup_plan import plan_env_changes, plan_envrc
+from remedies.engine.startup_walk import sourced_files, walk
 from remedies.engine.transaction import commit, recover
+from remedies.errors import RemedyError
 from remedies.output import Output, wants_colour
+from remedies.verify.new_shells import check_new_shells
 
 
 @dataclass(frozen=True)
@@ -143,8 +149,18 @@ def apply_env_remedy(
         for line in recovered:
             out.warn(line)
         proposal = remedy.propose(ctx, shells, remedy_options)
-        changes = plan_env_changes(ctx, shells, remedy.name, proposal.edit)
+        # Where the shells really look (ZDOTDIR) and what their files source, as the real
+        # shells show it (asked once per run; propose asked the same).
+        truth = ask_shells(ctx, shells, proposal.edit.names())
+        where = startup_where(ctx, truth)
+        extra = {env.shell: env.sourced for env in truth}
+        sourced = sourced_files(walk(ctx, shells, where, extra))
+        changes = plan_env_changes(
+            ctx, shells, remedy.name, proposal.edit, where=where, sourced=sourced
+        )
         notes = list(proposal.notes)
+        if scopes.project:
+            changes += plan_envrc(ctx, remedy.name, proposal.edit)
         if proposal.settings is not None:
             more, settings_notes = plan_settings_changes(
                 ctx,
@@ -155,6 +171,10 @@ def apply_env_remedy(
             )
             changes += more
             notes += settings_notes
+        if not changes and not options.dry_run:
+            problem = check_new_shells(ctx, shells, proposal.edit)
+            if problem is not None:
+                raise RemedyError(f"{remedy.name}'s lines are in place, but {problem}")
         if not changes or options.dry_run:
             return ApplyResult(
                 remedy.name, names, file_changes(ctx, changes, notes, dry_run=options.dry_run)
@@ -177,4 +197,18 @@ def apply_env_remedy(
         committed = commit(ctx, state, changes, make_journal=next_journal)
         for warning in committed.warnings:
             out.warn(warning)
+        # "Done" only when the real shells agree; otherwise everything goes back at once.
+        problem = check_new_shells(ctx, shells, proposal.edit)
+        if problem is not None:
+            _take_back(ctx, state, committed.txid)
+            raise RemedyError(f"{problem}; nothing was changed")
     return ApplyResult(remedy.name, names, file_changes(ctx, changes, notes, dry_run=False))
+
+
+def _take_back(ctx: Context, state: StateFolder, txid: str) -> None:
+    """Revert the entry this run just committed, and only it."""
+    journal = state.load()
+    gone = [e for e in journal.entries if e.txid == txid]
+    kept = [e for e in journal.entries if e.txid != txid]
+    changes, _notes = plan_revert(ctx, state, gone, kept)
+    commit_revert(ctx, state, changes, gone=gone, kept=kept)

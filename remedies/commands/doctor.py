@@ -11,15 +11,14 @@ import click
 from remedies.claude.diagnosis import Diagnosis, diagnose
 from remedies.claude.installs import ClaudeOnPath, find_claude
 from remedies.claude.known_issues import DEFAULT_FIXED_VERSION
-from remedies.claude.sources import WATCHED, Picture, Source, collect
+from remedies.claude.sources import PROVIDER_FLAGS, WATCHED, Picture, Source, ask_shells, collect
 from remedies.context import Context
-from remedies.engine.new_shell import new_shell_envs
+from remedies.engine.new_shell import ShellEnv
 from remedies.engine.shell_choice import choose_shells
-from remedies.errors import RemedyError
 from remedies.options import fixed_version_option, json_option
 from remedies.output import Output, wants_colour
 from remedies.redact import printable, shown
-from shells import SHELLS, Shell
+from shells import SHELLS
 
 
 @click.pass_obj
@@ -74,12 +73,20 @@ def doctor(
     # Every supported shell's files are listed (a forgotten config.fish line is what people
     # miss); the shell the user runs, first here, decides which value wins.
     everyone = [*shells, *(s for s in SHELLS if s.name not in {c.name for c in shells})]
-    picture = collect(ctx, everyone, tuple(env_files))
+    # The truth is what the real shell ends with, asked the way a terminal, a login and an
+    # IDE start it; doctor run from cron or Ansible sees what the user's terminal would.
+    # A start-up file that hangs or fails is an error: what the files alone say could be
+    # wrong, and doctor never guesses.
+    # Every file is read (and a hostile one refused) before any shell is started.
+    collect(ctx, everyone, tuple(env_files))
+    truth = ask_shells(ctx, shells[:1], WATCHED)
+    picture = collect(ctx, everyone, tuple(env_files), truth=truth)
     claude = find_claude(ctx)
-    if claude.install_method == "missing":
-        claude = _from_a_new_shell(ctx, shells[0]) or claude
+    if claude.install_method == "missing" and truth:
+        claude = _from_a_new_shell(ctx, truth) or claude
     diagnosis = diagnose(picture, claude, fixed_version)
-    out.show(DoctorResult(claude, tuple(s.name for s in shells), picture, diagnosis, ctx.home))
+    result = DoctorResult(claude, tuple(s.name for s in shells), picture, diagnosis, ctx.home)
+    out.show(result)
 
 
 @dataclass(frozen=True)
@@ -103,25 +110,29 @@ class DoctorResult:
                 if picture.effective(name) is not None
             },
             "sources": [s.to_json() for s in picture.sources],
+            "new_shells": [
+                {
+                    "shell": env.label,
+                    "values": {n: shown(n, env.env[n]) for n in WATCHED if n in env.env},
+                }
+                for env in picture.new_shells
+            ],
         }
 
     def for_person(self, out: Output) -> None:
         _print_claude(out, self.claude)
         _print_sources(out, self.picture, self.home)
+        _print_new_shells(out, self.picture)
         _print_diagnosis(out, self.diagnosis)
 
 
-def _from_a_new_shell(ctx: Context, shell: Shell) -> ClaudeOnPath | None:
+def _from_a_new_shell(ctx: Context, truth: list[ShellEnv]) -> ClaudeOnPath | None:
     """Not on this process's PATH: start-up files may add it (an npm prefix, ~/.local/bin),
-    so ask the user's shell before calling it missing."""
-    try:
-        envs = new_shell_envs(ctx, shell)
-    except RemedyError:
-        return None
-    found = find_claude(replace(ctx, env=envs[0].env))
+    so look on the PATH a new shell of the user's gets before calling it missing."""
+    found = find_claude(replace(ctx, env=truth[0].env))
     if found.install_method == "missing":
         return None
-    return replace(found, found_on=f"the PATH a new {shell.name} gets")
+    return replace(found, found_on=f"the PATH a new {truth[0].shell} gets")
 
 
 def _print_claude(out: Output, claude: ClaudeOnPath) -> None:
@@ -160,7 +171,23 @@ def _print_sources(out: Output, picture: Picture, home: Path) -> None:
         out.say(f"  {name}")
         for source in picture.of(name):
             mark = out.paint("*", fg="green", bold=True) if source.effective else " "
-            out.say(f"    {mark} {_value_text(source):<34} {source.where(home)}")
+            idle = "" if source.applies else "  (no effect: a new shell does not get it)"
+            out.say(f"    {mark} {_value_text(source):<34} {source.where(home)}{idle}")
+
+
+def _print_new_shells(out: Output, picture: Picture) -> None:
+    """What each kind of new shell really ended with, for the variables that pick the
+    provider and the region: the truth the sources above are checked against."""
+    if not picture.new_shells:
+        return
+    out.say()
+    out.say("New shells (asked of the real shell)", bold=True)
+    shown_names = (*PROVIDER_FLAGS, "AWS_REGION", "AWS_DEFAULT_REGION", "CLAUDE_CODE_EXTRA_BODY")
+    for env in picture.new_shells:
+        values = [
+            f"{n}={printable(shown(n, env.env[n]) or '')}" for n in shown_names if n in env.env
+        ]
+        out.say(f"  {env.label:<12} {', '.join(values) or 'none of them set'}")
 
 
 def _print_diagnosis(out: Output, diagnosis: Diagnosis) -> None:
@@ -171,7 +198,7 @@ def _print_diagnosis(out: Output, diagnosis: Diagnosis) -> None:
     colours = {"problem": "red", "warning": "yellow", "info": "cyan"}
     for finding in diagnosis.findings:
         label = out.paint(finding.severity.ljust(7), fg=colours[finding.severity])
-        out.say(f"  {label} {finding.message}")
+        out.say(f"  {label} {printable(finding.message)}")
         if finding.reference:
             out.say(f"          {finding.reference}")
     if diagnosis.recommendations:

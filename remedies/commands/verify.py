@@ -8,14 +8,15 @@ import click
 
 from remedies.claude.known_issues import DEFAULT_FIXED_VERSION
 from remedies.context import Context
-from remedies.engine.journal import applied_remedies
+from remedies.engine.journal import applied_remedies, configured_shells
 from remedies.engine.new_shell import new_shell_envs
-from remedies.engine.shell_choice import choose_shells
+from remedies.engine.shell_choice import choose_shells, installed
 from remedies.errors import EXIT_FAILURE
 from remedies.options import fixed_version_option, json_option, timeout_option
 from remedies.output import Output, wants_colour
 from remedies.verify.live import verify_live
 from remedies.verify.offline import default_model, verify_offline
+from shells import shell_named
 
 
 @click.pass_obj
@@ -74,6 +75,13 @@ def verify(
     out = Output(json_mode, wants_colour(ctx.env))
     shell = choose_shells(ctx, (shell_name,) if shell_name else (), False)[0]
     envs = new_shell_envs(ctx, shell)
+    if not shell_name:
+        # Every shell an apply configured, not only the one running now: a fix that holds
+        # in zsh but not in the bash an IDE task starts is not a fix.
+        for name in configured_shells(ctx):
+            other = shell_named(name)
+            if other is not None and other.name != shell.name and installed(ctx, other):
+                envs += new_shell_envs(ctx, other)
     if not offline:
         live = verify_live(ctx, envs[0], model or default_model(ctx, envs[0].env), timeout)
         out.show(live)

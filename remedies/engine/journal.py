@@ -356,3 +356,16 @@ def applied_remedies(ctx: Context) -> list[str]:
     """The names of the remedies the journal says are applied here."""
     with locked(ctx, read_only=True) as state:
         return sorted({e.remedy for e in state.load().entries})
+
+
+def configured_shells(ctx: Context) -> list[str]:
+    """The shells the applied entries configured (their details say), in order."""
+    with locked(ctx, read_only=True) as state:
+        entries = state.load().entries
+    names: list[str] = []
+    for entry in entries:
+        listed = entry.details.get("shells")
+        for name in listed if isinstance(listed, list) else []:
+            if isinstance(name, str) and name not in names:
+                names.append(name)
+    return names

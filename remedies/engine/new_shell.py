@@ -1,19 +1,48 @@
-"""The environment a new shell of the user's gets, asked of the real shell.
+"""The environment each kind of new shell of the user's gets, asked of the real shell.
 
-Static reading of start-up files (sources.py) says where a value comes from; only the shell
-itself knows what it ends up with (conditionals, sourced files, plugins). verify runs Claude
-Code with exactly this environment.
+Static reading of start-up files (claude/sources.py) says where a value may come from; only
+the shell itself knows what it ends up with (conditionals, sourced files, frameworks,
+plugins). So the shell is run, the way a terminal, an ssh login and an IDE start it:
+
+- from a clean environment (`session_env`): what a new terminal starts from, never remedy's
+  own ZDOTDIR, BASH_ENV or ENV, which would send the probe to other files;
+- stdin closed, no terminal, in a session of its own, under a timeout (a plugin that prompts
+  or sleeps cannot block us);
+- with an execution trace where the shell has one: the files it sourced and the file:line of
+  each command. The trace holds every value the files set, secrets included, so it is
+  parsed in memory here and only file names, line numbers and variable names leave.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from remedies.context import Context
+from remedies.engine.fileio import read_bytes
 from remedies.engine.shell_choice import installed
-from remedies.engine.startup_bounds import check_read_set
+from remedies.engine.startup_bounds import check_read_set, check_startup_file
 from remedies.errors import RemedyError
-from shells.base import Shell, parse_env_dump
+from remedies.output import path_shown
+from shells.base import Shell, Where, parse_env_dump
+
+# What a new terminal inherits from the login session, and nothing else of ours.
+SESSION_VARIABLES = ("HOME", "USER", "LOGNAME", "PATH", "SHELL", "TERM", "LANG", "TMPDIR")
+SESSION_PREFIXES = ("LC_", "XDG_")
+# Long enough for a slow framework (oh-my-zsh with many plugins starts in 1-3 s), short
+# enough that a start-up file waiting for input fails in seconds, with its name.
+PROBE_TIMEOUT = 20.0
+
+
+def session_env(env: Mapping[str, str]) -> dict[str, str]:
+    """The environment a new terminal starts its shell with: the session's basics only."""
+    clean = {
+        name: value
+        for name, value in env.items()
+        if name in SESSION_VARIABLES or name.startswith(SESSION_PREFIXES)
+    }
+    clean.setdefault("TERM", "dumb")
+    return clean
 
 
 @dataclass(frozen=True)
@@ -21,34 +50,154 @@ class ShellEnv:
     shell: str
     login: bool
     env: dict[str, str]
+    interactive: bool = True
+    # Files the shell sourced, in order, as its trace shows them (absolute paths).
+    sourced: tuple[str, ...] = ()
+    # (file, line, name) of each traced assignment of a watched variable, in order.
+    set_at: tuple[tuple[str, int, str], ...] = field(default=())
 
     @property
     def label(self) -> str:
+        if not self.interactive:
+            return f"{self.shell} -c"
         return f"{'login ' if self.login else ''}{self.shell}"
 
+    def where_set(self, name: str) -> tuple[str, int] | None:
+        """The file and line that last set `name` in this shell, when its trace says so."""
+        found = [(f, n) for f, n, var in self.set_at if var == name]
+        return found[-1] if found else None
 
-def new_shell_envs(ctx: Context, shell: Shell, timeout: float = 60) -> list[ShellEnv]:
-    """One environment per kind of new shell (login, non-login) that reads start-up files.
+
+def _modes(shell: Shell, executable: str, python: str) -> list[tuple[bool, bool, list[str]]]:
+    """(login, interactive, argv) for each kind of new shell that reads start-up files."""
+    modes = [
+        (login, True, shell.probe_argv(executable, python, login)) for login in shell.probe_modes()
+    ]
+    script = shell.script_probe_argv(executable, python)
+    if script is not None:
+        modes.append((False, False, script))
+    return modes
+
+
+def new_shell_envs(
+    ctx: Context,
+    shell: Shell,
+    timeout: float = PROBE_TIMEOUT,
+    watched: Iterable[str] = (),
+) -> list[ShellEnv]:
+    """One environment per kind of new shell (interactive, login, `SHELL -c`).
 
     Every start-up file the shell would read is checked first: a device, a pipe or a huge
     file there would make the shell block or eat memory without end, so none is started."""
+    from shells.sourcing import assignments, parse_trace, sourced_files, trace_ps4
+
     executable = installed(ctx, shell)
     if executable is None:
         raise RemedyError(f"{shell.name} is not installed here, so its environment cannot be asked")
-    check_read_set(shell, ctx.home, ctx.env)
+    base = session_env(ctx.env)
+    check_read_set(shell, static_where(ctx))
+    names = tuple(watched)
+    ps4 = trace_ps4(shell.name)
+    env = {**base, "PS4": ps4} if ps4 else base
     found = []
-    for login in shell.probe_modes():
-        argv = shell.probe_argv(executable, ctx.python, login)
-        # argv[0] may be a name such as -tcsh; the program is always `executable`.
-        done = ctx.runner.run(
-            [executable, *argv[1:]], env=ctx.env, timeout=timeout, cwd=ctx.home, argv0=argv[0]
-        )
-        env = parse_env_dump(done.stdout)
-        if env is None:
-            said = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise RemedyError(
-                f"a new {'login ' if login else ''}{shell.name} printed no environment "
-                f"(exit {done.returncode}{': ' + said[-1] if said else ''})"
+    for login, interactive, plain in _modes(shell, executable, ctx.python):
+        argv = shell.traced(plain)
+        label = f"{'login ' if login else ''}{shell.name}{'' if interactive else ' -c'}"
+        try:
+            # argv[0] may be a name such as -tcsh; the program is always `executable`.
+            done = ctx.runner.run(
+                [executable, *argv[1:]], env=env, timeout=timeout, cwd=ctx.home, argv0=argv[0]
             )
-        found.append(ShellEnv(shell.name, login, env))
+        except RemedyError as e:
+            if "did not finish" not in str(e):
+                raise
+            raise RemedyError(
+                f"a new {label} did not finish within {timeout:g} s: one of its start-up files "
+                "waits for something (input, the network, a sleep); remedy cannot tell what "
+                "new shells get until it does not"
+            ) from e
+        trace = parse_trace(done.stderr)
+        printed = parse_env_dump(done.stdout)
+        if printed is None:
+            # Never a trace line (they start with PS4's "+"): those may hold secrets.
+            said = [
+                line
+                for line in done.stderr.decode("utf-8", "replace").splitlines()
+                if line.strip() and not line.startswith("+")
+            ]
+            raise RemedyError(
+                f"a new {label} printed no environment (exit {done.returncode}"
+                f"{': ' + said[-1].strip() if said else ''})"
+            )
+        found.append(
+            ShellEnv(
+                shell.name,
+                login,
+                printed,
+                interactive,
+                tuple(str(p) for p in sourced_files(trace)),
+                tuple(assignments(trace, names)) if names else (),
+            )
+        )
     return found
+
+
+def zsh_dotdir(envs: list[ShellEnv]) -> str | None:
+    """ZDOTDIR as zsh itself resolved it (~/.zshenv may move every later file there)."""
+    for env in envs:
+        value = env.env.get("ZDOTDIR", "")
+        if env.shell == "zsh" and value.startswith("/"):
+            return value
+    return None
+
+
+def startup_where(ctx: Context, envs: list[ShellEnv]) -> Where:
+    """Where the shells look for their files: the session's environment, plus ZDOTDIR as
+    zsh's own ~/.zshenv sets it (remedy's own ZDOTDIR never counts). sh and ksh read the
+    file named by ENV: the one a login sh ended with, else the session's."""
+    env = session_env(ctx.env)
+    dotdir = zsh_dotdir(envs)
+    later = {"ZDOTDIR": dotdir} if dotdir else {}
+    named = next((e.env["ENV"] for e in envs if e.login and "ENV" in e.env), ctx.env.get("ENV"))
+    if named:
+        env["ENV"] = named
+    return Where(ctx.home, env, later)
+
+
+def asked(ctx: Context, shell: Shell, watched: Iterable[str] = ()) -> list[ShellEnv]:
+    """new_shell_envs, asked once per run for the same shell, session and names."""
+    names = tuple(sorted(set(watched)))
+    session = tuple(sorted(session_env(ctx.env).items()))
+    key = ("new-shell", shell.name, str(ctx.home), repr(session), *names)
+    if key not in ctx.asked:
+        ctx.asked[key] = new_shell_envs(ctx, shell, watched=names)
+    found = ctx.asked[key]
+    assert isinstance(found, list)
+    return found
+
+
+def static_where(ctx: Context) -> Where:
+    """Where the shells look, read from the files alone, before any shell is started: the
+    ZDOTDIR ~/.zshenv sets, the ENV ~/.profile exports (a device or a huge file named
+    there must be refused before a shell reads it)."""
+    from shells import shell_named
+    from shells.sourcing import static_variables
+
+    env = session_env(ctx.env)
+    where = Where(ctx.home, env)
+    later: dict[str, str] = {}
+    for shell_name, relative, name in (("zsh", ".zshenv", "ZDOTDIR"), ("sh", ".profile", "ENV")):
+        shell = shell_named(shell_name)
+        path = ctx.home / relative
+        check_startup_file(path, path_shown(path, ctx.home))
+        try:
+            data = read_bytes(path)
+        except RemedyError:
+            continue
+        value = static_variables(shell, data, where).get(name) if shell and data else None
+        if value and value.startswith("/"):
+            if name == "ZDOTDIR":
+                later[name] = value
+            else:
+                env[name] = value
+    return Where(ctx.home, env, later)

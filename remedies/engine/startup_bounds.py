@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +29,7 @@ from remedies.errors import FileProblem
 from remedies.output import path_shown
 
 if TYPE_CHECKING:
-    from shells.base import Shell
+    from shells.base import Shell, Where
 
 # Real start-up and settings files are kilobytes; the tests round-trip files of 8 and 10 MB,
 # which must keep working. 64 MiB leaves room for any real file and still stops a runaway
@@ -117,10 +116,8 @@ def check_startup_file(path: Path, name: str) -> None:
         raise FileProblem(size_problem(name, st.st_size))
 
 
-def check_read_set(shell: Shell, home: Path, env: Mapping[str, str]) -> None:
+def check_read_set(shell: Shell, where: Where) -> None:
     """Check every start-up file `shell` reads (ZDOTDIR, ENV and XDG_CONFIG_HOME honoured as
     the shell type does) before a shell of that type is started."""
-    from shells.base import Where
-
-    for path in shell.read_set(Where(home, env)):
-        check_startup_file(path, path_shown(path, home))
+    for path in shell.read_set(where):
+        check_startup_file(path, path_shown(path, where.home))

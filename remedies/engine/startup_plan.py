@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 from remedies.context import Context
+from remedies.engine.direnv_files import allow_content, allow_file, is_allowed, nearest_envrc
 from remedies.engine.envedit import EnvEdit, plan_rc_edit
 from remedies.engine.fileio import FileState, read_state
 from remedies.engine.journal import encode_line
@@ -15,9 +17,12 @@ from remedies.output import display
 from shells.base import Shell, Where
 
 
-def _roles(ctx: Context, shells: list[Shell]) -> dict[Path, tuple[Shell, bool]]:
-    """Each start-up file, the shell that owns it, and whether our block goes there."""
-    where = Where(ctx.home, ctx.env)
+def _roles(
+    shells: list[Shell], where: Where, sourced: dict[Path, Shell]
+) -> dict[Path, tuple[Shell, bool]]:
+    """Each start-up file, the shell that owns it, and whether our block goes there. Files
+    the start-up files source are edited too (a line there is as real as one in ~/.bashrc),
+    when they are the user's own: a system file is named by the check after apply."""
     roles: dict[Path, tuple[Shell, bool]] = {}
     for shell in shells:
         for path in shell.write_set(where):
@@ -25,7 +30,17 @@ def _roles(ctx: Context, shells: list[Shell]) -> dict[Path, tuple[Shell, bool]]:
     for shell in shells:
         for path in shell.read_set(where):
             roles.setdefault(path, (shell, False))
+    for path, shell in sourced.items():
+        if _owned_by_us(path):
+            roles.setdefault(path, (shell, False))
     return roles
+
+
+def _owned_by_us(path: Path) -> bool:
+    try:
+        return path.stat().st_uid == os.geteuid()
+    except OSError:
+        return False
 
 
 def _syntax_check(ctx: Context, shell: Shell) -> SyntaxCheck | None:
@@ -75,41 +90,88 @@ def _store_changes(
     return changes
 
 
-def plan_env_changes(ctx: Context, shells: list[Shell], remedy: str, edit: EnvEdit) -> list[Change]:
+def plan_env_changes(
+    ctx: Context,
+    shells: list[Shell],
+    remedy: str,
+    edit: EnvEdit,
+    *,
+    where: Where | None = None,
+    sourced: dict[Path, Shell] | None = None,
+) -> list[Change]:
+    """The changes for these shells: `where` as the shells resolve it (ZDOTDIR), `sourced`
+    the files their start-up files source (engine.startup_walk)."""
+    where = where or Where(ctx.home, ctx.env)
     seen: set[Path] = set()
     changes = _store_changes(ctx, shells, edit, seen)
-    for path, (shell, write) in _roles(ctx, shells).items():
+    for path, (shell, write) in _roles(shells, where, sourced or {}).items():
         state: FileState = read_state(path)
         if state.target in seen or (state.data is None and not write):
             continue
         seen.add(state.target)
-        result = plan_rc_edit(
-            state.data or b"",
-            shell=shell,
-            remedy=remedy,
-            edit=edit,
-            write_block=write,
-            where=display(ctx, path),
-        )
-        if state.data is not None and result.new == state.data:
-            continue
-        undo: dict[str, Any] = {
-            "kind": "rc",
-            "remedy": remedy,
-            "shell": shell.name,
-            "prefix": encode_line(shell.neutralise_prefix(remedy)),
-            "disabled": [
-                [encode_line(line), number]
-                for line, number in zip(result.disabled, result.disabled_at)
-            ],
-        }
+        change = plan_file(ctx, state, shell, remedy, edit, write_block=write)
+        if change is not None:
+            changes.append(change)
+    return changes
+
+
+def plan_file(
+    ctx: Context, state: FileState, shell: Shell, remedy: str, edit: EnvEdit, *, write_block: bool
+) -> Change | None:
+    """One file in a shell's syntax: the user's lines disabled, our block when asked; None
+    when nothing changes."""
+    result = plan_rc_edit(
+        state.data or b"",
+        shell=shell,
+        remedy=remedy,
+        edit=edit,
+        write_block=write_block,
+        where=display(ctx, state.path),
+    )
+    if state.data is not None and result.new == state.data:
+        return None
+    undo: dict[str, Any] = {
+        "kind": "rc",
+        "remedy": remedy,
+        "shell": shell.name,
+        "prefix": encode_line(shell.neutralise_prefix(remedy)),
+        "disabled": [
+            [encode_line(line), number] for line, number in zip(result.disabled, result.disabled_at)
+        ],
+    }
+    return Change(
+        state=state,
+        new=result.new,
+        undo=undo,
+        check=_syntax_check(ctx, shell),
+        summary=_summary(result.disabled_at, result.block, state.data is None),
+    )
+
+
+def plan_envrc(ctx: Context, remedy: str, edit: EnvEdit) -> list[Change]:
+    """The project's direnv .envrc (bash syntax): the same edit, and, when direnv allowed
+    it before, the allowance of the new content so that it keeps loading."""
+    from shells import shell_named
+
+    envrc = nearest_envrc(ctx.cwd)
+    bash = shell_named("bash")
+    if envrc is None or bash is None:
+        return []
+    state = read_state(envrc)
+    if state.data is None:
+        return []
+    change = plan_file(ctx, state, bash, remedy, edit, write_block=True)
+    if change is None or change.new is None:
+        return []
+    changes = [change]
+    if is_allowed(ctx.env, ctx.home, envrc, state.data):
+        allow = allow_file(ctx.env, ctx.home, envrc, change.new)
         changes.append(
             Change(
-                state=state,
-                new=result.new,
-                undo=undo,
-                check=_syntax_check(ctx, shell),
-                summary=_summary(result.disabled_at, result.block, state.data is None),
+                state=read_state(allow),
+                new=allow_content(envrc),
+                undo={},
+                summary=f"direnv allows the edited {display(ctx, envrc)}, as it allowed it before",
             )
         )
     return changes

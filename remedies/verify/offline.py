@@ -16,7 +16,7 @@ from typing import Any
 
 from remedies.claude.installs import ClaudeOnPath, find_claude
 from remedies.claude.known_issues import parse_version
-from remedies.claude.sources import WATCHED
+from remedies.claude.sources import WATCHED, is_on
 from remedies.context import Context
 from remedies.engine.new_shell import ShellEnv
 from remedies.errors import RemedyError
@@ -100,6 +100,22 @@ def default_model(ctx: Context, shell_env: dict[str, str]) -> str:
         or settings_model
         or DEFAULT_MODEL
     )
+
+
+def _models(ctx: Context, shell_env: ShellEnv, model: str | None) -> list[str]:
+    """The models to ask for in this environment: the one given, else the user's own. With
+    Bedrock still on, the client routes by the id (an `anthropic.` id goes to Mantle, the
+    aliases to bedrock-runtime), so the aliases a user types are asked too."""
+    if model:
+        return [model]
+    chosen = default_model(ctx, shell_env.env)
+    settings_env, _model = merged_user_settings(ctx)
+    bedrock = settings_env.get(
+        "CLAUDE_CODE_USE_BEDROCK", shell_env.env.get("CLAUDE_CODE_USE_BEDROCK")
+    )
+    if not is_on(bedrock):
+        return [chosen]
+    return list(dict.fromkeys([chosen, "opus", "sonnet"]))
 
 
 def _model_request(requests: list[RecordedRequest]) -> RecordedRequest | None:
@@ -187,8 +203,9 @@ def verify_offline(
     if claude.path is None:
         raise RemedyError("no `claude` on the PATH a new shell gets; nothing to verify")
     runs = [
-        probe_once(ctx, claude.path, e, model or default_model(ctx, e.env), timeout)
+        probe_once(ctx, claude.path, e, asked, timeout)
         for e in _distinct(envs)
+        for asked in _models(ctx, e, model)
     ]
     if all(r.ok for r in runs):
         return OfflineResult(claude, runs, "ok", "Claude Code would have succeeded", applied)

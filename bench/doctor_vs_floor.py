@@ -1,0 +1,103 @@
+"""`make bench`: `remedy doctor` against the floor it cannot beat.
+
+doctor must ask the real shell: the floor is what that costs by itself, one traced start of
+each kind of new shell it asks (`bash -x -i -c` and `bash -x -l -i -c` printing the
+environment) plus `claude --version` when a claude is on PATH, run as bare processes. Both
+run interleaved in the same HOME (a Fedora-style ~/.bashrc with a ~/.bashrc.d folder); we
+report the median of the per-round ratios. Goal: <= 1.3 (issue 12). No timing is asserted in
+the tests.
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from shells import shell_named
+
+ROUNDS = 10
+GOAL = 1.3
+DOCTOR = [sys.executable, "-m", "remedies", "doctor", "--shell", "bash"]
+BASHRC = """\
+# .bashrc (Fedora)
+if [ -f /etc/bashrc ]; then
+    . /etc/bashrc
+fi
+if [ -d ~/.bashrc.d ]; then
+    for rc in ~/.bashrc.d/*; do
+        if [ -f "$rc" ]; then
+            . "$rc"
+        fi
+    done
+fi
+unset rc
+"""
+
+
+def timed(argv: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        argv,
+        env=env,
+        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - start
+
+
+def floor_commands() -> list[list[str]]:
+    bash = shell_named("bash")
+    assert bash is not None
+    executable = shutil.which("bash") or "/bin/bash"
+    commands = [
+        bash.traced(bash.probe_argv(executable, sys.executable, login)) for login in (False, True)
+    ]
+    claude = shutil.which("claude")
+    if claude:
+        commands.append([claude, "--version"])
+    return commands
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder)
+        (home / ".bashrc").write_text(BASHRC)
+        (home / ".bashrc.d").mkdir()
+        (home / ".bashrc.d" / "aws.sh").write_text(
+            "export CLAUDE_CODE_USE_BEDROCK=1\nexport AWS_REGION=eu-west-1\n"
+        )
+        (home / ".profile").write_text("[ -f ~/.bashrc ] && . ~/.bashrc\n")
+        env = {"HOME": str(home), "PATH": "/usr/local/bin:/usr/bin:/bin", "NO_COLOR": "1"}
+        floor = floor_commands()
+
+        def floor_run() -> float:
+            return sum(timed(argv, env) for argv in floor)
+
+        for _ in range(2):  # warm the page cache and .pyc files
+            floor_run()
+            timed(DOCTOR, env)
+        ratios, floors, doctors = [], [], []
+        for _ in range(ROUNDS):
+            base = floor_run()
+            doctor = timed(DOCTOR, env)
+            floors.append(base)
+            doctors.append(doctor)
+            ratios.append(doctor / base)
+    what = "2 traced bash starts" + (" + claude --version" if len(floor) > 2 else "")
+    print(f"floor, {what}:{'':<{max(1, 31 - len(what))}}{statistics.median(floors) * 1000:6.1f} ms")
+    print(
+        f"remedy doctor, Fedora-style ~/.bashrc.d:     {statistics.median(doctors) * 1000:6.1f} ms"
+    )
+    print(f"median ratio over {ROUNDS} rounds: {statistics.median(ratios):.2f} (goal <= {GOAL})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
