@@ -25,6 +25,7 @@ lint: $(STAMP)
 
 bench: $(STAMP) dist/remedy.pyz
 	$(BIN)/python bench/status_vs_import.py
+	$(BIN)/python -m bench.doctor_vs_floor
 	$(BIN)/python bench/fleet_rollout.py
 
 demo: $(STAMP)
