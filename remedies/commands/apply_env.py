@@ -10,7 +10,7 @@ import click
 
 from remedies.catalog.interface import EnvRemedy
 from remedies.claude.settings_plan import plan_settings_changes
-from remedies.claude.sources import ask_shells
+from remedies.claude.sources import ask_shells, from_envrc
 from remedies.context import Context
 from remedies.engine.change_report import (
     FileChanges,
@@ -161,6 +161,13 @@ def apply_env_remedy(
         notes = list(proposal.notes)
         if scopes.project:
             changes += plan_envrc(ctx, remedy.name, proposal.edit)
+        else:
+            notes += [
+                f"{s.where(ctx.home)} sets {s.var} for this project (direnv); "
+                "--project changes it too"
+                for s in from_envrc(ctx, proposal.edit.names())
+                if s.applies and not s.ours
+            ][:1]
         if proposal.settings is not None:
             more, settings_notes = plan_settings_changes(
                 ctx,
