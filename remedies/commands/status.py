@@ -90,13 +90,19 @@ def status(ctx: Context) -> Status:
     with locked(ctx, read_only=True) as state:
         entries = list(state.load().entries)
         interrupted = state.pending_path.exists()
+    # Two remedies may share a file (both blocks in ~/.zshenv): the bytes to expect there
+    # are what the newest apply that touched it wrote, not each entry's own.
+    latest: dict[str, str | None] = {}
+    for entry in sorted(entries, key=lambda e: e.seq):
+        for record in entry.files:
+            latest[record.target] = record.new_sha256
     applied = tuple(
         AppliedRemedy(
             entry.remedy,
             entry.at,
             entry.txid,
             entry.details,
-            tuple((r.path, file_status(r.new_sha256, r.path)) for r in entry.files),
+            tuple((r.path, file_status(latest[r.target], r.path)) for r in entry.files),
         )
         for entry in entries
     )

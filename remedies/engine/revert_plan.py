@@ -11,6 +11,7 @@ order on the file's planned bytes, never on stale ones.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from remedies.context import Context
@@ -108,8 +109,10 @@ def commit_revert(
 ) -> None:
     """Put the planned bytes back, all or nothing; the journal then holds only `kept`."""
 
+    rebased = _rebase(ctx, state, changes, gone, kept)
+
     def next_journal(txid: str, records: list[FileRecord], created: list[str]) -> Journal:
-        return Journal(committed=txid, entries=tuple(kept))
+        return Journal(committed=txid, entries=rebased)
 
     commit(
         ctx,
@@ -120,3 +123,50 @@ def commit_revert(
         keep_backups=False,
     )
     remove_empty_folders([Path(p) for e in gone for p in e.created_folders])
+
+
+# Backups written for a rebased record get numbers of their own, after any a transaction
+# writes, so that the old journal's backups stay intact until the new journal is committed.
+_REBASED_BACKUP = 10_000
+
+
+def _rebase(
+    ctx: Context, state: StateFolder, changes: list[Change], gone: list[Entry], kept: list[Entry]
+) -> tuple[Entry, ...]:
+    """The entries that stay, as if the gone ones had never been applied.
+
+    Two remedies may share a file (both blocks in ~/.zshenv). Reverting the older one alone
+    changes the bytes the newer one expects and the bytes it would put back: its record
+    would then call the file edited by the user, and its own revert would bring back the
+    older remedy's block, or leave an empty file that did not exist before. So each record
+    of a newer kept entry on such a file gets the bytes this revert leaves as its "after",
+    and its "before" with the gone entries' parts taken out (absent if they created it)."""
+    after = {str(c.state.target): c.new for c in changes}
+    rebased = []
+    for entry in kept:
+        older = sorted((g for g in gone if g.seq < entry.seq), key=lambda e: e.seq, reverse=True)
+        records = []
+        for index, record in enumerate(entry.files):
+            shared = [r for g in older for r in g.files if r.target == record.target]
+            if not shared or record.target not in after:
+                records.append(record)
+                continue
+            before = state.read_backup(record.backup) if record.existed else None
+            for gone_record in shared:
+                before = _reverted(ctx, state, gone_record, before)
+            backup = (
+                state.write_backup(entry.txid, _REBASED_BACKUP + index, before)
+                if before is not None
+                else None
+            )
+            records.append(
+                replace(
+                    record,
+                    existed=before is not None,
+                    old_sha256=sha256(before),
+                    new_sha256=sha256(after[record.target]),
+                    backup=backup,
+                )
+            )
+        rebased.append(replace(entry, files=tuple(records)))
+    return tuple(rebased)
