@@ -15,7 +15,7 @@ from typing import Any, NoReturn, cast
 import click
 
 from remedies import __version__
-from remedies.errors import EXIT_FAILURE, RemedyError
+from remedies.errors import EXIT_FAILURE, EXIT_INTERRUPTED, RemedyError
 
 COMMANDS = {
     "doctor": "remedies.commands.doctor",
@@ -92,7 +92,11 @@ def main(argv: list[str] | None = None) -> None:
         result: Any = cli.main(args=args, prog_name="remedy", standalone_mode=False)
     except click.exceptions.Exit as e:
         sys.exit(e.exit_code)
-    except click.Abort:
+    except click.Abort as e:
+        # click turns Ctrl-C anywhere in a command into Abort. Each transaction is all or
+        # nothing, but a command may have committed one before: never claim nothing changed.
+        if isinstance(e.__cause__ or e.__context__, KeyboardInterrupt):
+            _fail("interrupted; `remedy status` says what is applied here", EXIT_INTERRUPTED)
         _fail("aborted; nothing changed", EXIT_FAILURE)
     except click.UsageError as e:
         if isinstance(e, _NO_ARGS_IS_HELP):
@@ -107,7 +111,7 @@ def main(argv: list[str] | None = None) -> None:
             traceback.print_exc()
         _fail(str(e), e.exit_code)
     except KeyboardInterrupt:
-        _fail("interrupted", 130)
+        _fail("interrupted; `remedy status` says what is applied here", EXIT_INTERRUPTED)
     except OSError as e:
         # A full disk, a read-only filesystem, a permission: the system said no. Name the
         # path and the reason; the transaction has already put every file back.

@@ -145,7 +145,7 @@ class Context:
     runner: Runner = field(default_factory=Runner)
     clock: Callable[[], float] = time.time
     python: str = sys.executable
-    interactive: bool = False  # stdin and stdout are a terminal: we may ask questions
+    interactive: bool = False  # stdin is a terminal: a person can answer our questions
     faults: Faults = field(default_factory=Faults)
     lock_timeout: float = 60.0
     # Where system files (/etc/claude-code, /etc/environment) are read from. Only tests move
@@ -185,7 +185,9 @@ class Context:
             env=env,
             cwd=Path.cwd(),
             system_root=Path(env.get("REMEDY_SYSTEM_ROOT") or "/"),
-            interactive=sys.stdin.isatty() and sys.stdout.isatty(),
+            # Whether a person is there is a question about the terminal they type at, not
+            # about stdout: `remedy apply mantle | tee apply.log` still asks (on stderr).
+            interactive=sys.stdin.isatty(),
             faults=Faults(
                 crash_at=int(crash_at) if crash_at.isdigit() else 0,
                 fail_at=int(fail_at) if fail_at.isdigit() else 0,

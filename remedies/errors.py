@@ -7,6 +7,7 @@ from __future__ import annotations
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 
 
 class RemedyError(Exception):
@@ -35,3 +36,9 @@ class FileProblem(RemedyError):
 
 class Conflict(RemedyError):
     """Someone else changed a file while we were working, or another run holds the lock."""
+
+
+class Interrupted(RemedyError):
+    """Ctrl-C: the message says exactly what is in place now."""
+
+    exit_code = EXIT_INTERRUPTED

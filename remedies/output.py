@@ -32,6 +32,17 @@ def wants_colour(env: Mapping[str, str]) -> bool:
     return sys.stdout.isatty() and not env.get("NO_COLOR")
 
 
+def ask(question: str) -> bool:
+    """A yes/no question for the person at the terminal. When stdout goes to a pipe or a
+    file, the question (and what it is about) goes to stderr, which they see."""
+    return click.confirm(question, default=False, err=not sys.stdout.isatty())
+
+
+def to_asker(text: str) -> None:
+    """What a question is about (a diff), where the question itself is shown."""
+    click.echo(text, nl=False, err=not sys.stdout.isatty())
+
+
 class Result(Protocol):
     """What a command's core returns: a frozen value, rendered once by Output.show."""
 

@@ -288,6 +288,25 @@ def test_a_file_that_would_not_parse_is_never_installed(sandbox: Sandbox, tmp_pa
 
 
 @pytest.mark.parametrize(("answer", "code"), [(b"n\n", 1), (b"y\n", 0)])
+@pytest.mark.parametrize("command", ["apply", "revert"])
+def test_piped_output_at_a_terminal_still_shows_the_diff_and_asks(
+    sandbox: Sandbox, answer: bytes, code: int, command: str
+) -> None:
+    """`remedy apply mantle | tee apply.log`: a person is at the terminal (stdin), so the
+    diff and the question reach them there (stderr), and nothing changes without a yes."""
+    sandbox.write(BASHRC, PLANTED)
+    apply = ["apply", "mantle", "--shell", "bash", "--region", "us-east-1"]
+    if command == "revert":
+        assert sandbox.remedy(*apply, "--yes").code == 0
+    before = sandbox.snapshot()
+    args = apply if command == "apply" else ["revert"]
+    status, screen = terminal.answer(args, sandbox.env, answer, piped=True)
+    assert "b/.bashrc" in screen and "[y/N]" in screen, screen
+    assert status == code
+    assert (sandbox.snapshot() != before) == (code == 0)
+
+
+@pytest.mark.parametrize(("answer", "code"), [(b"n\n", 1), (b"y\n", 0)])
 def test_on_a_terminal_it_shows_the_diff_and_asks(
     sandbox: Sandbox, answer: bytes, code: int
 ) -> None:
@@ -400,3 +419,20 @@ def test_a_file_broken_before_is_never_called_fixed(sandbox: Sandbox, tmp_path: 
     assert "did not parse before remedy changed it either" in result.stderr
     assert "a new login bash does not have CLAUDE_CODE_USE_MANTLE=1" in result.stderr
     assert sandbox.snapshot() == before
+
+
+def test_apply_at_a_terminal_says_this_terminal_is_stale(sandbox: Sandbox) -> None:
+    """New shells get the change; the terminal remedy ran in does not, and `claude` there
+    still fails. Said plainly, with the exact lines for the user's shell."""
+    sandbox.write(BASHRC, PLANTED)
+    env = {**sandbox.env, "CLAUDE_CODE_USE_BEDROCK": "1"}
+    args = ["apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes"]
+    code, screen = terminal.Terminal(args, env).finish()
+    assert code == 0, screen
+    assert "this terminal still has CLAUDE_CODE_USE_BEDROCK=1" in screen
+    assert "unset CLAUDE_CODE_USE_BEDROCK; export CLAUDE_CODE_USE_MANTLE=1" in screen
+    # Not a terminal (a script, Ansible): nothing to say about one.
+    again = sandbox.remedy("revert", "--yes")
+    assert again.code == 0
+    piped = sandbox.remedy(*args, env={"CLAUDE_CODE_USE_BEDROCK": "1"})
+    assert piped.code == 0 and "this terminal" not in piped.stdout + piped.stderr

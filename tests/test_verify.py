@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -250,3 +252,37 @@ def test_live_outcomes_are_classified(
     doc = json.loads(result.stdout)
     assert doc["outcome"] == outcome, doc
     assert result.code == (0 if outcome == "ok" else 1)
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_apply_auto_takes_back_what_it_applied(user: Sandbox) -> None:
+    """SIGINT at any moment of `apply auto --yes`: either it finished, or exit 130 and the
+    home is exactly as before (what this run applied was taken back), and the message says
+    so. Never "nothing changed" while a remedy stays applied."""
+    original = user.snapshot()
+    outcomes = []
+    for delay in (0.3, 0.8, 1.5, 2.5, 4.0):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "remedies", "apply", "auto", "--shell", "bash", "--yes"],
+            env=user.env,
+            cwd=user.home,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(delay)
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=300)
+        applied = [a["remedy"] for a in user.remedy("status", "--json").json()["applied"]]
+        outcomes.append(process.returncode)
+        if process.returncode == 130:
+            assert "interrupted" in err and "nothing was changed" in err, err
+            assert applied == [], f"{applied} left applied after: {err}"
+            assert user.snapshot() == original
+        else:
+            assert process.returncode == 0, (delay, process.returncode, _out, err)
+            assert applied == ["mantle"]
+            assert user.remedy("revert", "--yes").code == 0
+            assert user.snapshot() == original
+    assert 130 in outcomes, "no interrupt landed mid-run: the test proved nothing"

@@ -27,7 +27,7 @@ from remedies.engine.revert_plan import choose, commit_revert, plan_revert
 from remedies.engine.transaction import recover, rewrite_journal
 from remedies.errors import RemedyError
 from remedies.options import fixed_version_option, target_version_option, timeout_option
-from remedies.output import Output, wants_colour
+from remedies.output import Output, ask, wants_colour
 
 NAME = "upgrade"
 WORKAROUNDS = ("mantle", "extra-body")
@@ -130,12 +130,7 @@ def upgrade(
     if dry_run:
         out.show(result)
         return 0
-    if (
-        ctx.interactive
-        and not yes
-        and not json_mode
-        and not click.confirm("Run it?", default=False)
-    ):
+    if ctx.interactive and not yes and not json_mode and not ask("Run it?"):
         raise RemedyError("nothing changed: you said no")
     with locked(ctx) as state:
         for line in recover(ctx, state):
@@ -274,13 +269,12 @@ def _workarounds(
         workarounds = sorted({e.remedy for e in state.load().entries if e.remedy in WORKAROUNDS})
     if not workarounds:
         return result
-    ask = ctx.interactive and not out.json_mode and not clean
+    may_ask = ctx.interactive and not out.json_mode and not clean
     if clean or (
-        ask
-        and click.confirm(
+        may_ask
+        and ask(
             f"Claude Code is now {result.to}. Revert the workarounds no longer needed "
-            f"({', '.join(workarounds)})?",
-            default=False,
+            f"({', '.join(workarounds)})?"
         )
     ):
         for line in _take_back(ctx, tuple(workarounds)):

@@ -31,9 +31,9 @@ from remedies.engine.change_report import RunOptions, common_params
 from remedies.engine.journal import applied_remedies
 from remedies.engine.new_shell import new_shell_envs
 from remedies.engine.shell_choice import choose_shells
-from remedies.errors import EXIT_FAILURE, RemedyError
+from remedies.errors import EXIT_FAILURE, Interrupted, RemedyError
 from remedies.options import fixed_version_option
-from remedies.output import Output, wants_colour
+from remedies.output import Output, ask, wants_colour
 from remedies.verify.offline import verify_offline
 from shells import SHELLS
 
@@ -231,13 +231,17 @@ def apply_auto(ctx: Context, options: RunOptions, request: AutoRequest) -> int:
             out.say(
                 f"Plan: try {', then '.join(plan)}; keep the first that verifies, revert the rest."
             )
-            if not click.confirm("Go ahead?", default=False):
+            if not ask("Go ahead?"):
                 raise RemedyError("nothing changed: you said no")
         tried: list[Attempt] = []
-        for name in plan:
-            tried.append(_try(ctx, name, request))
-            if tried[-1].verified:
-                break
+        applied_now: list[str] = []  # what this run changed and has not taken back
+        try:
+            for name in plan:
+                tried.append(_try(ctx, name, request, applied_now))
+                if tried[-1].verified:
+                    break
+        except (KeyboardInterrupt, Interrupted):
+            raise _interrupted(ctx, applied_now) from None
         result = replace(result, tried=tuple(tried))
     out.show(result)
     return 0 if result.verified or options.dry_run or not plan else EXIT_FAILURE
@@ -248,14 +252,27 @@ def _env_remedy(name: str) -> EnvRemedy | None:
     return remedy if isinstance(remedy, EnvRemedy) else None
 
 
-def _try(ctx: Context, name: str, request: AutoRequest) -> Attempt:
+def _interrupted(ctx: Context, applied_now: list[str]) -> Interrupted:
+    """Ctrl-C: take back what this run applied, then say exactly what is in place."""
+    if not applied_now:
+        return Interrupted("interrupted; nothing was changed")
+    names = tuple(applied_now)
+    revert(ctx, names, RunOptions(dry_run=False, yes=True, json_mode=False), Output(silent=True))
+    return Interrupted(f"interrupted; {', '.join(names)} was taken back, nothing was changed")
+
+
+def _try(ctx: Context, name: str, request: AutoRequest, applied_now: list[str]) -> Attempt:
     remedy = _env_remedy(name)
     if remedy is None:
         return Attempt(name, error=NOT_OFFLINE)
     try:
         applied = _apply(ctx, remedy, request, dry_run=False)
+    except Interrupted:
+        raise  # Ctrl-C ends the whole run, not this attempt
     except RemedyError as e:
         return Attempt(name, error=str(e))
+    if applied.changed:
+        applied_now.append(name)
     shell = choose_shells(ctx, request.shell_names, request.all_shells)[0]
     proof = verify_offline(
         ctx,
@@ -270,6 +287,7 @@ def _try(ctx: Context, name: str, request: AutoRequest) -> Attempt:
     if attempt.reverted:
         step = RunOptions(dry_run=False, yes=True, json_mode=False)
         revert(ctx, (name,), step, Output(silent=True))
+        applied_now.remove(name)
     return attempt
 
 

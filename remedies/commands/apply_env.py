@@ -19,6 +19,7 @@ from remedies.engine.change_report import (
     confirm,
     file_changes,
 )
+from remedies.engine.envedit import EnvEdit
 from remedies.engine.journal import Entry, FileRecord, Journal, StateFolder, locked, next_seq
 from remedies.engine.new_shell import startup_where
 from remedies.engine.revert_plan import commit_revert, plan_revert
@@ -26,9 +27,11 @@ from remedies.engine.shell_choice import choose_shells
 from remedies.engine.startup_plan import plan_env_changes, plan_envrc
 from remedies.engine.startup_walk import sourced_files, walk
 from remedies.engine.transaction import commit, recover
-from remedies.errors import RemedyError
+from remedies.errors import Interrupted, RemedyError
 from remedies.output import Output, wants_colour
+from remedies.redact import shown
 from remedies.verify.new_shells import check_new_shells
+from shells.base import Shell
 
 
 @dataclass(frozen=True)
@@ -205,11 +208,41 @@ def apply_env_remedy(
         for warning in committed.warnings:
             out.warn(warning)
         # "Done" only when the real shells agree; otherwise everything goes back at once.
-        problem = check_new_shells(ctx, shells, proposal.edit)
+        try:
+            problem = check_new_shells(ctx, shells, proposal.edit)
+        except KeyboardInterrupt:
+            _take_back(ctx, state, committed.txid)
+            raise Interrupted(
+                f"interrupted while checking new shells; {remedy.name} was taken back, "
+                "nothing was changed"
+            ) from None
         if problem is not None:
             _take_back(ctx, state, committed.txid)
             raise RemedyError(f"{problem}; nothing was changed")
+    notes += stale_terminal(ctx, shells[0], proposal.edit)
     return ApplyResult(remedy.name, names, file_changes(ctx, changes, notes, dry_run=False))
+
+
+def stale_terminal(ctx: Context, shell: Shell, edit: EnvEdit) -> list[str]:
+    """A terminal keeps the environment it started with: the one remedy runs in still has
+    what new shells no longer get. Said plainly, with the lines that fix it in place."""
+    if not ctx.interactive:
+        return []  # a script, cron or Ansible: no terminal to speak of
+    stale = [n for n in edit.unset if n in ctx.env]
+    wrong = [(n, v) for n, v in edit.set if ctx.env.get(n) != v]
+    if not stale and not wrong:
+        return []
+    has = ", ".join(
+        [f"{n}={shown(n, ctx.env[n])}" for n in stale]
+        + [
+            f"{n} {'unset' if n not in ctx.env else '=' + str(shown(n, ctx.env[n]))}"
+            for n, _ in wrong
+        ]
+    )
+    fix = "; ".join(
+        [shell.render_unset(n) for n in stale] + [shell.render_set(n, v) for n, v in wrong]
+    )
+    return [f"this terminal still has {has}: open a new terminal, or run: {fix}"]
 
 
 def _take_back(ctx: Context, state: StateFolder, txid: str) -> None:

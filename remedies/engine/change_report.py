@@ -11,7 +11,7 @@ from remedies.context import Context
 from remedies.engine.diffs import colour_diff, unified_diff
 from remedies.engine.transaction import Change
 from remedies.errors import RemedyError
-from remedies.output import Output, display
+from remedies.output import Output, ask, display, to_asker
 
 
 def common_params() -> list[click.Parameter]:
@@ -121,7 +121,7 @@ def show_diffs(ctx: Context, out: Output, changes: list[Change]) -> None:
     for change in changes:
         label = display(ctx, change.state.path).lstrip("~/")
         diff = unified_diff(change.state.data, change.new, label)
-        click.echo(colour_diff(diff, out.colour), nl=False)
+        to_asker(colour_diff(diff, out.colour))
 
 
 def confirm(
@@ -131,5 +131,5 @@ def confirm(
     if options.yes or not ctx.interactive or options.json_mode:
         return
     show_diffs(ctx, out, changes)
-    if not click.confirm(question, default=False):
+    if not ask(question):
         raise RemedyError("nothing changed: you said no")

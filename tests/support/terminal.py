@@ -13,14 +13,15 @@ from tests.conftest import REPO
 
 
 class Terminal:
-    """remedy running with a pty as stdin, stdout and stderr."""
+    """remedy running with a pty as stdin, stdout and stderr; with piped=True its stdout
+    goes to a pipe instead, as in `remedy apply mantle | tee apply.log` typed at a terminal."""
 
-    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+    def __init__(self, args: list[str], env: dict[str, str], piped: bool = False) -> None:
         self.main, child = pty.openpty()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "remedies", *args],
             stdin=child,
-            stdout=child,
+            stdout=subprocess.PIPE if piped else child,
             stderr=child,
             env=env,
             cwd=REPO,
@@ -60,9 +61,12 @@ class Terminal:
         return code, self.screen.decode(errors="replace")
 
 
-def answer(args: list[str], env: dict[str, str], keys: bytes) -> tuple[int, str]:
-    """Run remedy on a terminal and answer its yes/no question with `keys`."""
-    terminal = Terminal(args, env)
+def answer(
+    args: list[str], env: dict[str, str], keys: bytes, piped: bool = False
+) -> tuple[int, str]:
+    """Run remedy on a terminal and answer its yes/no question with `keys`; what reached
+    the terminal (with piped=True, stdout went to a pipe and is not in it)."""
+    terminal = Terminal(args, env, piped)
     if terminal.wait_for(b"[y/N]"):
         terminal.type(keys)
     return terminal.finish()
