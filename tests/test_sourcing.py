@@ -36,6 +36,7 @@ from shells.sourcing import (
     trace_words,
 )
 from tests.conftest import require_program
+from tests.support.homes import FEDORA_BASHRC
 
 HOME = Path("/home/u")
 WHERE = Where(HOME, {})
@@ -56,33 +57,6 @@ def refs(
 
 # --- static_sources: the forms real start-up files use -----------------------------------------
 
-FEDORA_BASHRC = """\
-# .bashrc
-
-# Source global definitions
-if [ -f /etc/bashrc ]; then
-    . /etc/bashrc
-fi
-
-# User specific environment
-if ! [[ "$PATH" =~ "$HOME/.local/bin:$HOME/bin:" ]]; then
-    PATH="$HOME/.local/bin:$HOME/bin:$PATH"
-fi
-export PATH
-
-# Uncomment the following line if you don't like systemctl's auto-paging feature:
-# export SYSTEMD_PAGER=
-
-# User specific aliases and functions
-if [ -d ~/.bashrc.d ]; then
-    for rc in ~/.bashrc.d/*; do
-        if [ -f "$rc" ]; then
-            . "$rc"
-        fi
-    done
-fi
-unset rc
-"""
 
 # mathiasbynens/dotfiles .bash_profile (the brace loop, as published for years).
 MATHIAS_BASH_PROFILE = """\

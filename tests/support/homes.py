@@ -22,11 +22,12 @@ state files those programs write themselves.
 
 from __future__ import annotations
 
-import os
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.conftest import base_env
 
 BEDROCK = "CLAUDE_CODE_USE_BEDROCK"
 
@@ -84,17 +85,8 @@ def line_of(text: str, needle: str) -> int:
 
 
 def _env(home: Path) -> dict[str, str]:
-    """What the tests give every child (tests.conftest.base_env), for programs run here."""
-    return {
-        "HOME": str(home),
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "LANG": "C.UTF-8",
-        "LC_ALL": "C.UTF-8",
-        "TERM": "dumb",
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "XDG_DATA_HOME": str(home / ".local" / "share"),
-        "XDG_STATE_HOME": str(home / ".local" / "state"),
-    }
+    """What the tests give every child, for programs run here (fish, direnv)."""
+    return base_env(home)
 
 
 def _run(home: Path, argv: list[str], cwd: Path | None = None) -> None:
