@@ -436,3 +436,16 @@ def test_apply_at_a_terminal_says_this_terminal_is_stale(sandbox: Sandbox) -> No
     assert again.code == 0
     piped = sandbox.remedy(*args, env={"CLAUDE_CODE_USE_BEDROCK": "1"})
     assert piped.code == 0 and "this terminal" not in piped.stdout + piped.stderr
+
+
+def test_what_should_change_the_users_mind_comes_before_the_question(sandbox: Sandbox) -> None:
+    """extra-body's caveat is shown with the diff, before [y/N], not after the yes."""
+    sandbox.write(BASHRC, PLANTED)
+    status, screen = terminal.answer(
+        ["apply", "extra-body", "--shell", "bash"], sandbox.env, b"y\n"
+    )
+    assert status == 0, screen
+    question = screen.index("[y/N]")
+    caveat = screen.index("Prefer")
+    assert caveat < question, screen
+    assert screen.count("Prefer") == 1, "said once, before the question"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import click
@@ -189,7 +189,8 @@ def apply_env_remedy(
             return ApplyResult(
                 remedy.name, names, file_changes(ctx, changes, notes, dry_run=options.dry_run)
             )
-        confirm(ctx, out, options, changes, f"Apply {remedy.name} to these files?")
+        question = f"Apply {remedy.name} to these files?"
+        shown = confirm(ctx, out, options, changes, question, notes=notes)
         journal = state.load()
 
         def next_journal(txid: str, records: list[FileRecord], created: list[str]) -> Journal:
@@ -219,8 +220,13 @@ def apply_env_remedy(
         if problem is not None:
             _take_back(ctx, state, committed.txid)
             raise RemedyError(f"{problem}; nothing was changed")
-    notes += stale_terminal(ctx, shells[0], proposal.edit)
-    return ApplyResult(remedy.name, names, file_changes(ctx, changes, notes, dry_run=False))
+    stale = stale_terminal(ctx, shells[0], proposal.edit)
+    done = file_changes(ctx, changes, notes, dry_run=False)
+    if shown:  # the notes came before the question; only what is new now follows
+        done = replace(done, notes=tuple(stale), notes_shown=False)
+    else:
+        done = replace(done, notes=(*done.notes, *stale))
+    return ApplyResult(remedy.name, names, done)
 
 
 def stale_terminal(ctx: Context, shell: Shell, edit: EnvEdit) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -127,9 +127,9 @@ def revert(ctx: Context, names: tuple[str, ...], options: RunOptions, out: Outpu
         reverted = tuple(sorted({e.remedy for e in chosen}))
         planned = [Undo(e.remedy, action.describe_undo(e)) for e, action in actions]
         if not chosen or options.dry_run:
-            shown = file_changes(ctx, changes, notes, dry_run=options.dry_run)
-            return RevertResult(names, reverted, shown, tuple(planned))
-        confirm(ctx, out, options, changes, f"Revert {', '.join(reverted)}?")
+            preview = file_changes(ctx, changes, notes, dry_run=options.dry_run)
+            return RevertResult(names, reverted, preview, tuple(planned))
+        shown = confirm(ctx, out, options, changes, f"Revert {', '.join(reverted)}?", notes=notes)
         done = []
         for (entry, action), undo in zip(actions, planned, strict=True):
             # Actions are not transactions: each is run, checked, then forgotten.
@@ -137,5 +137,5 @@ def revert(ctx: Context, names: tuple[str, ...], options: RunOptions, out: Outpu
             rewrite_journal(ctx, state, partial(_without, entry))
             done.append(Undo(undo.remedy, undo.undo, said))
         commit_revert(ctx, state, changes, gone=chosen, kept=kept)
-    shown = file_changes(ctx, changes, notes, dry_run=False)
-    return RevertResult(names, reverted, shown, tuple(done))
+    result = file_changes(ctx, changes, notes, dry_run=False)
+    return RevertResult(names, reverted, replace(result, notes_shown=shown), tuple(done))

@@ -65,6 +65,7 @@ class FileChanges:
     dry_run: bool
     files: tuple[FileShown, ...] = ()
     notes: tuple[str, ...] = ()
+    notes_shown: bool = False  # already shown before the question: not twice
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -74,7 +75,7 @@ class FileChanges:
         }
 
     def show_notes(self, out: Output) -> None:
-        for note in self.notes:
+        for note in () if self.notes_shown else self.notes:
             out.note(note)
 
     def show_dry_run(self, out: Output) -> None:
@@ -125,11 +126,22 @@ def show_diffs(ctx: Context, out: Output, changes: list[Change]) -> None:
 
 
 def confirm(
-    ctx: Context, out: Output, options: RunOptions, changes: list[Change], question: str
-) -> None:
-    """On a terminal, without --yes: show what will change and ask. Elsewhere: go ahead."""
+    ctx: Context,
+    out: Output,
+    options: RunOptions,
+    changes: list[Change],
+    question: str,
+    *,
+    notes: list[str] | None = None,
+) -> bool:
+    """On a terminal, without --yes: show what will change, everything that should change
+    the user's mind (the notes: "often does not work; prefer mantle"), then ask. Elsewhere:
+    go ahead. True when the notes were shown here."""
     if options.yes or not ctx.interactive or options.json_mode:
-        return
+        return False
     show_diffs(ctx, out, changes)
+    for note in notes or []:
+        to_asker(out.paint("note: ", fg="cyan") + note + "\n")
     if not ask(question):
         raise RemedyError("nothing changed: you said no")
+    return True
