@@ -39,7 +39,10 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         spec = COMMANDS.get(cmd_name)
         if spec is None:
-            return None
+            from remedies.typos import did_you_mean
+
+            hint = did_you_mean(cmd_name, COMMANDS)
+            raise click.UsageError(f"no command {cmd_name!r}{hint}", ctx)
         module, _, attribute = spec.partition(":")
         return cast(click.Command, getattr(importlib.import_module(module), attribute or "command"))
 

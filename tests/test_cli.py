@@ -449,3 +449,20 @@ def test_what_should_change_the_users_mind_comes_before_the_question(sandbox: Sa
     caveat = screen.index("Prefer")
     assert caveat < question, screen
     assert screen.count("Prefer") == 1, "said once, before the question"
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["aply", "mantle"], "no command 'aply'; did you mean 'apply'?"),
+        (["verfy"], "no command 'verfy'; did you mean 'verify'?"),
+        (["apply", "mantel"], "no remedy 'mantel'; did you mean 'mantle'?"),
+        (["revert", "mantel"], "unknown remedy 'mantel'; did you mean 'mantle'?"),
+    ],
+)
+def test_a_typo_gets_the_nearest_name(sandbox: Sandbox, args: list[str], said: str) -> None:
+    result = sandbox.remedy(*args)
+    assert result.code == 2
+    assert said in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (sandbox.home / ".local").exists(), "bad input writes nothing"

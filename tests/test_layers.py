@@ -16,7 +16,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 KERNEL = {"remedies", "remedies.context", "remedies.errors", "remedies.options"}
-KERNEL |= {"remedies.output", "remedies.redact", "remedies.privilege"}
+KERNEL |= {"remedies.output", "remedies.redact", "remedies.privilege", "remedies.typos"}
 # Higher imports lower; equal ranks in different packages may not import each other.
 RANKS = {
     "remedies.__main__": 7,

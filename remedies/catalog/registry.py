@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from remedies.catalog.interface import Remedy
 from remedies.errors import BadInput
+from remedies.typos import did_you_mean
 
 # Best first, the order `remedy list` shows.
 BUILTIN: dict[str, str] = {
@@ -48,7 +49,8 @@ def _load(spec: str) -> Remedy:
 def load(name: str) -> Remedy:
     spec = BUILTIN.get(name) or _plugins().get(name)
     if spec is None:
-        raise BadInput(f"unknown remedy {name!r}; known: {', '.join(names())}")
+        hint = did_you_mean(name, names())
+        raise BadInput(f"unknown remedy {name!r}{hint}; known: {', '.join(names())}")
     return _load(spec)
 
 

@@ -26,7 +26,10 @@ class ApplyGroup(click.Group):
 
             return command()
         if not registry.known(cmd_name):
-            return None
+            from remedies.typos import did_you_mean
+
+            hint = did_you_mean(cmd_name, ["auto", *registry.names()])
+            raise click.UsageError(f"no remedy {cmd_name!r}{hint} (`remedy list` shows them)", ctx)
         remedy = registry.load(cmd_name)
         if isinstance(remedy, EnvRemedy):
             from remedies.commands.apply_env import env_apply_command

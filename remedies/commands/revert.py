@@ -23,6 +23,7 @@ from remedies.engine.revert_plan import choose, commit_revert, plan_revert
 from remedies.engine.transaction import recover, rewrite_journal
 from remedies.errors import BadInput
 from remedies.output import Output, wants_colour
+from remedies.typos import did_you_mean
 
 
 @click.pass_obj
@@ -109,18 +110,24 @@ def _action_of(entry: Entry) -> ActionRemedy | None:
     return None if isinstance(remedy, EnvRemedy) else remedy
 
 
+def _check_names(names: tuple[str, ...], applied: set[str]) -> None:
+    for name in names:
+        if name not in applied and not registry.known(name):
+            hint = did_you_mean(name, [*applied, *registry.names()])
+            here = ", ".join(sorted(applied)) or "none"
+            after = f"{hint} Applied here" if hint else "; applied here"
+            raise BadInput(f"unknown remedy {name!r}{after}: {here}")
+
+
 def revert(ctx: Context, names: tuple[str, ...], options: RunOptions, out: Output) -> RevertResult:
     """Revert (or preview it). `out` only asks and warns; the caller shows the result."""
+    if not ctx.state_dir.exists():
+        _check_names(names, set())  # nothing applied: a bad name must not create a lock
     with locked(ctx, read_only=options.dry_run) as state:
         for line in [] if options.dry_run else recover(ctx, state):
             out.warn(line)
         journal = state.load()
-        applied = {e.remedy for e in journal.entries}
-        for name in names:
-            if name not in applied and not registry.known(name):
-                raise BadInput(
-                    f"unknown remedy {name!r}; applied here: {', '.join(sorted(applied)) or 'none'}"
-                )
+        _check_names(names, {e.remedy for e in journal.entries})
         chosen, kept = choose(journal, names)
         actions = [(e, a) for e in chosen if (a := _action_of(e)) is not None]
         changes, notes = plan_revert(ctx, state, chosen, kept)
