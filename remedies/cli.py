@@ -15,7 +15,7 @@ from typing import Any, NoReturn, cast
 import click
 
 from remedies import __version__
-from remedies.errors import EXIT_FAILURE, EXIT_INTERRUPTED, RemedyError
+from remedies.errors import EXIT_FAILURE, EXIT_INTERRUPTED, Declined, RemedyError
 
 COMMANDS = {
     "doctor": "remedies.commands.doctor",
@@ -109,6 +109,9 @@ def main(argv: list[str] | None = None) -> None:
         _fail(f"{e.format_message()} (see `{where} --help`)", e.exit_code)
     except click.ClickException as e:
         _fail(e.format_message(), e.exit_code)
+    except Declined as e:
+        click.echo(str(e), err=True)  # a choice, not a failure: no "error:"
+        sys.exit(e.exit_code)
     except RemedyError as e:
         if debug:
             traceback.print_exc()

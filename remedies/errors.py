@@ -42,3 +42,10 @@ class Interrupted(RemedyError):
     """Ctrl-C: the message says exactly what is in place now."""
 
     exit_code = EXIT_INTERRUPTED
+
+
+class Declined(RemedyError):
+    """The person said no: not an error, but nothing was done (exit 1, no "error:")."""
+
+    def __init__(self) -> None:
+        super().__init__("nothing changed: you said no")

@@ -315,6 +315,9 @@ def test_on_a_terminal_it_shows_the_diff_and_asks(
     status, screen = terminal.answer(args, sandbox.env, answer)
     assert "+++ b/.bashrc" in screen and "[y/N]" in screen
     assert status == code
+    if code:
+        # Saying no is a choice, not a failure: said plainly, without "error:".
+        assert "nothing changed: you said no" in screen and "error" not in screen
     changed = sandbox.read(BASHRC) != PLANTED
     assert changed == (code == 0)
 

@@ -94,6 +94,7 @@ def test_human_output_names_endpoint_betas_and_verdict(user: Sandbox) -> None:
         "endpoint bedrock" in result.stdout and "in the body: interleaved-thinking" in result.stdout
     )
     assert "verdict    failed" in result.stdout
+    assert "next       `remedy apply mantle`" in result.stdout, "a failed verify says what to run"
 
 
 def test_apply_auto_keeps_the_first_remedy_that_verifies(user: Sandbox) -> None:

@@ -25,7 +25,7 @@ from remedies.engine.change_report import common_params
 from remedies.engine.journal import Entry, StateFolder, locked, next_seq
 from remedies.engine.revert_plan import choose, commit_revert, plan_revert
 from remedies.engine.transaction import recover, rewrite_journal
-from remedies.errors import RemedyError
+from remedies.errors import Declined, RemedyError
 from remedies.options import fixed_version_option, target_version_option, timeout_option
 from remedies.output import Output, ask, wants_colour
 
@@ -131,7 +131,7 @@ def upgrade(
         out.show(result)
         return 0
     if ctx.interactive and not yes and not json_mode and not ask("Run it?"):
-        raise RemedyError("nothing changed: you said no")
+        raise Declined()
     with locked(ctx) as state:
         for line in recover(ctx, state):
             out.warn(line)

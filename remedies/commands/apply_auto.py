@@ -31,7 +31,7 @@ from remedies.engine.change_report import RunOptions, common_params
 from remedies.engine.journal import applied_remedies
 from remedies.engine.new_shell import new_shell_envs
 from remedies.engine.shell_choice import choose_shells
-from remedies.errors import EXIT_FAILURE, Interrupted, RemedyError
+from remedies.errors import EXIT_FAILURE, Declined, Interrupted, RemedyError
 from remedies.options import fixed_version_option
 from remedies.output import Output, ask, wants_colour
 from remedies.verify.offline import verify_offline
@@ -232,7 +232,7 @@ def apply_auto(ctx: Context, options: RunOptions, request: AutoRequest) -> int:
                 f"Plan: try {', then '.join(plan)}; keep the first that verifies, revert the rest."
             )
             if not ask("Go ahead?"):
-                raise RemedyError("nothing changed: you said no")
+                raise Declined()
         tried: list[Attempt] = []
         applied_now: list[str] = []  # what this run changed and has not taken back
         try:

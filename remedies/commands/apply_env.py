@@ -65,7 +65,10 @@ class ApplyResult:
             out.say(f"Applied {self.remedy} for {shells}:", bold=True)
             self.changes.show_files(out)
             self.changes.show_notes(out)
-            out.say(f"New shells get the change; `remedy revert {self.remedy}` takes it back.")
+            out.say(
+                f"New shells get the change (asked of them); `remedy verify` proves it with "
+                f"your claude, `remedy revert {self.remedy}` takes it back."
+            )
 
 
 @dataclass(frozen=True)

@@ -81,9 +81,11 @@ class RevertResult:
 
     def for_person(self, out: Output) -> None:
         if not self.reverted:
-            what = " ".join(self.asked) or "anything"
             self.changes.show_notes(out)
-            out.say(f"nothing to revert: {what} is not applied here.")
+            if self.asked:
+                out.say(f"nothing to revert: {' '.join(self.asked)} is not applied here.")
+            else:
+                out.say("nothing to revert: no remedy is applied here.")
             return
         if self.changes.dry_run:
             for action in self.actions:

@@ -78,7 +78,7 @@ class Status:
         if self.interrupted:
             out.warn("a run was interrupted; the next apply or revert finishes or undoes it")
         if not self.applied:
-            out.say("Nothing applied here.")
+            out.say("Nothing applied here; `remedy doctor` says whether anything is wrong.")
         for item in self.applied:
             out.say(f"{item.remedy} (applied {item.at})", bold=True)
             for path, state in item.files:

@@ -10,7 +10,7 @@ import click
 from remedies.context import Context
 from remedies.engine.diffs import colour_diff, unified_diff
 from remedies.engine.transaction import Change
-from remedies.errors import RemedyError
+from remedies.errors import Declined
 from remedies.output import Output, ask, display, to_asker
 
 
@@ -143,5 +143,5 @@ def confirm(
     for note in notes or []:
         to_asker(out.paint("note: ", fg="cyan") + note + "\n")
     if not ask(question):
-        raise RemedyError("nothing changed: you said no")
+        raise Declined()
     return True

@@ -48,6 +48,15 @@ _PATTERNS = [
 ]
 
 
+NEXT = {
+    "auth": "refresh your AWS credentials (`aws sso login --profile NAME`, or new keys) "
+    "and run `remedy verify --live` again",
+    "invalid-beta-flag": "`remedy apply mantle`, or `remedy apply upgrade`",
+    "model": "pin a model enabled in your account and region (`remedy apply mantle --model ...`)",
+    "network": "check the proxy and network settings a new shell gets (`remedy doctor`)",
+}
+
+
 @dataclass(frozen=True)
 class LiveResult:
     claude: ClaudeOnPath
@@ -73,6 +82,9 @@ class LiveResult:
         out.say(f"  {'':<10} the client said: {self.output or '(nothing)'}")
         colour = "green" if self.ok else "red"
         out.say(f"  outcome    {out.paint(self.outcome, fg=colour, bold=True)}")
+        hint = NEXT.get(self.outcome)
+        if hint:
+            out.say(f"  next       {hint}")
 
 
 def classify(exit_code: int | None, output: str) -> str:

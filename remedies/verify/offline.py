@@ -74,6 +74,7 @@ class OfflineResult:
             "verdict": self.verdict,
             "message": self.message,
             "applied": self.applied,
+            "next": self.next_step,
             "claude": self.claude.to_json(),
             "runs": [asdict(r) for r in self.runs],
         }
@@ -89,6 +90,21 @@ class OfflineResult:
             run.for_person(out)
         colour = {"ok": "green", "unproven": "yellow"}.get(self.verdict, "red")
         out.say(f"  verdict    {out.paint(self.verdict, fg=colour, bold=True)}: {self.message}")
+        if self.next_step:
+            out.say(f"  next       {self.next_step}")
+
+    @property
+    def next_step(self) -> str | None:
+        """What to run now, for a verdict that is not ok."""
+        if self.verdict == "ok":
+            return None
+        if self.verdict == "unproven":
+            return "`remedy verify --live` sends one prompt to the real service"
+        if "extra-body" in self.applied and "mantle" not in self.applied:
+            return "`remedy revert extra-body`, then `remedy apply mantle`"
+        if "mantle" not in self.applied:
+            return "`remedy apply mantle` (or `remedy apply auto` to try the remedies in turn)"
+        return "`remedy doctor` shows what still sends Claude Code to bedrock-runtime"
 
 
 def default_model(ctx: Context, shell_env: dict[str, str]) -> str:
