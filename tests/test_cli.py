@@ -86,6 +86,21 @@ def test_a_bad_region_exits_2(sandbox: Sandbox) -> None:
     no_traceback(result.stderr)
 
 
+def test_an_unknown_region_is_refused_and_a_newer_one_can_be_accepted(sandbox: Sandbox) -> None:
+    """eu-west-99 is well formed but no AWS region: refused before anything is written,
+    with the nearest real one; REMEDY_EXTRA_REGIONS accepts one announced since."""
+    sandbox.write(BASHRC, b"export AWS_REGION=us-east-1\n")
+    before = sandbox.snapshot()
+    args = ("apply", "mantle", "--shell", "bash", "--region", "eu-west-99", "--yes")
+    refused = sandbox.remedy(*args)
+    assert refused.code == 2 and "not an AWS region remedy knows" in refused.stderr
+    assert "REMEDY_EXTRA_REGIONS=eu-west-99" in refused.stderr
+    assert sandbox.snapshot() == before and not (sandbox.home / ".local").exists()
+    accepted = sandbox.remedy(*args, env={"REMEDY_EXTRA_REGIONS": "eu-west-99"})
+    assert accepted.code == 0, accepted.stderr
+    assert "differs from the region configured here (us-east-1" in accepted.stdout
+
+
 def test_region_from_the_environment_is_pinned_and_from_files_is_not(sandbox: Sandbox) -> None:
     result = sandbox.remedy(
         "apply", "mantle", "--shell", "bash", "--yes", env={"AWS_REGION": "ap-south-1"}

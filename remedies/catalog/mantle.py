@@ -17,12 +17,13 @@ import click
 
 from remedies.catalog.interface import EnvRemedy, Proposal
 from remedies.claude.model_ids import mantle_model_id
-from remedies.claude.region import REGION_VARIABLES, earlier_pin, find_region
+from remedies.claude.region import REGION_VARIABLES, check_region, earlier_pin, find_region
 from remedies.claude.settings_files import ENV, LoadedSettings
 from remedies.claude.sources import MODEL_VARIABLES, Picture, ask_shells, collect
 from remedies.context import Context
 from remedies.engine.envedit import EnvEdit
 from remedies.engine.jsonedit import JsonOp
+from remedies.errors import BadInput
 from shells.base import Shell
 
 NAME = "mantle"
@@ -53,7 +54,9 @@ def _options() -> list[click.Parameter]:
         click.Option(
             ["--region"],
             metavar="REGION",
-            help="AWS region of the Mantle endpoint (default: the one already configured).",
+            callback=_known_region,
+            help="AWS region of the Mantle endpoint (default: the one already configured). "
+            "Checked against AWS's list; REMEDY_EXTRA_REGIONS=NAME accepts a newer one.",
         ),
         click.Option(
             ["--model"],
@@ -62,6 +65,19 @@ def _options() -> list[click.Parameter]:
             "such as us.anthropic.… are rewritten).",
         ),
     ]
+
+
+def _known_region(
+    click_ctx: click.Context, _param: click.Parameter, value: str | None
+) -> str | None:
+    """Checked while the options are read: bad input must not create a state folder."""
+    if value is None:
+        return None
+    ctx = click_ctx.find_object(Context)
+    try:
+        return check_region(value, ctx.env if ctx else {})
+    except BadInput as e:
+        raise click.BadParameter(str(e)) from None
 
 
 def _shell_model_pins(picture: Picture) -> list[tuple[str, str]]:
@@ -125,6 +141,11 @@ def propose(ctx: Context, shells: Sequence[Shell], options: Mapping[str, Any]) -
         settings.append(("ANTHROPIC_MODEL", model_pin))
     settings += pins
     notes = [f"AWS region {region.value}, from {region.source}."]
+    if region.replaces:
+        notes.append(
+            f"--region {region.value} differs from the region configured here "
+            f"({region.replaces}): your own AWS_REGION lines are disabled"
+        )
     if not model_pin and picture.model() is None:
         notes.append(UNPINNED_NOTE)
     notes += [

@@ -9,8 +9,10 @@ provides is not.
 
 from __future__ import annotations
 
+import difflib
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 from remedies.claude.sources import Picture, Source
 from remedies.context import Context
@@ -26,16 +28,47 @@ _PROVIDED_EVERYWHERE = ("environment.d", "system-environment", "envrc")
 _SHELL = ("shell", "new-shell")
 
 
+# The commercial, GovCloud and China regions, from AWS's own list (botocore's
+# endpoints.json partitions "aws", "aws-us-gov", "aws-cn"; AWS General Reference, "Regions
+# and Zones"), as of 2026-11. A well-formed name that is not here (eu-west-99) is a typo far
+# more often than a region announced since: REMEDY_EXTRA_REGIONS=name[,name] accepts one.
+KNOWN_REGIONS = frozenset(
+    {
+        "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+        "af-south-1",
+        "ap-east-1", "ap-east-2", "ap-south-1", "ap-south-2",
+        "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4",
+        "ap-southeast-5", "ap-southeast-7",
+        "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+        "ca-central-1", "ca-west-1",
+        "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3",
+        "eu-south-1", "eu-south-2", "eu-north-1",
+        "il-central-1", "me-south-1", "me-central-1", "mx-central-1", "sa-east-1",
+        "us-gov-east-1", "us-gov-west-1",
+        "cn-north-1", "cn-northwest-1",
+    }
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Region:
     value: str
     source: str  # for a person: "--region", "~/.bashrc:4", "~/.aws/config [default] region"
     pin: bool  # our block must set AWS_REGION
+    replaces: str | None = None  # the region configured before, when --region differs
 
 
-def check_region(value: str) -> str:
+def check_region(value: str, env: Mapping[str, str]) -> str:
     if not REGION.match(value):
         raise BadInput(f"{value!r} is not an AWS region name (e.g. us-east-1)")
+    extra = {r.strip() for r in env.get("REMEDY_EXTRA_REGIONS", "").split(",") if r.strip()}
+    if value not in KNOWN_REGIONS and value not in extra:
+        close = difflib.get_close_matches(value, sorted(KNOWN_REGIONS), n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise BadInput(
+            f"{value!r} is not an AWS region remedy knows; {hint}if it is a new one, run "
+            f"with REMEDY_EXTRA_REGIONS={value}"
+        )
     return value
 
 
@@ -62,7 +95,14 @@ def find_region(
     ctx: Context, shells: list[Shell], picture: Picture, explicit: str | None
 ) -> Region:
     if explicit:
-        return Region(check_region(explicit), "--region", pin=True)
+        chosen = Region(check_region(explicit, ctx.env), "--region", pin=True)
+        try:
+            before = find_region(ctx, shells, picture, None)
+        except BadInput:
+            return chosen
+        if before.value != chosen.value:
+            return replace(chosen, replaces=f"{before.value}, from {before.source}")
+        return chosen
     pinned = earlier_pin(picture, "AWS_REGION")
     if pinned is not None and REGION.match(pinned):
         # A re-run with fewer flags keeps what an earlier run pinned.
