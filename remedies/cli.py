@@ -18,6 +18,7 @@ from remedies import __version__
 from remedies.errors import EXIT_FAILURE, EXIT_INTERRUPTED, Declined, RemedyError
 
 COMMANDS = {
+    "completion": "remedies.commands.completion",
     "doctor": "remedies.commands.doctor",
     "fleet-report": "remedies.commands.fleet_report",
     "list": "remedies.commands.list_remedies",
@@ -29,7 +30,7 @@ COMMANDS = {
 
 # Commands that read nothing in a home: root runs them as root. Every other command works in
 # a home, and root does that only as the home's owner (remedies/privilege.py).
-ROOT_MAY_STAY_ROOT = frozenset({"list", "fleet-report"})
+ROOT_MAY_STAY_ROOT = frozenset({"list", "fleet-report", "completion"})
 
 
 class LazyGroup(click.Group):

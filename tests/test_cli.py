@@ -484,3 +484,15 @@ def test_a_typo_gets_the_nearest_name(sandbox: Sandbox, args: list[str], said: s
     assert said in result.stderr, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (sandbox.home / ".local").exists(), "bad input writes nothing"
+
+
+def test_completion_scripts_and_what_they_complete(sandbox: Sandbox) -> None:
+    for shell in ("bash", "zsh", "fish"):
+        script = sandbox.remedy("completion", shell)
+        assert script.code == 0 and "_REMEDY_COMPLETE" in script.stdout, script.stderr
+    # What a real bash asks when the user presses Tab after `remedy rev`.
+    asked = {"_REMEDY_COMPLETE": "bash_complete", "COMP_WORDS": "remedy rev", "COMP_CWORD": "1"}
+    assert "plain,revert" in sandbox.remedy(env=asked).stdout
+    asked = {**asked, "COMP_WORDS": "remedy apply mantle --shell fi", "COMP_CWORD": "4"}
+    assert sandbox.remedy(env=asked).stdout.split() == ["plain,fish"]
+    assert sandbox.remedy("completion", "tcsh").code == 2

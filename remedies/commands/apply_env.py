@@ -31,6 +31,7 @@ from remedies.errors import Interrupted, RemedyError
 from remedies.output import Output, wants_colour
 from remedies.redact import shown
 from remedies.verify.new_shells import check_new_shells
+from shells import supported_names
 from shells.base import Shell
 
 
@@ -85,6 +86,9 @@ def shell_params() -> list[click.Parameter]:
             ["--shell", "shell_names"],
             multiple=True,
             metavar="NAME",
+            shell_complete=lambda _c, _p, partial: [
+                n for n in supported_names() if n.startswith(partial)
+            ],
             help="A shell to configure (repeatable); default: the one you run.",
         ),
         click.Option(["--all-shells"], is_flag=True, help="Every supported shell installed here."),

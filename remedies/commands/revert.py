@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
@@ -18,10 +19,10 @@ from remedies.engine.change_report import (
     confirm,
     file_changes,
 )
-from remedies.engine.journal import Entry, locked
+from remedies.engine.journal import Entry, applied_remedies, locked
 from remedies.engine.revert_plan import choose, commit_revert, plan_revert
 from remedies.engine.transaction import recover, rewrite_journal
-from remedies.errors import BadInput
+from remedies.errors import BadInput, RemedyError
 from remedies.output import Output, wants_colour
 from remedies.typos import did_you_mean
 
@@ -34,6 +35,23 @@ def _revert(
     out.show(revert(ctx, names, RunOptions(dry_run, yes, json_mode), out))
 
 
+def _complete_applied(
+    click_ctx: click.Context, _param: click.Parameter, incomplete: str
+) -> list[str]:
+    """The remedies applied here; nothing (and nothing created) when none is."""
+    if os.geteuid() == 0:
+        return []  # root reads a user's journal only as that user (remedies/privilege.py)
+    # Completion parses without running the group's callback: no Context was made yet.
+    ctx = click_ctx.find_object(Context) or Context.from_process()
+    if not ctx.state_dir.exists():
+        return []
+    try:
+        names = applied_remedies(ctx)
+    except RemedyError:
+        return []
+    return [name for name in names if name.startswith(incomplete)]
+
+
 command = click.Command(
     "revert",
     callback=_revert,
@@ -43,7 +61,10 @@ command = click.Command(
         "old bytes back; in files edited since, only our block goes and the lines we disabled "
         "come back. With no NAME, everything applied is reverted, newest first."
     ),
-    params=[click.Argument(["names"], nargs=-1, metavar="[NAME]..."), *common_params()],
+    params=[
+        click.Argument(["names"], nargs=-1, metavar="[NAME]...", shell_complete=_complete_applied),
+        *common_params(),
+    ],
 )
 
 
