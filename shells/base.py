@@ -158,6 +158,10 @@ class Shell(ABC):
         """A file of the shell's own that can export variables to every new shell."""
         return None
 
+    def store_exports(self, data: bytes) -> list[tuple[int, str, str]]:
+        """Pure: (1-based line, name, value) of each variable the store exports."""
+        return []
+
     def drop_from_store(self, data: bytes, names: tuple[str, ...]) -> tuple[bytes, list[bytes]]:
         """Pure: the store without exported entries for `names`, and the lines taken out."""
         return data, []

@@ -159,6 +159,17 @@ class Fish(Shell):
     def variable_store(self, where: Where) -> Path | None:
         return self._dir(where) / "fish_variables"
 
+    def store_exports(self, data: bytes) -> list[tuple[int, str, str]]:
+        # `SETUVAR --export NAME:VALUE`, measured with fish 3.6 (`set -Ux`).
+        found = []
+        for number, line in enumerate(data.splitlines(), 1):
+            words = line.split(b" ", 2)
+            if len(words) < 3 or words[:2] != [b"SETUVAR", b"--export"]:
+                continue
+            name, _, value = words[2].partition(b":")
+            found.append((number, name.decode("utf-8", "replace"), _unescape(value)))
+        return found
+
     def drop_from_store(self, data: bytes, names: tuple[str, ...]) -> tuple[bytes, list[bytes]]:
         kept: list[bytes] = []
         dropped: list[bytes] = []
@@ -211,3 +222,34 @@ def _setuvar_name(line: bytes) -> bytes | None:
     words = line[len(b"SETUVAR ") :].split(b" ")
     target = next((w for w in words if not w.startswith(b"--")), b"")
     return target.split(b":", 1)[0] or None
+
+
+def _unescape(value: bytes) -> str:
+    """fish_variables writes ASCII outside [A-Za-z0-9_] as \\xHH (`-` too), other characters
+    as \\uXXXX (measured with fish 3.6), and separates list items with \\x1e; an exported
+    list reaches programs space-separated."""
+    out = bytearray()
+    i = 0
+    while i < len(value):
+        if value[i : i + 2] == b"\\x" and i + 4 <= len(value):
+            try:
+                out.append(int(value[i + 2 : i + 4], 16))
+                i += 4
+                continue
+            except ValueError:
+                pass
+        width = {b"\\u": 4, b"\\U": 8}.get(value[i : i + 2])
+        if width and i + 2 + width <= len(value):
+            try:
+                out += chr(int(value[i + 2 : i + 2 + width], 16)).encode("utf-8", "replace")
+                i += 2 + width
+                continue
+            except ValueError:
+                pass
+        if value[i : i + 2] == b"\\\\":
+            out.append(0x5C)
+            i += 2
+            continue
+        out.append(value[i])
+        i += 1
+    return bytes(out).replace(b"\x1e", b" ").decode("utf-8", "replace")

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from shells.fish import Fish
+from tests.conftest import require_program
 
 STORE = (
     b"# This file contains fish universal variable definitions.\n"
@@ -42,3 +51,23 @@ def test_a_variable_set_again_since_is_left_alone() -> None:
     new, dropped = fish.drop_from_store(STORE, NAMES)
     again = new + b"SETUVAR --export CLAUDE_CODE_USE_BEDROCK:0\n"
     assert fish.restore_to_store(again, dropped) == again
+
+
+@pytest.mark.parametrize(
+    "value", ["eu-central-1", "a b", "back\\slash", "ünïcode", "a:b=c", "$HOME"]
+)
+def test_store_exports_read_what_real_fish_wrote(tmp_path: Path, value: str) -> None:
+    """What `set -Ux` writes (escaped) reads back as the value every new fish exports."""
+    fish = require_program("fish")
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {"HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    subprocess.run([fish, "-c", "set -Ux REMEDY_T $argv[1]", value], env=env, check=True)
+    data = (home / ".config" / "fish" / "fish_variables").read_bytes()
+    assert [(n, v) for _line, n, v in Fish().store_exports(data)] == [("REMEDY_T", value)]
+
+
+@given(st.binary(max_size=200))
+def test_store_exports_never_raises(data: bytes) -> None:
+    for line, name, value in Fish().store_exports(data):
+        assert line >= 1 and isinstance(name, str) and isinstance(value, str)

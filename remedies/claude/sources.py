@@ -269,45 +269,20 @@ def from_variable_stores(ctx: Context, shells: list[Shell], names: tuple[str, ..
             data = read_bytes(store)
         except RemedyError:
             continue
-        for index, line in enumerate(split_lines(data or b"")):
-            words = content(line).split(b" ", 2)
-            if len(words) < 3 or words[:2] != [b"SETUVAR", b"--export"]:
-                continue
-            name, _, value = words[2].partition(b":")
-            if name.decode("ascii", "replace") in names:
+        for line, name, value in shell.store_exports(data or b""):
+            if name in names:
                 found.append(
                     Source(
-                        name.decode(),
-                        _fish_unescape(value),
+                        name,
+                        value,
                         "shell",
                         str(store),
-                        line=index + 1,
+                        line=line,
                         shell=shell.name,
                         order=-1,  # before config.fish, whose `set -gx` shadows them
                     )
                 )
     return found
-
-
-def _fish_unescape(value: bytes) -> str:
-    """fish_variables escapes bytes as \\xHH and separates list items with \\x1e."""
-    out = bytearray()
-    i = 0
-    while i < len(value):
-        if value[i : i + 2] == b"\\x" and i + 4 <= len(value):
-            try:
-                out.append(int(value[i + 2 : i + 4], 16))
-                i += 4
-                continue
-            except ValueError:
-                pass
-        if value[i : i + 2] == b"\\\\":
-            out.append(0x5C)
-            i += 2
-            continue
-        out.append(value[i])
-        i += 1
-    return bytes(out).replace(b"\x1e", b" ").decode("utf-8", "replace")
 
 
 def _shell_source(
