@@ -71,6 +71,13 @@ def test_verify_passes_after_mantle(user: Sandbox) -> None:
         assert run["endpoint"] == "mantle" and run["body_betas"] == []
         assert run["header_betas"], "betas travel in the header"
         assert run["output"] == "Hello!"
+        # No model pinned: what a plain `claude -p` asks for, named, and said in the verdict.
+        assert run["model"] == "anthropic.claude-haiku-4-5 (the client's default)", run
+    assert "you will get Haiku unless you pin a model" in str(doc["message"])
+    pinned = user.remedy("apply", "mantle", "--shell", "bash", "--yes", "--model", "opus")
+    assert pinned.code == 0, pinned.stderr
+    code, doc = verify(user)
+    assert code == 0 and "Haiku" not in str(doc["message"])
 
 
 def test_verify_fails_after_extra_body_alone(user: Sandbox) -> None:

@@ -48,7 +48,7 @@ command = click.Command(
         click.Option(
             ["--model"],
             metavar="MODEL",
-            help="The model to ask for (default: the one you pinned, else claude-opus-4-7).",
+            help="The model to ask for (default: the one you pinned, else none: the client's own).",
         ),
         click.Option(
             ["--shell", "shell_name"],

@@ -118,13 +118,20 @@ def default_model(ctx: Context, shell_env: dict[str, str]) -> str:
     )
 
 
-def _models(ctx: Context, shell_env: ShellEnv, model: str | None) -> list[str]:
-    """The models to ask for in this environment: the one given, else the user's own. With
-    Bedrock still on, the client routes by the id (an `anthropic.` id goes to Mantle, the
-    aliases to bedrock-runtime), so the aliases a user types are asked too."""
+def pinned_model(ctx: Context, shell_env: dict[str, str]) -> str | None:
+    """The model the user has pinned (settings beat the shell), if any."""
+    settings_env, settings_model = merged_user_settings(ctx)
+    return settings_env.get("ANTHROPIC_MODEL") or shell_env.get("ANTHROPIC_MODEL") or settings_model
+
+
+def _models(ctx: Context, shell_env: ShellEnv, model: str | None) -> list[str | None]:
+    """The models to ask for in this environment: the one given, else what the user really
+    runs (their pinned model, else none: the client's own default). With Bedrock still on,
+    the client routes by the id (an `anthropic.` id goes to Mantle, the aliases to
+    bedrock-runtime), so the aliases a user types are asked too."""
     if model:
         return [model]
-    chosen = default_model(ctx, shell_env.env)
+    chosen = pinned_model(ctx, shell_env.env)
     settings_env, _model = merged_user_settings(ctx)
     bedrock = settings_env.get(
         "CLAUDE_CODE_USE_BEDROCK", shell_env.env.get("CLAUDE_CODE_USE_BEDROCK")
@@ -149,13 +156,14 @@ def _endpoint(request: RecordedRequest | None) -> str:
 
 
 def probe_once(
-    ctx: Context, claude: str, shell_env: ShellEnv, model: str, timeout: float
+    ctx: Context, claude: str, shell_env: ShellEnv, model: str | None, timeout: float
 ) -> ProbeRun:
+    """One `claude -p`; with model None, no --model: what a plain `claude -p` asks for."""
     with StandIn() as standin, tempfile.TemporaryDirectory(prefix="remedy-verify-") as scratch:
         contained = contain(ctx, shell_env.env, standin.url, Path(scratch))
         try:
             done = ctx.runner.run(
-                [claude, "-p", PROMPT, "--model", model],
+                [claude, "-p", PROMPT, *(["--model", model] if model else [])],
                 env=contained.env,
                 cwd=contained.cwd,
                 timeout=timeout,
@@ -167,9 +175,10 @@ def probe_once(
             code, stdout, stderr = None, "", str(e)
         request = _model_request(standin.requests)
     body = request.body if request is not None and isinstance(request.body, dict) else {}
+    sent = (request.model_in_path if request else None) or body.get("model")
     run = ProbeRun(
         shell=shell_env.label,
-        model=model,
+        model=model or f"{sent or 'unknown'} (the client's default)",
         exit_code=code,
         output=redact_text(stdout or stderr)[:2000],
         endpoint=_endpoint(request),
@@ -224,7 +233,14 @@ def verify_offline(
         for asked in _models(ctx, e, model)
     ]
     if all(r.ok for r in runs):
-        return OfflineResult(claude, runs, "ok", "Claude Code would have succeeded", applied)
+        message = "Claude Code would have succeeded"
+        if any("haiku" in r.model and "client's default" in r.model for r in runs):
+            # Measured with 2.1.111 on Mantle: no model named means Haiku, not Opus 4.7.
+            message += (
+                "; you will get Haiku unless you pin a model (`remedy apply mantle "
+                "--model anthropic.claude-opus-4-7`)"
+            )
+        return OfflineResult(claude, runs, "ok", message, applied)
     version = parse_version(claude.version)
     fixed = parse_version(fixed_version)
     bedrock_only = all(r.endpoint == "bedrock" for r in runs if not r.ok)
