@@ -125,7 +125,7 @@ def test_dry_run_shows_a_diff_and_writes_nothing(sandbox: Sandbox) -> None:
         "apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--dry-run"
     )
     assert result.code == 0, result.stderr
-    assert "+++ b/.bashrc" in result.stdout
+    assert "+++ ~/.bashrc" in result.stdout
     assert "-export CLAUDE_CODE_USE_BEDROCK=1" in result.stdout
     assert "+: # disabled by remedy mantle: export CLAUDE_CODE_USE_BEDROCK=1" in result.stdout
     assert sandbox.read(BASHRC) == PLANTED
@@ -316,7 +316,7 @@ def test_piped_output_at_a_terminal_still_shows_the_diff_and_asks(
     before = sandbox.snapshot()
     args = apply if command == "apply" else ["revert"]
     status, screen = terminal.answer(args, sandbox.env, answer, piped=True)
-    assert "b/.bashrc" in screen and "[y/N]" in screen, screen
+    assert "+++ ~/.bashrc" in screen and "[y/N]" in screen, screen
     assert status == code
     assert (sandbox.snapshot() != before) == (code == 0)
 
@@ -328,7 +328,7 @@ def test_on_a_terminal_it_shows_the_diff_and_asks(
     sandbox.write(BASHRC, PLANTED)
     args = ["apply", "mantle", "--shell", "bash", "--region", "us-east-1"]
     status, screen = terminal.answer(args, sandbox.env, answer)
-    assert "+++ b/.bashrc" in screen and "[y/N]" in screen
+    assert "+++ ~/.bashrc" in screen and "[y/N]" in screen
     assert status == code
     if code:
         # Saying no is a choice, not a failure: said plainly, without "error:".

@@ -121,7 +121,7 @@ class DoctorResult:
 
     def for_person(self, out: Output) -> None:
         _print_claude(out, self.claude)
-        _print_sources(out, self.picture, self.home)
+        _print_sources(out, self.picture, self.home, self.shells[0] if self.shells else None)
         _print_new_shells(out, self.picture)
         _print_diagnosis(out, self.diagnosis)
 
@@ -159,9 +159,11 @@ def _value_text(source: Source) -> str:
     return f"{value}  (not evaluated)" if source.dynamic else value
 
 
-def _print_sources(out: Output, picture: Picture, home: Path) -> None:
+def _print_sources(out: Output, picture: Picture, home: Path, judged: str | None) -> None:
     out.say()
-    out.say(f"Provider     {picture.provider}", bold=True)
+    # Which shell's files decided: the one the user runs (--shell to ask about another).
+    whose = f"  (judged for {judged}, the shell you run; --shell to choose)" if judged else ""
+    out.say(f"Provider     {picture.provider}{whose}", bold=True)
     out.say()
     out.say("Settings (* = the one Claude Code uses)", bold=True)
     names = sorted({s.var for s in picture.sources}, key=lambda n: [*WATCHED, n].index(n))

@@ -108,7 +108,7 @@ def file_changes(
                 action=change.action,
                 summary=change.summary,
                 target=str(target) if target != change.state.path else None,
-                diff=unified_diff(change.state.data, change.new, shown.lstrip("~/"))
+                diff=unified_diff(change.state.data, change.new, shown)
                 if stage == "dry-run"
                 else None,
             )
@@ -120,8 +120,7 @@ def show_diffs(ctx: Context, out: Output, changes: list[Change]) -> None:
     if out.silent:
         return
     for change in changes:
-        label = display(ctx, change.state.path).lstrip("~/")
-        diff = unified_diff(change.state.data, change.new, label)
+        diff = unified_diff(change.state.data, change.new, display(ctx, change.state.path))
         to_asker(colour_diff(diff, out.colour))
 
 

@@ -44,8 +44,9 @@ def unified_diff(old: bytes | None, new: bytes | None, label: str) -> str:
         _unified(
             _both(old),
             _both(new),
-            fromfile="/dev/null" if old is None else f"a/{label}",
-            tofile="/dev/null" if new is None else f"b/{label}",
+            # The path as the person knows it (~/.zshrc), not git's a/ and b/ halves.
+            fromfile="/dev/null" if old is None else label,
+            tofile="/dev/null" if new is None else label,
         )
     )
 
