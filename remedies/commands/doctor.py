@@ -162,7 +162,7 @@ def _value_text(source: Source) -> str:
 def _print_sources(out: Output, picture: Picture, home: Path, judged: str | None) -> None:
     out.say()
     # Which shell's files decided: the one the user runs (--shell to ask about another).
-    whose = f"  (judged for {judged}, the shell you run; --shell to choose)" if judged else ""
+    whose = f"  (judged for a new {judged}; --shell chooses another)" if judged else ""
     out.say(f"Provider     {picture.provider}{whose}", bold=True)
     out.say()
     out.say("Settings (* = the one Claude Code uses)", bold=True)
