@@ -101,7 +101,10 @@ def test_dry_run_prints_the_command_and_runs_nothing(sandbox: Sandbox) -> None:
     result = run(sandbox, bin_dir, "apply", "upgrade", "--dry-run")
     assert result.code == 0, result.stderr
     assert "claude update" in result.stdout and "nothing was run" in result.stdout
+    assert "Would upgrade" in result.stdout
     assert version_of(bin_dir / "claude") == "2.1.111"
+    doc = run(sandbox, bin_dir, "apply", "upgrade", "--dry-run", "--json").json()
+    assert (doc["from"], doc["to"], doc["changed"]) == ("2.1.111", "latest", False)
 
 
 def test_native_update_and_revert_with_claude_install(sandbox: Sandbox) -> None:

@@ -122,8 +122,10 @@ def upgrade(
         return 0
     plan = upgrade_plan(ctx, running, target or "latest")
     result = replace(result, argv=tuple(plan.argv))
+    if dry_run:
+        result = replace(result, to=target or "latest")  # what it would become
     if not json_mode:
-        out.say(f"Upgrading {running.describe()}")
+        out.say(f"{'Would upgrade' if dry_run else 'Upgrading'} {running.describe()}")
         for other in others:
             out.say(f"  also on PATH, not upgraded: {other.describe()}")
         out.say(f"  $ {' '.join(plan.argv)}")
