@@ -137,6 +137,11 @@ class Faults:
             raise FileProblem(f"test failure at point {self.seen} ({label})")
 
 
+def _on_terminal(text: str) -> None:
+    sys.stderr.write(f"{text}\n")
+    sys.stderr.flush()
+
+
 @dataclass(frozen=True)
 class Context:
     home: Path
@@ -156,6 +161,9 @@ class Context:
     # by what was asked. Only engine.new_shell writes here; `replace(ctx, env=...)` copies
     # share it, so a changed environment must use a new key.
     asked: dict[tuple[str, ...], object] = field(default_factory=dict, compare=False)
+    # A line while something takes a while ("running your claude in a new zsh..."): on a
+    # terminal's stderr only, so stdout (and --json) stays the result alone.
+    progress: Callable[[str], None] = field(default=lambda _text: None, compare=False)
 
     @property
     def state_dir(self) -> Path:
@@ -188,6 +196,7 @@ class Context:
             # Whether a person is there is a question about the terminal they type at, not
             # about stdout: `remedy apply mantle | tee apply.log` still asks (on stderr).
             interactive=sys.stdin.isatty(),
+            progress=_on_terminal if sys.stderr.isatty() else (lambda _text: None),
             faults=Faults(
                 crash_at=int(crash_at) if crash_at.isdigit() else 0,
                 fail_at=int(fail_at) if fail_at.isdigit() else 0,

@@ -177,8 +177,8 @@ def _difflib(old: bytes | None, new: bytes | None) -> str:
         difflib.unified_diff(
             lines(old),
             lines(new),
-            fromfile="/dev/null" if old is None else "a/f",
-            tofile="/dev/null" if new is None else "b/f",
+            fromfile="/dev/null" if old is None else "f",
+            tofile="/dev/null" if new is None else "f",
         )
     )
 

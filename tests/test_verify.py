@@ -18,7 +18,7 @@ import pytest
 
 from remedies.verify.standin import StandIn
 from tests.conftest import Sandbox, require_program
-from tests.support import claude_client
+from tests.support import claude_client, terminal
 
 VERIFY = ("verify", "--shell", "bash", "--json")
 
@@ -294,3 +294,14 @@ def test_ctrl_c_during_apply_auto_takes_back_what_it_applied(user: Sandbox) -> N
             assert user.remedy("revert", "--yes").code == 0
             assert user.snapshot() == original
     assert 130 in outcomes, "no interrupt landed mid-run: the test proved nothing"
+
+
+def test_a_person_sees_what_verify_is_doing(user: Sandbox) -> None:
+    """No silent seconds: a line per shell asked and per claude run, on the terminal's
+    stderr; none of it in --json's stdout."""
+    _code, screen = terminal.Terminal(["verify", "--shell", "bash"], user.env).finish()
+    assert "asking a new bash what it gets..." in screen, screen
+    assert "running your claude in a new bash" in screen, screen
+    piped = user.remedy("verify", "--shell", "bash", "--json")
+    assert "running your claude" not in piped.stdout + piped.stderr
+    json.loads(piped.stdout)

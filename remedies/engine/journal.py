@@ -336,20 +336,36 @@ def locked(ctx: Context, *, read_only: bool = False) -> Iterator[StateFolder]:
     mode = fcntl.LOCK_SH if read_only else fcntl.LOCK_EX
     try:
         deadline = time.monotonic() + timeout
+        said = False
         while True:
             try:
                 fcntl.flock(fd, mode | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
+                if not said:
+                    said = True
+                    ctx.progress(f"waiting for another remedy run{_holder(fd)}...")
                 if time.monotonic() > deadline:
                     raise Conflict(
                         f"another remedy has held {root / 'lock'} for {timeout:g} s; "
                         "try again when it has finished"
                     ) from None
                 time.sleep(0.02)
+        if not read_only:
+            # Who holds it, for a run that has to wait: "another remedy run (pid 4242)".
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
         yield StateFolder(root, places)
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def _holder(fd: int) -> str:
+    try:
+        written = os.pread(fd, 16, 0).decode("ascii", "replace").strip()
+    except OSError:
+        return ""
+    return f" (pid {written})" if written.isdigit() else ""
 
 
 def applied_remedies(ctx: Context) -> list[str]:

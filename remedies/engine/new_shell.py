@@ -103,6 +103,7 @@ def new_shell_envs(
     for login, interactive, plain in _modes(shell, executable, ctx.python):
         argv = shell.traced(plain)
         label = f"{'login ' if login else ''}{shell.name}{'' if interactive else ' -c'}"
+        ctx.progress(f"asking a new {label} what it gets...")
         try:
             # argv[0] may be a name such as -tcsh; the program is always `executable`.
             done = ctx.runner.run(

@@ -159,6 +159,8 @@ def probe_once(
     ctx: Context, claude: str, shell_env: ShellEnv, model: str | None, timeout: float
 ) -> ProbeRun:
     """One `claude -p`; with model None, no --model: what a plain `claude -p` asks for."""
+    asked = model or "its default model"
+    ctx.progress(f"running your claude in a new {shell_env.label} ({asked})...")
     with StandIn() as standin, tempfile.TemporaryDirectory(prefix="remedy-verify-") as scratch:
         contained = contain(ctx, shell_env.env, standin.url, Path(scratch))
         try:
