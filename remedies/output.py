@@ -32,17 +32,6 @@ def wants_colour(env: Mapping[str, str]) -> bool:
     return sys.stdout.isatty() and not env.get("NO_COLOR")
 
 
-def ask(question: str) -> bool:
-    """A yes/no question for the person at the terminal. When stdout goes to a pipe or a
-    file, the question (and what it is about) goes to stderr, which they see."""
-    return click.confirm(question, default=False, err=not sys.stdout.isatty())
-
-
-def to_asker(text: str) -> None:
-    """What a question is about (a diff), where the question itself is shown."""
-    click.echo(text, nl=False, err=not sys.stdout.isatty())
-
-
 class Result(Protocol):
     """What a command's core returns: a frozen value, rendered once by Output.show."""
 
@@ -74,6 +63,19 @@ class Output:
 
     def warn(self, text: str) -> None:
         click.echo(self.paint("remedy: warning: ", fg="yellow") + text, err=True)
+
+    def ask(self, question: str) -> bool:
+        """A yes/no question for the person at the terminal. When stdout is a pipe, a file
+        or the --json document, the question (and what it is about) goes to stderr, which
+        they see."""
+        return click.confirm(question, default=False, err=self._asks_on_stderr())
+
+    def to_asker(self, text: str) -> None:
+        """What a question is about (a diff), where the question itself is shown."""
+        click.echo(text, nl=False, err=self._asks_on_stderr())
+
+    def _asks_on_stderr(self) -> bool:
+        return self.json_mode or not sys.stdout.isatty()
 
     def paint(self, text: str, **style: Any) -> str:
         return click.style(text, **style) if self.colour else text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
@@ -319,6 +320,53 @@ def test_piped_output_at_a_terminal_still_shows_the_diff_and_asks(
     assert "+++ ~/.bashrc" in screen and "[y/N]" in screen, screen
     assert status == code
     assert (sandbox.snapshot() != before) == (code == 0)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["apply", "mantle", "--shell", "bash", "--region", "us-east-1"],
+        ["apply", "extra-body", "--shell", "bash"],
+        ["apply", "auto", "--shell", "bash", "--region", "us-east-1"],
+        ["apply", "upgrade"],
+        ["revert"],
+        ["revert", "mantle"],
+    ],
+)
+def test_with_no_one_to_ask_nothing_changes_without_yes(sandbox: Sandbox, args: list[str]) -> None:
+    """A script, cron or an IDE task has no terminal to say yes at: a change needs --yes,
+    and without it the command is refused before anything is written."""
+    sandbox.write(BASHRC, PLANTED)
+    if args[0] == "revert":
+        applied = ["apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes"]
+        assert sandbox.remedy(*applied).code == 0
+    before = sandbox.snapshot()
+    state = sorted(p.relative_to(sandbox.home) for p in sandbox.home.rglob("*"))
+    result = sandbox.remedy(*args)
+    assert result.code == 2, result.stdout + result.stderr
+    no_traceback(result.stderr)
+    assert "--yes" in result.stderr and "--dry-run" in result.stderr
+    assert sandbox.snapshot() == before
+    assert sorted(p.relative_to(sandbox.home) for p in sandbox.home.rglob("*")) == state, (
+        "no state folder, lock or backup for a refused run"
+    )
+    assert sandbox.remedy(*args, "--dry-run").code != 2, "a dry run needs no consent"
+
+
+def test_json_at_a_terminal_asks_on_stderr_and_keeps_stdout_the_document(
+    sandbox: Sandbox,
+) -> None:
+    sandbox.write(BASHRC, PLANTED)
+    args = ["apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--json"]
+    at = terminal.Terminal(args, sandbox.env, piped=True)
+    assert at.wait_for(b"[y/N]"), at.screen
+    at.type(b"y\n")
+    code, screen = at.finish()
+    assert at.process.stdout is not None
+    document = json.loads(at.process.stdout.read())
+    assert code == 0, screen
+    assert "+++ ~/.bashrc" in screen
+    assert document["changed"] is True
 
 
 @pytest.mark.parametrize(("answer", "code"), [(b"n\n", 1), (b"y\n", 0)])

@@ -21,13 +21,13 @@ from remedies.claude.installers import Plan, explain_failure, reinstall_plan, up
 from remedies.claude.installs import Install, all_on_path, find_installs, inspect, read_version
 from remedies.claude.known_issues import DEFAULT_FIXED_VERSION, parse_version
 from remedies.context import Context
-from remedies.engine.change_report import common_params
+from remedies.engine.change_report import common_params, consent_possible
 from remedies.engine.journal import Entry, StateFolder, locked, next_seq
 from remedies.engine.revert_plan import choose, commit_revert, plan_revert
 from remedies.engine.transaction import recover, rewrite_journal
 from remedies.errors import Declined, RemedyError
 from remedies.options import fixed_version_option, target_version_option, timeout_option
-from remedies.output import Output, ask, wants_colour
+from remedies.output import Output, wants_colour
 
 NAME = "upgrade"
 WORKAROUNDS = ("mantle", "extra-body")
@@ -80,6 +80,7 @@ REMEDY = UpgradeRemedy()
 
 
 def _run(ctx: Context, options: dict[str, Any]) -> None:
+    consent_possible(ctx, yes=options["yes"], dry_run=options["dry_run"])
     code = upgrade(ctx, **options)
     if code:
         raise click.exceptions.Exit(code)
@@ -132,7 +133,7 @@ def upgrade(
     if dry_run:
         out.show(result)
         return 0
-    if ctx.interactive and not yes and not json_mode and not ask("Run it?"):
+    if ctx.interactive and not yes and not out.ask("Run it?"):
         raise Declined()
     with locked(ctx) as state:
         for line in recover(ctx, state):
@@ -274,7 +275,7 @@ def _workarounds(
     may_ask = ctx.interactive and not out.json_mode and not clean
     if clean or (
         may_ask
-        and ask(
+        and out.ask(
             f"Claude Code is now {result.to}. Revert the workarounds no longer needed "
             f"({', '.join(workarounds)})?"
         )

@@ -27,13 +27,13 @@ from remedies.commands.apply_env import (
 )
 from remedies.commands.revert import revert
 from remedies.context import Context
-from remedies.engine.change_report import RunOptions, common_params
+from remedies.engine.change_report import RunOptions, common_params, consent_possible
 from remedies.engine.journal import applied_remedies
 from remedies.engine.new_shell import new_shell_envs
 from remedies.engine.shell_choice import choose_shells
 from remedies.errors import EXIT_FAILURE, Declined, Interrupted, RemedyError
 from remedies.options import fixed_version_option
-from remedies.output import Output, ask, wants_colour
+from remedies.output import Output, wants_colour
 from remedies.verify.offline import verify_offline
 from shells import SHELLS
 
@@ -220,6 +220,7 @@ def _remedy_options(remedy: EnvRemedy, given: dict[str, Any]) -> dict[str, Any]:
 def apply_auto(ctx: Context, options: RunOptions, request: AutoRequest) -> int:
     out = Output(options.json_mode, wants_colour(ctx.env))
     shells = choose_shells(ctx, request.shell_names, request.all_shells)
+    consent_possible(ctx, yes=options.yes, dry_run=options.dry_run)
     everyone = [*shells, *(s for s in SHELLS if s.name not in {c.name for c in shells})]
     diagnosis = diagnose(collect(ctx, everyone), find_claude(ctx), request.fixed_version)
     plan = tuple(_plan([r.remedy for r in diagnosis.recommendations], request.prefer))
@@ -227,11 +228,12 @@ def apply_auto(ctx: Context, options: RunOptions, request: AutoRequest) -> int:
     if plan and options.dry_run:
         result = replace(result, tried=tuple(_preview(ctx, name, request) for name in plan))
     elif plan:
-        if ctx.interactive and not options.yes and not options.json_mode:
-            out.say(
-                f"Plan: try {', then '.join(plan)}; keep the first that verifies, revert the rest."
+        if ctx.interactive and not options.yes:
+            out.to_asker(
+                f"Plan: try {', then '.join(plan)}; keep the first that verifies, revert the "
+                "rest.\n"
             )
-            if not ask("Go ahead?"):
+            if not out.ask("Go ahead?"):
                 raise Declined()
         tried: list[Attempt] = []
         applied_now: list[str] = []  # what this run changed and has not taken back

@@ -17,6 +17,7 @@ from remedies.engine.change_report import (
     RunOptions,
     common_params,
     confirm,
+    consent_possible,
     file_changes,
 )
 from remedies.engine.envedit import EnvEdit
@@ -154,6 +155,7 @@ def apply_env_remedy(
     result."""
     shells = choose_shells(ctx, shell_names, all_shells)
     names = tuple(s.name for s in shells)
+    consent_possible(ctx, yes=options.yes, dry_run=options.dry_run)  # before the lock
     with locked(ctx, read_only=options.dry_run) as state:
         recovered = [] if options.dry_run else recover(ctx, state)
         for line in recovered:

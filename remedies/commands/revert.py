@@ -17,6 +17,7 @@ from remedies.engine.change_report import (
     RunOptions,
     common_params,
     confirm,
+    consent_possible,
     file_changes,
 )
 from remedies.engine.journal import Entry, applied_remedies, locked
@@ -31,6 +32,7 @@ from remedies.typos import did_you_mean
 def _revert(
     ctx: Context, names: tuple[str, ...], dry_run: bool, yes: bool, json_mode: bool
 ) -> None:
+    consent_possible(ctx, yes=yes, dry_run=dry_run)
     out = Output(json_mode, wants_colour(ctx.env))
     out.show(revert(ctx, names, RunOptions(dry_run, yes, json_mode), out))
 

@@ -10,8 +10,8 @@ import click
 from remedies.context import Context
 from remedies.engine.diffs import colour_diff, unified_diff
 from remedies.engine.transaction import Change
-from remedies.errors import Declined
-from remedies.output import Output, ask, display, to_asker
+from remedies.errors import BadInput, Declined
+from remedies.output import Output, display
 
 
 def common_params() -> list[click.Parameter]:
@@ -116,12 +116,23 @@ def file_changes(
     return FileChanges(stage, dry_run, tuple(files), tuple(notes))
 
 
+def consent_possible(ctx: Context, *, yes: bool, dry_run: bool) -> None:
+    """A change needs consent: --yes, or a "y" typed at the terminal. With no terminal on
+    stdin (a script, cron, an IDE task) no one can type it, so the command refuses at its
+    start, before anything is written; a dry run changes nothing and needs none."""
+    if not (yes or dry_run or ctx.interactive):
+        raise BadInput(
+            "no one can be asked here (stdin is not a terminal): add --yes to go ahead, "
+            "or --dry-run to see what would change"
+        )
+
+
 def show_diffs(ctx: Context, out: Output, changes: list[Change]) -> None:
     if out.silent:
         return
     for change in changes:
         diff = unified_diff(change.state.data, change.new, display(ctx, change.state.path))
-        to_asker(colour_diff(diff, out.colour))
+        out.to_asker(colour_diff(diff, out.colour))
 
 
 def confirm(
@@ -133,14 +144,15 @@ def confirm(
     *,
     notes: list[str] | None = None,
 ) -> bool:
-    """On a terminal, without --yes: show what will change, everything that should change
-    the user's mind (the notes: "often does not work; prefer mantle"), then ask. Elsewhere:
-    go ahead. True when the notes were shown here."""
-    if options.yes or not ctx.interactive or options.json_mode:
+    """Without --yes: show what will change, everything that should change the user's mind
+    (the notes: "often does not work; prefer mantle"), then ask at the terminal (the command
+    refused at its start when there is none: consent_possible). True when the notes were
+    shown here."""
+    if options.yes or not ctx.interactive:
         return False
     show_diffs(ctx, out, changes)
     for note in notes or []:
-        to_asker(out.paint("note: ", fg="cyan") + note + "\n")
-    if not ask(question):
+        out.to_asker(out.paint("note: ", fg="cyan") + note + "\n")
+    if not out.ask(question):
         raise Declined()
     return True
