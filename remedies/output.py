@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,6 +27,42 @@ def path_shown(path: Path | str, home: Path) -> str:
 def display(ctx: Context, path: Path | str) -> str:
     """A path as a person reads it, relative to the home remedy works in."""
     return path_shown(path, ctx.home)
+
+
+# The label a line hangs from: "  verdict    ", "  warning ", "note: ".
+_LABEL = re.compile(r" *\S+ +")
+_LONGEST_LABEL = 16
+
+
+def wrap(text: str, width: int) -> str:
+    """A line for a person, wrapped at `width` columns, continuation lines hanging under
+    the text after its label. Words are never split (a path or a command stays whole and
+    copyable), colour codes take no room, and a line that fits comes back unchanged."""
+    if width < 30 or len(click.unstyle(text)) <= width or "\n" in text:
+        return text
+    label = _LABEL.match(click.unstyle(text))
+    lead = len(text) - len(text.lstrip(" "))
+    hang = label.end() if label and label.end() <= _LONGEST_LABEL else lead + 2
+    lines: list[str] = []
+    line = ""
+    for word in text[lead:].split(" "):
+        if not line:
+            line = " " * (hang if lines else lead) + word
+        elif not word and len(click.unstyle(line)) >= width:
+            continue  # a double space at the break: the break is the space
+        elif len(click.unstyle(line)) + 1 + len(click.unstyle(word)) <= width:
+            line += " " + word
+        else:
+            lines.append(line)
+            line = " " * hang + word
+    lines.append(line)
+    return "\n".join(lines)
+
+
+def _width(err: bool) -> int:
+    """The terminal's width, or 0 (no wrapping) for a pipe or a file."""
+    stream = sys.stderr if err else sys.stdout
+    return shutil.get_terminal_size().columns if stream.isatty() else 0
 
 
 def wants_colour(env: Mapping[str, str]) -> bool:
@@ -55,14 +93,16 @@ class Output:
     def say(self, text: str = "", **style: Any) -> None:
         """A line for a person; silent in --json mode, where stdout is the document alone."""
         if not self.json_mode and not self.silent:
+            text = wrap(text, _width(err=False))
             click.echo(click.style(text, **style) if style and self.colour else text)
 
     def note(self, text: str) -> None:
         if not self.json_mode and not self.silent:
-            click.echo(self.paint("note: ", fg="cyan") + text)
+            click.echo(wrap(self.paint("note: ", fg="cyan") + text, _width(err=False)))
 
     def warn(self, text: str) -> None:
-        click.echo(self.paint("remedy: warning: ", fg="yellow") + text, err=True)
+        line = self.paint("remedy: warning: ", fg="yellow") + text
+        click.echo(wrap(line, _width(err=True)), err=True)
 
     def ask(self, question: str) -> bool:
         """A yes/no question for the person at the terminal. When stdout is a pipe, a file

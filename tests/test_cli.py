@@ -497,6 +497,13 @@ def test_apply_at_a_terminal_says_this_terminal_is_stale(sandbox: Sandbox) -> No
     assert code == 0, screen
     assert "this terminal still has CLAUDE_CODE_USE_BEDROCK=1" in screen
     assert "unset CLAUDE_CODE_USE_BEDROCK; export CLAUDE_CODE_USE_MANTLE=1" in screen
+    # A narrow window: the line wraps at its width, hanging under its label.
+    sandbox.remedy("revert", "--yes")
+    code, screen = terminal.Terminal(args, env, columns=60).finish()
+    assert code == 0, screen
+    lines = screen.replace("\r", "").splitlines()
+    assert max(len(line) for line in lines) <= 60, screen
+    assert any(line.startswith("      CLAUDE_CODE") for line in lines), screen
     # Not a terminal (a script, Ansible): nothing to say about one.
     again = sandbox.remedy("revert", "--yes")
     assert again.code == 0

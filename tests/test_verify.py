@@ -305,3 +305,26 @@ def test_a_person_sees_what_verify_is_doing(user: Sandbox) -> None:
     piped = user.remedy("verify", "--shell", "bash", "--json")
     assert "running your claude" not in piped.stdout + piped.stderr
     json.loads(piped.stdout)
+
+
+def test_a_terminal_that_still_has_bedrock_is_named_by_verify_and_doctor(user: Sandbox) -> None:
+    """After a fix, new shells are right; the terminal the person typed in is not, and
+    `claude` there still fails. verify and doctor say so, with the lines that fix it."""
+    assert user.remedy("apply", "mantle", "--shell", "bash", "--yes").code == 0
+    stale = {**user.env, "CLAUDE_CODE_USE_BEDROCK": "1"}
+    code, screen = terminal.Terminal(["verify", "--shell", "bash"], stale).finish()
+    assert code == 0, screen  # new shells are fixed: the verdict is theirs
+    said = "this terminal still has CLAUDE_CODE_USE_BEDROCK=1, CLAUDE_CODE_USE_MANTLE unset"
+    assert said in screen, screen
+    assert "run: unset CLAUDE_CODE_USE_BEDROCK; export CLAUDE_CODE_USE_MANTLE=1" in screen
+    code, screen = terminal.Terminal(["doctor", "--shell", "bash"], stale).finish()
+    assert said in screen, screen
+    assert re.search(r"this terminal\s+CLAUDE_CODE_USE_BEDROCK=1", screen), screen
+    # A terminal that started after the fix has nothing to say.
+    fresh = {**user.env, **user.shell_env("bash")}
+    fresh = {k: fresh[k] for k in fresh if k not in {"PWD", "SHLVL", "_", "OLDPWD"}}
+    _code, screen = terminal.Terminal(["doctor", "--shell", "bash"], fresh).finish()
+    assert "this terminal still has" not in screen, screen
+    # Not at a terminal: no terminal to speak of, and JSON says so.
+    doc = json.loads(user.remedy("doctor", "--shell", "bash", "--json", env=stale).stdout)
+    assert doc["this_terminal"] is None

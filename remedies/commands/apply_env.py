@@ -11,6 +11,7 @@ import click
 from remedies.catalog.interface import EnvRemedy
 from remedies.claude.settings_plan import plan_settings_changes
 from remedies.claude.sources import ask_shells, from_envrc
+from remedies.claude.this_terminal import after_edit, compare
 from remedies.context import Context
 from remedies.engine.change_report import (
     FileChanges,
@@ -30,7 +31,6 @@ from remedies.engine.startup_walk import sourced_files, walk
 from remedies.engine.transaction import commit, recover
 from remedies.errors import Interrupted, RemedyError
 from remedies.output import Output, wants_colour
-from remedies.redact import shown
 from remedies.verify.new_shells import check_new_shells
 from shells import supported_names
 from shells.base import Shell
@@ -239,25 +239,13 @@ def apply_env_remedy(
 
 
 def stale_terminal(ctx: Context, shell: Shell, edit: EnvEdit) -> list[str]:
-    """A terminal keeps the environment it started with: the one remedy runs in still has
-    what new shells no longer get. Said plainly, with the lines that fix it in place."""
+    """The terminal remedy runs in still has what new shells no longer get."""
     if not ctx.interactive:
         return []  # a script, cron or Ansible: no terminal to speak of
-    stale = [n for n in edit.unset if n in ctx.env]
-    wrong = [(n, v) for n, v in edit.set if ctx.env.get(n) != v]
-    if not stale and not wrong:
-        return []
-    has = ", ".join(
-        [f"{n}={shown(n, ctx.env[n])}" for n in stale]
-        + [
-            f"{n} {'unset' if n not in ctx.env else '=' + str(shown(n, ctx.env[n]))}"
-            for n, _ in wrong
-        ]
-    )
-    fix = "; ".join(
-        [shell.render_unset(n) for n in stale] + [shell.render_set(n, v) for n, v in wrong]
-    )
-    return [f"this terminal still has {has}: open a new terminal, or run: {fix}"]
+    names = [*edit.unset, *(name for name, _ in edit.set)]
+    new = after_edit(ctx.env, edit.unset, edit.set)
+    stale = compare(ctx.env, new, names, shell)
+    return [] if stale is None else [stale.line()]
 
 
 def _take_back(ctx: Context, state: StateFolder, txid: str) -> None:

@@ -12,6 +12,7 @@ from remedies.claude.diagnosis import Diagnosis, diagnose
 from remedies.claude.installs import ClaudeOnPath, find_claude
 from remedies.claude.known_issues import DEFAULT_FIXED_VERSION
 from remedies.claude.sources import PROVIDER_FLAGS, WATCHED, Picture, Source, ask_shells, collect
+from remedies.claude.this_terminal import StaleTerminal, compare
 from remedies.context import Context
 from remedies.engine.new_shell import ShellEnv
 from remedies.engine.shell_choice import choose_shells
@@ -19,6 +20,7 @@ from remedies.options import fixed_version_option, json_option
 from remedies.output import Output, wants_colour
 from remedies.redact import printable, shown
 from shells import SHELLS
+from shells.base import Shell
 
 
 @click.pass_obj
@@ -85,8 +87,30 @@ def doctor(
     if claude.install_method == "missing" and truth:
         claude = _from_a_new_shell(ctx, truth) or claude
     diagnosis = diagnose(picture, claude, fixed_version)
-    result = DoctorResult(claude, tuple(s.name for s in shells), picture, diagnosis, ctx.home)
+    here = _this_terminal(ctx, truth, shells[0])
+    result = DoctorResult(claude, tuple(s.name for s in shells), picture, diagnosis, ctx.home, here)
     out.show(result)
+
+
+@dataclass(frozen=True)
+class ThisTerminal:
+    """The environment doctor runs in, at a terminal: the column beside the new shells."""
+
+    values: dict[str, str]
+    stale: StaleTerminal | None
+
+    def to_json(self) -> dict[str, Any]:
+        values = {n: shown(n, v) for n, v in self.values.items()}
+        return {"values": values, **(self.stale.to_json() if self.stale else {"differs": []})}
+
+
+def _this_terminal(ctx: Context, truth: list[ShellEnv], shell: Shell) -> ThisTerminal | None:
+    """A terminal keeps what it started with; after a fix, `claude` typed here may still
+    fail while new shells are right. Only a person at a terminal has one to compare."""
+    if not ctx.interactive or not truth:
+        return None
+    values = {n: ctx.env[n] for n in WATCHED if n in ctx.env}
+    return ThisTerminal(values, compare(ctx.env, truth[0].env, WATCHED, shell))
 
 
 @dataclass(frozen=True)
@@ -96,6 +120,7 @@ class DoctorResult:
     picture: Picture
     diagnosis: Diagnosis
     home: Path  # paths are shown relative to it
+    terminal: ThisTerminal | None = None  # None: not run at a terminal
 
     def to_json(self) -> dict[str, Any]:
         picture = self.picture
@@ -117,13 +142,15 @@ class DoctorResult:
                 }
                 for env in picture.new_shells
             ],
+            "this_terminal": self.terminal.to_json() if self.terminal else None,
         }
 
     def for_person(self, out: Output) -> None:
         _print_claude(out, self.claude)
         _print_sources(out, self.picture, self.home, self.shells[0] if self.shells else None)
-        _print_new_shells(out, self.picture)
-        _print_diagnosis(out, self.diagnosis)
+        _print_new_shells(out, self.picture, self.terminal)
+        stale = self.terminal.stale if self.terminal else None
+        _print_diagnosis(out, self.diagnosis, stale.line() if stale else None)
 
 
 def _from_a_new_shell(ctx: Context, truth: list[ShellEnv]) -> ClaudeOnPath | None:
@@ -177,27 +204,31 @@ def _print_sources(out: Output, picture: Picture, home: Path, judged: str | None
             out.say(f"    {mark} {_value_text(source):<34} {source.where(home)}{idle}")
 
 
-def _print_new_shells(out: Output, picture: Picture) -> None:
+def _print_new_shells(out: Output, picture: Picture, terminal: ThisTerminal | None) -> None:
     """What each kind of new shell really ended with, for the variables that pick the
     provider and the region: the truth the sources above are checked against."""
     if not picture.new_shells:
         return
     out.say()
-    out.say("New shells (asked of the real shell)", bold=True)
+    out.say("New shells (asked of the real shell), and this terminal", bold=True)
     shown_names = (*PROVIDER_FLAGS, "AWS_REGION", "AWS_DEFAULT_REGION", "CLAUDE_CODE_EXTRA_BODY")
-    for env in picture.new_shells:
-        values = [
-            f"{n}={printable(shown(n, env.env[n]) or '')}" for n in shown_names if n in env.env
-        ]
-        out.say(f"  {env.label:<12} {', '.join(values) or 'none of them set'}")
+    rows = [(env.label, env.env) for env in picture.new_shells]
+    if terminal is not None:
+        rows.append(("this terminal", terminal.values))
+    width = max(12, *(len(label) for label, _ in rows))
+    for label, env in rows:
+        values = [f"{n}={printable(shown(n, env[n]) or '')}" for n in shown_names if n in env]
+        out.say(f"  {label:<{width}} {', '.join(values) or 'none of them set'}")
 
 
-def _print_diagnosis(out: Output, diagnosis: Diagnosis) -> None:
+def _print_diagnosis(out: Output, diagnosis: Diagnosis, stale: str | None) -> None:
     out.say()
     out.say("Problems", bold=True)
-    if not diagnosis.findings:
-        out.say("  none found")
     colours = {"problem": "red", "warning": "yellow", "info": "cyan"}
+    if stale:
+        out.say(f"  {out.paint('warning'.ljust(7), fg=colours['warning'])} {stale}")
+    elif not diagnosis.findings:
+        out.say("  none found")
     for finding in diagnosis.findings:
         label = out.paint(finding.severity.ljust(7), fg=colours[finding.severity])
         out.say(f"  {label} {printable(finding.message)}")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import click
 
 from remedies.claude.known_issues import DEFAULT_FIXED_VERSION
+from remedies.claude.sources import WATCHED
+from remedies.claude.this_terminal import compare
 from remedies.context import Context
 from remedies.engine.journal import applied_remedies, configured_shells
 from remedies.engine.new_shell import new_shell_envs
@@ -82,9 +85,11 @@ def verify(
             other = shell_named(name)
             if other is not None and other.name != shell.name and installed(ctx, other):
                 envs += new_shell_envs(ctx, other)
+    # A terminal keeps what it started with: new shells may be fixed while this one is not.
+    stale = compare(ctx.env, envs[0].env, WATCHED, shell) if ctx.interactive else None
     if not offline:
         live = verify_live(ctx, envs[0], model or default_model(ctx, envs[0].env), timeout)
-        out.show(live)
+        out.show(replace(live, terminal=stale))
         return 0 if live.ok else EXIT_FAILURE
     result = verify_offline(
         ctx,
@@ -94,5 +99,5 @@ def verify(
         applied=applied_remedies(ctx),
         timeout=timeout,
     )
-    out.show(result)
+    out.show(replace(result, terminal=stale))
     return 0 if result.ok else EXIT_FAILURE

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from remedies.claude.installs import ClaudeOnPath, find_claude
+from remedies.claude.this_terminal import StaleTerminal
 from remedies.context import Context
 from remedies.engine.new_shell import ShellEnv
 from remedies.errors import RemedyError
@@ -65,6 +66,7 @@ class LiveResult:
     exit_code: int | None
     outcome: str  # ok, invalid-beta-flag, auth, model, network, timeout, other
     output: str
+    terminal: StaleTerminal | None = None  # at a terminal that still has the old values
 
     @property
     def ok(self) -> bool:
@@ -73,6 +75,9 @@ class LiveResult:
     def to_json(self) -> dict[str, Any]:
         doc = asdict(self)
         doc["claude"] = self.claude.to_json()
+        # Rendered by its own to_json, which masks secret values (asdict would not).
+        doc.pop("terminal")
+        doc["this_terminal"] = self.terminal.to_json() if self.terminal else None
         return {"mode": "live", "ok": self.ok, **doc}
 
     def for_person(self, out: Output) -> None:
@@ -82,6 +87,8 @@ class LiveResult:
         out.say(f"  {'':<10} the client said: {self.output or '(nothing)'}")
         colour = "green" if self.ok else "red"
         out.say(f"  outcome    {out.paint(self.outcome, fg=colour, bold=True)}")
+        if self.terminal:
+            out.say(f"  {out.paint('but', fg='yellow', bold=True)}        {self.terminal.line()}")
         hint = NEXT.get(self.outcome)
         if hint:
             out.say(f"  next       {hint}")

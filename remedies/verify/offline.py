@@ -17,6 +17,7 @@ from typing import Any
 from remedies.claude.installs import ClaudeOnPath, find_claude
 from remedies.claude.known_issues import parse_version
 from remedies.claude.sources import WATCHED, is_on
+from remedies.claude.this_terminal import StaleTerminal
 from remedies.context import Context
 from remedies.engine.new_shell import ShellEnv
 from remedies.errors import RemedyError
@@ -62,6 +63,7 @@ class OfflineResult:
     verdict: str  # ok, failed, unproven
     message: str
     applied: list[str]
+    terminal: StaleTerminal | None = None  # at a terminal that still has the old values
 
     @property
     def ok(self) -> bool:
@@ -77,6 +79,7 @@ class OfflineResult:
             "next": self.next_step,
             "claude": self.claude.to_json(),
             "runs": [asdict(r) for r in self.runs],
+            "this_terminal": self.terminal.to_json() if self.terminal else None,
         }
 
     def for_person(self, out: Output) -> None:
@@ -90,6 +93,8 @@ class OfflineResult:
             run.for_person(out)
         colour = {"ok": "green", "unproven": "yellow"}.get(self.verdict, "red")
         out.say(f"  verdict    {out.paint(self.verdict, fg=colour, bold=True)}: {self.message}")
+        if self.terminal:
+            out.say(f"  {out.paint('but', fg='yellow', bold=True)}        {self.terminal.line()}")
         if self.next_step:
             out.say(f"  next       {self.next_step}")
 

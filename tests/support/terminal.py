@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pty
 import select
+import struct
 import subprocess
 import sys
+import termios
 import time
 
 from tests.conftest import REPO
@@ -16,8 +19,13 @@ class Terminal:
     """remedy running with a pty as stdin, stdout and stderr; with piped=True its stdout
     goes to a pipe instead, as in `remedy apply mantle | tee apply.log` typed at a terminal."""
 
-    def __init__(self, args: list[str], env: dict[str, str], piped: bool = False) -> None:
+    def __init__(
+        self, args: list[str], env: dict[str, str], piped: bool = False, columns: int = 250
+    ) -> None:
         self.main, child = pty.openpty()
+        # A wide window by default, so that what a test looks for is on one line; a test of
+        # wrapping asks for a narrow one.
+        fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
         self.process = subprocess.Popen(
             [sys.executable, "-m", "remedies", *args],
             stdin=child,
