@@ -89,9 +89,18 @@ def _fail(message: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
+def debug_first(args: list[str]) -> list[str]:
+    """`remedy apply mantle --debug` means what `remedy --debug apply mantle` does: people
+    add the flag at the end of the line they just ran. Only before a `--`."""
+    end = args.index("--") if "--" in args else len(args)
+    if "--debug" not in args[:end]:
+        return args
+    return ["--debug", *(a for a in args[:end] if a != "--debug"), *args[end:]]
+
+
 def main(argv: list[str] | None = None) -> None:
-    args = sys.argv[1:] if argv is None else argv
-    debug = "--debug" in args
+    args = debug_first(sys.argv[1:] if argv is None else argv)
+    debug = args[:1] == ["--debug"]
     try:
         result: Any = cli.main(args=args, prog_name="remedy", standalone_mode=False)
     except click.exceptions.Exit as e:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -68,6 +69,7 @@ def test_extra_body_value_that_is_not_a_json_object_exits_2_and_writes_nothing(
     result = sandbox.remedy("apply", "extra-body", "--shell", "bash", "--value", value, "--yes")
     assert result.code == 2
     no_traceback(result.stderr)
+    assert """for example: --value '{"thinking":{"type":"adaptive"}}'""" in result.stderr
     assert sandbox.read(BASHRC) == PLANTED
     assert not (sandbox.home / ".profile").exists()
 
@@ -448,9 +450,10 @@ def test_debug_shows_the_traceback(sandbox: Sandbox) -> None:
     sandbox.write(BASHRC, b"# <<< remedy mantle <<<\n")
     args = ["apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes"]
     assert "Traceback" not in sandbox.remedy(*args).stderr
-    result = sandbox.remedy("--debug", *args)
-    assert result.code == 1
-    assert "Traceback" in result.stderr and "CorruptFile" in result.stderr
+    for where in (["--debug", *args], [*args, "--debug"]):  # people add it at the end
+        result = sandbox.remedy(*where)
+        assert result.code == 1
+        assert "Traceback" in result.stderr and "CorruptFile" in result.stderr
 
 
 def test_colour_on_a_terminal(sandbox: Sandbox) -> None:
@@ -551,3 +554,20 @@ def test_completion_scripts_and_what_they_complete(sandbox: Sandbox) -> None:
     asked = {**asked, "COMP_WORDS": "remedy apply mantle --shell fi", "COMP_CWORD": "4"}
     assert sandbox.remedy(env=asked).stdout.split() == ["plain,fish"]
     assert sandbox.remedy("completion", "tcsh").code == 2
+
+
+def test_list_and_doctor_call_each_remedy_the_same(sandbox: Sandbox) -> None:
+    sandbox.write(BASHRC, PLANTED)
+    summaries = {
+        r["name"]: r["summary"]
+        for r in json.loads(sandbox.remedy("list", "--json").stdout)["remedies"]
+    }
+    doctor = json.loads(sandbox.remedy("doctor", "--shell", "bash", "--json").stdout)
+    assert {r["remedy"] for r in doctor["recommendations"]} == set(summaries)
+    for item in doctor["recommendations"]:
+        first = re.split(r"[:;(]", item["why"])[0].strip()
+        assert first in summaries[item["remedy"]], (item, summaries)
+    extra = next(r for r in doctor["recommendations"] if r["remedy"] == "extra-body")
+    assert (
+        "often does not work" in extra["why"] and "often does not work" in summaries["extra-body"]
+    )

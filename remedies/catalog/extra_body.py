@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from remedies.catalog.interface import EnvRemedy, Proposal
+from remedies.claude.known_issues import EXTRA_BODY_MEASURED, EXTRA_BODY_WORTH
 from remedies.claude.settings_files import ENV, LoadedSettings
 from remedies.context import Context
 from remedies.engine.envedit import EnvEdit
@@ -24,11 +25,7 @@ from shells.base import Shell
 NAME = "extra-body"
 VARIABLE = "CLAUDE_CODE_EXTRA_BODY"
 DEFAULT_VALUE = '{"thinking":{"type":"adaptive"}}'
-CAVEAT = (
-    "extra-body is a community workaround and often does not work: measured with Claude Code "
-    "2.1.111, 2.1.112 and 2.1.330, the request body still carried anthropic_beta. Prefer "
-    "`remedy apply mantle`."
-)
+CAVEAT = f"extra-body is a {EXTRA_BODY_WORTH}: {EXTRA_BODY_MEASURED}. Prefer `remedy apply mantle`."
 
 
 def _options() -> list[click.Parameter]:
@@ -47,9 +44,11 @@ def check_value(value: str) -> str:
     try:
         parsed = json.loads(value)
     except ValueError as e:
-        raise BadInput(f"--value is not valid JSON: {e}") from e
+        raise BadInput(
+            f"--value is not valid JSON ({e}); for example: --value '{DEFAULT_VALUE}'"
+        ) from e
     if not isinstance(parsed, dict):
-        raise BadInput("--value must be a JSON object, e.g. " + DEFAULT_VALUE)
+        raise BadInput(f"--value must be a JSON object; for example: --value '{DEFAULT_VALUE}'")
     if "\0" in value:
         raise BadInput("--value cannot contain a NUL character")
     return value
@@ -77,7 +76,7 @@ def propose(ctx: Context, shells: Sequence[Shell], options: Mapping[str, Any]) -
 
 REMEDY = EnvRemedy(
     name=NAME,
-    summary="Set CLAUDE_CODE_EXTRA_BODY (community workaround; often ineffective).",
+    summary=f"Set CLAUDE_CODE_EXTRA_BODY ({EXTRA_BODY_WORTH}).",
     help=(
         "Set CLAUDE_CODE_EXTRA_BODY to a JSON object (default "
         + DEFAULT_VALUE

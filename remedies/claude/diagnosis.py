@@ -9,7 +9,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from remedies.claude.installs import ClaudeOnPath
-from remedies.claude.known_issues import MANTLE_MIN_VERSION, known_issues, parse_version
+from remedies.claude.known_issues import (
+    EXTRA_BODY_MEASURED,
+    EXTRA_BODY_WORTH,
+    MANTLE_MIN_VERSION,
+    known_issues,
+    parse_version,
+)
 from remedies.claude.model_ids import is_opus_4_7, mantle_model_id
 from remedies.claude.sources import MODEL_VARIABLES, SETTINGS_MODEL, Picture, Source, is_on
 
@@ -182,7 +188,7 @@ def _recommend(picture: Picture, claude: ClaudeOnPath, affected: bool) -> list[R
     extra = Recommendation(
         "extra-body",
         "remedy apply extra-body",
-        "community workaround",
-        "measured ineffective with Claude Code 2.1.111 to 2.1.330",
+        EXTRA_BODY_WORTH,
+        EXTRA_BODY_MEASURED,
     )
     return [upgrade, mantle, extra] if too_old else [mantle, upgrade, extra]
