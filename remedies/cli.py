@@ -10,6 +10,7 @@ import importlib
 import os
 import sys
 import traceback
+from dataclasses import replace
 from typing import Any, NoReturn, cast
 
 import click
@@ -74,7 +75,12 @@ def cli(click_ctx: click.Context, debug: bool) -> None:
         account = owner_of_home(home)
         if account is not None:
             become(account, home)
-    click_ctx.obj = Context.from_process()
+    ctx = Context.from_process()
+    if click_ctx.obj == FOR_A_PROGRAM:
+        # A program reads the document, often through a pty that merges stderr into stdout
+        # (Ansible over ssh -tt): no progress lines, even on a terminal.
+        ctx = replace(ctx, progress=lambda _text: None)
+    click_ctx.obj = ctx
 
 
 # click >= 8.2 raises this for a group run without a command; 8.1 (the zipapp's, for Python
@@ -87,6 +93,11 @@ _NO_ARGS_IS_HELP: type[Exception] = getattr(
 def _fail(message: str, code: int) -> NoReturn:
     click.echo(f"remedy: error: {message}", err=True)
     sys.exit(code)
+
+
+# main() marks a run whose output is --json (click has consumed the arguments by the time
+# the root callback runs).
+FOR_A_PROGRAM = "for a program"
 
 
 def debug_first(args: list[str]) -> list[str]:
@@ -102,7 +113,9 @@ def main(argv: list[str] | None = None) -> None:
     args = debug_first(sys.argv[1:] if argv is None else argv)
     debug = args[:1] == ["--debug"]
     try:
-        result: Any = cli.main(args=args, prog_name="remedy", standalone_mode=False)
+        end = args.index("--") if "--" in args else len(args)
+        mark = FOR_A_PROGRAM if "--json" in args[:end] else None
+        result: Any = cli.main(args=args, prog_name="remedy", standalone_mode=False, obj=mark)
     except click.exceptions.Exit as e:
         sys.exit(e.exit_code)
     except click.Abort as e:

@@ -571,3 +571,15 @@ def test_list_and_doctor_call_each_remedy_the_same(sandbox: Sandbox) -> None:
     assert (
         "often does not work" in extra["why"] and "often does not work" in summaries["extra-body"]
     )
+
+
+def test_json_on_a_pty_is_the_document_alone(sandbox: Sandbox) -> None:
+    """Ansible over `ssh -tt` runs remedy on a pty that merges stderr into stdout: with
+    --json, no progress line may come before the document."""
+    sandbox.write(BASHRC, PLANTED)
+    code, screen = terminal.Terminal(["doctor", "--shell", "bash", "--json"], sandbox.env).finish()
+    assert code == 0, screen
+    assert screen.startswith("{"), screen[:300]
+    json.loads(screen)
+    _code, screen = terminal.Terminal(["doctor", "--shell", "bash"], sandbox.env).finish()
+    assert screen.startswith("asking a new bash what it gets..."), "progress without --json"

@@ -284,7 +284,10 @@ def test_ctrl_c_during_apply_auto_takes_back_what_it_applied(user: Sandbox) -> N
         _out, err = process.communicate(timeout=300)
         applied = [a["remedy"] for a in user.remedy("status", "--json").json()["applied"]]
         outcomes.append(process.returncode)
-        if process.returncode == 130:
+        if process.returncode == -signal.SIGINT:
+            # Python itself was still starting (a loaded machine): nothing was read yet.
+            assert applied == [] and user.snapshot() == original
+        elif process.returncode == 130:
             assert "interrupted" in err and "nothing was changed" in err, err
             assert applied == [], f"{applied} left applied after: {err}"
             assert user.snapshot() == original
@@ -328,3 +331,25 @@ def test_a_terminal_that_still_has_bedrock_is_named_by_verify_and_doctor(user: S
     # Not at a terminal: no terminal to speak of, and JSON says so.
     doc = json.loads(user.remedy("doctor", "--shell", "bash", "--json", env=stale).stdout)
     assert doc["this_terminal"] is None
+
+
+def test_apply_auto_at_a_terminal_shows_what_changes_as_apply_does(user: Sandbox) -> None:
+    """The diff of the remedy tried first and its notes come before the question; the files
+    now changed are listed after it, and no note is said twice."""
+    at = terminal.Terminal(["apply", "auto", "--shell", "bash"], user.env)
+    assert at.wait_for(b"[y/N]"), at.screen
+    at.type(b"y\n")
+    code, screen = at.finish()
+    assert code == 0, screen
+    question = screen.index("[y/N]")
+    assert screen.index("+++ ~/.bashrc") < question
+    assert screen.index("note: AWS region us-east-1") < question
+    assert re.search(r"modified\s+~/\.bashrc: block added", screen[question:]), screen
+    assert screen.count("note: AWS region us-east-1") == 1, screen
+
+
+def test_apply_auto_refuses_an_unknown_region_before_writing(sandbox: Sandbox) -> None:
+    result = sandbox.remedy("apply", "auto", "--region", "eu-west-99", "--yes")
+    assert result.code == 2
+    assert "did you mean 'eu-west-3'" in result.stderr
+    assert list(sandbox.home.iterdir()) == [], "no state folder, lock or backup"

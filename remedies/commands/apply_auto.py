@@ -69,6 +69,18 @@ def command() -> click.Command:
         if code:
             raise click.exceptions.Exit(code)
 
+    own: list[click.Parameter] = [
+        click.Option(
+            ["--prefer"],
+            multiple=True,
+            metavar="NAME[,NAME]",
+            help="Try these remedies first, in this order.",
+        ),
+        fixed_version_option(DEFAULT_FIXED_VERSION),
+        *shell_params(),
+        *scope_params(),
+        *common_params(),
+    ]
     return click.Command(
         "auto",
         callback=callback,
@@ -78,21 +90,24 @@ def command() -> click.Command:
             "verify it offline with your real claude, keep it if Claude Code would succeed, "
             "revert it if not, and stop at the first that verifies. --dry-run shows the plan."
         ),
-        params=[
-            click.Option(
-                ["--prefer"],
-                multiple=True,
-                metavar="NAME[,NAME]",
-                help="Try these remedies first, in this order.",
-            ),
-            click.Option(["--region"], metavar="REGION", help="Passed to mantle."),
-            click.Option(["--model"], metavar="MODEL", help="Passed to mantle."),
-            fixed_version_option(DEFAULT_FIXED_VERSION),
-            *shell_params(),
-            *scope_params(),
-            *common_params(),
-        ],
+        params=[*own, *_remedy_params(own)],
     )
+
+
+def _remedy_params(own: list[click.Parameter]) -> list[click.Parameter]:
+    """The options of the remedies auto may try (--region, --model, --value), the remedies'
+    own: checked by their callbacks while the command line is read, so a bad value is
+    refused before anything is written, as `apply mantle` refuses it."""
+    taken = {param.name for param in own}
+    found: list[click.Parameter] = []
+    for name in registry.names():
+        remedy = registry.load(name)
+        if isinstance(remedy, EnvRemedy):
+            for param in remedy.options():
+                if param.name not in taken:
+                    taken.add(param.name)
+                    found.append(param)
+    return found
 
 
 def _plan(recommended: list[str], prefer: tuple[str, ...]) -> list[str]:
@@ -139,7 +154,7 @@ class Attempt:
         doc["kept" if self.verified else "reverted"] = self.applied.changed
         return doc
 
-    def for_person(self, out: Output, number: int) -> None:
+    def for_person(self, out: Output, number: int, notes_shown: tuple[str, ...] = ()) -> None:
         if self.would is not None:
             files = ", ".join(f.shown for f in self.applied.changes.files) if self.applied else ""
             out.say(f"  {number}. {self.remedy}: {self.would}" + (f" ({files})" if files else ""))
@@ -148,6 +163,11 @@ class Attempt:
         else:
             state = "kept" if self.verified else ("reverted" if self.reverted else "left")
             out.say(f"  {self.remedy}: {self.verdict} ({state}): {self.message}")
+            if self.kept:  # what is in place now, as `apply` lists it
+                self.applied.changes.show_files(out)
+                for note in self.applied.changes.notes:
+                    if note not in notes_shown:  # shown before the question: not twice
+                        out.note(note)
 
 
 @dataclass(frozen=True)
@@ -156,6 +176,7 @@ class AutoResult:
     plan: tuple[str, ...]
     dry_run: bool
     tried: tuple[Attempt, ...] = ()
+    notes_shown: tuple[str, ...] = ()  # shown with the diff before the question
 
     @property
     def verified(self) -> str | None:
@@ -188,7 +209,7 @@ class AutoResult:
         if self.dry_run:
             out.say("Plan (dry run; nothing was written):", bold=True)
         for number, attempt in enumerate(self.tried, 1):
-            attempt.for_person(out, number)
+            attempt.for_person(out, number, self.notes_shown)
         if self.dry_run:
             return
         if self.verified:
@@ -229,6 +250,12 @@ def apply_auto(ctx: Context, options: RunOptions, request: AutoRequest) -> int:
         result = replace(result, tried=tuple(_preview(ctx, name, request) for name in plan))
     elif plan:
         if ctx.interactive and not options.yes:
+            # What the first remedy changes, before the question, as `apply` shows it.
+            first = _preview(ctx, plan[0], request)
+            if first.applied is not None and first.applied.changes.files:
+                out.to_asker(f"{plan[0]}, tried first, would change:\n")
+                first.applied.changes.show_to_asker(out)
+                result = replace(result, notes_shown=first.applied.changes.notes)
             out.to_asker(
                 f"Plan: try {', then '.join(plan)}; keep the first that verifies, revert the "
                 "rest.\n"

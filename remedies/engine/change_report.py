@@ -84,6 +84,13 @@ class FileChanges:
         self.show_notes(out)
         out.say(f"Dry run: {len(self.files)} file(s) would change; nothing was written.")
 
+    def show_to_asker(self, out: Output) -> None:
+        """A dry run's diffs and notes, where a question about them is asked."""
+        for item in self.files:
+            out.to_asker(colour_diff(item.diff or "", out.colour))
+        for note in self.notes:
+            out.to_asker(out.paint("note: ", fg="cyan") + note + "\n")
+
     def show_files(self, out: Output) -> None:
         width = max((len(f.action) for f in self.files), default=0)
         for item in self.files:
