@@ -69,6 +69,7 @@ def test_verify_passes_after_mantle(user: Sandbox) -> None:
     assert code == 0 and doc["verdict"] == "ok" and doc["applied"] == ["mantle"]
     for run in runs(doc):
         assert run["endpoint"] == "mantle" and run["body_betas"] == []
+        assert run["host"] == "bedrock-mantle.us-east-1.api.aws", "the host it stood in for"
         assert run["header_betas"], "betas travel in the header"
         assert run["output"] == "Hello!"
         # No model pinned: what a plain `claude -p` asks for, named, and said in the verdict.

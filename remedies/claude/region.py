@@ -13,6 +13,7 @@ import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
 
 from remedies.claude.sources import Picture, Source
 from remedies.context import Context
@@ -56,6 +57,26 @@ class Region:
     source: str  # for a person: "--region", "~/.bashrc:4", "~/.aws/config [default] region"
     pin: bool  # our block must set AWS_REGION
     replaces: str | None = None  # the region configured before, when --region differs
+
+
+# Where the client sends a model request, by endpoint (FACTS.md: the default base URLs; a
+# *_BASE_URL variable replaces them).
+_HOSTS = {
+    "mantle": ("ANTHROPIC_BEDROCK_MANTLE_BASE_URL", "bedrock-mantle.{region}.api.aws"),
+    "bedrock": ("ANTHROPIC_BEDROCK_BASE_URL", "bedrock-runtime.{region}.amazonaws.com"),
+}
+
+
+def real_host(endpoint: str, env: Mapping[str, str]) -> str | None:
+    """The host the client would reach for `endpoint` with this environment (the client's
+    own, settings applied): what an offline check, which answers on loopback, stands in for."""
+    if endpoint not in _HOSTS:
+        return None
+    override, template = _HOSTS[endpoint]
+    if env.get(override):
+        return urlsplit(env[override]).hostname or env[override]
+    region = next((env[name] for name in REGION_VARIABLES if env.get(name)), None)
+    return template.format(region=region) if region else None
 
 
 def check_region(value: str, env: Mapping[str, str]) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 from remedies.claude.installs import ClaudeOnPath, find_claude
 from remedies.claude.known_issues import parse_version
+from remedies.claude.region import real_host
 from remedies.claude.sources import WATCHED, is_on
 from remedies.claude.this_terminal import StaleTerminal
 from remedies.context import Context
@@ -42,6 +43,7 @@ class ProbeRun:
     header_betas: list[str] = field(default_factory=list)
     body_betas: list[str] = field(default_factory=list)
     verdict: str = "failed"  # ok, invalid-beta-flag, no-request, timeout, failed
+    host: str | None = None  # where the client would have sent it, had it not been offline
 
     @property
     def ok(self) -> bool:
@@ -49,7 +51,8 @@ class ProbeRun:
 
     def for_person(self, out: Output) -> None:
         request = f", {self.path}" if self.path else ""
-        out.say(f"  {self.shell:<10} endpoint {self.endpoint}{request}")
+        host = f" ({self.host})" if self.host else ""
+        out.say(f"  {self.shell:<10} endpoint {self.endpoint}{host}{request}")
         header = ", ".join(self.header_betas) or "none"
         body = ", ".join(self.body_betas) or "none"
         out.say(f"  {'':<10} betas in the header: {header}; in the body: {body}")
@@ -194,6 +197,7 @@ def probe_once(
         body_betas=[str(b) for b in body.get("anthropic_beta", [])]
         if "anthropic_beta" in body
         else [],
+        host=real_host(_endpoint(request), {**shell_env.env, **merged_user_settings(ctx)[0]}),
     )
     return replace(run, verdict=_verdict(run, request, standin.reply_text))
 
