@@ -91,6 +91,10 @@ _NO_ARGS_IS_HELP: type[Exception] = getattr(
 
 
 def _fail(message: str, code: int) -> NoReturn:
+    if code == EXIT_INTERRUPTED and sys.stderr.isatty():
+        # The terminal echoed ^C where the cursor was (after a question, mid-line): the
+        # message goes on a line of its own.
+        click.echo("", err=True)
     click.echo(f"remedy: error: {message}", err=True)
     sys.exit(code)
 

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import click
 
+from remedies.errors import Declined, Interrupted
+
 if TYPE_CHECKING:
     from remedies.context import Context
 
@@ -104,11 +106,19 @@ class Output:
         line = self.paint("remedy: warning: ", fg="yellow") + text
         click.echo(wrap(line, _width(err=True)), err=True)
 
-    def ask(self, question: str) -> bool:
+    def ask(
+        self, question: str, *, interrupted: str = "interrupted at the question; nothing changed"
+    ) -> bool:
         """A yes/no question for the person at the terminal. When stdout is a pipe, a file
         or the --json document, the question (and what it is about) goes to stderr, which
         they see."""
-        return click.confirm(question, default=False, err=self._asks_on_stderr())
+        try:
+            return click.confirm(question, default=False, err=self._asks_on_stderr())
+        except (KeyboardInterrupt, click.Abort) as e:
+            if isinstance(e, click.Abort) and isinstance(e.__context__, EOFError):
+                raise Declined() from None  # Ctrl-D: no answer is no
+            # Ctrl-C at the question: by default, asked before anything was done.
+            raise Interrupted(interrupted) from None
 
     def to_asker(self, text: str) -> None:
         """What a question is about (a diff), where the question itself is shown."""

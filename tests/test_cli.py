@@ -583,3 +583,50 @@ def test_json_on_a_pty_is_the_document_alone(sandbox: Sandbox) -> None:
     json.loads(screen)
     _code, screen = terminal.Terminal(["doctor", "--shell", "bash"], sandbox.env).finish()
     assert screen.startswith("asking a new bash what it gets..."), "progress without --json"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["apply", "mantle", "--shell", "bash", "--region", "us-east-1"],
+        ["apply", "auto", "--shell", "bash", "--region", "us-east-1"],
+        ["revert"],
+    ],
+)
+def test_ctrl_c_at_the_question_changes_nothing(sandbox: Sandbox, args: list[str]) -> None:
+    sandbox.write(BASHRC, PLANTED)
+    if args == ["revert"]:
+        applied = ["apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes"]
+        assert sandbox.remedy(*applied).code == 0
+    before = sandbox.snapshot()
+    at = terminal.Terminal(args, sandbox.env)
+    assert at.wait_for(b"[y/N]"), at.screen
+    at.type(b"\x03")
+    code, screen = at.finish()
+    assert code == 130, screen
+    # On a line of its own, not after the ^C the terminal echoed.
+    assert "\r\nremedy: error: interrupted at the question; nothing changed" in screen, screen
+    assert "Traceback" not in screen
+    assert sandbox.snapshot() == before
+
+
+@pytest.mark.parametrize("moment", [1, 3])
+def test_ctrl_c_mid_apply_leaves_the_home_as_it_was(sandbox: Sandbox, moment: int) -> None:
+    """Ctrl-C while new shells are asked: before the change (the 1st shell asked), or while
+    the change is being checked (the 3rd): exit 130, and nothing stays changed."""
+    sandbox.write(BASHRC, PLANTED)
+    before = sandbox.snapshot()
+    args = ["apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes"]
+    at = terminal.Terminal(args, sandbox.env)
+    asked = at.wait_for(b"asking a new", count=moment)
+    at.type(b"\x03")
+    code, screen = at.finish()
+    if not asked or code == 0:
+        # It finished first (a fast machine): then it must have done the whole job.
+        assert code == 0, screen
+        assert sandbox.remedy("revert", "--yes").code == 0
+        pytest.skip("apply finished before the interrupt landed")
+    assert code == 130, screen
+    assert "\r\nremedy: error: interrupted" in screen and "Traceback" not in screen, screen
+    assert sandbox.snapshot() == before, screen
+    assert sandbox.remedy("status", "--json").json()["applied"] == []

@@ -354,3 +354,13 @@ def test_apply_auto_refuses_an_unknown_region_before_writing(sandbox: Sandbox) -
     assert result.code == 2
     assert "did you mean 'eu-west-3'" in result.stderr
     assert list(sandbox.home.iterdir()) == [], "no state folder, lock or backup"
+
+
+def test_ctrl_c_while_verify_runs_claude(user: Sandbox) -> None:
+    """Ctrl-C typed while the real claude runs: 130, one line of its own, no traceback."""
+    at = terminal.Terminal(["verify", "--shell", "bash"], user.env)
+    assert at.wait_for(b"running your claude"), at.screen
+    at.type(b"\x03")
+    code, screen = at.finish()
+    assert code == 130, screen
+    assert "\r\nremedy: error: interrupted" in screen and "Traceback" not in screen, screen

@@ -277,7 +277,9 @@ def _workarounds(
         may_ask
         and out.ask(
             f"Claude Code is now {result.to}. Revert the workarounds no longer needed "
-            f"({', '.join(workarounds)})?"
+            f"({', '.join(workarounds)})?",
+            interrupted=f"interrupted; Claude Code is now {result.to}, and "
+            f"{', '.join(workarounds)} is still applied (`remedy revert` takes it back)",
         )
     ):
         for line in _take_back(ctx, tuple(workarounds)):

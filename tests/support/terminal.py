@@ -15,6 +15,11 @@ import time
 from tests.conftest import REPO
 
 
+def _own_terminal() -> None:
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
 class Terminal:
     """remedy running with a pty as stdin, stdout and stderr; with piped=True its stdout
     goes to a pipe instead, as in `remedy apply mantle | tee apply.log` typed at a terminal."""
@@ -33,6 +38,9 @@ class Terminal:
             stderr=child,
             env=env,
             cwd=REPO,
+            # The pty is the controlling terminal of a session of its own, as in a terminal
+            # window: Ctrl-C typed there (b"\x03") interrupts remedy's process group.
+            preexec_fn=_own_terminal,
         )
         os.close(child)
         self.screen = b""
@@ -48,12 +56,13 @@ class Terminal:
         self.screen += chunk
         return bool(chunk)
 
-    def wait_for(self, text: bytes, timeout: float = 60) -> bool:
+    def wait_for(self, text: bytes, timeout: float = 60, count: int = 1) -> bool:
+        """Until `text` has been shown `count` times (or the other side is gone)."""
         deadline = time.monotonic() + timeout
-        while text not in self.screen and time.monotonic() < deadline:
+        while self.screen.count(text) < count and time.monotonic() < deadline:
             if not self._read(0.2) or (self.process.poll() is not None and not self._read(0)):
                 break
-        return text in self.screen
+        return self.screen.count(text) >= count
 
     def type(self, keys: bytes) -> None:
         os.write(self.main, keys)
