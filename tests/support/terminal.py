@@ -6,6 +6,7 @@ import fcntl
 import os
 import pty
 import select
+import shutil
 import struct
 import subprocess
 import sys
@@ -14,10 +15,7 @@ import time
 
 from tests.conftest import REPO
 
-
-def _own_terminal() -> None:
-    os.setsid()
-    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+SETSID = shutil.which("setsid") or "setsid"  # util-linux, in every Debian
 
 
 class Terminal:
@@ -32,15 +30,16 @@ class Terminal:
         # wrapping asks for a narrow one.
         fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "remedies", *args],
+            # The pty is the controlling terminal of a session of its own (setsid --ctty), as
+            # in a terminal window: Ctrl-C typed there (b"\x03") interrupts remedy's process
+            # group. Not a preexec_fn, which is unsafe once the tests run threads. The child is
+            # not a group leader, so setsid need not fork: its pid is remedy's.
+            [SETSID, "--ctty", sys.executable, "-m", "remedies", *args],
             stdin=child,
             stdout=subprocess.PIPE if piped else child,
             stderr=child,
             env=env,
             cwd=REPO,
-            # The pty is the controlling terminal of a session of its own, as in a terminal
-            # window: Ctrl-C typed there (b"\x03") interrupts remedy's process group.
-            preexec_fn=_own_terminal,
         )
         os.close(child)
         self.screen = b""
