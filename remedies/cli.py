@@ -10,7 +10,7 @@ import importlib
 import os
 import sys
 import traceback
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, NoReturn, cast
 
 import click
@@ -21,6 +21,7 @@ from remedies.errors import EXIT_FAILURE, EXIT_INTERRUPTED, Declined, RemedyErro
 COMMANDS = {
     "completion": "remedies.commands.completion",
     "doctor": "remedies.commands.doctor",
+    "export": "remedies.commands.export",
     "fleet-report": "remedies.commands.fleet_report",
     "list": "remedies.commands.list_remedies",
     "apply": "remedies.commands.apply",
@@ -31,7 +32,7 @@ COMMANDS = {
 
 # Commands that read nothing in a home: root runs them as root. Every other command works in
 # a home, and root does that only as the home's owner (remedies/privilege.py).
-ROOT_MAY_STAY_ROOT = frozenset({"list", "fleet-report", "completion"})
+ROOT_MAY_STAY_ROOT = frozenset({"list", "fleet-report", "completion", "export"})
 
 
 class LazyGroup(click.Group):
@@ -68,7 +69,10 @@ def cli(click_ctx: click.Context, debug: bool) -> None:
     """
     from remedies.context import Context, home_from_environment
 
-    if os.geteuid() == 0 and click_ctx.invoked_subcommand not in ROOT_MAY_STAY_ROOT:
+    how = click_ctx.obj if isinstance(click_ctx.obj, Invocation) else Invocation()
+    # --machine works on /etc for every user and reads no home: root stays root for it.
+    stays = click_ctx.invoked_subcommand in ROOT_MAY_STAY_ROOT or how.machine
+    if os.geteuid() == 0 and not stays:
         from remedies.privilege import become, owner_of_home
 
         home = home_from_environment()
@@ -76,10 +80,12 @@ def cli(click_ctx: click.Context, debug: bool) -> None:
         if account is not None:
             become(account, home)
     ctx = Context.from_process()
-    if click_ctx.obj == FOR_A_PROGRAM:
+    if how.for_a_program:
         # A program reads the document, often through a pty that merges stderr into stdout
         # (Ansible over ssh -tt): no progress lines, even on a terminal.
         ctx = replace(ctx, progress=lambda _text: None)
+    if how.machine:
+        ctx = replace(ctx, machine=True)
     click_ctx.obj = ctx
 
 
@@ -99,9 +105,18 @@ def _fail(message: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
-# main() marks a run whose output is --json (click has consumed the arguments by the time
-# the root callback runs).
-FOR_A_PROGRAM = "for a program"
+@dataclass(frozen=True)
+class Invocation:
+    """What the root callback must know of the whole command line before the command's own
+    options are read (click has consumed the arguments by then): main() looks."""
+
+    for_a_program: bool = False  # --json: the output is a document for a program
+    machine: bool = False  # --machine: stay root, work on the machine's managed settings
+
+    @classmethod
+    def of(cls, args: list[str]) -> Invocation:
+        end = args.index("--") if "--" in args else len(args)
+        return cls("--json" in args[:end], "--machine" in args[:end])
 
 
 def debug_first(args: list[str]) -> list[str]:
@@ -117,9 +132,8 @@ def main(argv: list[str] | None = None) -> None:
     args = debug_first(sys.argv[1:] if argv is None else argv)
     debug = args[:1] == ["--debug"]
     try:
-        end = args.index("--") if "--" in args else len(args)
-        mark = FOR_A_PROGRAM if "--json" in args[:end] else None
-        result: Any = cli.main(args=args, prog_name="remedy", standalone_mode=False, obj=mark)
+        how = Invocation.of(args)
+        result: Any = cli.main(args=args, prog_name="remedy", standalone_mode=False, obj=how)
     except click.exceptions.Exit as e:
         sys.exit(e.exit_code)
     except click.Abort as e:

@@ -164,9 +164,20 @@ class Context:
     # A line while something takes a while ("running your claude in a new zsh..."): on a
     # terminal's stderr only, so stdout (and --json) stays the result alone.
     progress: Callable[[str], None] = field(default=lambda _text: None, compare=False)
+    # Machine scope (--machine): remedy changes Claude Code's managed settings for every user
+    # of the machine, keeps its journal in a system folder, and reads nothing in any home.
+    machine: bool = False
 
     @property
     def state_dir(self) -> Path:
+        if self.machine:
+            # FHS: /var/lib holds a program's state; macOS keeps it under /Library.
+            system = (
+                "/Library/Application Support/remedy"
+                if self.platform == "darwin"
+                else ("/var/lib/remedy")
+            )
+            return self.system_path(system)
         # XDG Base Directory spec: state data in $XDG_STATE_HOME, default ~/.local/state;
         # a relative value is invalid and ignored.
         value = self.env.get("XDG_STATE_HOME", "")

@@ -131,3 +131,22 @@ def _code_paths() -> list[tuple[str, int]]:
     if os.path.isdir(dynload):
         found.append((dynload, os.R_OK | os.X_OK))
     return found
+
+
+def root_may_run(program: Path) -> bool:
+    """Whether root may run `program` without running a user's code: the file it resolves to
+    and every folder above it belong to root and no one else can write them (an npm prefix
+    in a home, a ~/.local/bin, a group-writable /opt folder all fail)."""
+    try:
+        real = program.resolve(strict=True)
+    except OSError:
+        return False
+    for path in (real, *real.parents):
+        try:
+            info = os.stat(path, follow_symlinks=False)
+        except OSError:
+            return False
+        # Others may not write (a sticky /tmp still lets them replace their own files).
+        if info.st_uid != 0 or info.st_mode & 0o022:
+            return False
+    return True

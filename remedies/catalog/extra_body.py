@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from remedies.catalog.interface import EnvRemedy, Proposal
+from remedies.catalog.interface import EnvRemedy, MachineProposal, Proposal
 from remedies.claude.known_issues import EXTRA_BODY_MEASURED, EXTRA_BODY_WORTH
 from remedies.claude.settings_files import ENV, LoadedSettings
 from remedies.context import Context
@@ -74,6 +74,11 @@ def propose(ctx: Context, shells: Sequence[Shell], options: Mapping[str, Any]) -
     )
 
 
+def propose_machine(ctx: Context | None, options: Mapping[str, Any]) -> MachineProposal:
+    value = check_value(str(options.get("value", DEFAULT_VALUE)))
+    return MachineProposal(env=((VARIABLE, value),), notes=(CAVEAT,))
+
+
 REMEDY = EnvRemedy(
     name=NAME,
     summary=f"Set CLAUDE_CODE_EXTRA_BODY ({EXTRA_BODY_WORTH}).",
@@ -85,4 +90,5 @@ REMEDY = EnvRemedy(
     ),
     propose=propose,
     options=_options,
+    machine=propose_machine,
 )

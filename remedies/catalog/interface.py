@@ -33,6 +33,16 @@ class Proposal:
     settings: SettingsPlanner | None = None
 
 
+@dataclass(frozen=True)
+class MachineProposal:
+    """What an EnvRemedy puts in its managed-settings drop-in (`--machine`, `export`): the
+    variables, in the order written, and what the administrator should know."""
+
+    env: tuple[tuple[str, str], ...]
+    notes: tuple[str, ...] = ()
+    details: Mapping[str, Any] = field(default_factory=dict)  # kept in the journal entry
+
+
 class ActionRemedy(Protocol):
     name: str
     summary: str
@@ -57,6 +67,10 @@ class EnvRemedy:
     help: str
     propose: Callable[[Context, Sequence[Shell], Mapping[str, Any]], Proposal]
     options: Callable[[], list[click.Parameter]] = list
+    # The machine-wide form (`apply NAME --machine`, `export NAME`); None: user scope only.
+    # Given a context it may read this machine's managed settings and /etc (never a home);
+    # given None (an export for other machines) it reads nothing and needs its options.
+    machine: Callable[[Context | None, Mapping[str, Any]], MachineProposal] | None = None
 
 
 Remedy = Union[EnvRemedy, ActionRemedy]

@@ -15,9 +15,16 @@ from typing import Any
 
 import click
 
-from remedies.catalog.interface import EnvRemedy, Proposal
+from remedies.catalog.interface import EnvRemedy, MachineProposal, Proposal
+from remedies.claude.managed_dropin import loaded_managed, machine_value
 from remedies.claude.model_ids import mantle_model_id
-from remedies.claude.region import REGION_VARIABLES, check_region, earlier_pin, find_region
+from remedies.claude.region import (
+    REGION_VARIABLES,
+    check_region,
+    earlier_pin,
+    find_region,
+    machine_region_file,
+)
 from remedies.claude.settings_files import ENV, LoadedSettings
 from remedies.claude.sources import MODEL_VARIABLES, Picture, ask_shells, collect
 from remedies.context import Context
@@ -165,6 +172,43 @@ def propose(ctx: Context, shells: Sequence[Shell], options: Mapping[str, Any]) -
     )
 
 
+def propose_machine(ctx: Context | None, options: Mapping[str, Any]) -> MachineProposal:
+    """For every user: Bedrock off (managed settings cannot unset, and "0" is off), Mantle
+    on, the region, and a model pin in Mantle form when asked or when the machine's pin
+    must be rewritten."""
+    managed = loaded_managed(ctx) if ctx else []
+    region, source = options.get("region"), "--region"
+    if not region and ctx:
+        region, source = machine_value(managed, "AWS_REGION"), "managed settings"
+    if not region and ctx:
+        region, source = machine_region_file(ctx), "/etc/environment"
+    if not region:
+        where = (
+            "no region is set for the whole machine (managed settings or /etc/environment), "
+            "and no home is read for one"
+            if ctx
+            else "an export is for other machines, so nothing here is read for one"
+        )
+        raise BadInput(f"needs --region REGION: {where}")
+    env: list[tuple[str, str]] = [(BEDROCK, "0"), (MANTLE, "1"), ("AWS_REGION", region)]
+    notes = [f"AWS region {region}, from {source}."]
+    asked = options.get("model")
+    pinned = machine_value(managed, "ANTHROPIC_MODEL")
+    model = (mantle_model_id(asked) or asked.strip()) if asked else None
+    if model is None and pinned and mantle_model_id(pinned):
+        model = mantle_model_id(pinned)
+        notes.append(f"ANTHROPIC_MODEL rewritten to {model}: Mantle rejects inference-profile ids.")
+    if model:
+        env.append(("ANTHROPIC_MODEL", model))
+    elif pinned is None:
+        notes.append(UNPINNED_NOTE)
+    return MachineProposal(
+        env=tuple(env),
+        notes=tuple(notes),
+        details={"region": region, "region_source": source, "model": model},
+    )
+
+
 REMEDY = EnvRemedy(
     name=NAME,
     summary="Use the Bedrock Mantle endpoint (official workaround; recommended).",
@@ -178,4 +222,5 @@ REMEDY = EnvRemedy(
     ),
     propose=propose,
     options=_options,
+    machine=propose_machine,
 )

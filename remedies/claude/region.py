@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
-from remedies.claude.sources import Picture, Source
+from remedies.claude.sources import Picture, Source, from_key_value_file
 from remedies.context import Context
 from remedies.errors import BadInput
 from shells.base import Shell
@@ -77,6 +77,16 @@ def real_host(endpoint: str, env: Mapping[str, str]) -> str | None:
         return urlsplit(env[override]).hostname or env[override]
     region = next((env[name] for name in REGION_VARIABLES if env.get(name)), None)
     return template.format(region=region) if region else None
+
+
+def machine_region_file(ctx: Context) -> str | None:
+    """The region /etc/environment gives every login (PAM), the one machine-wide file with
+    one; a value built from other variables is not guessed at."""
+    path = ctx.system_path("/etc/environment")
+    for source in from_key_value_file(ctx, path, "system-environment"):
+        if source.var in REGION_VARIABLES and source.value and not source.dynamic:
+            return source.value
+    return None
 
 
 def check_region(value: str, env: Mapping[str, str]) -> str:

@@ -29,7 +29,7 @@ from remedies.engine.shell_choice import choose_shells
 from remedies.engine.startup_plan import plan_env_changes, plan_envrc
 from remedies.engine.startup_walk import sourced_files, walk
 from remedies.engine.transaction import commit, recover
-from remedies.errors import Interrupted, RemedyError
+from remedies.errors import BadInput, Interrupted, RemedyError
 from remedies.output import Output, wants_colour
 from remedies.verify.new_shells import check_new_shells
 from shells import supported_names
@@ -118,7 +118,22 @@ def env_apply_command(remedy: EnvRemedy) -> click.Command:
         names: tuple[str, ...] = kwargs.pop("shell_names")
         all_shells: bool = kwargs.pop("all_shells")
         scopes = Scopes(project=kwargs.pop("project"), system=kwargs.pop("system"))
+        machine: bool = kwargs.pop("machine", False)
         out = Output(options.json_mode, wants_colour(ctx.env))
+        if machine:
+            from remedies.commands.apply_machine import apply_machine
+
+            if names or all_shells or scopes.project:
+                raise BadInput(
+                    "--machine changes no shell or project: drop --shell, "
+                    "--all-shells and --project"
+                )
+            out.show(
+                apply_machine(
+                    ctx, remedy, options, system=scopes.system, remedy_options=kwargs, out=out
+                )
+            )
+            return
         result = apply_env_remedy(
             ctx,
             remedy,
@@ -136,7 +151,22 @@ def env_apply_command(remedy: EnvRemedy) -> click.Command:
         callback=callback,
         help=remedy.help,
         short_help=remedy.summary,
-        params=[*remedy.options(), *shell_params(), *scope_params(), *common_params()],
+        params=[
+            *remedy.options(),
+            *shell_params(),
+            *scope_params(),
+            *([machine_option()] if remedy.machine else []),
+            *common_params(),
+        ],
+    )
+
+
+def machine_option() -> click.Option:
+    return click.Option(
+        ["--machine"],
+        is_flag=True,
+        help="Fix every user of this machine with one managed-settings drop-in "
+        "(/etc/claude-code/managed-settings.d); needs an administrator.",
     )
 
 

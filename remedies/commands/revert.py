@@ -30,8 +30,19 @@ from remedies.typos import did_you_mean
 
 @click.pass_obj
 def _revert(
-    ctx: Context, names: tuple[str, ...], dry_run: bool, yes: bool, json_mode: bool
+    ctx: Context,
+    /,
+    names: tuple[str, ...],
+    *,
+    dry_run: bool,
+    yes: bool,
+    json_mode: bool,
+    machine: bool,
 ) -> None:
+    if machine:  # ctx.machine is set from the command line already (cli.Invocation)
+        from remedies.claude.managed_dropin import need_administrator
+
+        need_administrator(ctx)
     consent_possible(ctx, yes=yes, dry_run=dry_run)
     out = Output(json_mode, wants_colour(ctx.env))
     out.show(revert(ctx, names, RunOptions(dry_run, yes, json_mode), out))
@@ -65,6 +76,11 @@ command = click.Command(
     ),
     params=[
         click.Argument(["names"], nargs=-1, metavar="[NAME]...", shell_complete=_complete_applied),
+        click.Option(
+            ["--machine"],
+            is_flag=True,
+            help="Take back what `apply --machine` did for every user (needs an administrator).",
+        ),
         *common_params(),
     ],
 )

@@ -31,7 +31,8 @@ def file_status(record_new_sha: str | None, path: str) -> str:
 
 
 @click.pass_obj
-def _status(ctx: Context, json_mode: bool) -> None:
+def _status(ctx: Context, json_mode: bool, machine: bool) -> None:
+    # With --machine, ctx.machine is set already (cli.Invocation): the system journal.
     Output(json_mode, wants_colour(ctx.env)).show(status(ctx))
 
 
@@ -40,7 +41,14 @@ command = click.Command(
     callback=_status,
     short_help="What is applied where, and whether files changed since.",
     help="Show each applied remedy, the files it changed, and whether they changed since.",
-    params=[json_option()],
+    params=[
+        json_option(),
+        click.Option(
+            ["--machine"],
+            is_flag=True,
+            help="What `apply --machine` applied for every user (the system journal).",
+        ),
+    ],
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from typing import Any
 
@@ -12,7 +13,7 @@ from remedies.claude.sources import WATCHED
 from remedies.claude.this_terminal import compare
 from remedies.context import Context
 from remedies.engine.journal import applied_remedies, configured_shells
-from remedies.engine.new_shell import new_shell_envs
+from remedies.engine.new_shell import ShellEnv, new_shell_envs
 from remedies.engine.shell_choice import choose_shells, installed
 from remedies.errors import EXIT_FAILURE
 from remedies.options import fixed_version_option, json_option, timeout_option
@@ -58,6 +59,12 @@ command = click.Command(
             metavar="NAME",
             help="The shell whose new-shell environment to use (default: the one you run).",
         ),
+        click.Option(
+            ["--machine"],
+            is_flag=True,
+            help="As any user or IDE of this machine: the managed settings in force, an empty "
+            "environment, no user settings.",
+        ),
         timeout_option(90, "the client"),
         fixed_version_option(DEFAULT_FIXED_VERSION),
         json_option(),
@@ -74,8 +81,11 @@ def verify(
     timeout: float,
     fixed_version: str,
     json_mode: bool,
+    machine: bool = False,
 ) -> int:
     out = Output(json_mode, wants_colour(ctx.env))
+    if machine:
+        return _verify_machine(ctx, out, model, timeout, fixed_version)
     shell = choose_shells(ctx, (shell_name,) if shell_name else (), False)[0]
     envs = new_shell_envs(ctx, shell)
     if not shell_name:
@@ -100,4 +110,35 @@ def verify(
         timeout=timeout,
     )
     out.show(replace(result, terminal=stale))
+    return 0 if result.ok else EXIT_FAILURE
+
+
+def _verify_machine(
+    ctx: Context, out: Output, model: str | None, timeout: float, fixed_version: str
+) -> int:
+    """What any user, cron job or IDE on this machine gets: nothing from a shell or a home,
+    the managed settings in force. As root, only a claude root owns is run."""
+    from pathlib import Path
+
+    from remedies.claude.installs import all_on_path
+    from remedies.claude.managed_dropin import applied_on_machine
+    from remedies.errors import RemedyError
+    from remedies.privilege import root_may_run
+
+    empty = {"PATH": ctx.env.get("PATH", ""), "HOME": str(ctx.home)}
+    found = all_on_path(ctx, "claude")
+    if found and os.geteuid() == 0 and not root_may_run(Path(found[0])):
+        raise RemedyError(
+            f"{found[0]} is not root's own, so root does not run it; run `remedy verify "
+            "--machine` as a user"
+        )
+    result = verify_offline(
+        ctx,
+        [ShellEnv("an empty environment", login=False, env=empty, interactive=True)],
+        model=model,
+        fixed_version=fixed_version,
+        applied=applied_on_machine(ctx),
+        timeout=timeout,
+    )
+    out.show(result)
     return 0 if result.ok else EXIT_FAILURE

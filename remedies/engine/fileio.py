@@ -130,9 +130,10 @@ def missing_folders(folder: Path) -> list[Path]:
     return list(reversed(missing))
 
 
-def make_folders(folder: Path) -> list[Path]:
+def make_folders(folder: Path, *, public: bool = False) -> list[Path]:
     """Create `folder` and missing parents, owned like the nearest existing parent; return
-    the ones this call created."""
+    the ones this call created. `public`: 0755 whatever the umask (a folder every user of
+    the machine must be able to read, such as Claude Code's managed settings)."""
     missing = missing_folders(folder)
     if not missing:
         return []
@@ -148,6 +149,8 @@ def make_folders(folder: Path) -> list[Path]:
         except OSError as e:
             raise FileProblem(f"cannot create folder {step}: {e.strerror}") from e
         _give_to(step, owner.st_uid, owner.st_gid)
+        if public:
+            os.chmod(step, 0o755)
         made_here.append(step)
     return made_here
 
@@ -158,13 +161,16 @@ def _give_to(path: Path, uid: int, gid: int) -> None:
         os.chown(path, uid, gid, follow_symlinks=False)
 
 
-def stage(state: FileState, data: bytes, temp: Path) -> None:
-    """Write `data` to `temp` (next to the target), durable, with the target's mode and owner."""
+def stage(state: FileState, data: bytes, temp: Path, *, public: bool = False) -> None:
+    """Write `data` to `temp` (next to the target), durable, with the target's mode and owner
+    (`public`: 0644 whatever the umask, for a file every user of the machine reads)."""
     if state.mode is not None and state.uid is not None and state.gid is not None:
         mode, uid, gid = state.mode, state.uid, state.gid
     else:
         folder = os.stat(temp.parent)
         mode, uid, gid = _creation_mode(), folder.st_uid, folder.st_gid
+    if public:
+        mode = 0o644
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
     except OSError as e:

@@ -37,20 +37,25 @@ class Places:
     """Where remedy edits files: a state file naming anything else was not written by it."""
 
     roots: tuple[Path, ...]
+    projects: bool = True  # a project's .claude/settings*.json, anywhere (not for --machine)
 
     def holds(self, path: Path) -> bool:
-        if path.parent.name == ".claude" and path.name in _PROJECT_SETTINGS:
+        if self.projects and path.parent.name == ".claude" and path.name in _PROJECT_SETTINGS:
             return True  # a project's settings, wherever the project is (--project)
         return any(root == path or root in path.parents for root in self.roots)
 
 
 def places_for(ctx: Context) -> Places:
+    managed = [ctx.system_path(folder) for folder in _MANAGED]
+    if ctx.machine:
+        # The machine's journal names managed settings only: never a file in a home.
+        return Places(tuple(Path(os.path.normpath(root)) for root in managed), projects=False)
     roots = [ctx.home]
     for name in _MOVERS:
         value = ctx.env.get(name, "")
         if value.startswith("/"):
             roots.append(Path(value))
-    roots += [ctx.system_path(folder) for folder in _MANAGED]
+    roots += managed
     return Places(tuple(Path(os.path.normpath(root)) for root in roots))
 
 

@@ -42,6 +42,9 @@ class Change:
     undo: dict[str, Any] = field(default_factory=dict)
     check: SyntaxCheck | None = None
     summary: str = ""
+    # Read by every user of the machine (a managed-settings drop-in): 0644, folders 0755,
+    # whatever root's umask; a 0600 drop-in would be silently ignored by everyone else.
+    public: bool = False
 
     @property
     def action(self) -> str:
@@ -105,10 +108,11 @@ def commit(
         state.write_pending(pending)
         ctx.faults.point("pending written")
         for change in changes:
-            created += [str(p) for p in fileio.make_folders(change.state.target.parent)]
+            made = fileio.make_folders(change.state.target.parent, public=change.public)
+            created += [str(p) for p in made]
         for change, temp in zip(changes, temps):
             if temp is not None and change.new is not None:
-                fileio.stage(change.state, change.new, temp)
+                fileio.stage(change.state, change.new, temp, public=change.public)
                 ctx.faults.point("staged")
                 warning = _check_syntax(ctx, change, temp)
                 if warning:

@@ -135,6 +135,8 @@ def merged_user_settings(ctx: Context) -> tuple[dict[str, str], str | None]:
     """The user, project and local settings' env merged in Claude Code's order, and model."""
     env: dict[str, str] = {}
     model: str | None = None
+    if ctx.machine:
+        return env, model  # as any user of the machine: no home, no user settings
     for file in settings_files(ctx):
         if file.scope == "managed":
             continue  # read by the child itself, from the system path

@@ -1,0 +1,221 @@
+"""`remedy apply NAME --machine`: one managed-settings drop-in fixes every user of the machine.
+
+Editing each user's dotfiles is the way for a user without admin rights, and the fragile way
+for a fleet: IDEs, cron jobs and CI runners that never start a shell are missed. Claude Code's
+managed settings beat the process environment and every user or project settings file, so
+one small file of remedy's own in the managed-settings folder fixes them all; revert removes
+it (and the folder, if remedy made it). No home is read: root never acts on a user's files.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from remedies.catalog.interface import EnvRemedy, MachineProposal
+from remedies.claude.installs import all_on_path, read_version
+from remedies.claude.known_issues import parse_version
+from remedies.claude.managed_dropin import (
+    DROPIN_FOLDER,
+    DROPIN_MIN_VERSION,
+    MAIN_FILE,
+    dropin_path,
+    loaded_managed,
+    need_administrator,
+    overrules,
+)
+from remedies.claude.managed_formats import dropin_bytes, settings_for
+from remedies.claude.settings_files import ENV, LoadedSettings, managed_dir
+from remedies.context import Context
+from remedies.engine.change_report import (
+    FileChanges,
+    RunOptions,
+    confirm,
+    consent_possible,
+    file_changes,
+)
+from remedies.engine.fileio import read_state
+from remedies.engine.journal import Entry, FileRecord, Journal, locked, next_seq
+from remedies.engine.jsonedit import JsonOp, apply_ops
+from remedies.engine.transaction import Change, commit, recover
+from remedies.errors import BadInput, FileProblem, RemedyError
+from remedies.output import Output
+from remedies.privilege import root_may_run
+
+
+@dataclass(frozen=True)
+class MachineApplyResult:
+    remedy: str
+    changes: FileChanges
+
+    @property
+    def changed(self) -> bool:
+        return self.changes.stage == "done"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "remedy": self.remedy,
+            "changed": self.changed,
+            "scope": "machine",
+            "shells": [],
+            **self.changes.to_json(),
+        }
+
+    def for_person(self, out: Output) -> None:
+        if self.changes.stage == "nothing":
+            self.changes.show_notes(out)
+            out.say(f"{self.remedy} is already in place for this machine; nothing to do.")
+        elif self.changes.stage == "dry-run":
+            self.changes.show_dry_run(out)
+        else:
+            out.say(f"Applied {self.remedy} for every user of this machine:", bold=True)
+            self.changes.show_files(out)
+            self.changes.show_notes(out)
+            out.say(
+                "Every claude started here reads it (managed settings beat the shell and user "
+                f"settings); `remedy verify --machine` proves it, `remedy revert --machine "
+                f"{self.remedy}` takes it back."
+            )
+
+
+def _safe_folders(ctx: Context) -> None:
+    """The managed folder and its drop-in folder are real folders, or absent: a symlink
+    would send root's writes somewhere else, a file in the way would be destroyed."""
+    for folder in (managed_dir(ctx), managed_dir(ctx) / DROPIN_FOLDER):
+        if folder.is_symlink():
+            raise FileProblem(f"{folder} is a symlink; remedy does not write through it")
+        if folder.exists() and not folder.is_dir():
+            raise FileProblem(f"{folder} is not a folder; nothing was changed")
+
+
+def _installed_version(ctx: Context) -> tuple[str | None, str | None]:
+    """The version of the claude on root's PATH, and a note when it cannot be known. Root
+    runs only a claude it owns, in folders only root can write: never a user's program."""
+    found = all_on_path(ctx, "claude")
+    if not found:
+        return None, (
+            f"no claude on root's PATH: the drop-in is read by Claude Code {DROPIN_MIN_VERSION} "
+            "and later"
+        )
+    if not root_may_run(Path(found[0])):
+        return None, (
+            f"{found[0]} is not root's own, so root does not run it to ask its version: the "
+            f"drop-in is read by Claude Code {DROPIN_MIN_VERSION} and later"
+        )
+    version, _problem = read_version(ctx, found[0])
+    return version, None
+
+
+def _main_file_change(ctx: Context, loaded: list[LoadedSettings], env: dict[str, str]) -> Change:
+    """Before 2.1.83 only managed-settings.json is read: our keys edited into it as text
+    (restored byte for byte on revert), or the file created."""
+    path = managed_dir(ctx) / MAIN_FILE
+    main = next((s for s in loaded if s.file.path == path), None)
+    if main is None:
+        return Change(
+            read_state(path), dropin_bytes(settings_for(env)), public=True, summary="created"
+        )
+    return _keys_change(main, env, str(path))
+
+
+def _keys_change(settings: LoadedSettings, env: dict[str, str], where: str) -> Change:
+    ops: list[JsonOp] = [(ENV, name, json.dumps(value)) for name, value in env.items()]
+    if not isinstance(settings.document.get("env"), dict):
+        ops = [((), "env", json.dumps(env))]  # a file without an env object gets ours
+    new_text, undo = apply_ops(settings.text, ops, where)
+    return Change(
+        settings.state,
+        new_text.encode("utf-8"),
+        undo={"kind": "json", "ops": undo},
+        summary=f"settings: {', '.join(env)}",
+    )
+
+
+def plan_machine(
+    ctx: Context, remedy: str, proposal: MachineProposal, *, system: bool
+) -> tuple[list[Change], list[str]]:
+    """The files to change for the whole machine, and notes."""
+    env = dict(proposal.env)
+    notes = list(proposal.notes)
+    loaded = loaded_managed(ctx)
+    version, unknown = _installed_version(ctx)
+    if unknown:
+        notes.append(unknown)
+    parsed = parse_version(version) if version else None
+    floor = parse_version(DROPIN_MIN_VERSION)
+    if parsed is not None and floor is not None and parsed < floor:
+        if not system:
+            raise RemedyError(
+                f"Claude Code {version} reads no {DROPIN_FOLDER} (from {DROPIN_MIN_VERSION} on): "
+                f"upgrade it, or add --system to edit {managed_dir(ctx) / MAIN_FILE} instead"
+            )
+        notes.append(f"Claude Code {version} reads no {DROPIN_FOLDER}: {MAIN_FILE} is edited")
+        change = _main_file_change(ctx, loaded, env)
+        return ([change] if change.new != change.state.data else []), notes
+    path = dropin_path(ctx, remedy)
+    changes: list[Change] = []
+    now = read_state(path)
+    new = dropin_bytes(settings_for(env))
+    if now.data != new:
+        changes.append(Change(now, new, public=True, summary="remedy's drop-in"))
+    for overrule in overrules(loaded, path, env):
+        if not system:
+            raise RemedyError(
+                f"{overrule.path} sorts after remedy's drop-in and sets "
+                f"{', '.join(overrule.names)}: Claude Code would take its values. Add --system "
+                "to change them there too; nothing was changed"
+            )
+        theirs = next(s for s in loaded if s.file.path == overrule.path)
+        changes.append(
+            _keys_change(theirs, {n: env[n] for n in overrule.names}, str(overrule.path))
+        )
+    return changes, notes
+
+
+def apply_machine(
+    ctx: Context,
+    remedy: EnvRemedy,
+    options: RunOptions,
+    *,
+    system: bool,
+    remedy_options: dict[str, Any],
+    out: Output,
+) -> MachineApplyResult:
+    if remedy.machine is None:
+        raise BadInput(f"{remedy.name} has no machine scope; run it without --machine")
+    proposal = remedy.machine(ctx, remedy_options)  # bad input, before anything is touched
+    need_administrator(ctx)
+    consent_possible(ctx, yes=options.yes, dry_run=options.dry_run)
+    _safe_folders(ctx)
+    with locked(ctx, read_only=options.dry_run) as state:
+        for line in [] if options.dry_run else recover(ctx, state):
+            out.warn(line)
+        changes, notes = plan_machine(ctx, remedy.name, proposal, system=system)
+        if not changes or options.dry_run:
+            return MachineApplyResult(
+                remedy.name, file_changes(ctx, changes, notes, dry_run=options.dry_run)
+            )
+        question = f"Apply {remedy.name} for every user of this machine?"
+        shown = confirm(ctx, out, options, changes, question, notes=notes)
+        journal = state.load()
+
+        def next_journal(txid: str, records: list[FileRecord], created: list[str]) -> Journal:
+            entry = Entry(
+                txid=txid,
+                remedy=remedy.name,
+                at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ctx.clock())),
+                files=tuple(records),
+                details={**proposal.details, "scope": "machine"},
+                created_folders=tuple(created),
+                seq=next_seq(journal.entries),
+            )
+            return Journal(committed=txid, entries=(*journal.entries, entry))
+
+        committed = commit(ctx, state, changes, make_journal=next_journal)
+        for warning in committed.warnings:
+            out.warn(warning)
+    done = file_changes(ctx, changes, notes, dry_run=False)
+    return MachineApplyResult(remedy.name, replace(done, notes_shown=shown))

@@ -1,0 +1,116 @@
+"""`remedy export NAME --format FORMAT`: a remedy's machine-wide settings as an artefact an
+administrator deploys through MDM or configuration management (claude.managed_formats).
+
+Nothing on this machine is read or changed: the settings come from the options alone, and
+the artefact goes to stdout or to a new file.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from remedies.catalog import registry
+from remedies.catalog.interface import EnvRemedy
+from remedies.claude.managed_formats import FORMATS, render, settings_for
+from remedies.context import Context
+from remedies.errors import BadInput, FileProblem
+
+# Control characters cannot travel in a plist (XML 1.0), and no setting needs them.
+_CONTROL = {chr(c) for c in range(32)} - {"\t"}
+
+
+class ExportGroup(click.Group):
+    """`remedy export NAME`: one subcommand per remedy that has a machine-wide form."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [n for n in registry.names() if _machine_remedy(n) is not None]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        remedy = _machine_remedy(cmd_name) if registry.known(cmd_name) else None
+        if remedy is None:
+            from remedies.typos import did_you_mean
+
+            names = self.list_commands(ctx)
+            hint = did_you_mean(cmd_name, names)
+            raise click.UsageError(
+                f"no remedy {cmd_name!r} to export{hint} (these can be: {', '.join(names)})", ctx
+            )
+        return _command(remedy)
+
+
+def _machine_remedy(name: str) -> EnvRemedy | None:
+    remedy = registry.load(name)
+    return remedy if isinstance(remedy, EnvRemedy) and remedy.machine else None
+
+
+def _command(remedy: EnvRemedy) -> click.Command:
+    @click.pass_obj
+    def callback(ctx: Context, /, fmt: str, output: Path | None, **options: Any) -> None:
+        export(remedy, fmt, output, options)
+
+    return click.Command(
+        remedy.name,
+        callback=callback,
+        short_help=f"Export {remedy.name} for MDM or configuration management.",
+        help=(
+            f"Write {remedy.name}'s machine-wide Claude Code settings as an artefact to deploy: "
+            "json (a managed-settings drop-in), mobileconfig (a macOS configuration profile "
+            "for com.anthropic.claudecode), reg (a Windows policy for "
+            "HKLM\\SOFTWARE\\Policies\\ClaudeCode) or ps1 (the same policy as PowerShell, for "
+            "Intune). Nothing here is read or changed; the same options give the same bytes."
+        ),
+        params=[
+            click.Option(
+                ["--format", "fmt"],
+                type=click.Choice(FORMATS),
+                required=True,
+                help="The artefact to write.",
+            ),
+            click.Option(
+                ["--output", "-o"],
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="A new file to write (default: stdout). An existing file is not replaced.",
+            ),
+            *remedy.options(),
+        ],
+    )
+
+
+def export(remedy: EnvRemedy, fmt: str, output: Path | None, options: dict[str, Any]) -> None:
+    assert remedy.machine is not None
+    proposal = remedy.machine(None, {k: v for k, v in options.items() if v is not None})
+    env = dict(proposal.env)
+    if any(ch in _CONTROL for value in env.values() for ch in value):
+        raise BadInput("a value holds a control character, which no artefact can carry")
+    data = render(fmt, settings_for(env), remedy.name)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    except FileExistsError:
+        raise BadInput(f"{output} exists; remedy does not replace it") from None
+    except OSError as e:
+        raise FileProblem(f"cannot write {output}: {e.strerror}") from e
+    with os.fdopen(fd, "wb") as file:
+        file.write(data)
+    for note in proposal.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"wrote {output} ({fmt})", err=True)
+
+
+command = ExportGroup(
+    "export",
+    short_help="Write a remedy's machine-wide settings for MDM (json, mobileconfig, reg, ps1).",
+    help=(
+        "Write a remedy's machine-wide settings as an artefact an administrator deploys: the "
+        "managed-settings drop-in that `apply --machine` writes, a macOS configuration "
+        "profile, a Windows policy (.reg) or PowerShell for Intune."
+    ),
+)

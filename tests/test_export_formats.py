@@ -1,0 +1,111 @@
+"""`remedy export`: each artefact parses back to the same settings, and re-export is
+byte-identical. macOS and Windows themselves cannot run here: the profile is read back with
+plistlib, the .reg and .ps1 with parsers of their documented syntax (README says so)."""
+
+from __future__ import annotations
+
+import json
+import plistlib
+import re
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from remedies.claude.managed_formats import (
+    DOMAIN,
+    dropin_bytes,
+    mobileconfig_bytes,
+    ps1_bytes,
+    reg_bytes,
+    settings_for,
+)
+from tests.conftest import Sandbox
+
+NAME = st.from_regex(r"[A-Z][A-Z0-9_]{0,30}", fullmatch=True)
+# Any text without control characters (the export refuses those): quotes, backslashes,
+# apostrophes, $, unicode.
+VALUE = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufeff"),
+    max_size=40,
+)
+ENV = st.dictionaries(NAME, VALUE, max_size=6)
+
+
+def from_mobileconfig(data: bytes) -> dict[str, Any]:
+    profile = plistlib.loads(data)
+    assert profile["PayloadType"] == "Configuration"
+    (payload,) = profile["PayloadContent"]
+    assert payload["PayloadType"] == DOMAIN
+    return {k: v for k, v in payload.items() if not k.startswith("Payload")}
+
+
+def from_reg(data: bytes) -> dict[str, Any]:
+    assert data.startswith(b"\xff\xfe"), "UTF-16 LE with a byte-order mark, as regedit writes"
+    text = data[2:].decode("utf-16-le")
+    lines = text.split("\r\n")
+    assert lines[0] == "Windows Registry Editor Version 5.00"
+    assert lines[2] == r"[HKEY_LOCAL_MACHINE\SOFTWARE\Policies\ClaudeCode]"
+    found = re.fullmatch(r'"Settings"="((?:[^"\\]|\\.)*)"', lines[3])
+    assert found, lines[3]
+    value = re.sub(r"\\(.)", r"\1", found.group(1))
+    return dict(json.loads(value))
+
+
+def from_ps1(data: bytes) -> dict[str, Any]:
+    text = data.decode()
+    assert r"$key = 'HKLM:\SOFTWARE\Policies\ClaudeCode'" in text
+    found = re.search(r"-Name 'Settings' -PropertyType String -Value '((?:[^']|'')*)'", text)
+    assert found, text
+    return dict(json.loads(found.group(1).replace("''", "'")))
+
+
+@settings(max_examples=300)
+@given(ENV)
+def test_every_artefact_parses_back_to_the_same_settings(env: dict[str, str]) -> None:
+    wanted = settings_for(env)
+    assert json.loads(dropin_bytes(wanted)) == wanted
+    assert from_mobileconfig(mobileconfig_bytes(wanted, "mantle")) == wanted
+    assert from_reg(reg_bytes(wanted)) == wanted
+    assert from_ps1(ps1_bytes(wanted)) == wanted
+
+
+@given(ENV, ENV)
+def test_a_profile_identifies_its_content(a: dict[str, str], b: dict[str, str]) -> None:
+    """Same settings, same bytes (an MDM sees no change); other settings, other UUIDs."""
+    first = plistlib.loads(mobileconfig_bytes(settings_for(a), "mantle"))
+    again = plistlib.loads(mobileconfig_bytes(settings_for(a), "mantle"))
+    other = plistlib.loads(mobileconfig_bytes(settings_for(b), "mantle"))
+    assert first == again
+    if a != b:
+        assert first["PayloadUUID"] != other["PayloadUUID"]
+
+
+def test_export_from_the_command_line_is_stable_and_reads_nothing(sandbox: Sandbox) -> None:
+    args = ("export", "mantle", "--region", "eu-west-3", "--model", "us.anthropic.claude-opus-4-7")
+    for fmt in ("json", "mobileconfig", "reg", "ps1"):
+        # To files (a .reg is UTF-16): two exports, the same bytes.
+        a, b = sandbox.home.parent / f"a.{fmt}", sandbox.home.parent / f"b.{fmt}"
+        for path in (a, b):
+            done = sandbox.remedy(*args, "--format", fmt, "--output", str(path))
+            assert done.code == 0, done.stderr
+        assert a.read_bytes() == b.read_bytes()
+    doc = json.loads(sandbox.remedy(*args, "--format", "json").stdout)
+    assert doc == {
+        "env": {
+            "CLAUDE_CODE_USE_BEDROCK": "0",
+            "CLAUDE_CODE_USE_MANTLE": "1",
+            "AWS_REGION": "eu-west-3",
+            "ANTHROPIC_MODEL": "anthropic.claude-opus-4-7",
+        }
+    }
+    assert sandbox.snapshot() == {} and not (sandbox.home / ".local").exists()
+    no_region = sandbox.remedy("export", "mantle", "--format", "json")
+    assert no_region.code == 2 and "needs --region" in no_region.stderr
+    out = sandbox.home / "profile.mobileconfig"
+    wrote = sandbox.remedy(*args, "--format", "mobileconfig", "--output", str(out))
+    assert wrote.code == 0 and from_mobileconfig(out.read_bytes())["env"] == doc["env"]
+    again = sandbox.remedy(*args, "--format", "mobileconfig", "--output", str(out))
+    assert again.code == 2 and "exists" in again.stderr
+    extra = sandbox.remedy("export", "extra-body", "--format", "json")
+    assert json.loads(extra.stdout)["env"]["CLAUDE_CODE_EXTRA_BODY"].startswith("{")
