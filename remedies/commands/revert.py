@@ -43,6 +43,8 @@ def _revert(
         from remedies.claude.managed_dropin import need_administrator
 
         need_administrator(ctx)
+    if any(not registry.known(name) for name in names):
+        _check_names(names, set(applied_remedies(ctx)))  # a typo first, then consent
     consent_possible(ctx, yes=yes, dry_run=dry_run)
     out = Output(json_mode, wants_colour(ctx.env))
     out.show(revert(ctx, names, RunOptions(dry_run, yes, json_mode), out))
