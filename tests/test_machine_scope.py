@@ -69,6 +69,10 @@ def test_one_public_drop_in_and_revert_puts_the_machine_back(
     assert stat.S_IMODE(state.stat().st_mode) == 0o700
     assert sandbox.snapshot() == home_before, "no home is touched"
     assert not (sandbox.home / ".local").exists()
+    # doctor, as the user: the drop-in named as remedy's, and it wins over the shell.
+    doctor = sandbox.remedy("doctor", "--shell", "bash")
+    assert "zz-remedy-mantle.json env.CLAUDE_CODE_USE_MANTLE (remedy's drop-in" in doctor.stdout
+    assert "Provider     mantle" in doctor.stdout, doctor.stdout
     status = sandbox.remedy("status", "--machine", "--json").json()
     assert [a["remedy"] for a in status["applied"]] == ["mantle"]
     again = sandbox.remedy(*APPLY, "--json")

@@ -430,3 +430,76 @@ def test_flipping_a_dotfile_to_a_root_only_file_never_shows_it(user: User, tmp_p
     assert flips > 20, "the flips ran while remedy did"
     assert secret.read_bytes().endswith(b"ROOT-ONLY-SECRET\n")
     figures.add("privilege attacks refused")
+
+
+def _home_bytes(home: Path) -> dict[str, bytes | str]:
+    found: dict[str, bytes | str] = {}
+    for path in sorted(home.rglob("*")):
+        name = str(path.relative_to(home))
+        found[name] = (
+            os.readlink(path)
+            if path.is_symlink()
+            else (path.read_bytes() if path.is_file() else "folder")
+        )
+    return found
+
+
+def test_machine_scope_as_root_reads_no_home(user: User, victim: Path, tmp_path: Path) -> None:
+    """`sudo remedy apply mantle --machine` with HOME left at a user's home: root stays root
+    for /etc and never looks in the home, whatever the user planted there."""
+    user.write(".bashrc", b"export AWS_REGION=us-west-2\nexport CLAUDE_CODE_USE_BEDROCK=1\n")
+    os.makedirs(user.home / ".local/state", exist_ok=True)
+    os.symlink(victim.parent, user.home / ".local/state/remedy")
+    user.write(".claude/settings.json", b'{"env": {"AWS_REGION": "us-west-2"}}')
+    before = _home_bytes(user.home)
+    system = tmp_path / "system"
+    (system / "etc").mkdir(parents=True)
+    (system / "var/lib").mkdir(parents=True)
+    args = ("apply", "mantle", "--machine", "--region", "eu-west-3", "--yes")
+    result = user.remedy(*args, env={"REMEDY_SYSTEM_ROOT": str(system)})
+    assert result.code == 0, result.stderr
+    dropin = system / "etc/claude-code/managed-settings.d/zz-remedy-mantle.json"
+    assert json.loads(dropin.read_bytes())["env"]["AWS_REGION"] == "eu-west-3"
+    assert dropin.stat().st_uid == 0
+    assert _home_bytes(user.home) == before
+    untouched(victim)
+    figures.add("privilege attacks refused")
+
+
+def test_machine_scope_needs_an_administrator(user: User) -> None:
+    # Where the user can read the zipapp (pytest's own temp folder is root's alone).
+    folder = Path(tempfile.mkdtemp(prefix="remedy-machine-"))
+    try:
+        _as_user_on_machine(user, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _as_user_on_machine(user: User, folder: Path) -> None:
+    folder.chmod(0o755)
+    readable = folder / "remedy.pyz"
+    shutil.copy(user.pyz, readable)
+    readable.chmod(0o644)
+    system = folder / "system"
+    (system / "etc").mkdir(parents=True)
+    done = subprocess.run(
+        [
+            require_program("setpriv"),
+            f"--reuid={user.uid}",
+            f"--regid={user.gid}",
+            "--clear-groups",
+            SYSTEM_PYTHON,
+            str(readable),
+            *("apply", "mantle", "--machine", "--region", "eu-west-3", "--yes"),
+        ],
+        env={**base_env(user.home), "REMEDY_SYSTEM_ROOT": str(system)},
+        cwd="/",
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    stderr = done.stderr.decode()
+    assert done.returncode == 1, stderr
+    assert "needs an administrator" in stderr and len(stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in system.rglob("*")) == ["etc"], "nothing written"
+    figures.add("privilege attacks refused")

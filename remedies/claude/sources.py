@@ -133,7 +133,7 @@ class Source:
         elif self.key:
             place = f"{place} {self.key}"
         if self.ours:
-            place += " (remedy's block)"
+            place += " (remedy's drop-in, for every user)" if self.key else " (remedy's block)"
         return f"{place} (sourced at {self.via})" if self.via else place
 
     def to_json(self) -> dict[str, Any]:
@@ -309,8 +309,13 @@ def from_settings(ctx: Context) -> list[Source]:
         if loaded is None:
             continue
         kind = f"{file.scope}-settings"
+        # remedy's own managed drop-in (apply --machine): the same naming rule as
+        # claude.managed_dropin, which imports this module.
+        ours = file.scope == "managed" and file.path.name.startswith("zz-remedy-")
         for name, value in loaded.env.items():
-            found.append(Source(name, value, kind, str(file.path), key=f"env.{name}", order=order))
+            found.append(
+                Source(name, value, kind, str(file.path), key=f"env.{name}", order=order, ours=ours)
+            )
         model = loaded.document.get("model")
         if isinstance(model, str):
             found.append(

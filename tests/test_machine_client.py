@@ -1,0 +1,84 @@
+"""Machine scope with the real Claude Code 2.1.111: the client reads managed settings from the
+real /etc/claude-code only, so this test changes the real machine (as CI's root does) and
+puts it back. It refuses to run where /etc/claude-code or /var/lib/remedy already exist.
+
+Done when: Bedrock on in the shell and in user settings; `apply --machine` -> Hello! via
+Mantle for that user and for an empty environment; `revert --machine` -> the 400 again and
+/etc byte-identical.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Sandbox
+from tests.support import claude_client
+from tests.support.system import require_root
+
+MANAGED = Path("/etc/claude-code")
+STATE = Path("/var/lib/remedy")
+
+
+@pytest.fixture
+def real_machine() -> Iterator[None]:
+    require_root("changing the machine's own managed settings")
+    for path in (MANAGED, STATE):
+        if path.exists():
+            pytest.fail(f"{path} exists on this machine; this test would change it")
+    try:
+        yield
+    finally:
+        shutil.rmtree(MANAGED, ignore_errors=True)
+        shutil.rmtree(STATE, ignore_errors=True)
+
+
+def test_one_drop_in_fixes_every_user_and_revert_brings_the_400_back(
+    sandbox: Sandbox, real_machine: None
+) -> None:
+    claude = claude_client.install()
+    sandbox.write(
+        ".bashrc",
+        f"export PATH={claude.parent}:$PATH\n"
+        "export CLAUDE_CODE_USE_BEDROCK=1\nexport AWS_REGION=us-east-1\n",
+    )
+    sandbox.write(".claude/settings.json", '{"env": {"CLAUDE_CODE_USE_BEDROCK": "1"}}')
+    # The real /etc, for remedy as for the client (an empty value means "/").
+    on_path = {"REMEDY_SYSTEM_ROOT": "", "PATH": f"{claude.parent}:{sandbox.env['PATH']}"}
+
+    def verify(*args: str) -> dict[str, object]:
+        done = sandbox.remedy("verify", "--json", *args, env=on_path)
+        doc: dict[str, object] = json.loads(done.stdout)
+        return doc
+
+    def endpoints(doc: dict[str, object]) -> set[tuple[str, str]]:
+        runs = doc["runs"]
+        assert isinstance(runs, list)
+        return {(r["endpoint"], r["verdict"]) for r in runs}
+
+    before = verify("--shell", "bash")
+    assert before["verdict"] == "failed"
+    assert endpoints(before) == {("bedrock", "invalid-beta-flag")}
+    home = sandbox.snapshot()
+
+    applied = sandbox.remedy(
+        "apply", "mantle", "--machine", "--region", "us-east-1", "--yes", env=on_path
+    )
+    assert applied.code == 0, applied.stderr
+    assert sandbox.snapshot() == home, "the user's files are not touched"
+    # The user keeps Bedrock in the shell and in settings; managed settings win.
+    for doc in (verify("--shell", "bash"), verify("--machine")):
+        assert doc["verdict"] == "ok", json.dumps(doc["runs"])[:3000]
+        assert endpoints(doc) == {("mantle", "ok")}
+        runs = doc["runs"]
+        assert isinstance(runs, list) and all(r["output"] == "Hello!" for r in runs)
+
+    back = sandbox.remedy("revert", "--machine", "--yes", env=on_path)
+    assert back.code == 0, back.stderr
+    assert not MANAGED.exists(), "the folder remedy made is gone: /etc as before"
+    after = verify("--shell", "bash")
+    assert after["verdict"] == "failed" and endpoints(after) == {("bedrock", "invalid-beta-flag")}
