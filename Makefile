@@ -38,10 +38,11 @@ ARGS ?=
 REPORTS ?= reports
 BATCH ?= 25%
 MAX_FAIL ?= 0
+SCOPE ?= user
 # ARGS travel in the environment: `-e key=value` would split them at spaces.
 PLAYBOOK = REMEDY_ARGS='$(ARGS)' REMEDY_REPORTS="$(abspath $(REPORTS))" \
 	$(BIN)/ansible-playbook -i "$(INVENTORY)" fleet/rollout.yml \
-	-e remedy_batch="$(BATCH)" -e remedy_max_fail="$(MAX_FAIL)"
+	-e remedy_batch="$(BATCH)" -e remedy_max_fail="$(MAX_FAIL)" -e remedy_scope="$(SCOPE)"
 PYZ_SOURCES := $(shell find remedies shells -name '*.py') pyproject.toml fleet/build_pyz.py
 
 .PHONY: rollout rollout-check rollout-revert rollout-verify fleet-report pyz

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -142,3 +144,38 @@ def test_reports_hold_no_secret(tmp_path: Path) -> None:
     assert "AWS_SECRET_ACCESS_KEY=<redacted>" in text, "the diff shows the line, masked"
     assert fleet.make("rollout", inventory, out, **ARGS).returncode == 0
     assert secret not in (out / "h1.json").read_text()
+
+
+def test_machine_scope_runs_once_per_host_as_root_and_reverts(tmp_path: Path) -> None:
+    """SCOPE=machine: `apply --machine` once per host through become (su here: the test
+    runs as root and has no sudo), each host's /etc under its own REMEDY_SYSTEM_ROOT."""
+    roots = {}
+    lines = ["[fleet]"]
+    for name in ("host1", "host2", "host10"):
+        root = tmp_path / "machines" / name
+        (root / "etc").mkdir(parents=True)
+        (root / "var/lib").mkdir(parents=True)
+        roots[name] = root
+        lines.append(
+            f"{name} ansible_connection=local ansible_become_method=su "
+            f"remedy_system_root={root} remedy_python={sys.executable}"
+        )
+    inventory = tmp_path / "hosts.ini"
+    inventory.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "reports"
+    machine = {"remedy": "mantle", "args": "--region eu-west-3", "scope": "machine"}
+    first = fleet.make("rollout", inventory, out, **machine)
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-2000:]
+    found = fleet.reports(out)
+    assert sorted(found) == sorted(roots)
+    dropin = "etc/claude-code/managed-settings.d/zz-remedy-mantle.json"
+    for name, root in roots.items():
+        assert found[name]["changed"] is True and found[name]["scope"] == "machine", found[name]
+        assert json.loads((root / dropin).read_bytes())["env"]["CLAUDE_CODE_USE_MANTLE"] == "1"
+    again = fleet.make("rollout", inventory, out, **machine)
+    assert again.returncode == 0, again.stdout[-3000:]
+    assert all(r["changed"] is False for r in fleet.reports(out).values())
+    back = fleet.make("rollout-revert", inventory, out, remedy="mantle", scope="machine")
+    assert back.returncode == 0, back.stdout[-3000:]
+    for root in roots.values():
+        assert not (root / "etc/claude-code").exists()
