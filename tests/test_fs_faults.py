@@ -130,3 +130,57 @@ def test_a_read_only_filesystem(small_fs: Path) -> None:
         subprocess.run(["mount", "-o", "remount,rw", str(small_fs)], check=True)
     assert sandbox.remedy("revert", "--yes").code == 0
     assert sandbox.snapshot() == original
+
+
+MACHINE = ("apply", "mantle", "--machine", "--region", "eu-west-3", "--yes")
+
+
+def machine_tree(root: Path) -> dict[str, bytes | str]:
+    found: dict[str, bytes | str] = {}
+    for path in sorted(root.rglob("*")):
+        name = str(path.relative_to(root))
+        if name.startswith(("var/lib/remedy", "filler")):
+            continue
+        found[name] = path.read_bytes() if path.is_file() else "folder"
+    return found
+
+
+@pytest.mark.parametrize("leave", [0, 2048, 4096, 8192, 16384])
+def test_machine_scope_on_a_full_disk_changes_nothing(
+    small_fs: Path, sandbox: Sandbox, leave: int
+) -> None:
+    for folder in ("etc", "var/lib"):
+        (small_fs / folder).mkdir(parents=True)
+    env = {"REMEDY_SYSTEM_ROOT": str(small_fs)}
+    original = machine_tree(small_fs)
+    filler = fill(small_fs, leave)
+    result = sandbox.remedy(*MACHINE, env=env)
+    if result.code == 0:
+        figures.add("full-disk runs that had room")
+    else:
+        assert result.code == 1, result.stderr
+        assert "No space left on device" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+        assert machine_tree(small_fs) == original, f"/etc changed with {leave} bytes free"
+        figures.add("full-disk faults survived")
+    filler.unlink()
+    assert sandbox.remedy(*MACHINE, env=env).code == 0, "with room, the next run completes"
+    assert sandbox.remedy("revert", "--machine", "--yes", env=env).code == 0
+    assert machine_tree(small_fs) == original
+
+
+def test_machine_scope_on_a_read_only_etc(small_fs: Path, sandbox: Sandbox, tmp_path: Path) -> None:
+    """/etc read-only (an immutable image), /var/lib writable: one line, /etc untouched."""
+    root = tmp_path / "machine"
+    (root / "var/lib").mkdir(parents=True)
+    (root / "etc").symlink_to(small_fs)  # REMEDY_SYSTEM_ROOT/etc is the small filesystem
+    subprocess.run(["mount", "-o", "remount,ro", str(small_fs)], check=True)
+    try:
+        result = sandbox.remedy(*MACHINE, env={"REMEDY_SYSTEM_ROOT": str(root)})
+        assert result.code == 1, result.stderr
+        assert "Read-only file system" in result.stderr and "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert list(small_fs.iterdir()) == []
+        figures.add("read-only faults survived")
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(small_fs)], check=True)
