@@ -73,6 +73,9 @@ def test_one_public_drop_in_and_revert_puts_the_machine_back(
     doctor = sandbox.remedy("doctor", "--shell", "bash")
     assert "zz-remedy-mantle.json env.CLAUDE_CODE_USE_MANTLE (remedy's drop-in" in doctor.stdout
     assert "Provider     mantle" in doctor.stdout, doctor.stdout
+    mine = sandbox.remedy("status")
+    assert "For every user of this machine: mantle" in mine.stdout, mine.stdout
+    assert sandbox.remedy("status", "--json").json()["machine"] == ["mantle"]
     status = sandbox.remedy("status", "--machine", "--json").json()
     assert [a["remedy"] for a in status["applied"]] == ["mantle"]
     again = sandbox.remedy(*APPLY, "--json")

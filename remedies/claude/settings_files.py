@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from remedies.claude.managed_paths import managed_dir
 from remedies.context import Context
 from remedies.engine.fileio import FileState, read_state
 from remedies.engine.jsonedit import JsonOp, JsonProblem, parse, too_deep
@@ -41,17 +42,14 @@ def user_settings_dir(ctx: Context) -> Path:
     return Path(value).expanduser() if value else ctx.home / ".claude"
 
 
-def managed_dir(ctx: Context) -> Path:
-    if ctx.platform == "darwin":
-        return ctx.system_path("/Library/Application Support/ClaudeCode")
-    return ctx.system_path("/etc/claude-code")
-
-
 def settings_files(ctx: Context) -> list[SettingsFile]:
     """Every settings file Claude Code started in ctx.cwd would read, lowest precedence first."""
     project = ctx.cwd / ".claude"
     managed = managed_dir(ctx)
-    drop_ins = sorted((managed / "managed-settings.d").glob("*.json"))
+    # Dot-files are not read by Claude Code (FACTS.md, "Machine-wide settings").
+    drop_ins = sorted(
+        p for p in (managed / "managed-settings.d").glob("*.json") if not p.name.startswith(".")
+    )
     files = [
         SettingsFile(user_settings_dir(ctx) / "settings.json", "user"),
         SettingsFile(project / "settings.json", "project"),

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from remedies.claude.managed_paths import is_ours
 from remedies.claude.settings_files import load, settings_files
 from remedies.context import Context
 from remedies.engine.blocks import content, find_blocks, split_lines
@@ -309,9 +310,7 @@ def from_settings(ctx: Context) -> list[Source]:
         if loaded is None:
             continue
         kind = f"{file.scope}-settings"
-        # remedy's own managed drop-in (apply --machine): the same naming rule as
-        # claude.managed_dropin, which imports this module.
-        ours = file.scope == "managed" and file.path.name.startswith("zz-remedy-")
+        ours = file.scope == "managed" and is_ours(file.path)  # apply --machine's drop-in
         for name, value in loaded.env.items():
             found.append(
                 Source(name, value, kind, str(file.path), key=f"env.{name}", order=order, ours=ours)

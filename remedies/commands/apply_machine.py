@@ -19,16 +19,14 @@ from remedies.catalog.interface import EnvRemedy, MachineProposal
 from remedies.claude.installs import all_on_path, read_version
 from remedies.claude.known_issues import parse_version
 from remedies.claude.managed_dropin import (
-    DROPIN_FOLDER,
     DROPIN_MIN_VERSION,
-    MAIN_FILE,
-    dropin_path,
     loaded_managed,
     need_administrator,
     overrules,
 )
 from remedies.claude.managed_formats import dropin_bytes, settings_for
-from remedies.claude.settings_files import ENV, LoadedSettings, managed_dir
+from remedies.claude.managed_paths import DROPIN_FOLDER, MAIN_FILE, dropin_path, managed_dir
+from remedies.claude.settings_files import ENV, LoadedSettings
 from remedies.context import Context
 from remedies.engine.change_report import (
     FileChanges,

@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from remedies.claude.managed_paths import applied_on_machine
 from remedies.context import Context
 from remedies.engine.fileio import read_bytes, sha256
 from remedies.engine.journal import locked
@@ -66,6 +67,8 @@ class Status:
     applied: tuple[AppliedRemedy, ...]
     interrupted: bool
     home: Path  # paths are shown to a person from here
+    # Remedies whose managed drop-in fixes every user here (apply --machine), from the files.
+    machine: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -80,12 +83,18 @@ class Status:
                 for a in self.applied
             ],
             "interrupted": self.interrupted,
+            "machine": list(self.machine),
         }
 
     def for_person(self, out: Output) -> None:
         if self.interrupted:
             out.warn("a run was interrupted; the next apply or revert finishes or undoes it")
-        if not self.applied:
+        if self.machine:
+            out.say(
+                f"For every user of this machine: {', '.join(self.machine)} (remedy's managed "
+                "drop-in; `sudo remedy status --machine` for details)"
+            )
+        if not self.applied and not self.machine:
             out.say("Nothing applied here; `remedy doctor` says whether anything is wrong.")
         for item in self.applied:
             out.say(f"{item.remedy} (applied {item.at})", bold=True)
@@ -114,4 +123,5 @@ def status(ctx: Context) -> Status:
         )
         for entry in entries
     )
-    return Status(applied, interrupted, ctx.home)
+    machine = () if ctx.machine else tuple(applied_on_machine(ctx))
+    return Status(applied, interrupted, ctx.home, machine)

@@ -121,7 +121,7 @@ def _verify_machine(
     from pathlib import Path
 
     from remedies.claude.installs import all_on_path
-    from remedies.claude.managed_dropin import applied_on_machine
+    from remedies.claude.managed_paths import applied_on_machine
     from remedies.errors import RemedyError
     from remedies.privilege import root_may_run
 
