@@ -4,7 +4,9 @@ create users): it fails in CI, where .ci/run runs as root, and skips elsewhere."
 
 from __future__ import annotations
 
+import json
 import pwd
+import re
 import secrets
 import shutil
 import socket
@@ -61,8 +63,14 @@ def ssh_fleet(tmp_path: Path) -> Iterator[tuple[Path, dict[str, Path]]]:
         f"Port {port}\nListenAddress 127.0.0.1\nHostKey {tmp_path / 'host_key'}\n"
         f"PidFile {tmp_path / 'sshd.pid'}\nUsePAM no\nPasswordAuthentication no\n"
         "KbdInteractiveAuthentication no\nPubkeyAuthentication yes\nStrictModes no\n"
-        f"Subsystem sftp internal-sftp\nAllowUsers {' '.join(names)}\nLogLevel ERROR\n"
+        f"Subsystem sftp internal-sftp\nAllowUsers root {' '.join(names)}\nLogLevel ERROR\n"
+        # root logs in with the test's key from a file of the test's, so root's own
+        # ~/.ssh is never touched (SCOPE=machine connects as root).
+        f"PermitRootLogin prohibit-password\n"
+        f"AuthorizedKeysFile .ssh/authorized_keys {tmp_path / 'keys'}/%u\n"
     )
+    (tmp_path / "keys").mkdir()
+    (tmp_path / "keys" / "root").write_text(public)
     Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # sshd's privilege separation folder
     server = None
     try:
@@ -120,3 +128,31 @@ def test_rollout_over_ssh(ssh_fleet: tuple[Path, dict[str, Path]], tmp_path: Pat
     assert back.returncode == 0, back.stdout[-4000:]
     for home in homes.values():
         assert (home / ".bashrc").read_bytes() == fleet.PLANTED
+
+
+def test_machine_scope_over_ssh(ssh_fleet: tuple[Path, dict[str, Path]], tmp_path: Path) -> None:
+    """SCOPE=machine over real SSH, connected as root: one drop-in per host, no home read."""
+    fleet.ansible_ready()
+    inventory, homes = ssh_fleet
+    first = inventory.read_text().splitlines()[1]
+    system = tmp_path / "machine"
+    (system / "etc").mkdir(parents=True)
+    (system / "var/lib").mkdir(parents=True)
+    host = re.sub(r"ansible_user=\S+", "ansible_user=root", first.split(" ", 1)[1])
+    machine = tmp_path / "machine.ini"
+    machine.write_text(
+        f"[fleet]\nmachine1 {host} ansible_become_method=su remedy_system_root={system}\n"
+    )
+    out = tmp_path / "reports"
+    scope = {"remedy": "mantle", "args": "--region eu-west-3", "scope": "machine"}
+    done = fleet.make("rollout", machine, out, **scope)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    report = fleet.reports(out)["machine1"]
+    assert report["changed"] is True and report["scope"] == "machine", report
+    dropin = system / "etc/claude-code/managed-settings.d/zz-remedy-mantle.json"
+    assert json.loads(dropin.read_bytes())["env"]["AWS_REGION"] == "eu-west-3"
+    for home in homes.values():
+        assert (home / ".bashrc").read_bytes() == fleet.PLANTED, "no home is touched"
+    back = fleet.make("rollout-revert", machine, out, remedy="mantle", scope="machine")
+    assert back.returncode == 0, back.stdout[-4000:]
+    assert not (system / "etc/claude-code").exists()
