@@ -10,7 +10,7 @@ import importlib
 import os
 import sys
 import traceback
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, NoReturn, cast
 
 import click
@@ -86,6 +86,7 @@ def cli(click_ctx: click.Context, debug: bool) -> None:
         ctx = replace(ctx, progress=lambda _text: None)
     if how.machine:
         ctx = replace(ctx, machine=True)
+    ctx = replace(ctx, committed=how.committed)
     click_ctx.obj = ctx
 
 
@@ -112,6 +113,8 @@ class Invocation:
 
     for_a_program: bool = False  # --json: the output is a document for a program
     machine: bool = False  # --machine: stay root, work on the machine's managed settings
+    # Filled by the run (Context.committed): what main() may say after a Ctrl-C.
+    committed: list[str] = field(default_factory=list)
 
     @classmethod
     def of(cls, args: list[str]) -> Invocation:
@@ -128,11 +131,18 @@ def debug_first(args: list[str]) -> list[str]:
     return ["--debug", *(a for a in args[:end] if a != "--debug"), *args[end:]]
 
 
+def _interrupted(how: Invocation) -> str:
+    """Ctrl-C that no command turned into its own message: true about what is in place."""
+    if not how.committed:
+        return "interrupted; nothing was changed"
+    return "interrupted; `remedy status` says what is applied here"
+
+
 def main(argv: list[str] | None = None) -> None:
     args = debug_first(sys.argv[1:] if argv is None else argv)
     debug = args[:1] == ["--debug"]
+    how = Invocation.of(args)
     try:
-        how = Invocation.of(args)
         result: Any = cli.main(args=args, prog_name="remedy", standalone_mode=False, obj=how)
     except click.exceptions.Exit as e:
         sys.exit(e.exit_code)
@@ -140,7 +150,7 @@ def main(argv: list[str] | None = None) -> None:
         # click turns Ctrl-C anywhere in a command into Abort. Each transaction is all or
         # nothing, but a command may have committed one before: never claim nothing changed.
         if isinstance(e.__cause__ or e.__context__, KeyboardInterrupt):
-            _fail("interrupted; `remedy status` says what is applied here", EXIT_INTERRUPTED)
+            _fail(_interrupted(how), EXIT_INTERRUPTED)
         _fail("aborted; nothing changed", EXIT_FAILURE)
     except click.UsageError as e:
         if isinstance(e, _NO_ARGS_IS_HELP):
@@ -158,7 +168,7 @@ def main(argv: list[str] | None = None) -> None:
             traceback.print_exc()
         _fail(str(e), e.exit_code)
     except KeyboardInterrupt:
-        _fail("interrupted; `remedy status` says what is applied here", EXIT_INTERRUPTED)
+        _fail(_interrupted(how), EXIT_INTERRUPTED)
     except OSError as e:
         # A full disk, a read-only filesystem, a permission: the system said no. Name the
         # path and the reason; the transaction has already put every file back.

@@ -167,6 +167,9 @@ class Context:
     # Machine scope (--machine): remedy changes Claude Code's managed settings for every user
     # of the machine, keeps its journal in a system folder, and reads nothing in any home.
     machine: bool = False
+    # Transactions this run committed (their txids), shared by every copy of the context:
+    # an interrupted run says "nothing was changed" only when it is true.
+    committed: list[str] = field(default_factory=list, compare=False)
 
     @property
     def state_dir(self) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import select
 import shutil
 import sys
 from collections.abc import Mapping
@@ -61,6 +62,17 @@ def wrap(text: str, width: int) -> str:
     return "\n".join(lines)
 
 
+def _read_line() -> str | None:
+    """A line typed at the terminal, None at its end. It waits in short steps, between which
+    Python runs its signal handlers: a Ctrl-C typed just as the question appears is never
+    lost (input() under readline can miss one that arrives before it blocks, and then waits
+    for ever: seen on a loaded machine)."""
+    while not select.select([sys.stdin], [], [], 0.1)[0]:
+        pass
+    line = sys.stdin.readline()
+    return line or None
+
+
 def _width(err: bool) -> int:
     """The terminal's width, or 0 (no wrapping) for a pipe or a file."""
     stream = sys.stderr if err else sys.stdout
@@ -109,15 +121,24 @@ class Output:
     def ask(
         self, question: str, *, interrupted: str = "interrupted at the question; nothing changed"
     ) -> bool:
-        """A yes/no question for the person at the terminal. When stdout is a pipe, a file
-        or the --json document, the question (and what it is about) goes to stderr, which
-        they see."""
+        """A yes/no question for the person at the terminal (no is the default). When stdout
+        is a pipe, a file or the --json document, the question (and what it is about) goes
+        to stderr, which they see. Ctrl-C: Interrupted; Ctrl-D: Declined."""
+        err = self._asks_on_stderr()
         try:
-            return click.confirm(question, default=False, err=self._asks_on_stderr())
-        except (KeyboardInterrupt, click.Abort) as e:
-            if isinstance(e, click.Abort) and isinstance(e.__context__, EOFError):
-                raise Declined() from None  # Ctrl-D: no answer is no
-            # Ctrl-C at the question: by default, asked before anything was done.
+            while True:
+                click.echo(f"{question} [y/N]: ", nl=False, err=err)
+                line = _read_line()
+                if line is None:
+                    click.echo("", err=err)
+                    raise Declined()  # Ctrl-D: no answer is no
+                answer = line.strip().lower()
+                if answer in ("y", "yes"):
+                    return True
+                if answer in ("", "n", "no"):
+                    return False
+                click.echo("Please answer y or n.", err=err)
+        except KeyboardInterrupt:
             raise Interrupted(interrupted) from None
 
     def to_asker(self, text: str) -> None:

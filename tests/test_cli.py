@@ -630,3 +630,17 @@ def test_ctrl_c_mid_apply_leaves_the_home_as_it_was(sandbox: Sandbox, moment: in
     assert "\r\nremedy: error: interrupted" in screen and "Traceback" not in screen, screen
     assert sandbox.snapshot() == before, screen
     assert sandbox.remedy("status", "--json").json()["applied"] == []
+
+
+@pytest.mark.parametrize(("keys", "code"), [(b"\x04", 1), (b"maybe\nyes\n", 0)])
+def test_end_of_input_is_no_and_a_stray_answer_is_asked_again(
+    sandbox: Sandbox, keys: bytes, code: int
+) -> None:
+    sandbox.write(BASHRC, PLANTED)
+    args = ["apply", "mantle", "--shell", "bash", "--region", "us-east-1"]
+    status, screen = terminal.answer(args, sandbox.env, keys)
+    assert status == code, screen
+    if code == 1:
+        assert "nothing changed: you said no" in screen and sandbox.read(BASHRC) == PLANTED
+    else:
+        assert "Please answer y or n." in screen and sandbox.read(BASHRC) != PLANTED

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from remedies.privilege import root_may_run
 from tests.conftest import Sandbox
 from tests.support import claude_client
 from tests.support.system import require_root
@@ -70,8 +71,16 @@ def test_one_drop_in_fixes_every_user_and_revert_brings_the_400_back(
     )
     assert applied.code == 0, applied.stderr
     assert sandbox.snapshot() == home, "the user's files are not touched"
-    # The user keeps Bedrock in the shell and in settings; managed settings win.
-    for doc in (verify("--shell", "bash"), verify("--machine")):
+    # The user keeps Bedrock in the shell and in settings; managed settings win. As root,
+    # `verify --machine` runs only a claude root owns in root-only folders (a checkout
+    # under /tmp is not): then it must say so in one line instead.
+    docs = [verify("--shell", "bash")]
+    if root_may_run(claude):
+        docs.append(verify("--machine"))
+    else:
+        refused = sandbox.remedy("verify", "--machine", env=on_path)
+        assert refused.code == 1 and "is not root's own" in refused.stderr, refused.stderr
+    for doc in docs:
         assert doc["verdict"] == "ok", json.dumps(doc["runs"])[:3000]
         assert endpoints(doc) == {("mantle", "ok")}
         runs = doc["runs"]

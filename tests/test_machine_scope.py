@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, Sandbox
+from tests.conftest import Sandbox
 from tests.support.system import require_root
 
 APPLY = ("apply", "mantle", "--machine", "--region", "eu-west-3", "--yes")
@@ -184,11 +186,15 @@ def test_shell_options_make_no_sense_with_machine(sandbox: Sandbox, machine: Pat
     assert result.code == 2 and "--machine changes no shell" in result.stderr
 
 
-def test_an_old_claude_needs_system_and_gets_the_main_file(sandbox: Sandbox, machine: Path) -> None:
+def test_an_old_claude_needs_system_and_gets_the_main_file(
+    sandbox: Sandbox, machine: Path, request: pytest.FixtureRequest
+) -> None:
     """Before 2.1.83 no drop-in is read: refused, or with --system the main file edited."""
-    folder = REPO / ".cache" / "fake-old-claude"
-    folder.mkdir(parents=True, exist_ok=True)
-    os.chmod(folder, 0o755)
+    # Root asks a claude its version only if root owns it and every folder above it: not
+    # under /tmp, where a checkout may live. /run is root's own on every Linux.
+    folder = Path(tempfile.mkdtemp(prefix="remedy-old-claude-", dir="/run"))
+    folder.chmod(0o755)
+    request.addfinalizer(lambda: shutil.rmtree(folder, ignore_errors=True))
     claude = folder / "claude"
     claude.write_text('#!/bin/sh\necho "2.1.80 (Claude Code)"\n')
     claude.chmod(0o755)

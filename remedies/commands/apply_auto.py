@@ -19,12 +19,12 @@ from remedies.claude.installs import find_claude
 from remedies.claude.known_issues import DEFAULT_FIXED_VERSION
 from remedies.claude.sources import collect
 from remedies.commands.apply_env import (
-    ApplyResult,
     Scopes,
     apply_env_remedy,
     scope_params,
     shell_params,
 )
+from remedies.commands.apply_result import ApplyResult
 from remedies.commands.revert import revert
 from remedies.context import Context
 from remedies.engine.change_report import RunOptions, common_params, consent_possible
@@ -243,7 +243,10 @@ def apply_auto(ctx: Context, options: RunOptions, request: AutoRequest) -> int:
     shells = choose_shells(ctx, request.shell_names, request.all_shells)
     consent_possible(ctx, yes=options.yes, dry_run=options.dry_run)
     everyone = [*shells, *(s for s in SHELLS if s.name not in {c.name for c in shells})]
-    diagnosis = diagnose(collect(ctx, everyone), find_claude(ctx), request.fixed_version)
+    try:
+        diagnosis = diagnose(collect(ctx, everyone), find_claude(ctx), request.fixed_version)
+    except KeyboardInterrupt:
+        raise Interrupted("interrupted; nothing was changed") from None
     plan = tuple(_plan([r.remedy for r in diagnosis.recommendations], request.prefer))
     result = AutoResult(diagnosis.affected, plan, options.dry_run)
     if plan and options.dry_run:
@@ -251,7 +254,10 @@ def apply_auto(ctx: Context, options: RunOptions, request: AutoRequest) -> int:
     elif plan:
         if ctx.interactive and not options.yes:
             # What the first remedy changes, before the question, as `apply` shows it.
-            first = _preview(ctx, plan[0], request)
+            try:
+                first = _preview(ctx, plan[0], request)
+            except KeyboardInterrupt:
+                raise Interrupted("interrupted; nothing was changed") from None
             if first.applied is not None and first.applied.changes.files:
                 out.to_asker(f"{plan[0]}, tried first, would change:\n")
                 first.applied.changes.show_to_asker(out)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -12,9 +11,9 @@ from remedies.catalog.interface import EnvRemedy
 from remedies.claude.settings_plan import plan_settings_changes
 from remedies.claude.sources import ask_shells, from_envrc
 from remedies.claude.this_terminal import after_edit, compare
+from remedies.commands.apply_result import ApplyResult
 from remedies.context import Context
 from remedies.engine.change_report import (
-    FileChanges,
     RunOptions,
     common_params,
     confirm,
@@ -22,55 +21,18 @@ from remedies.engine.change_report import (
     file_changes,
 )
 from remedies.engine.envedit import EnvEdit
-from remedies.engine.journal import Entry, FileRecord, Journal, StateFolder, locked, next_seq
+from remedies.engine.journal import StateFolder, locked
 from remedies.engine.new_shell import startup_where
 from remedies.engine.revert_plan import commit_revert, plan_revert
 from remedies.engine.shell_choice import choose_shells
 from remedies.engine.startup_plan import plan_env_changes, plan_envrc
 from remedies.engine.startup_walk import sourced_files, walk
-from remedies.engine.transaction import commit, recover
+from remedies.engine.transaction import commit_apply, recover
 from remedies.errors import BadInput, Interrupted, RemedyError
 from remedies.output import Output, wants_colour
 from remedies.verify.new_shells import check_new_shells
 from shells import supported_names
 from shells.base import Shell
-
-
-@dataclass(frozen=True)
-class ApplyResult:
-    """What `remedy apply NAME` did (or would do) for an EnvRemedy."""
-
-    remedy: str
-    shells: tuple[str, ...]
-    changes: FileChanges
-
-    @property
-    def changed(self) -> bool:
-        return self.changes.stage == "done"
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "remedy": self.remedy,
-            "changed": self.changed,
-            "shells": list(self.shells),
-            **self.changes.to_json(),
-        }
-
-    def for_person(self, out: Output) -> None:
-        shells = ", ".join(self.shells)
-        if self.changes.stage == "nothing":
-            self.changes.show_notes(out)
-            out.say(f"{self.remedy} is already in place for {shells}; nothing to do.")
-        elif self.changes.stage == "dry-run":
-            self.changes.show_dry_run(out)
-        else:
-            out.say(f"Applied {self.remedy} for {shells}:", bold=True)
-            self.changes.show_files(out)
-            self.changes.show_notes(out)
-            out.say(
-                f"New shells get the change (asked of them); `remedy verify` proves it with "
-                f"your claude, `remedy revert {self.remedy}` takes it back."
-            )
 
 
 @dataclass(frozen=True)
@@ -230,21 +192,8 @@ def apply_env_remedy(
             )
         question = f"Apply {remedy.name} to these files?"
         shown = confirm(ctx, out, options, changes, question, notes=notes)
-        journal = state.load()
-
-        def next_journal(txid: str, records: list[FileRecord], created: list[str]) -> Journal:
-            entry = Entry(
-                txid=txid,
-                remedy=remedy.name,
-                at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ctx.clock())),
-                files=tuple(records),
-                details={**proposal.details, "shells": list(names)},
-                created_folders=tuple(created),
-                seq=next_seq(journal.entries),
-            )
-            return Journal(committed=txid, entries=(*journal.entries, entry))
-
-        committed = commit(ctx, state, changes, make_journal=next_journal)
+        details = {**proposal.details, "shells": list(names)}
+        committed = commit_apply(ctx, state, changes, remedy=remedy.name, details=details)
         for warning in committed.warnings:
             out.warn(warning)
         # "Done" only when the real shells agree; otherwise everything goes back at once.

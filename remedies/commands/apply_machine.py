@@ -10,8 +10,7 @@ it (and the folder, if remedy made it). No home is read: root never acts on a us
 from __future__ import annotations
 
 import json
-import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,56 +26,21 @@ from remedies.claude.managed_dropin import (
 from remedies.claude.managed_formats import dropin_bytes, settings_for
 from remedies.claude.managed_paths import DROPIN_FOLDER, MAIN_FILE, dropin_path, managed_dir
 from remedies.claude.settings_files import ENV, LoadedSettings
+from remedies.commands.apply_result import ApplyResult
 from remedies.context import Context
 from remedies.engine.change_report import (
-    FileChanges,
     RunOptions,
     confirm,
     consent_possible,
     file_changes,
 )
 from remedies.engine.fileio import read_state
-from remedies.engine.journal import Entry, FileRecord, Journal, locked, next_seq
+from remedies.engine.journal import locked
 from remedies.engine.jsonedit import JsonOp, apply_ops
-from remedies.engine.transaction import Change, commit, recover
+from remedies.engine.transaction import Change, commit_apply, recover
 from remedies.errors import BadInput, FileProblem, RemedyError
 from remedies.output import Output
 from remedies.privilege import root_may_run
-
-
-@dataclass(frozen=True)
-class MachineApplyResult:
-    remedy: str
-    changes: FileChanges
-
-    @property
-    def changed(self) -> bool:
-        return self.changes.stage == "done"
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "remedy": self.remedy,
-            "changed": self.changed,
-            "scope": "machine",
-            "shells": [],
-            **self.changes.to_json(),
-        }
-
-    def for_person(self, out: Output) -> None:
-        if self.changes.stage == "nothing":
-            self.changes.show_notes(out)
-            out.say(f"{self.remedy} is already in place for this machine; nothing to do.")
-        elif self.changes.stage == "dry-run":
-            self.changes.show_dry_run(out)
-        else:
-            out.say(f"Applied {self.remedy} for every user of this machine:", bold=True)
-            self.changes.show_files(out)
-            self.changes.show_notes(out)
-            out.say(
-                "Every claude started here reads it (managed settings beat the shell and user "
-                f"settings); `remedy verify --machine` proves it, `remedy revert --machine "
-                f"{self.remedy}` takes it back."
-            )
 
 
 def _safe_folders(ctx: Context) -> None:
@@ -181,7 +145,7 @@ def apply_machine(
     system: bool,
     remedy_options: dict[str, Any],
     out: Output,
-) -> MachineApplyResult:
+) -> ApplyResult:
     if remedy.machine is None:
         raise BadInput(f"{remedy.name} has no machine scope; run it without --machine")
     proposal = remedy.machine(ctx, remedy_options)  # bad input, before anything is touched
@@ -193,27 +157,13 @@ def apply_machine(
             out.warn(line)
         changes, notes = plan_machine(ctx, remedy.name, proposal, system=system)
         if not changes or options.dry_run:
-            return MachineApplyResult(
-                remedy.name, file_changes(ctx, changes, notes, dry_run=options.dry_run)
-            )
+            preview = file_changes(ctx, changes, notes, dry_run=options.dry_run)
+            return ApplyResult(remedy.name, (), preview, machine=True)
         question = f"Apply {remedy.name} for every user of this machine?"
         shown = confirm(ctx, out, options, changes, question, notes=notes)
-        journal = state.load()
-
-        def next_journal(txid: str, records: list[FileRecord], created: list[str]) -> Journal:
-            entry = Entry(
-                txid=txid,
-                remedy=remedy.name,
-                at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ctx.clock())),
-                files=tuple(records),
-                details={**proposal.details, "scope": "machine"},
-                created_folders=tuple(created),
-                seq=next_seq(journal.entries),
-            )
-            return Journal(committed=txid, entries=(*journal.entries, entry))
-
-        committed = commit(ctx, state, changes, make_journal=next_journal)
+        details = {**proposal.details, "scope": "machine"}
+        committed = commit_apply(ctx, state, changes, remedy=remedy.name, details=details)
         for warning in committed.warnings:
             out.warn(warning)
     done = file_changes(ctx, changes, notes, dry_run=False)
-    return MachineApplyResult(remedy.name, replace(done, notes_shown=shown))
+    return ApplyResult(remedy.name, (), replace(done, notes_shown=shown), machine=True)

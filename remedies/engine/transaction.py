@@ -25,7 +25,7 @@ from typing import Any, Callable
 from remedies.context import Context
 from remedies.engine import fileio
 from remedies.engine.fileio import FileState, sha256
-from remedies.engine.journal import Entry, FileRecord, Journal, StateFolder
+from remedies.engine.journal import Entry, FileRecord, Journal, StateFolder, next_seq
 from remedies.errors import Conflict, FileProblem, RemedyError
 from remedies.redact import redact_text
 
@@ -137,10 +137,32 @@ def commit(
         _roll_back(state, txid, pending)
         raise
     # Committed. What is left is tidying up; if it fails, the next run's recover() does it.
+    ctx.committed.append(txid)
     ctx.faults.point("journal saved", can_fail=False)
     with contextlib.suppress(OSError):
         _finish(state, txid, pending, keep_own_backups=keep_backups)
     return Committed(txid, records, warnings)
+
+
+def commit_apply(
+    ctx: Context, state: StateFolder, changes: list[Change], *, remedy: str, details: dict[str, Any]
+) -> Committed:
+    """Commit an apply: the changes, and one new journal entry for `remedy` at the end."""
+    journal = state.load()
+
+    def next_journal(txid: str, records: list[FileRecord], created: list[str]) -> Journal:
+        entry = Entry(
+            txid=txid,
+            remedy=remedy,
+            at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ctx.clock())),
+            files=tuple(records),
+            details=details,
+            created_folders=tuple(created),
+            seq=next_seq(journal.entries),
+        )
+        return Journal(committed=txid, entries=(*journal.entries, entry))
+
+    return commit(ctx, state, changes, make_journal=next_journal)
 
 
 def _back_up(state: StateFolder, txid: str, index: int, change: Change) -> FileRecord:

@@ -1,0 +1,56 @@
+"""What `remedy apply NAME` did (or would do) for an EnvRemedy, for a person or as JSON: for
+some shells of this user (apply_env), or for every user of the machine (apply_machine)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from remedies.engine.change_report import FileChanges
+from remedies.output import Output
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    remedy: str
+    shells: tuple[str, ...]
+    changes: FileChanges
+    machine: bool = False  # --machine: the managed drop-in, for every user
+
+    @property
+    def changed(self) -> bool:
+        return self.changes.stage == "done"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "remedy": self.remedy,
+            "changed": self.changed,
+            "scope": "machine" if self.machine else "user",
+            "shells": list(self.shells),
+            **self.changes.to_json(),
+        }
+
+    def for_person(self, out: Output) -> None:
+        where = "every user of this machine" if self.machine else ", ".join(self.shells)
+        if self.changes.stage == "nothing":
+            self.changes.show_notes(out)
+            out.say(f"{self.remedy} is already in place for {where}; nothing to do.")
+        elif self.changes.stage == "dry-run":
+            self.changes.show_dry_run(out)
+        else:
+            out.say(f"Applied {self.remedy} for {where}:", bold=True)
+            self.changes.show_files(out)
+            self.changes.show_notes(out)
+            out.say(self._next())
+
+    def _next(self) -> str:
+        if self.machine:
+            return (
+                "Every claude started here reads it (managed settings beat the shell and user "
+                "settings); `remedy verify --machine` proves it, `remedy revert --machine "
+                f"{self.remedy}` takes it back."
+            )
+        return (
+            "New shells get the change (asked of them); `remedy verify` proves it with your "
+            f"claude, `remedy revert {self.remedy}` takes it back."
+        )
