@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Protocol, Union
 
+from remedies.claude.request_proof import Proof
 from remedies.claude.settings_files import SettingsPlanner
 from remedies.engine.envedit import EnvEdit
 
@@ -71,6 +72,8 @@ class EnvRemedy:
     # Given a context it may read this machine's managed settings and /etc (never a home);
     # given None (an export for other machines) it reads nothing and needs its options.
     machine: Callable[[Context | None, Mapping[str, Any]], MachineProposal] | None = None
+    # What the request the real client sends must show once it is applied (verify checks).
+    proof: Proof | None = None
 
 
 Remedy = Union[EnvRemedy, ActionRemedy]

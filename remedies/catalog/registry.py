@@ -1,4 +1,6 @@
-"""Where remedies are found: the built-in ones, and any package's `remedy.remedies` entry points.
+"""Where remedies are found: the built-in ones, remedy files (catalog.data_sources: the
+packaged catalogue, the user's and the system's folders), and any package's `remedy.remedies`
+entry points.
 
 A new remedy is one module exposing a `REMEDY` object; a third-party package registers it with
     [project.entry-points."remedy.remedies"]
@@ -9,7 +11,7 @@ Modules are imported only when their remedy is used, so `remedy status` stays fa
 from __future__ import annotations
 
 import importlib
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from remedies.catalog.interface import Remedy
 from remedies.errors import BadInput
@@ -22,6 +24,17 @@ BUILTIN: dict[str, str] = {
     "extra-body": "remedies.catalog.extra_body:REMEDY",
 }
 ENTRY_POINT_GROUP = "remedy.remedies"
+
+if TYPE_CHECKING:
+    from remedies.catalog.data_sources import Catalogue
+    from remedies.context import Context
+
+
+def data(ctx: Context | None = None) -> Catalogue:
+    """The remedy files (imported only when asked: `remedy status` stays light)."""
+    from remedies.catalog.data_sources import catalogue
+
+    return catalogue(ctx, tuple(BUILTIN))
 
 
 def _plugins() -> dict[str, str]:
@@ -37,8 +50,8 @@ def _plugins() -> dict[str, str]:
     return {ep.name: ep.value for ep in group if ep.name not in BUILTIN}
 
 
-def names() -> list[str]:
-    return [*BUILTIN, *sorted(_plugins())]
+def names(ctx: Context | None = None) -> list[str]:
+    return [*BUILTIN, *data(ctx).names(), *sorted(_plugins())]
 
 
 def _load(spec: str) -> Remedy:
@@ -46,13 +59,20 @@ def _load(spec: str) -> Remedy:
     return cast(Remedy, getattr(importlib.import_module(module_name), attribute or "REMEDY"))
 
 
-def load(name: str) -> Remedy:
-    spec = BUILTIN.get(name) or _plugins().get(name)
+def load(name: str, ctx: Context | None = None) -> Remedy:
+    if name in BUILTIN:
+        return _load(BUILTIN[name])
+    found = data(ctx).get(name)
+    if found is not None:
+        from remedies.catalog.data_remedy import to_remedy
+
+        return to_remedy(found)
+    spec = _plugins().get(name)
     if spec is None:
-        hint = did_you_mean(name, names())
-        raise BadInput(f"unknown remedy {name!r}{hint}; known: {', '.join(names())}")
+        hint = did_you_mean(name, names(ctx))
+        raise BadInput(f"unknown remedy {name!r}{hint}; known: {', '.join(names(ctx))}")
     return _load(spec)
 
 
-def known(name: str) -> bool:
-    return name in BUILTIN or name in _plugins()
+def known(name: str, ctx: Context | None = None) -> bool:
+    return name in BUILTIN or data(ctx).get(name) is not None or name in _plugins()

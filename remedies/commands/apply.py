@@ -6,7 +6,14 @@ ActionRemedy brings its own.
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import click
+
+if TYPE_CHECKING:
+    from remedies.catalog.interface import Remedy
+    from remedies.context import Context
 
 
 class ApplyGroup(click.Group):
@@ -15,7 +22,7 @@ class ApplyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         from remedies.catalog import registry
 
-        return ["auto", *registry.names()]
+        return ["auto", *registry.names(_context(ctx))]
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         from remedies.catalog import registry
@@ -25,17 +32,48 @@ class ApplyGroup(click.Group):
             from remedies.commands.apply_auto import command
 
             return command()
-        if not registry.known(cmd_name):
+        here = _context(ctx)
+        if _is_path(cmd_name):
+            remedy = _from_file(cmd_name, here)
+        elif not registry.known(cmd_name, here):
             from remedies.typos import did_you_mean
 
-            hint = did_you_mean(cmd_name, ["auto", *registry.names()])
+            hint = did_you_mean(cmd_name, ["auto", *registry.names(here)])
             raise click.UsageError(f"no remedy {cmd_name!r}{hint} (`remedy list` shows them)", ctx)
-        remedy = registry.load(cmd_name)
+        else:
+            remedy = registry.load(cmd_name, here)
         if isinstance(remedy, EnvRemedy):
             from remedies.commands.apply_env import env_apply_command
 
             return env_apply_command(remedy)
         return remedy.command()
+
+
+def _context(click_ctx: click.Context) -> Context | None:
+    from remedies.context import Context
+
+    found = click_ctx.find_object(Context)
+    return found if isinstance(found, Context) else None
+
+
+def _is_path(name: str) -> bool:
+    from remedies.catalog.data_sources import is_path
+
+    return is_path(name)
+
+
+def _from_file(name: str, ctx: Context | None) -> Remedy:
+    """`remedy apply ./fix.toml`: a remedy file given by path, under its own name (which may
+    not shadow one the catalogue has)."""
+    from remedies.catalog import registry
+    from remedies.catalog.data_remedy import to_remedy
+    from remedies.catalog.data_sources import read_spec
+    from remedies.errors import BadInput
+
+    spec = read_spec(Path(name), name)
+    if registry.known(spec.name, ctx):
+        raise BadInput(f"{name}: name {spec.name!r} is already a remedy's; choose another")
+    return to_remedy(spec)
 
 
 command = ApplyGroup(

@@ -100,7 +100,7 @@ def _remedy_params(own: list[click.Parameter]) -> list[click.Parameter]:
     refused before anything is written, as `apply mantle` refuses it."""
     taken = {param.name for param in own}
     found: list[click.Parameter] = []
-    for name in registry.names():
+    for name in registry.names():  # the packaged catalogue's options (none take any yet)
         remedy = registry.load(name)
         if isinstance(remedy, EnvRemedy):
             for param in remedy.options():

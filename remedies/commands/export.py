@@ -28,10 +28,13 @@ class ExportGroup(click.Group):
     """`remedy export NAME`: one subcommand per remedy that has a machine-wide form."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return [n for n in registry.names() if _machine_remedy(n) is not None]
+        here = _context(ctx)
+        return [n for n in registry.names(here) if _machine_remedy(n, here) is not None]
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        remedy = _machine_remedy(cmd_name) if registry.known(cmd_name) else None
+        here = _context(ctx)
+        known = registry.known(cmd_name, here)
+        remedy = _machine_remedy(cmd_name, here) if known else None
         if remedy is None:
             from remedies.typos import did_you_mean
 
@@ -43,8 +46,13 @@ class ExportGroup(click.Group):
         return _command(remedy)
 
 
-def _machine_remedy(name: str) -> EnvRemedy | None:
-    remedy = registry.load(name)
+def _context(click_ctx: click.Context) -> Context | None:
+    found = click_ctx.find_object(Context)
+    return found if isinstance(found, Context) else None
+
+
+def _machine_remedy(name: str, ctx: Context | None) -> EnvRemedy | None:
+    remedy = registry.load(name, ctx)
     return remedy if isinstance(remedy, EnvRemedy) and remedy.machine else None
 
 

@@ -26,14 +26,14 @@ class Listing:
             out.say(f"{out.paint(name.ljust(width), bold=True)}  {summary}")
 
 
-def listing() -> Listing:
-    found = (registry.load(name) for name in registry.names())
+def listing(ctx: Context | None = None) -> Listing:
+    found = (registry.load(name, ctx) for name in registry.names(ctx))
     return Listing(tuple((r.name, r.summary) for r in found))
 
 
 @click.pass_obj
 def _list(ctx: Context, json_mode: bool) -> None:
-    Output(json_mode, wants_colour(ctx.env)).show(listing())
+    Output(json_mode, wants_colour(ctx.env)).show(listing(ctx))
 
 
 command = click.Command(

@@ -43,8 +43,8 @@ def _revert(
         from remedies.claude.managed_dropin import need_administrator
 
         need_administrator(ctx)
-    if any(not registry.known(name) for name in names):
-        _check_names(names, set(applied_remedies(ctx)))  # a typo first, then consent
+    if any(not registry.known(name, ctx) for name in names):
+        _check_names(ctx, names, set(applied_remedies(ctx)))  # a typo first, then consent
     consent_possible(ctx, yes=yes, dry_run=dry_run)
     out = Output(json_mode, wants_colour(ctx.env))
     out.show(revert(ctx, names, RunOptions(dry_run, yes, json_mode), out))
@@ -153,10 +153,10 @@ def _action_of(entry: Entry) -> ActionRemedy | None:
     return None if isinstance(remedy, EnvRemedy) else remedy
 
 
-def _check_names(names: tuple[str, ...], applied: set[str]) -> None:
+def _check_names(ctx: Context, names: tuple[str, ...], applied: set[str]) -> None:
     for name in names:
-        if name not in applied and not registry.known(name):
-            hint = did_you_mean(name, [*applied, *registry.names()])
+        if name not in applied and not registry.known(name, ctx):
+            hint = did_you_mean(name, [*applied, *registry.names(ctx)])
             here = ", ".join(sorted(applied)) or "none"
             after = f"{hint} Applied here" if hint else "; applied here"
             raise BadInput(f"unknown remedy {name!r}{after}: {here}")
@@ -165,12 +165,12 @@ def _check_names(names: tuple[str, ...], applied: set[str]) -> None:
 def revert(ctx: Context, names: tuple[str, ...], options: RunOptions, out: Output) -> RevertResult:
     """Revert (or preview it). `out` only asks and warns; the caller shows the result."""
     if not ctx.state_dir.exists():
-        _check_names(names, set())  # nothing applied: a bad name must not create a lock
+        _check_names(ctx, names, set())  # nothing applied: a bad name must not create a lock
     with locked(ctx, read_only=options.dry_run) as state:
         for line in [] if options.dry_run else recover(ctx, state):
             out.warn(line)
         journal = state.load()
-        _check_names(names, {e.remedy for e in journal.entries})
+        _check_names(ctx, names, {e.remedy for e in journal.entries})
         chosen, kept = choose(journal, names)
         actions = [(e, a) for e in chosen if (a := _action_of(e)) is not None]
         changes, notes = plan_revert(ctx, state, chosen, kept)

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from remedies.claude.known_issues import DEFAULT_FIXED_VERSION
+from remedies.claude.request_proof import Proof
 from remedies.claude.sources import WATCHED
 from remedies.claude.this_terminal import compare
 from remedies.context import Context
@@ -101,13 +102,15 @@ def verify(
         live = verify_live(ctx, envs[0], model or default_model(ctx, envs[0].env), timeout)
         out.show(replace(live, terminal=stale))
         return 0 if live.ok else EXIT_FAILURE
+    applied = applied_remedies(ctx)
     result = verify_offline(
         ctx,
         envs,
         model=model,
         fixed_version=fixed_version,
-        applied=applied_remedies(ctx),
+        applied=applied,
         timeout=timeout,
+        proofs=proofs_of(ctx, applied),
     )
     out.show(replace(result, terminal=stale))
     return 0 if result.ok else EXIT_FAILURE
@@ -142,3 +145,17 @@ def _verify_machine(
     )
     out.show(result)
     return 0 if result.ok else EXIT_FAILURE
+
+
+def proofs_of(ctx: Context, applied: list[str]) -> list[tuple[str, Proof]]:
+    """The declared proof of each applied remedy the catalogue knows (a remedy file given by
+    path is proven by `remedy check FILE`)."""
+    from remedies.catalog import registry
+    from remedies.catalog.interface import EnvRemedy
+
+    found = []
+    for name in applied:
+        remedy = registry.load(name, ctx) if registry.known(name, ctx) else None
+        if isinstance(remedy, EnvRemedy) and remedy.proof is not None:
+            found.append((name, remedy.proof))
+    return found

@@ -10,6 +10,7 @@ upgrade fixed things on the service side, which no offline check can prove.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from remedies.claude.installs import ClaudeOnPath, find_claude
 from remedies.claude.known_issues import parse_version
 from remedies.claude.region import real_host
+from remedies.claude.request_proof import Proof, check_proof
 from remedies.claude.sources import WATCHED, is_on
 from remedies.claude.this_terminal import StaleTerminal
 from remedies.context import Context
@@ -42,7 +44,9 @@ class ProbeRun:
     path: str | None  # the model request's path, as sent
     header_betas: list[str] = field(default_factory=list)
     body_betas: list[str] = field(default_factory=list)
-    verdict: str = "failed"  # ok, invalid-beta-flag, no-request, timeout, failed
+    verdict: str = "failed"  # ok, invalid-beta-flag, no-request, timeout, failed, unproven
+    # Each applied remedy's proof that the recorded request breaks: "disable-betas: ...".
+    proof_failures: list[str] = field(default_factory=list)
     host: str | None = None  # where the client would have sent it, had it not been offline
 
     @property
@@ -57,6 +61,8 @@ class ProbeRun:
         body = ", ".join(self.body_betas) or "none"
         out.say(f"  {'':<10} betas in the header: {header}; in the body: {body}")
         out.say(f"  {'':<10} model {self.model}; the client said: {self.output or '(nothing)'}")
+        for failure in self.proof_failures:
+            out.say(f"  {'':<10} proof broken: {failure}")
 
 
 @dataclass(frozen=True)
@@ -164,7 +170,13 @@ def _endpoint(request: RecordedRequest | None) -> str:
 
 
 def probe_once(
-    ctx: Context, claude: str, shell_env: ShellEnv, model: str | None, timeout: float
+    ctx: Context,
+    claude: str,
+    shell_env: ShellEnv,
+    model: str | None,
+    timeout: float,
+    *,
+    proofs: Sequence[tuple[str, Proof]] = (),
 ) -> ProbeRun:
     """One `claude -p`; with model None, no --model: what a plain `claude -p` asks for."""
     asked = model or "its default model"
@@ -198,6 +210,11 @@ def probe_once(
         if "anthropic_beta" in body
         else [],
         host=real_host(_endpoint(request), {**shell_env.env, **merged_user_settings(ctx)[0]}),
+        proof_failures=[
+            f"{name}: {failure}"
+            for name, proof in proofs
+            for failure in check_proof(proof, request)
+        ],
     )
     return replace(run, verdict=_verdict(run, request, standin.reply_text))
 
@@ -234,15 +251,21 @@ def verify_offline(
     fixed_version: str,
     applied: list[str],
     timeout: float = 90,
+    proofs: Sequence[tuple[str, Proof]] = (),
 ) -> OfflineResult:
+    """`proofs`: each applied remedy's declared proof, checked on every recorded request."""
     claude = find_claude(replace(ctx, env=envs[0].env))
     if claude.path is None:
         raise RemedyError("no `claude` on the PATH a new shell gets; nothing to verify")
     runs = [
-        probe_once(ctx, claude.path, e, asked, timeout)
+        probe_once(ctx, claude.path, e, asked, timeout, proofs=proofs)
         for e in _distinct(envs)
         for asked in _models(ctx, e, model)
     ]
+    broken = [f for r in runs for f in r.proof_failures]
+    if broken:
+        message = f"the request the client sent breaks a remedy's proof ({broken[0]})"
+        return OfflineResult(claude, runs, "failed", message, applied)
     if all(r.ok for r in runs):
         message = "Claude Code would have succeeded"
         if any("haiku" in r.model and "client's default" in r.model for r in runs):

@@ -1,0 +1,260 @@
+"""A remedy described as data: the TOML format, read and checked (pure: text in, spec out).
+
+    name = "disable-betas"
+    summary = "Turn off the experimental beta headers a gateway rejects."
+    worth = "official setting"          # said wherever the remedy is named
+    rank = 40                           # lower is tried first (mantle is 10)
+    links = ["https://github.com/anthropics/claude-code/issues/21676"]
+
+    [when]                              # every key given must hold
+    provider = ["bedrock", "vertex"]    # the provider Claude Code would use
+    versions = ">=2.0.42"               # the installed client (a packaging specifier)
+    present = ["ANTHROPIC_BEDROCK_BASE_URL"]        # set to something
+    absent = ["CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS"]
+    matching = { CLAUDE_CODE_MAX_OUTPUT_TOKENS = "^4096$" }   # a regex on the value
+
+    [what]
+    set = { CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS = "1" }
+    unset = ["CLAUDE_CODE_MAX_OUTPUT_TOKENS"]
+
+    [proof]                             # what the request the real client sends must show
+    endpoint = "bedrock"
+    path_contains = ["/invoke"]
+    header_lacks = { anthropic-beta = ["tool-search-tool-2025-10-19"] }
+    body_lacks = ["anthropic_beta"]     # top-level keys of the JSON body
+    betas_lack = ["tool-search-tool-2025-10-19"]    # neither in the header nor in the body
+
+Anything else is an error naming the file, the key and its line: a misspelt key silently
+ignored would be a remedy that does not do what its author thinks.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from remedies.claude.request_proof import Proof
+from remedies.errors import BadInput
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - the zipapp's Python 3.9
+    import tomli as tomllib
+
+NAME = re.compile(r"[a-z][a-z0-9-]{1,38}\Z")
+VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+PROVIDERS = ("anthropic", "bedrock", "mantle", "vertex", "foundry", "anthropic-aws")
+ENDPOINTS = ("bedrock", "mantle", "anthropic", "vertex", "foundry")
+
+_TOP = {"name", "summary", "worth", "rank", "links", "when", "what", "proof"}
+_WHEN = {"provider", "versions", "present", "absent", "matching"}
+_WHAT = {"set", "unset"}
+_PROOF = {
+    "endpoint",
+    "path_contains",
+    "path_lacks",
+    "header_lacks",
+    "header_has",
+    "body_lacks",
+    "betas_lack",
+}
+
+
+@dataclass(frozen=True)
+class When:
+    providers: tuple[str, ...] = ()
+    versions: str | None = None
+    present: tuple[str, ...] = ()
+    absent: tuple[str, ...] = ()
+    matching: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class RemedySpec:
+    name: str
+    summary: str
+    worth: str
+    rank: int
+    links: tuple[str, ...]
+    when: When
+    set: tuple[tuple[str, str], ...]
+    unset: tuple[str, ...]
+    proof: Proof
+    origin: str = ""  # the file it came from, for messages
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+def line_of(text: str, key: str, table: str | None = None) -> int:
+    """The line where `key` is written (inside `[table]` when given), else the table's, else 1:
+    errors point at a line a person can go to."""
+    lines = text.splitlines()
+    start, in_table = 0, table is None
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            in_table = table is not None and stripped.strip("[] ").split(".")[0] == table
+            if in_table:
+                start = number
+            continue
+        if in_table and re.match(rf"\s*\"?{re.escape(key)}\"?\s*=", line):
+            return number
+    return start or 1
+
+
+class _Reader:
+    """Checks one file's parsed document, each error naming the file, key and line."""
+
+    def __init__(self, text: str, origin: str) -> None:
+        self.text, self.origin = text, origin
+
+    def fail(self, key: str, why: str, table: str | None = None) -> BadInput:
+        where = f"{table}.{key}" if table else key
+        line = line_of(self.text, key, table)
+        return BadInput(f"{self.origin}:{line}: {where}: {why}")
+
+    def only(self, doc: Mapping[str, Any], allowed: set[str], table: str | None) -> None:
+        for key in doc:
+            if key not in allowed:
+                known = ", ".join(sorted(allowed))
+                raise self.fail(key, f"unknown key (known here: {known})", table)
+
+    def string(self, doc: Mapping[str, Any], key: str, table: str | None = None) -> str:
+        value = doc.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(key, "must be a non-empty string", table)
+        return value
+
+    def strings(
+        self, doc: Mapping[str, Any], key: str, table: str | None = None
+    ) -> tuple[str, ...]:
+        value = doc.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise self.fail(key, "must be a list of strings", table)
+        return tuple(value)
+
+    def variables(self, doc: Mapping[str, Any], key: str, table: str) -> tuple[str, ...]:
+        found = self.strings(doc, key, table)
+        for name in found:
+            if not VARIABLE.match(name):
+                raise self.fail(key, f"{name!r} is not a variable name", table)
+        return found
+
+    def table(self, doc: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+        value = doc.get(key, {})
+        if not isinstance(value, dict):
+            raise self.fail(key, "must be a table", None)
+        return value
+
+    def mapping(self, doc: Mapping[str, Any], key: str, table: str) -> dict[str, Any]:
+        value = doc.get(key, {})
+        if not isinstance(value, dict):
+            raise self.fail(key, "must be a table of NAME = value", table)
+        return dict(value)
+
+
+def parse_spec(data: bytes, origin: str) -> RemedySpec:
+    """A remedy file's bytes, checked; BadInput (one line: file, key, line) when it is wrong."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise BadInput(f"{origin}: not UTF-8 (byte {e.start})") from None
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise BadInput(f"{origin}: not valid TOML: {e}") from None
+    read = _Reader(text, origin)
+    read.only(doc, _TOP, None)
+    name = read.string(doc, "name")
+    if not NAME.match(name):
+        raise read.fail("name", "lower-case letters, digits and '-', 2 to 39 of them")
+    rank = doc.get("rank", 50)
+    if not isinstance(rank, int) or isinstance(rank, bool) or not 0 <= rank <= 1000:
+        raise read.fail("rank", "must be a whole number from 0 to 1000")
+    when_doc, what_doc, proof_doc = (read.table(doc, k) for k in ("when", "what", "proof"))
+    return RemedySpec(
+        name=name,
+        summary=read.string(doc, "summary"),
+        worth=read.string(doc, "worth") if "worth" in doc else "community workaround",
+        rank=rank,
+        links=read.strings(doc, "links"),
+        when=_when(read, when_doc),
+        set=_sets(read, what_doc),
+        unset=_unsets(read, what_doc),
+        proof=_proof(read, proof_doc),
+        origin=origin,
+    )
+
+
+def _when(read: _Reader, doc: Mapping[str, Any]) -> When:
+    read.only(doc, _WHEN, "when")
+    providers = read.strings(doc, "provider", "when")
+    for provider in providers:
+        if provider not in PROVIDERS:
+            raise read.fail("provider", f"{provider!r} is none of {', '.join(PROVIDERS)}", "when")
+    versions = doc.get("versions")
+    if versions is not None:
+        from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+        try:
+            SpecifierSet(str(versions))
+        except InvalidSpecifier:
+            raise read.fail("versions", f"{versions!r} is not a version range", "when") from None
+    matching = read.mapping(doc, "matching", "when")
+    for variable, pattern in matching.items():
+        if not VARIABLE.match(variable) or not isinstance(pattern, str):
+            raise read.fail("matching", f'{variable}: must be NAME = "regex"', "when")
+        try:
+            re.compile(pattern)
+        except re.error as e:
+            raise read.fail("matching", f"{variable}: not a regex ({e})", "when") from None
+    return When(
+        providers=providers,
+        versions=str(versions) if versions is not None else None,
+        present=read.variables(doc, "present", "when"),
+        absent=read.variables(doc, "absent", "when"),
+        matching=tuple(sorted(matching.items())),
+    )
+
+
+def _sets(read: _Reader, doc: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    read.only(doc, _WHAT, "what")
+    found = read.mapping(doc, "set", "what")
+    for variable, value in found.items():
+        if not VARIABLE.match(variable) or not isinstance(value, str):
+            raise read.fail("set", f'{variable}: must be NAME = "value"', "what")
+        if "\0" in value or "\n" in value:
+            raise read.fail("set", f"{variable}: a value cannot hold a NUL or a newline", "what")
+    if not found and not doc.get("unset"):
+        raise read.fail("what", "a remedy must set or unset something", None)
+    return tuple(found.items())
+
+
+def _unsets(read: _Reader, doc: Mapping[str, Any]) -> tuple[str, ...]:
+    return read.variables(doc, "unset", "what")
+
+
+def _proof(read: _Reader, doc: Mapping[str, Any]) -> Proof:
+    read.only(doc, _PROOF, "proof")
+    endpoint = doc.get("endpoint")
+    if endpoint is not None and endpoint not in ENDPOINTS:
+        raise read.fail("endpoint", f"{endpoint!r} is none of {', '.join(ENDPOINTS)}", "proof")
+
+    def headers(key: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        found = read.mapping(doc, key, "proof")
+        for header, values in found.items():
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                raise read.fail(key, f"{header}: must be a list of values", "proof")
+        return tuple((h.lower(), tuple(v)) for h, v in sorted(found.items()))
+
+    return Proof(
+        endpoint=endpoint,
+        path_contains=read.strings(doc, "path_contains", "proof"),
+        path_lacks=read.strings(doc, "path_lacks", "proof"),
+        header_lacks=headers("header_lacks"),
+        header_has=headers("header_has"),
+        body_lacks=read.strings(doc, "body_lacks", "proof"),
+        betas_lack=read.strings(doc, "betas_lack", "proof"),
+    )

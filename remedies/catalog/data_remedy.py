@@ -1,0 +1,116 @@
+"""A remedy file (catalog.data_format) made into a remedy like any other: an EnvRemedy whose
+edit is its `[what]`, whose settings files are changed where they set the same variables,
+whose `[when]` doctor evaluates, and whose `[proof]` verify checks against the request the
+real client sent."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from remedies.catalog.data_format import RemedySpec
+from remedies.catalog.interface import EnvRemedy, MachineProposal, Proposal
+from remedies.claude.installs import ClaudeOnPath
+from remedies.claude.known_issues import parse_version
+from remedies.claude.settings_files import ENV, LoadedSettings
+from remedies.claude.sources import Picture
+from remedies.context import Context
+from remedies.engine.envedit import EnvEdit
+from remedies.engine.jsonedit import JsonOp
+from shells.base import Shell
+
+
+def variables(spec: RemedySpec) -> tuple[str, ...]:
+    """Every variable the remedy looks at or changes: what doctor must collect for it."""
+    when = spec.when
+    names = [*when.present, *when.absent, *(n for n, _ in when.matching)]
+    names += [n for n, _ in spec.set] + list(spec.unset)
+    return tuple(dict.fromkeys(names))
+
+
+def settings_ops(loaded: LoadedSettings, spec: RemedySpec) -> list[JsonOp]:
+    """A settings file that sets one of the variables gets the remedy's value (its env beats
+    every shell), or loses it."""
+    env = loaded.env
+    ops: list[JsonOp] = [
+        (ENV, name, json.dumps(value, ensure_ascii=False))
+        for name, value in spec.set
+        if name in env and env[name] != value
+    ]
+    ops += [(ENV, name, None) for name in spec.unset if name in env]
+    return ops
+
+
+def to_remedy(spec: RemedySpec) -> EnvRemedy:
+    def propose(ctx: Context, shells: Sequence[Shell], options: Mapping[str, Any]) -> Proposal:
+        return Proposal(
+            edit=EnvEdit(unset=spec.unset, set=spec.set, comment=f"Claude Code: {spec.summary}"),
+            notes=tuple(f"see {link}" for link in spec.links[:1]),
+            details={"from": spec.origin},
+            settings=lambda loaded: settings_ops(loaded, spec),
+        )
+
+    def machine(ctx: Context | None, options: Mapping[str, Any]) -> MachineProposal:
+        return MachineProposal(env=spec.set, details={"from": spec.origin})
+
+    return EnvRemedy(
+        name=spec.name,
+        summary=f"{spec.summary} ({spec.worth}).",
+        help=f"{spec.summary} ({spec.worth}). Described in {spec.origin}"
+        + (f"; see {', '.join(spec.links)}" if spec.links else "")
+        + ".",
+        propose=propose,
+        # Managed settings cannot unset a variable: a remedy that unsets has no machine form.
+        machine=None if spec.unset else machine,
+        proof=None if spec.proof.empty else spec.proof,
+    )
+
+
+@dataclass(frozen=True)
+class Match:
+    """Why a remedy's `[when]` holds here: each condition with its evidence."""
+
+    remedy: str
+    evidence: tuple[str, ...]  # "CLAUDE_CODE_MAX_OUTPUT_TOKENS=4096 at ~/.zshrc:3"
+
+
+def evaluate(spec: RemedySpec, picture: Picture, claude: ClaudeOnPath, home: Any) -> Match | None:
+    """The remedy's `[when]` against what doctor found; None when any condition fails."""
+    when = spec.when
+    evidence: list[str] = []
+    if when.providers:
+        if picture.provider not in when.providers:
+            return None
+        evidence.append(f"provider {picture.provider}")
+    if when.versions:
+        from packaging.specifiers import SpecifierSet
+
+        version = parse_version(claude.version) if claude.version else None
+        if version is None or version not in SpecifierSet(when.versions):
+            return None
+        evidence.append(f"Claude Code {claude.version}")
+    for name in when.present:
+        if not picture.value(name):
+            return None
+        evidence.append(_where(picture, name, home))
+    for name in when.absent:
+        if picture.value(name):
+            return None
+    for name, pattern in when.matching:
+        value = picture.value(name)
+        if value is None or not re.search(pattern, value):
+            return None
+        evidence.append(_where(picture, name, home))
+    return Match(spec.name, tuple(dict.fromkeys(evidence)))
+
+
+def _where(picture: Picture, name: str, home: Any) -> str:
+    winner = picture.effective(name)
+    if winner is None:
+        return name
+    from remedies.redact import shown
+
+    return f"{name}={shown(name, winner.value)} at {winner.where(home)}"

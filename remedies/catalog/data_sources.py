@@ -1,0 +1,90 @@
+"""Where remedy files come from, in order: the catalogue shipped in the package, then the
+user's `$XDG_CONFIG_HOME/remedy/remedies/*.toml`, then `/etc/remedy/remedies/*.toml` (for
+fleets), then a path given on the command line (`remedy apply ./fix.toml`).
+
+A name may be defined once: a file whose name shadows a built-in or an earlier file is an
+error naming both, never a silent override. With --machine (root, for every user) a user's
+own folder is not read: what a user can write is never root's instructions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from remedies.catalog.data_format import RemedySpec, parse_spec
+from remedies.context import Context
+from remedies.engine.fileio import read_bytes
+from remedies.errors import BadInput
+
+PACKAGED = Path(__file__).parent / "data"
+_LIMIT = 256 * 1024  # a remedy file is a few lines; anything bigger is not one
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    specs: tuple[RemedySpec, ...]
+
+    def names(self) -> list[str]:
+        return [s.name for s in self.specs]
+
+    def get(self, name: str) -> RemedySpec | None:
+        return next((s for s in self.specs if s.name == name), None)
+
+
+def folders(ctx: Context | None) -> list[Path]:
+    found = [PACKAGED]
+    if ctx is None:
+        return found
+    if not ctx.machine:
+        config = ctx.env.get("XDG_CONFIG_HOME", "")
+        base = Path(config) if config.startswith("/") else ctx.home / ".config"
+        found.append(base / "remedy" / "remedies")
+    found.append(ctx.system_path("/etc/remedy/remedies"))
+    return found
+
+
+def read_spec(path: Path, shown: str | None = None) -> RemedySpec:
+    """One remedy file, checked (BadInput naming it when it is not one)."""
+    origin = shown or str(path)
+    if not path.is_file():
+        raise BadInput(f"{origin}: no such remedy file")
+    if path.stat().st_size > _LIMIT:
+        raise BadInput(f"{origin}: {path.stat().st_size} bytes is too big for a remedy file")
+    data = read_bytes(path)
+    if data is None:
+        raise BadInput(f"{origin}: no such remedy file")
+    return parse_spec(data, origin)
+
+
+def catalogue(ctx: Context | None, taken: tuple[str, ...]) -> Catalogue:
+    """Every remedy file in the folders, in order; `taken` are the names of code remedies."""
+    specs: list[RemedySpec] = []
+    for folder in folders(ctx):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.toml")):
+            shown = f"built-in {path.name}" if folder == PACKAGED else _shown(ctx, path)
+            spec = read_spec(path, shown)
+            _refuse_shadow(spec, specs, taken)
+            specs.append(spec)
+    return Catalogue(tuple(sorted(specs, key=lambda s: s.rank)))
+
+
+def _shown(ctx: Context | None, path: Path) -> str:
+    from remedies.output import path_shown
+
+    return path_shown(path, ctx.home) if ctx else str(path)
+
+
+def _refuse_shadow(spec: RemedySpec, earlier: list[RemedySpec], taken: tuple[str, ...]) -> None:
+    if spec.name in taken:
+        raise BadInput(f"{spec.origin}: name {spec.name!r} is a built-in remedy's; choose another")
+    other = next((s for s in earlier if s.name == spec.name), None)
+    if other is not None:
+        raise BadInput(f"{spec.origin}: name {spec.name!r} is already defined in {other.origin}")
+
+
+def is_path(name: str) -> bool:
+    """`remedy apply ./fix.toml`: a path, not a name."""
+    return name.endswith(".toml") or "/" in name
