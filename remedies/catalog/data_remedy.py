@@ -8,11 +8,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from remedies.catalog.data_format import RemedySpec
 from remedies.catalog.interface import EnvRemedy, MachineProposal, Proposal
+from remedies.claude.diagnosis import Diagnosis, Finding, Recommendation
 from remedies.claude.installs import ClaudeOnPath
 from remedies.claude.known_issues import parse_version
 from remedies.claude.settings_files import ENV, LoadedSettings
@@ -114,3 +115,34 @@ def _where(picture: Picture, name: str, home: Any) -> str:
     from remedies.redact import shown
 
     return f"{name}={shown(name, winner.value)} at {winner.where(home)}"
+
+
+def with_catalogue(
+    diagnosis: Diagnosis, matches: list[Match], specs: Sequence[RemedySpec]
+) -> Diagnosis:
+    """The problems the remedy files' [when] found, each with its remedy and evidence, after
+    the built-in diagnosis; their remedies recommended in their rank order."""
+    by_name = {spec.name: spec for spec in specs}
+    findings = [
+        Finding(
+            f"catalogue-{m.remedy}",
+            "problem",
+            f"{by_name[m.remedy].summary}: {'; '.join(m.evidence)}",
+            by_name[m.remedy].links[0] if by_name[m.remedy].links else None,
+            remedy=m.remedy,
+            evidence=m.evidence,
+        )
+        for m in matches
+    ]
+    known = {r.remedy for r in diagnosis.recommendations}
+    more = [
+        Recommendation(m.remedy, f"remedy apply {m.remedy}", by_name[m.remedy].worth)
+        for m in matches
+        if m.remedy not in known
+    ]
+    return replace(
+        diagnosis,
+        affected=diagnosis.affected or bool(matches),
+        findings=[*diagnosis.findings, *findings],
+        recommendations=[*diagnosis.recommendations, *more],
+    )

@@ -26,6 +26,8 @@ class Finding:
     severity: str  # problem, warning, info
     message: str
     reference: str | None = None
+    remedy: str | None = None  # the remedy that fixes it (a remedy file's [when] found it)
+    evidence: tuple[str, ...] = ()  # "NAME=value at ~/.zshrc:3"
 
 
 @dataclass(frozen=True)

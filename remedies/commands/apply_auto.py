@@ -13,11 +13,12 @@ from typing import Any
 import click
 
 from remedies.catalog import registry
+from remedies.catalog.data_remedy import evaluate, variables, with_catalogue
 from remedies.catalog.interface import EnvRemedy
-from remedies.claude.diagnosis import diagnose
+from remedies.claude.diagnosis import Diagnosis, diagnose
 from remedies.claude.installs import find_claude
 from remedies.claude.known_issues import DEFAULT_FIXED_VERSION
-from remedies.claude.sources import collect
+from remedies.claude.sources import WATCHED, collect
 from remedies.commands.apply_env import (
     Scopes,
     apply_env_remedy,
@@ -36,6 +37,7 @@ from remedies.options import fixed_version_option
 from remedies.output import Output, wants_colour
 from remedies.verify.offline import verify_offline
 from shells import SHELLS
+from shells.base import Shell
 
 NOT_OFFLINE = (
     "no offline check can verify it (the fix was on the service side); run "
@@ -244,7 +246,7 @@ def apply_auto(ctx: Context, options: RunOptions, request: AutoRequest) -> int:
     consent_possible(ctx, yes=options.yes, dry_run=options.dry_run)
     everyone = [*shells, *(s for s in SHELLS if s.name not in {c.name for c in shells})]
     try:
-        diagnosis = diagnose(collect(ctx, everyone), find_claude(ctx), request.fixed_version)
+        diagnosis = _diagnose(ctx, everyone, request.fixed_version)
     except KeyboardInterrupt:
         raise Interrupted("interrupted; nothing was changed") from None
     plan = tuple(_plan([r.remedy for r in diagnosis.recommendations], request.prefer))
@@ -282,8 +284,18 @@ def apply_auto(ctx: Context, options: RunOptions, request: AutoRequest) -> int:
     return 0 if result.verified or options.dry_run or not plan else EXIT_FAILURE
 
 
-def _env_remedy(name: str) -> EnvRemedy | None:
-    remedy = registry.load(name) if registry.known(name) else None
+def _diagnose(ctx: Context, shells: list[Shell], fixed_version: str) -> Diagnosis:
+    """doctor's diagnosis, the whole catalogue's [when] included."""
+    specs = registry.data(ctx).specs
+    names = tuple(dict.fromkeys([*WATCHED, *(n for spec in specs for n in variables(spec))]))
+    picture = collect(ctx, shells, names=names)
+    claude = find_claude(ctx)
+    matches = [m for spec in specs if (m := evaluate(spec, picture, claude, ctx.home)) is not None]
+    return with_catalogue(diagnose(picture, claude, fixed_version), matches, specs)
+
+
+def _env_remedy(ctx: Context, name: str) -> EnvRemedy | None:
+    remedy = registry.load(name, ctx) if registry.known(name, ctx) else None
     return remedy if isinstance(remedy, EnvRemedy) else None
 
 
@@ -297,7 +309,7 @@ def _interrupted(ctx: Context, applied_now: list[str]) -> Interrupted:
 
 
 def _try(ctx: Context, name: str, request: AutoRequest, applied_now: list[str]) -> Attempt:
-    remedy = _env_remedy(name)
+    remedy = _env_remedy(ctx, name)
     if remedy is None:
         return Attempt(name, error=NOT_OFFLINE)
     try:
@@ -327,7 +339,7 @@ def _try(ctx: Context, name: str, request: AutoRequest, applied_now: list[str]) 
 
 
 def _preview(ctx: Context, name: str, request: AutoRequest) -> Attempt:
-    remedy = _env_remedy(name)
+    remedy = _env_remedy(ctx, name)
     if remedy is None:
         return Attempt(name, would=f"skip: {NOT_OFFLINE}")
     try:

@@ -8,6 +8,8 @@ from typing import Any
 
 import click
 
+from remedies.catalog import registry
+from remedies.catalog.data_remedy import evaluate, variables, with_catalogue
 from remedies.claude.diagnosis import Diagnosis, diagnose
 from remedies.claude.installs import ClaudeOnPath, find_claude
 from remedies.claude.known_issues import DEFAULT_FIXED_VERSION
@@ -80,13 +82,20 @@ def doctor(
     # A start-up file that hangs or fails is an error: what the files alone say could be
     # wrong, and doctor never guesses.
     # Every file is read (and a hostile one refused) before any shell is started.
-    collect(ctx, everyone, tuple(env_files))
-    truth = ask_shells(ctx, shells[:1], WATCHED)
-    picture = collect(ctx, everyone, tuple(env_files), truth=truth)
+    # The remedy files' [when] look at more variables than the built-in diagnosis does.
+    specs = registry.data(ctx).specs
+    names = tuple(dict.fromkeys([*WATCHED, *(n for spec in specs for n in variables(spec))]))
+    collect(ctx, everyone, tuple(env_files), names=names)
+    truth = ask_shells(ctx, shells[:1], names)
+    picture = collect(ctx, everyone, tuple(env_files), names=names, truth=truth)
     claude = find_claude(ctx)
     if claude.install_method == "missing" and truth:
         claude = _from_a_new_shell(ctx, truth) or claude
-    diagnosis = diagnose(picture, claude, fixed_version)
+    diagnosis = with_catalogue(
+        diagnose(picture, claude, fixed_version),
+        [m for spec in specs if (m := evaluate(spec, picture, claude, ctx.home)) is not None],
+        specs,
+    )
     here = _this_terminal(ctx, truth, shells[0])
     result = DoctorResult(claude, tuple(s.name for s in shells), picture, diagnosis, ctx.home, here)
     out.show(result)

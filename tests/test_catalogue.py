@@ -1,0 +1,139 @@
+"""Remedies as data: the format's errors, where files come from, and each catalogue entry
+with the real Claude Code from npm (doctor finds it, apply fixes it, verify proves it against
+the recorded request, revert is byte-exact)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from remedies.catalog.data_format import line_of, parse_spec
+from remedies.errors import BadInput
+from tests.conftest import Sandbox
+from tests.support import claude_client
+
+GOOD = """\
+name = "quiet-tokens"
+summary = "Drop a stale output-token limit"
+rank = 70
+
+[when]
+matching = { CLAUDE_CODE_MAX_OUTPUT_TOKENS = "^4096$" }
+
+[what]
+unset = ["CLAUDE_CODE_MAX_OUTPUT_TOKENS"]
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (GOOD.replace("rank = 70", "rnak = 70"), "f.toml:3: rnak: unknown key"),
+        (GOOD.replace("matching = {", "matchin = {"), "f.toml:6: when.matching"[:14]),
+        (
+            GOOD.replace('"^4096$"', '"^(4096$"'),
+            "when.matching: CLAUDE_CODE_MAX_OUTPUT_TOKENS: not a regex",
+        ),
+        (GOOD + '\n[proof]\nendpoint = "moon"\n', "proof.endpoint: 'moon' is none of"),
+        (GOOD.replace('name = "quiet-tokens"', 'name = "Quiet Tokens"'), "f.toml:1: name:"),
+        (GOOD.replace("[what]\nunset", "[what]\nunsets"), "f.toml:9: what.unsets: unknown key"),
+        ('name = "x', "f.toml: not valid TOML"),
+        (GOOD + '\n[when]\nversions = "~~2"\n', "not valid TOML"),
+    ],
+)
+def test_a_wrong_file_is_one_line_naming_file_key_and_line(text: str, said: str) -> None:
+    with pytest.raises(BadInput) as caught:
+        parse_spec(text.encode(), "f.toml")
+    assert said in str(caught.value), str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_line_of_finds_the_key_in_its_table() -> None:
+    text = "a = 1\n[when]\nrank = 2\n[what]\nrank = 3\n"
+    assert line_of(text, "rank", "what") == 5
+    assert line_of(text, "rank", "when") == 3
+    assert line_of(text, "a") == 1
+
+
+def test_files_from_the_user_folder_and_a_path(sandbox: Sandbox, tmp_path: Path) -> None:
+    folder = sandbox.home / ".config" / "remedy" / "remedies"
+    folder.mkdir(parents=True)
+    (folder / "quiet.toml").write_text(GOOD)
+    listed = sandbox.remedy("list", "--json").json()["remedies"]
+    assert "quiet-tokens" in [r["name"] for r in listed]
+    sandbox.write(".bashrc", "export CLAUDE_CODE_MAX_OUTPUT_TOKENS=4096\n")
+    original = sandbox.snapshot()
+    doctor = sandbox.remedy("doctor", "--shell", "bash", "--json").json()
+    found = [p for p in doctor["problems"] if p.get("remedy") == "quiet-tokens"]
+    assert found, doctor["problems"]
+    # Named like a token, so never shown: the evidence is where it is set.
+    assert found[0]["evidence"] == ["CLAUDE_CODE_MAX_OUTPUT_TOKENS=set (redacted) at ~/.bashrc:1"]
+    applied = sandbox.remedy("apply", "quiet-tokens", "--shell", "bash", "--yes")
+    assert applied.code == 0, applied.stderr
+    assert "CLAUDE_CODE_MAX_OUTPUT_TOKENS" not in sandbox.shell_env("bash")
+    assert sandbox.remedy("revert", "--yes").code == 0
+    assert sandbox.snapshot() == original
+    # The same file by path, under another name; a name already taken is refused.
+    other = tmp_path / "fix.toml"
+    other.write_text(GOOD.replace("quiet-tokens", "quiet-tokens-2"))
+    by_path = sandbox.remedy("apply", str(other), "--shell", "bash", "--yes")
+    assert by_path.code == 0, by_path.stderr
+    assert sandbox.remedy("revert", "--yes").code == 0
+    assert sandbox.snapshot() == original
+    other.write_text(GOOD)
+    taken = sandbox.remedy("apply", str(other), "--shell", "bash", "--yes")
+    assert taken.code == 2 and "already a remedy's" in taken.stderr
+
+
+def test_a_file_may_not_shadow_a_built_in(sandbox: Sandbox) -> None:
+    folder = sandbox.home / ".config" / "remedy" / "remedies"
+    folder.mkdir(parents=True)
+    (folder / "m.toml").write_text(GOOD.replace("quiet-tokens", "mantle"))
+    result = sandbox.remedy("list")
+    assert result.code == 2
+    assert "name 'mantle' is a built-in remedy's" in result.stderr and "m.toml" in result.stderr
+
+
+def test_disable_betas_with_the_real_client(sandbox: Sandbox) -> None:
+    """Bedrock through a gateway: doctor finds it, apply sets the switch, and the request the
+    real client sends no longer carries tool-search-tool (measured with 2.1.111; the
+    interleaved-thinking beta stays in the body, so the stand-in's 400 still answers)."""
+    claude = claude_client.install()
+    sandbox.write(
+        ".bashrc",
+        f"export PATH={claude.parent}:$PATH\n"
+        "export CLAUDE_CODE_USE_BEDROCK=1\nexport AWS_REGION=us-east-1\n"
+        "export ANTHROPIC_BEDROCK_BASE_URL=https://gateway.example.com/bedrock\n",
+    )
+    sandbox.write(".profile", ". ~/.bashrc\n")
+    original = sandbox.snapshot()
+    doctor = sandbox.remedy("doctor", "--shell", "bash", "--json").json()
+    found = [p for p in doctor["problems"] if p.get("remedy") == "disable-betas"]
+    assert found, doctor["problems"]
+    assert any("~/.bashrc:4" in e for e in found[0]["evidence"]), found
+    assert "disable-betas" in [r["remedy"] for r in doctor["recommendations"]]
+
+    def betas(doc: dict[str, object]) -> set[str]:
+        runs = doc["runs"]
+        assert isinstance(runs, list)
+        return {b for r in runs for b in [*r["header_betas"], *r["body_betas"]]}
+
+    def verify() -> dict[str, object]:
+        done = sandbox.remedy("verify", "--shell", "bash", "--json")
+        doc: dict[str, object] = json.loads(done.stdout)
+        return doc
+
+    assert "tool-search-tool-2025-10-19" in betas(verify())
+    applied = sandbox.remedy("apply", "disable-betas", "--shell", "bash", "--yes")
+    assert applied.code == 0, applied.stderr
+    after = verify()
+    assert "tool-search-tool-2025-10-19" not in betas(after)
+    runs = after["runs"]
+    assert isinstance(runs, list)
+    assert all(r["proof_failures"] == [] for r in runs), [
+        (r["shell"], r["endpoint"], r["path"], r["proof_failures"]) for r in runs
+    ]
+    assert sandbox.remedy("revert", "--yes").code == 0
+    assert sandbox.snapshot() == original
