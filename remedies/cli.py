@@ -25,6 +25,8 @@ COMMANDS = {
     "fleet-report": "remedies.commands.fleet_report",
     "list": "remedies.commands.list_remedies",
     "apply": "remedies.commands.apply",
+    "check": "remedies.commands.check_file",
+    "new": "remedies.commands.new_file",
     "revert": "remedies.commands.revert",
     "status": "remedies.commands.status",
     "verify": "remedies.commands.verify",
@@ -32,7 +34,7 @@ COMMANDS = {
 
 # Commands that read nothing in a home: root runs them as root. Every other command works in
 # a home, and root does that only as the home's owner (remedies/privilege.py).
-ROOT_MAY_STAY_ROOT = frozenset({"list", "fleet-report", "completion", "export"})
+ROOT_MAY_STAY_ROOT = frozenset({"list", "fleet-report", "completion", "export", "new"})
 
 
 class LazyGroup(click.Group):

@@ -137,3 +137,36 @@ def test_disable_betas_with_the_real_client(sandbox: Sandbox) -> None:
     ]
     assert sandbox.remedy("revert", "--yes").code == 0
     assert sandbox.snapshot() == original
+
+
+def test_new_writes_a_skeleton_that_check_reads_and_proves(sandbox: Sandbox) -> None:
+    claude = claude_client.install()
+    sandbox.write(
+        ".bashrc",
+        f"export PATH={claude.parent}:$PATH\n"
+        "export CLAUDE_CODE_USE_BEDROCK=1\nexport AWS_REGION=us-east-1\n",
+    )
+    path = sandbox.home / "my-fix.toml"
+    made = sandbox.remedy("new", "my-fix", "--output", str(path))
+    assert made.code == 0, made.stderr
+    again = sandbox.remedy("new", "my-fix", "--output", str(path))
+    assert again.code == 2 and "exists" in again.stderr
+    empty = sandbox.remedy("check", str(path))
+    assert empty.code == 2 and "what: a remedy must set or unset something" in empty.stderr
+    assert f"{path}:" in empty.stderr, "the line to go to"
+    text = path.read_text()
+    text = text.replace("set = { }", 'set = { CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS = "1" }')
+    text = text.replace('# endpoint = "bedrock"', 'endpoint = "bedrock"')
+    text = text.replace("# betas_lack", "betas_lack")
+    path.write_text(text)
+    before = sandbox.snapshot()
+    checked = sandbox.remedy("check", str(path), "--json")
+    assert checked.code == 0, checked.stdout + checked.stderr
+    doc = checked.json()
+    assert doc["proven"] is True and doc["after"] == []
+    assert doc["before"] == ["my-fix: the request carries beta tool-search-tool-2025-10-19"]
+    assert sandbox.snapshot() == before, "check writes nothing"
+    # A proof that cannot hold: check says so and exits 1.
+    path.write_text(text.replace('endpoint = "bedrock"', 'endpoint = "mantle"'))
+    failed = sandbox.remedy("check", str(path))
+    assert failed.code == 1 and "not mantle" in failed.stdout, failed.stdout

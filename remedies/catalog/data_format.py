@@ -101,7 +101,9 @@ def line_of(text: str, key: str, table: str | None = None) -> int:
             continue
         if in_table and re.match(rf"\s*\"?{re.escape(key)}\"?\s*=", line):
             return number
-    return start or 1
+    table_line = re.compile(rf"\s*\[{re.escape(key)}\]")
+    header = next((n for n, line in enumerate(lines, 1) if table_line.match(line)), None)
+    return start or header or 1
 
 
 class _Reader:

@@ -1,0 +1,77 @@
+"""`remedy new NAME`: a commented skeleton remedy file, to fill in and `remedy check`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from remedies.catalog.data_format import NAME
+from remedies.context import Context
+from remedies.errors import BadInput, FileProblem
+
+SKELETON = """\
+# A remedy for Claude Code, as data. Fill it in, then:
+#   remedy check {path}     checks it and runs its proof with your claude, offline
+#   remedy apply {path}     applies it (idempotent; --dry-run shows the diff)
+# Copy it to ~/.config/remedy/remedies/ (or /etc/remedy/remedies/ on a fleet) to make
+# `remedy doctor` look for the problem and `remedy apply {name}` known by name.
+name = "{name}"
+summary = "What it fixes, in a few words"
+worth = "community workaround"      # or "official setting", "official workaround"
+rank = 50                           # lower is recommended first (mantle is first)
+links = []                          # where the problem and the fix are described
+
+[when]                              # every key given must hold for doctor to flag it
+# provider = ["bedrock"]            # anthropic, bedrock, mantle, vertex, foundry, anthropic-aws
+# versions = ">=2.1.81"             # the installed Claude Code, a version range
+# present = ["ANTHROPIC_BEDROCK_BASE_URL"]
+# absent = ["CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS"]
+# matching = {{ CLAUDE_CODE_MAX_OUTPUT_TOKENS = "^4096$" }}
+
+[what]                              # what goes in the start-up files (and settings files
+set = {{ }}                           # that set the same variables)
+unset = []
+
+[proof]                             # what the request the real client sends must show
+# endpoint = "bedrock"              # bedrock, mantle, anthropic, vertex, foundry
+# betas_lack = ["tool-search-tool-2025-10-19"]   # in neither the header nor the body
+# header_lacks = {{ anthropic-beta = ["..."] }}
+# header_has = {{ anthropic-beta = ["..."] }}
+# path_contains = ["/invoke"]
+# body_lacks = ["anthropic_beta"]
+"""
+
+
+@click.pass_obj
+def _new(ctx: Context, name: str, output: Path | None) -> None:
+    if not NAME.match(name):
+        raise BadInput(f"{name!r}: a remedy name is lower-case letters, digits and '-'")
+    path = output or Path(f"{name}.toml")
+    text = SKELETON.format(name=name, path=path)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    except FileExistsError:
+        raise BadInput(f"{path} exists; remedy does not replace it") from None
+    except OSError as e:
+        raise FileProblem(f"cannot write {path}: {e.strerror}") from e
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write(text)
+    click.echo(f"wrote {path}: fill it in, then `remedy check {path}`")
+
+
+command = click.Command(
+    "new",
+    callback=_new,
+    short_help="Write a skeleton remedy file to fill in.",
+    help="Write NAME.toml, a commented skeleton remedy file (see README, 'Remedies as data').",
+    params=[
+        click.Argument(["name"]),
+        click.Option(
+            ["--output", "-o"],
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Where to write it (default: NAME.toml here). An existing file is kept.",
+        ),
+    ],
+)
