@@ -170,3 +170,30 @@ def test_new_writes_a_skeleton_that_check_reads_and_proves(sandbox: Sandbox) -> 
     path.write_text(text.replace('endpoint = "bedrock"', 'endpoint = "mantle"'))
     failed = sandbox.remedy("check", str(path))
     assert failed.code == 1 and "not mantle" in failed.stdout, failed.stdout
+
+
+def test_prompt_caching_off_with_the_real_client(sandbox: Sandbox) -> None:
+    """A permanent DISABLE_PROMPT_CACHING=1: doctor finds it where it is set, apply unsets
+    it, and the request the real client sends carries cache_control again (measured with
+    2.1.111: none with the variable, some without)."""
+    claude = claude_client.install()
+    sandbox.write(
+        ".bashrc",
+        f"export PATH={claude.parent}:$PATH\n"
+        "export CLAUDE_CODE_USE_MANTLE=1\nexport AWS_REGION=us-east-1\n",
+    )
+    sandbox.write(".profile", ". ~/.bashrc\n")
+    sandbox.write(".claude/settings.json", '{\n  "env": {"DISABLE_PROMPT_CACHING": "1"}\n}\n')
+    original = sandbox.snapshot()
+    doctor = sandbox.remedy("doctor", "--shell", "bash", "--json").json()
+    found = [p for p in doctor["problems"] if p.get("remedy") == "prompt-caching-off"]
+    assert found and "~/.claude/settings.json" in found[0]["evidence"][0], found
+    applied = sandbox.remedy("apply", "prompt-caching-off", "--shell", "bash", "--yes")
+    assert applied.code == 0, applied.stderr
+    assert "DISABLE_PROMPT_CACHING" not in json.loads(sandbox.read(".claude/settings.json"))["env"]
+    done = sandbox.remedy("verify", "--shell", "bash", "--json")
+    doc = json.loads(done.stdout)
+    assert done.code == 0 and doc["verdict"] == "ok", doc
+    assert all(r["proof_failures"] == [] for r in doc["runs"])
+    assert sandbox.remedy("revert", "--yes").code == 0
+    assert sandbox.snapshot() == original

@@ -23,6 +23,8 @@
     header_lacks = { anthropic-beta = ["tool-search-tool-2025-10-19"] }
     body_lacks = ["anthropic_beta"]     # top-level keys of the JSON body
     betas_lack = ["tool-search-tool-2025-10-19"]    # neither in the header nor in the body
+    body_omits = ['"max_tokens":4096']  # text the compact JSON body must not / must hold
+    body_mentions = ['"cache_control"']
 
 Anything else is an error naming the file, the key and its line: a misspelt key silently
 ignored would be a remedy that does not do what its author thinks.
@@ -60,6 +62,8 @@ _PROOF = {
     "header_has",
     "body_lacks",
     "betas_lack",
+    "body_mentions",
+    "body_omits",
 }
 
 
@@ -259,4 +263,6 @@ def _proof(read: _Reader, doc: Mapping[str, Any]) -> Proof:
         header_has=headers("header_has"),
         body_lacks=read.strings(doc, "body_lacks", "proof"),
         betas_lack=read.strings(doc, "betas_lack", "proof"),
+        body_mentions=read.strings(doc, "body_mentions", "proof"),
+        body_omits=read.strings(doc, "body_omits", "proof"),
     )

@@ -5,6 +5,7 @@ its errors."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -32,6 +33,9 @@ class Proof:
     header_has: tuple[tuple[str, tuple[str, ...]], ...] = ()
     body_lacks: tuple[str, ...] = ()
     betas_lack: tuple[str, ...] = ()
+    # Text the body, as compact JSON with sorted keys, must hold / must not hold.
+    body_mentions: tuple[str, ...] = ()
+    body_omits: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -61,6 +65,9 @@ def check_proof(proof: Proof, request: SentRequest | None) -> list[str]:
         str(b) for b in body.get("anthropic_beta", []) or []
     }
     failures += [f"the request carries beta {b}" for b in proof.betas_lack if b in sent_betas]
+    text = json.dumps(request.body, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    failures += [f"the body lacks {t}" for t in proof.body_mentions if t not in text]
+    failures += [f"the body holds {t}" for t in proof.body_omits if t in text]
     return failures
 
 
