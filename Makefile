@@ -39,6 +39,8 @@ REPORTS ?= reports
 BATCH ?= 25%
 MAX_FAIL ?= 0
 SCOPE ?= user
+# A remedy file (REMEDY=./fix.toml) is copied to each host: Ansible needs its absolute path.
+REMEDY_ARG = $(if $(filter %.toml,$(REMEDY)),$(abspath $(REMEDY)),$(REMEDY))
 # ARGS travel in the environment: `-e key=value` would split them at spaces.
 PLAYBOOK = REMEDY_ARGS='$(ARGS)' REMEDY_REPORTS="$(abspath $(REPORTS))" \
 	$(BIN)/ansible-playbook -i "$(INVENTORY)" fleet/rollout.yml \
@@ -57,13 +59,13 @@ fleet-ready: $(STAMP) dist/remedy.pyz
 	@mkdir -p "$(REPORTS)"
 
 rollout: fleet-ready
-	$(PLAYBOOK) -e remedy_action=apply -e remedy_name="$(REMEDY)"
+	$(PLAYBOOK) -e remedy_action=apply -e remedy_name="$(REMEDY_ARG)"
 
 rollout-check: fleet-ready
-	$(PLAYBOOK) -e remedy_action=check -e remedy_name="$(REMEDY)" --check
+	$(PLAYBOOK) -e remedy_action=check -e remedy_name="$(REMEDY_ARG)" --check
 
 rollout-revert: fleet-ready
-	$(PLAYBOOK) -e remedy_action=revert -e remedy_name="$(REMEDY)"
+	$(PLAYBOOK) -e remedy_action=revert -e remedy_name="$(REMEDY_ARG)"
 
 rollout-verify: fleet-ready
 	$(PLAYBOOK) -e remedy_action=verify

@@ -179,3 +179,27 @@ def test_machine_scope_runs_once_per_host_as_root_and_reverts(tmp_path: Path) ->
     assert back.returncode == 0, back.stdout[-3000:]
     for root in roots.values():
         assert not (root / "etc/claude-code").exists()
+
+
+def test_a_remedy_file_in_a_temporary_folder_rolls_out(tmp_path: Path) -> None:
+    """REMEDY=/some/fix.toml: the file travels to each host beside the zipapp."""
+    fix = tmp_path / "elsewhere" / "quiet.toml"
+    fix.parent.mkdir()
+    fix.write_text(
+        'name = "quiet-caching"\nsummary = "Caching back on"\n'
+        '[what]\nunset = ["DISABLE_PROMPT_CACHING"]\n'
+    )
+    inventory, homes = fleet.local_inventory(tmp_path, ["host1", "host2"])
+    for home in homes.values():
+        (home / ".bashrc").write_bytes(fleet.PLANTED + b"export DISABLE_PROMPT_CACHING=1\n")
+    before = {name: (home / ".bashrc").read_bytes() for name, home in homes.items()}
+    out = tmp_path / "reports"
+    done = fleet.make("rollout", inventory, out, remedy=str(fix), args="--shell bash")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    for name, home in homes.items():
+        assert fleet.reports(out)[name]["changed"] is True
+        assert "DISABLE_PROMPT_CACHING" not in fleet.new_bash_env(home)
+    back = fleet.make("rollout-revert", inventory, out, remedy=str(fix))
+    assert back.returncode == 0, back.stdout[-3000:]
+    for name, home in homes.items():
+        assert (home / ".bashrc").read_bytes() == before[name]

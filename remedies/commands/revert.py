@@ -39,6 +39,8 @@ def _revert(
     json_mode: bool,
     machine: bool,
 ) -> None:
+    # `remedy revert ./fix.toml` (a fleet's REMEDY=./fix.toml): the name the file declares.
+    names = tuple(_name_of(name) for name in names)
     if machine:  # ctx.machine is set from the command line already (cli.Invocation)
         from remedies.claude.managed_dropin import need_administrator
 
@@ -48,6 +50,14 @@ def _revert(
     consent_possible(ctx, yes=yes, dry_run=dry_run)
     out = Output(json_mode, wants_colour(ctx.env))
     out.show(revert(ctx, names, RunOptions(dry_run, yes, json_mode), out))
+
+
+def _name_of(name: str) -> str:
+    from pathlib import Path
+
+    from remedies.catalog.data_sources import is_path, read_spec
+
+    return read_spec(Path(name), name).name if is_path(name) else name
 
 
 def _complete_applied(
