@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -127,11 +128,13 @@ class Sandbox:
     def remedy(
         self,
         *args: str,
-        env: dict[str, str] | None = None,
+        env: Mapping[str, str | None] | None = None,
         timeout: float = 120,
         cwd: Path | None = None,
     ) -> Result:
-        run_env = {**self.env, **(env or {})}
+        """remedy in this home; `env` adds to the clean environment (None: leave it out)."""
+        merged = {**self.env, **(env or {})}
+        run_env = {k: v for k, v in merged.items() if v is not None}
         done = subprocess.run(
             [sys.executable, "-m", "remedies", *args],
             env=run_env,

@@ -197,3 +197,36 @@ def test_prompt_caching_off_with_the_real_client(sandbox: Sandbox) -> None:
     assert all(r["proof_failures"] == [] for r in doc["runs"])
     assert sandbox.remedy("revert", "--yes").code == 0
     assert sandbox.snapshot() == original
+
+
+def test_ca_certs_move_from_settings_to_the_shells(sandbox: Sandbox) -> None:
+    """NODE_EXTRA_CA_CERTS only in settings.json (where Node.js never reads it): doctor finds
+    it, apply moves it into the shells (asked of a real bash), a second apply changes
+    nothing, revert puts both files back byte for byte."""
+    claude = claude_client.install()
+    sandbox.write(".bashrc", f"export PATH={claude.parent}:$PATH\n")
+    sandbox.write(".profile", ". ~/.bashrc\n")
+    settings = (
+        '{\n  "env": {\n    "NODE_EXTRA_CA_CERTS": "/etc/ssl/corp-ca.pem",\n    "X": "1"\n  }\n}\n'
+    )
+    sandbox.write(".claude/settings.json", settings)
+    original = sandbox.snapshot()
+    # This machine may export its own CA file to reach npm: not in this user's terminal.
+    clean = {"NODE_EXTRA_CA_CERTS": None}
+    doctor = sandbox.remedy("doctor", "--shell", "bash", "--json", env=clean).json()
+    found = [p for p in doctor["problems"] if p.get("remedy") == "ca-certs-in-settings"]
+    assert found and "settings.json" in found[0]["evidence"][0], doctor["problems"]
+    applied = sandbox.remedy("apply", "ca-certs-in-settings", "--shell", "bash", "--yes", env=clean)
+    assert applied.code == 0, applied.stderr
+    assert sandbox.shell_env("bash")["NODE_EXTRA_CA_CERTS"] == "/etc/ssl/corp-ca.pem"
+    assert json.loads(sandbox.read(".claude/settings.json"))["env"] == {"X": "1"}
+    moved = sandbox.snapshot()
+    again = sandbox.remedy(
+        "apply", "ca-certs-in-settings", "--shell", "bash", "--yes", "--json", env=clean
+    )
+    assert again.code == 0 and again.json()["changed"] is False, again.stdout
+    assert sandbox.snapshot() == moved
+    doctor = sandbox.remedy("doctor", "--shell", "bash", "--json", env=clean).json()
+    assert not [p for p in doctor["problems"] if p.get("remedy") == "ca-certs-in-settings"]
+    assert sandbox.remedy("revert", "--yes").code == 0
+    assert sandbox.snapshot() == original

@@ -12,10 +12,12 @@
     present = ["ANTHROPIC_BEDROCK_BASE_URL"]        # set to something
     absent = ["CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS"]
     matching = { CLAUDE_CODE_MAX_OUTPUT_TOKENS = "^4096$" }   # a regex on the value
+    set_in = { NODE_EXTRA_CA_CERTS = "settings" }   # where it is set: settings (only) or shell
 
     [what]
     set = { CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS = "1" }
     unset = ["CLAUDE_CODE_MAX_OUTPUT_TOKENS"]
+    move_to_shell = ["NODE_EXTRA_CA_CERTS"]   # its settings value into the shells, out of settings
 
     [proof]                             # what the request the real client sends must show
     endpoint = "bedrock"
@@ -52,8 +54,9 @@ PROVIDERS = ("anthropic", "bedrock", "mantle", "vertex", "foundry", "anthropic-a
 ENDPOINTS = ("bedrock", "mantle", "anthropic", "vertex", "foundry")
 
 _TOP = {"name", "summary", "worth", "rank", "links", "when", "what", "proof"}
-_WHEN = {"provider", "versions", "present", "absent", "matching"}
-_WHAT = {"set", "unset"}
+_WHEN = {"provider", "versions", "present", "absent", "matching", "set_in"}
+_WHAT = {"set", "unset", "move_to_shell"}
+_PLACES = ("settings", "shell")
 _PROOF = {
     "endpoint",
     "path_contains",
@@ -74,6 +77,7 @@ class When:
     present: tuple[str, ...] = ()
     absent: tuple[str, ...] = ()
     matching: tuple[tuple[str, str], ...] = ()
+    set_in: tuple[tuple[str, str], ...] = ()  # (variable, "settings" | "shell")
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,7 @@ class RemedySpec:
     set: tuple[tuple[str, str], ...]
     unset: tuple[str, ...]
     proof: Proof
+    move_to_shell: tuple[str, ...] = ()
     origin: str = ""  # the file it came from, for messages
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -190,6 +195,7 @@ def parse_spec(data: bytes, origin: str) -> RemedySpec:
         set=_sets(read, what_doc),
         unset=_unsets(read, what_doc),
         proof=_proof(read, proof_doc),
+        move_to_shell=read.variables(what_doc, "move_to_shell", "what"),
         origin=origin,
     )
 
@@ -216,7 +222,12 @@ def _when(read: _Reader, doc: Mapping[str, Any]) -> When:
             re.compile(pattern)
         except re.error as e:
             raise read.fail("matching", f"{variable}: not a regex ({e})", "when") from None
+    set_in = read.mapping(doc, "set_in", "when")
+    for variable, place in set_in.items():
+        if not VARIABLE.match(variable) or place not in _PLACES:
+            raise read.fail("set_in", f'{variable}: must be NAME = "settings" or "shell"', "when")
     return When(
+        set_in=tuple(sorted(set_in.items())),
         providers=providers,
         versions=str(versions) if versions is not None else None,
         present=read.variables(doc, "present", "when"),
@@ -233,7 +244,7 @@ def _sets(read: _Reader, doc: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
             raise read.fail("set", f'{variable}: must be NAME = "value"', "what")
         if "\0" in value or "\n" in value:
             raise read.fail("set", f"{variable}: a value cannot hold a NUL or a newline", "what")
-    if not found and not doc.get("unset"):
+    if not found and not doc.get("unset") and not doc.get("move_to_shell"):
         raise read.fail("what", "a remedy must set or unset something", None)
     return tuple(found.items())
 

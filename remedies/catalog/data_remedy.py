@@ -16,11 +16,13 @@ from remedies.catalog.interface import EnvRemedy, MachineProposal, Proposal
 from remedies.claude.diagnosis import Diagnosis, Finding, Recommendation
 from remedies.claude.installs import ClaudeOnPath
 from remedies.claude.known_issues import parse_version
-from remedies.claude.settings_files import ENV, LoadedSettings
-from remedies.claude.sources import Picture
+from remedies.claude.region import earlier_pin
+from remedies.claude.settings_files import ENV, LoadedSettings, load, settings_files
+from remedies.claude.sources import Picture, collect
 from remedies.context import Context
 from remedies.engine.envedit import EnvEdit
 from remedies.engine.jsonedit import JsonOp
+from remedies.output import display
 from shells.base import Shell
 
 
@@ -28,7 +30,8 @@ def variables(spec: RemedySpec) -> tuple[str, ...]:
     """Every variable the remedy looks at or changes: what doctor must collect for it."""
     when = spec.when
     names = [*when.present, *when.absent, *(n for n, _ in when.matching)]
-    names += [n for n, _ in spec.set] + list(spec.unset)
+    names += [n for n, _ in when.set_in]
+    names += [n for n, _ in spec.set] + list(spec.unset) + list(spec.move_to_shell)
     return tuple(dict.fromkeys(names))
 
 
@@ -41,14 +44,42 @@ def settings_ops(loaded: LoadedSettings, spec: RemedySpec) -> list[JsonOp]:
         for name, value in spec.set
         if name in env and env[name] != value
     ]
-    ops += [(ENV, name, None) for name in spec.unset if name in env]
+    ops += [(ENV, name, None) for name in (*spec.unset, *spec.move_to_shell) if name in env]
     return ops
+
+
+def settings_values(ctx: Context, names: Sequence[str]) -> list[tuple[str, str]]:
+    """What the user's and the project's settings give `names` (the highest wins), for a
+    move into the shells. Managed settings are the administrator's: not moved."""
+    found: dict[str, str] = {}
+    for file in settings_files(ctx):
+        if file.scope == "managed":
+            continue
+        loaded = load(file, display(ctx, file.path))
+        if loaded is None:
+            continue
+        found.update({n: v for n, v in loaded.env.items() if n in names})
+    return [(n, found[n]) for n in names if n in found]
 
 
 def to_remedy(spec: RemedySpec) -> EnvRemedy:
     def propose(ctx: Context, shells: Sequence[Shell], options: Mapping[str, Any]) -> Proposal:
+        moved = settings_values(ctx, spec.move_to_shell)
+        if len(moved) < len(spec.move_to_shell):
+            # Moved by an earlier run: the value is in remedy's own block now (idempotent).
+            picture = collect(ctx, list(shells), names=spec.move_to_shell)
+            done = {n for n, _ in moved}
+            moved += [
+                (n, v)
+                for n in spec.move_to_shell
+                if n not in done and (v := earlier_pin(picture, n)) is not None
+            ]
         return Proposal(
-            edit=EnvEdit(unset=spec.unset, set=spec.set, comment=f"Claude Code: {spec.summary}"),
+            edit=EnvEdit(
+                unset=spec.unset,
+                set=(*spec.set, *moved),
+                comment=f"Claude Code: {spec.summary}",
+            ),
             notes=tuple(f"see {link}" for link in spec.links[:1]),
             details={"from": spec.origin},
             settings=lambda loaded: settings_ops(loaded, spec),
@@ -64,8 +95,9 @@ def to_remedy(spec: RemedySpec) -> EnvRemedy:
         + (f"; see {', '.join(spec.links)}" if spec.links else "")
         + ".",
         propose=propose,
-        # Managed settings cannot unset a variable: a remedy that unsets has no machine form.
-        machine=None if spec.unset else machine,
+        # Managed settings cannot unset a variable, nor move one: such a remedy has no
+        # machine form.
+        machine=None if spec.unset or spec.move_to_shell else machine,
         proof=None if spec.proof.empty else spec.proof,
     )
 
@@ -103,6 +135,15 @@ def evaluate(spec: RemedySpec, picture: Picture, claude: ClaudeOnPath, home: Any
     for name, pattern in when.matching:
         value = picture.value(name)
         if value is None or not re.search(pattern, value):
+            return None
+        evidence.append(_where(picture, name, home))
+    for name, place in when.set_in:
+        sources = [s for s in picture.of(name) if s.applies]
+        in_settings = [s for s in sources if s.kind.endswith("-settings")]
+        elsewhere = [s for s in sources if not s.kind.endswith("-settings")]
+        if place == "settings" and (not in_settings or elsewhere):
+            return None
+        if place == "shell" and not elsewhere:
             return None
         evidence.append(_where(picture, name, home))
     return Match(spec.name, tuple(dict.fromkeys(evidence)))
