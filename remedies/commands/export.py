@@ -7,7 +7,6 @@ the artefact goes to stdout or to a new file.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,8 @@ from remedies.catalog import registry
 from remedies.catalog.interface import EnvRemedy
 from remedies.claude.managed_formats import FORMATS, render, settings_for
 from remedies.context import Context
-from remedies.errors import BadInput, FileProblem
+from remedies.engine.fileio import write_new
+from remedies.errors import BadInput
 
 # Control characters cannot travel in a plist (XML 1.0), and no setting needs them.
 _CONTROL = {chr(c) for c in range(32)} - {"\t"}
@@ -100,14 +100,7 @@ def export(remedy: EnvRemedy, fmt: str, output: Path | None, options: dict[str, 
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    try:
-        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-    except FileExistsError:
-        raise BadInput(f"{output} exists; remedy does not replace it") from None
-    except OSError as e:
-        raise FileProblem(f"cannot write {output}: {e.strerror}") from e
-    with os.fdopen(fd, "wb") as file:
-        file.write(data)
+    write_new(output, data)
     for note in proposal.notes:
         click.echo(f"note: {note}", err=True)
     click.echo(f"wrote {output} ({fmt})", err=True)

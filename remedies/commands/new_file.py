@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
 from remedies.catalog.data_format import NAME
 from remedies.context import Context
-from remedies.errors import BadInput, FileProblem
+from remedies.engine.fileio import write_new
+from remedies.errors import BadInput
 
 SKELETON = """\
 # A remedy for Claude Code, as data. Fill it in, then:
@@ -50,14 +50,7 @@ def _new(ctx: Context, name: str, output: Path | None) -> None:
         raise BadInput(f"{name!r}: a remedy name is lower-case letters, digits and '-'")
     path = output or Path(f"{name}.toml")
     text = SKELETON.format(name=name, path=path)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-    except FileExistsError:
-        raise BadInput(f"{path} exists; remedy does not replace it") from None
-    except OSError as e:
-        raise FileProblem(f"cannot write {path}: {e.strerror}") from e
-    with os.fdopen(fd, "w", encoding="utf-8") as file:
-        file.write(text)
+    write_new(path, text.encode())
     click.echo(f"wrote {path}: fill it in, then `remedy check {path}`")
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from remedies.engine.startup_bounds import kind, size_problem, too_big
-from remedies.errors import Conflict, FileProblem
+from remedies.errors import BadInput, Conflict, FileProblem
 
 
 @dataclass(frozen=True)
@@ -399,3 +399,16 @@ def _user(uid: int) -> str:
         return pwd.getpwuid(uid).pw_name
     except KeyError:
         return f"uid {uid}"
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """A file the user asked for (an export, a skeleton): created, 0644, never replacing one
+    that exists nor following a symlink there."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    except FileExistsError:
+        raise BadInput(f"{path} exists; remedy does not replace it") from None
+    except OSError as e:
+        raise FileProblem(f"cannot write {path}: {e.strerror}") from e
+    with os.fdopen(fd, "wb") as file:
+        file.write(data)
