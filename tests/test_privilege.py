@@ -255,6 +255,7 @@ def test_the_users_start_up_files_never_run_as_root(user: User, command: tuple[s
     try:
         result = user.remedy(*command)
         assert "Traceback" not in result.stderr
+        assert marker.exists(), result.stdout[-2000:] + result.stderr[-2000:]
         ran_as = set(marker.read_text().split())
         assert ran_as == {str(user.uid)}, ran_as  # the shell ran, and only as the user
         figures.add("privilege attacks refused")

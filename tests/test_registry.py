@@ -39,6 +39,9 @@ def test_a_plugin_remedy_is_listed_applied_and_reverted(sandbox: Sandbox, tmp_pa
         "mantle",
         "upgrade",
         "extra-body",
+        "disable-betas",
+        "ca-certs-in-settings",
+        "prompt-caching-off",
         "greeting",
     ]
 

@@ -17,8 +17,21 @@ from remedies.context import Context
 from remedies.engine.fileio import read_bytes
 from remedies.errors import BadInput
 
-PACKAGED = Path(__file__).parent / "data"
 _LIMIT = 256 * 1024  # a remedy file is a few lines; anything bigger is not one
+
+
+def _read_packaged() -> tuple[tuple[str, bytes], ...]:
+    """The catalogue shipped in the package, read through importlib.resources (it may be a
+    zipapp) when this module is first imported: root working in a user's home loads every
+    module before it becomes the user, who may not read the zipapp (remedies/privilege.py)."""
+    from importlib.resources import files
+
+    folder = files("remedies.catalog").joinpath("data")
+    found = [(f.name, f.read_bytes()) for f in folder.iterdir() if f.name.endswith(".toml")]
+    return tuple(sorted(found))
+
+
+PACKAGED_FILES = _read_packaged()
 
 
 @dataclass(frozen=True)
@@ -33,7 +46,8 @@ class Catalogue:
 
 
 def folders(ctx: Context | None) -> list[Path]:
-    found = [PACKAGED]
+    """The folders after the packaged catalogue, in order."""
+    found: list[Path] = []
     if ctx is None:
         return found
     if not ctx.machine:
@@ -60,12 +74,15 @@ def read_spec(path: Path, shown: str | None = None) -> RemedySpec:
 def catalogue(ctx: Context | None, taken: tuple[str, ...]) -> Catalogue:
     """Every remedy file in the folders, in order; `taken` are the names of code remedies."""
     specs: list[RemedySpec] = []
+    for name, data in PACKAGED_FILES:
+        spec = parse_spec(data, f"built-in {name}")
+        _refuse_shadow(spec, specs, taken)
+        specs.append(spec)
     for folder in folders(ctx):
         if not folder.is_dir():
             continue
         for path in sorted(folder.glob("*.toml")):
-            shown = f"built-in {path.name}" if folder == PACKAGED else _shown(ctx, path)
-            spec = read_spec(path, shown)
+            spec = read_spec(path, _shown(ctx, path))
             _refuse_shadow(spec, specs, taken)
             specs.append(spec)
     return Catalogue(tuple(sorted(specs, key=lambda s: s.rank)))
