@@ -509,6 +509,12 @@ class _Walker:
             self.expander.loops[name] = None
         self.expander.vars[name] = None
 
+    def _poison_names(self, args: list[bytes]) -> None:
+        """`unset`, `read`, `unsetenv` NAME...: each name's value is unknown from here on."""
+        for arg in args:
+            if _NAME.fullmatch(_bare(arg)):
+                self._poison(_bare(arg))
+
     # --- POSIX shells ------------------------------------------------------------------------
 
     def _posix_command(self, toks: list[_Token], i: int) -> int:
@@ -641,9 +647,7 @@ class _Walker:
         elif command in ("[", "test"):
             self._test(args)
         elif command in ("unset", "read"):
-            for arg in args:
-                if _NAME.fullmatch(_bare(arg)):
-                    self._poison(_bare(arg))
+            self._poison_names(args)
         elif command == ":":
             for arg in args:
                 self._default_assign(arg)
@@ -683,9 +687,7 @@ class _Walker:
         elif command == "set":
             self._fish_set(args)
         elif command == "read":
-            for arg in args:
-                if _NAME.fullmatch(_bare(arg)):
-                    self._poison(_bare(arg))
+            self._poison_names(args)
         self.at_command = False
         return j
 
@@ -781,9 +783,7 @@ class _Walker:
         elif word == "set":
             self._csh_set(args, toks, j)
         elif word in ("unset", "unsetenv"):
-            for arg in args:
-                if _NAME.fullmatch(_bare(arg)):
-                    self._poison(_bare(arg))
+            self._poison_names(args)
         self.at_command = False
         return j
 

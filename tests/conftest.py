@@ -156,11 +156,23 @@ class Sandbox:
 
 def probe(shell: Shell, executable: str, env: dict[str, str], login: bool) -> dict[str, str]:
     argv = shell.probe_argv(executable, sys.executable, login)
+    return printed_env(argv, env, env["HOME"], executable=executable, what=argv[0])
+
+
+def printed_env(
+    argv: list[str],
+    env: dict[str, str],
+    cwd: Path | str,
+    *,
+    executable: str | None = None,
+    what: str,
+) -> dict[str, str]:
+    """Run a shell that ends by printing its environment (a probe); what it printed."""
     done = subprocess.run(
         argv,
         executable=executable,
         env=env,
-        cwd=env["HOME"],
+        cwd=cwd,
         capture_output=True,
         timeout=60,
         stdin=subprocess.DEVNULL,
@@ -168,7 +180,7 @@ def probe(shell: Shell, executable: str, env: dict[str, str], login: bool) -> di
     )
     found = parse_env_dump(done.stdout)
     assert found is not None, (
-        f"{argv[0]} printed no environment (exit {done.returncode}): "
+        f"{what} printed no environment (exit {done.returncode}): "
         f"{done.stderr.decode(errors='replace')[-2000:]}"
     )
     return found

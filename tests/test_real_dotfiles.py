@@ -33,8 +33,8 @@ from typing import Any, TypeVar
 
 import pytest
 
-from shells.base import parse_env_dump, print_env_python
-from tests.conftest import Result, Sandbox, require_program
+from shells.base import print_env_python
+from tests.conftest import Result, Sandbox, printed_env, require_program
 from tests.support.homes import ALL, DEBIAN_PROFILE, INTERACTIVE, LOGIN, SCRIPT, Layout
 
 BEDROCK = "CLAUDE_CODE_USE_BEDROCK"
@@ -104,20 +104,8 @@ def own_probe(
     # Handed over in the environment, so no shell's quoting is involved.
     env = {**sandbox.env, "REMEDY_TEST_PY": program, "REMEDY_TEST_CODE": code}
     command = f'{before}exec "$REMEDY_TEST_PY" -c "$REMEDY_TEST_CODE"'
-    done = subprocess.run(
-        [executable, *flags, "-c", command],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
-    found = parse_env_dump(done.stdout)
-    assert found is not None, (
-        f"{shell} {' '.join(flags)} -c printed no environment (exit {done.returncode}): "
-        f"{done.stderr.decode(errors='replace')[-2000:]}"
-    )
+    what = f"{shell} {' '.join(flags)} -c"
+    found = printed_env([executable, *flags, "-c", command], env, cwd, what=what)
     found.pop("REMEDY_TEST_PY", None)
     found.pop("REMEDY_TEST_CODE", None)
     return found
