@@ -32,10 +32,13 @@ import re
 REDACTED = "set (redacted)"
 _MASK = "<redacted>"
 _SECRET_NAME = re.compile(r"(?i)(TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|KEY|CREDENTIAL)")
+# A limit counted in tokens (CLAUDE_CODE_MAX_OUTPUT_TOKENS, MAX_THINKING_TOKENS) is a number,
+# not a secret: hidden, doctor could not show it and verify's probe would drop it.
+_TOKEN_COUNT = re.compile(r"(?i)MAX_(?:[A-Z]+_)*TOKENS\Z")
 
 
 def is_secret(name: str) -> bool:
-    return _SECRET_NAME.search(name) is not None
+    return _SECRET_NAME.search(_TOKEN_COUNT.sub("", name)) is not None
 
 
 def shown(name: str, value: str | None) -> str | None:

@@ -68,8 +68,8 @@ def test_files_from_the_user_folder_and_a_path(sandbox: Sandbox, tmp_path: Path)
     doctor = sandbox.remedy("doctor", "--shell", "bash", "--json").json()
     found = [p for p in doctor["problems"] if p.get("remedy") == "quiet-tokens"]
     assert found, doctor["problems"]
-    # Named like a token, so never shown: the evidence is where it is set.
-    assert found[0]["evidence"] == ["CLAUDE_CODE_MAX_OUTPUT_TOKENS=set (redacted) at ~/.bashrc:1"]
+    # A count of tokens, not a token: shown, with where it is set.
+    assert found[0]["evidence"] == ["CLAUDE_CODE_MAX_OUTPUT_TOKENS=4096 at ~/.bashrc:1"]
     applied = sandbox.remedy("apply", "quiet-tokens", "--shell", "bash", "--yes")
     assert applied.code == 0, applied.stderr
     assert "CLAUDE_CODE_MAX_OUTPUT_TOKENS" not in sandbox.shell_env("bash")
@@ -228,5 +228,181 @@ def test_ca_certs_move_from_settings_to_the_shells(sandbox: Sandbox) -> None:
     assert sandbox.snapshot() == moved
     doctor = sandbox.remedy("doctor", "--shell", "bash", "--json", env=clean).json()
     assert not [p for p in doctor["problems"] if p.get("remedy") == "ca-certs-in-settings"]
+    assert sandbox.remedy("revert", "--yes").code == 0
+    assert sandbox.snapshot() == original
+
+
+# --- the catalogue entries added for issue 15, each with the real client ------------------
+
+CATALOGUE = Path(__file__).resolve().parents[1] / "remedies" / "catalog" / "data"
+
+
+def _problem(sandbox: Sandbox, name: str) -> dict[str, object]:
+    doctor = sandbox.remedy("doctor", "--shell", "bash", "--json").json()
+    found = [p for p in doctor["problems"] if p.get("remedy") == name]
+    assert found, doctor["problems"]
+    assert name in [r["remedy"] for r in doctor["recommendations"]]
+    problem: dict[str, object] = found[0]
+    return problem
+
+
+def _check_fails_then_holds(sandbox: Sandbox, name: str, *options: str) -> list[str]:
+    """`remedy check` on the packaged file: the proof fails as things are and holds with the
+    remedy's variables, so the proof verify relies on can fail."""
+    args = [a for o in options for a in ("--option", o)]
+    done = sandbox.remedy("check", str(CATALOGUE / f"{name}.toml"), *args, "--json")
+    assert done.code == 0, done.stdout + done.stderr
+    doc = done.json()
+    assert doc["before"] and doc["after"] == [], doc
+    before: list[str] = doc["before"]
+    return before
+
+
+def _verified(sandbox: Sandbox) -> list[dict[str, object]]:
+    done = sandbox.remedy("verify", "--shell", "bash", "--json")
+    runs: list[dict[str, object]] = json.loads(done.stdout)["runs"]
+    assert runs and all(r["proof_failures"] == [] for r in runs), [
+        (r["model"], r["path"], r["proof_failures"]) for r in runs
+    ]
+    return runs
+
+
+def _bedrock_home(sandbox: Sandbox, *lines: str) -> None:
+    """Bedrock set up the way the docs show, in a file ~/.bashrc sources."""
+    claude = claude_client.install()
+    sandbox.write(
+        ".bashrc",
+        f"export PATH={claude.parent}:$PATH\n"
+        "[ -f ~/.config/shell/claude.sh ] && . ~/.config/shell/claude.sh\n",
+    )
+    sandbox.write(".profile", '[ -n "$BASH" ] && . ~/.bashrc\n')
+    sandbox.write(".config/shell/claude.sh", "".join(f"{line}\n" for line in lines))
+
+
+def test_max_output_tokens_stale_with_the_real_client(sandbox: Sandbox) -> None:
+    """A 4096 copied from the old Bedrock docs: measured with 2.1.111, it is every request's
+    max_tokens, from the shell or from settings; unset, the client's own default is back."""
+    _bedrock_home(
+        sandbox,
+        "export CLAUDE_CODE_USE_MANTLE=1",
+        "export AWS_REGION=us-east-1",
+        "export CLAUDE_CODE_MAX_OUTPUT_TOKENS=4096  # from the Bedrock docs, 2025",
+    )
+    original = sandbox.snapshot()
+    problem = _problem(sandbox, "max-output-tokens-stale")
+    assert problem["evidence"] == [
+        "CLAUDE_CODE_MAX_OUTPUT_TOKENS=4096 at ~/.config/shell/claude.sh:3 (sourced at ~/.bashrc:2)"
+    ]
+    before = _check_fails_then_holds(sandbox, "max-output-tokens-stale")
+    assert before == ['max-output-tokens-stale: the body holds "max_tokens":4096']
+    applied = sandbox.remedy("apply", "max-output-tokens-stale", "--shell", "bash", "--yes")
+    assert applied.code == 0, applied.stderr
+    assert "CLAUDE_CODE_MAX_OUTPUT_TOKENS" not in sandbox.shell_env("bash")
+    _verified(sandbox)
+    assert sandbox.remedy("revert", "--yes").code == 0
+    assert sandbox.snapshot() == original
+
+
+def test_aws_region_missing_with_the_real_client(sandbox: Sandbox) -> None:
+    """`aws configure` wrote eu-west-1 to ~/.aws/config; Claude Code 2.1.111 does not read it
+    and asks for us. profiles. apply sets AWS_REGION from the profile; the request then asks
+    for an eu. model."""
+    _bedrock_home(sandbox, "export CLAUDE_CODE_USE_BEDROCK=1", "export AWS_PROFILE=work")
+    original = sandbox.snapshot()
+    # No region anywhere: a bad or missing --region is refused before anything is written.
+    for args in ((), ("--region", "Europe"), ("--region", "eu-west-1; rm -rf ~")):
+        refused = sandbox.remedy("apply", "aws-region-missing", "--shell", "bash", "--yes", *args)
+        assert refused.code == 2, refused.stderr
+        assert "--region" in refused.stderr and "e.g. --region eu-west-1" in refused.stderr
+        assert sandbox.snapshot() == original
+        assert not (sandbox.home / ".local" / "state" / "remedy").exists()
+    aws_config = "[default]\nregion = us-west-2\n\n[profile work]\nregion = eu-west-1\n"
+    sandbox.write(".aws/config", aws_config)
+    original = sandbox.snapshot()
+    problem = _problem(sandbox, "aws-region-missing")
+    assert "no AWS_REGION" in problem["evidence"]  # type: ignore[operator]
+    before = _check_fails_then_holds(sandbox, "aws-region-missing", "region=eu-west-1")
+    assert before == [
+        "aws-region-missing: the client ran with no AWS region (it falls back to us-east-1)"
+    ]
+    applied = sandbox.remedy("apply", "aws-region-missing", "--shell", "bash", "--yes", "--json")
+    assert applied.code == 0, applied.stderr
+    assert sandbox.shell_env("bash")["AWS_REGION"] == "eu-west-1", "the work profile's region"
+    runs = _verified(sandbox)
+    assert any("/model/eu.anthropic." in str(r["path"]) for r in runs), runs
+    again = sandbox.remedy("doctor", "--shell", "bash", "--json").json()
+    assert "aws-region-missing" not in [p.get("remedy") for p in again["problems"]]
+    assert sandbox.remedy("revert", "--yes").code == 0
+    assert sandbox.snapshot() == original
+
+
+def test_model_region_prefix_with_the_real_client(sandbox: Sandbox) -> None:
+    """A team in eu-west-1 copied a us. model id from a US colleague's dotfiles, and /model
+    left another in settings.json: both get the eu. prefix, in the file that sets them."""
+    _bedrock_home(
+        sandbox,
+        "export CLAUDE_CODE_USE_BEDROCK=1",
+        "export AWS_REGION=eu-west-1",
+        "export ANTHROPIC_MODEL='us.anthropic.claude-sonnet-4-5-20250929-v1:0'",
+    )
+    sandbox.write(
+        ".claude/settings.json",
+        '{\n  "env": {\n'
+        '    "ANTHROPIC_DEFAULT_OPUS_MODEL": "us.anthropic.claude-opus-4-7"\n  }\n}\n',
+    )
+    original = sandbox.snapshot()
+    problem = _problem(sandbox, "model-region-prefix")
+    evidence = " ".join(str(e) for e in problem["evidence"])  # type: ignore[attr-defined]
+    assert "~/.config/shell/claude.sh:3" in evidence and "~/.claude/settings.json" in evidence
+    assert "eu.anthropic.claude-sonnet-4-5-20250929-v1:0" in evidence
+    before = _check_fails_then_holds(sandbox, "model-region-prefix")
+    assert before == [
+        "model-region-prefix: it asked for us.anthropic.claude-sonnet-4-5-20250929-v1:0, "
+        "not a model of eu-west-1"
+    ]
+    applied = sandbox.remedy("apply", "model-region-prefix", "--shell", "bash", "--yes")
+    assert applied.code == 0, applied.stderr
+    env = sandbox.shell_env("bash")
+    assert env["ANTHROPIC_MODEL"] == "eu.anthropic.claude-sonnet-4-5-20250929-v1:0"
+    settings = json.loads(sandbox.read(".claude/settings.json"))
+    assert settings["env"]["ANTHROPIC_DEFAULT_OPUS_MODEL"] == "eu.anthropic.claude-opus-4-7"
+    runs = _verified(sandbox)
+    assert {str(r["path"]).split("/")[3].split(".")[0] for r in runs} == {"eu"}, runs
+    again = sandbox.remedy("apply", "model-region-prefix", "--shell", "bash", "--yes")
+    assert again.code == 0 and "nothing to do" in again.stdout, again.stdout
+    assert sandbox.remedy("revert", "--yes").code == 0
+    assert sandbox.snapshot() == original
+
+
+def test_vertex_project_and_region_with_the_real_client(sandbox: Sandbox) -> None:
+    """Vertex with no project: measured with 2.1.111, the client sends nothing at all. The
+    project comes from gcloud's configuration; the region must be given."""
+    _bedrock_home(sandbox, "export CLAUDE_CODE_USE_VERTEX=1")
+    sandbox.write(".config/gcloud/active_config", "team\n")
+    sandbox.write(".config/gcloud/configurations/config_team", "[core]\nproject = acme-ml-42\n")
+    original = sandbox.snapshot()
+    _problem(sandbox, "vertex-project-missing")
+    before = _check_fails_then_holds(sandbox, "vertex-project-missing")
+    assert before == ["vertex-project-missing: the client sent no model request"]
+    applied = sandbox.remedy("apply", "vertex-project-missing", "--shell", "bash", "--yes")
+    assert applied.code == 0, applied.stderr
+    assert sandbox.shell_env("bash")["ANTHROPIC_VERTEX_PROJECT_ID"] == "acme-ml-42"
+    runs = _verified(sandbox)
+    assert all("/projects/acme-ml-42/locations/us-east5/" in str(r["path"]) for r in runs)
+    # The region: required, checked, then proven in the path.
+    _problem(sandbox, "vertex-region-missing")
+    state = sandbox.snapshot()
+    missing = sandbox.remedy("apply", "vertex-region-missing", "--shell", "bash", "--yes")
+    assert missing.code == 2 and "needs --vertex-region" in missing.stderr, missing.stderr
+    assert sandbox.snapshot() == state
+    before = _check_fails_then_holds(sandbox, "vertex-region-missing", "vertex-region=europe-west1")
+    assert before == ["vertex-region-missing: its path lacks '/locations/europe-west1/'"]
+    region = ("--vertex-region", "europe-west1")
+    applied = sandbox.remedy("apply", "vertex-region-missing", *region, "--shell", "bash", "--yes")
+    assert applied.code == 0, applied.stderr
+    runs = _verified(sandbox)
+    assert all("/locations/europe-west1/" in str(r["path"]) for r in runs), runs
+    done = sandbox.remedy("verify", "--shell", "bash", "--json").json()
+    assert done["verdict"] == "ok", done
     assert sandbox.remedy("revert", "--yes").code == 0
     assert sandbox.snapshot() == original

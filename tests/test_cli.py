@@ -48,9 +48,14 @@ def test_list_names_the_remedies_best_first(sandbox: Sandbox) -> None:
         "mantle",
         "upgrade",
         "extra-body",
-        "disable-betas",
-        "ca-certs-in-settings",
-        "prompt-caching-off",
+        "aws-region-missing",  # rank 30
+        "vertex-project-missing",  # 30, then by name
+        "model-region-prefix",  # 35
+        "disable-betas",  # 40
+        "vertex-region-missing",  # 45
+        "ca-certs-in-settings",  # 55
+        "prompt-caching-off",  # 65
+        "max-output-tokens-stale",  # 70
     ]
 
 

@@ -21,6 +21,9 @@ SECRET = "wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY"
         "GITHUB_TOKEN",
         "my_api_key",
         "AWS_ACCESS_KEY_ID",
+        "MAX_TOKENS_KEY",
+        "GITHUB_TOKEN_MAX_TOKENS_SECRET",
+        "GITHUB_TOKEN_MAX_TOKENS",
     ],
 )
 def test_secret_names(name: str) -> None:
@@ -29,7 +32,15 @@ def test_secret_names(name: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["AWS_REGION", "CLAUDE_CODE_USE_BEDROCK", "ANTHROPIC_MODEL", "AWS_PROFILE"]
+    "name",
+    [
+        "AWS_REGION",
+        "CLAUDE_CODE_USE_BEDROCK",
+        "ANTHROPIC_MODEL",
+        "AWS_PROFILE",
+        "CLAUDE_CODE_MAX_OUTPUT_TOKENS",
+        "MAX_THINKING_TOKENS",
+    ],
 )
 def test_ordinary_names(name: str) -> None:
     assert not is_secret(name)

@@ -14,10 +14,17 @@
     matching = { CLAUDE_CODE_MAX_OUTPUT_TOKENS = "^4096$" }   # a regex on the value
     set_in = { NODE_EXTRA_CA_CERTS = "settings" }   # where it is set: settings (only) or shell
 
+    [options.region]                    # becomes `--region`; `{region}` in values and proofs
+    help = "the AWS region of your Bedrock models"
+    pattern = "^[a-z]{2}(-gov)?-[a-z]+-[0-9]+$"     # a value must match (else exit 2)
+    example = "eu-west-1"               # shown when it does not
+    default_from = "aws-config-region"  # or default = "..."; neither: the option is required
+
     [what]
-    set = { CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS = "1" }
+    set = { CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS = "1", AWS_REGION = "{region}" }
     unset = ["CLAUDE_CODE_MAX_OUTPUT_TOKENS"]
     move_to_shell = ["NODE_EXTRA_CA_CERTS"]   # its settings value into the shells, out of settings
+    rewrite = { ANTHROPIC_MODEL = "region-prefix" }  # a value changed by a named rule (below)
 
     [proof]                             # what the request the real client sends must show
     endpoint = "bedrock"
@@ -27,6 +34,14 @@
     betas_lack = ["tool-search-tool-2025-10-19"]    # neither in the header nor in the body
     body_omits = ['"max_tokens":4096']  # text the compact JSON body must not / must hold
     body_mentions = ['"cache_control"']
+    model_fits_region = true            # the model id's us./eu./apac. prefix fits AWS_REGION
+
+Rules (`rewrite`) are code, because their logic is real: "region-prefix" gives a Bedrock model
+id the inference-profile prefix Claude Code itself uses in the region the client runs in
+(claude.model_ids.fit_to_region); a remedy with a rewrite applies only where it would change a
+value, so it is idempotent by construction. Lookups (`default_from`) read a value the user
+already configured elsewhere: "aws-config-region" (the profile's region in ~/.aws/config),
+"gcloud-project" (gcloud's core/project).
 
 Anything else is an error naming the file, the key and its line: a misspelt key silently
 ignored would be a remedy that does not do what its author thinks.
@@ -53,9 +68,30 @@ VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 PROVIDERS = ("anthropic", "bedrock", "mantle", "vertex", "foundry", "anthropic-aws")
 ENDPOINTS = ("bedrock", "mantle", "anthropic", "vertex", "foundry")
 
-_TOP = {"name", "summary", "worth", "rank", "links", "when", "what", "proof"}
+_TOP = {"name", "summary", "worth", "rank", "links", "when", "what", "proof", "options"}
 _WHEN = {"provider", "versions", "present", "absent", "matching", "set_in"}
-_WHAT = {"set", "unset", "move_to_shell"}
+_WHAT = {"set", "unset", "move_to_shell", "rewrite"}
+_OPTION = {"help", "pattern", "example", "default", "default_from"}
+RULES = ("region-prefix",)
+LOOKUPS = ("aws-config-region", "gcloud-project")
+# Options every `remedy apply NAME` already has: a file may not declare them again.
+RESERVED_OPTIONS = {
+    "shell",
+    "all_shells",
+    "project",
+    "system",
+    "machine",
+    "dry_run",
+    "yes",
+    "json",
+    "json_mode",
+    "debug",
+    "help",
+    "format",
+    "output",
+}
+OPTION_NAME = re.compile(r"[a-z][a-z0-9_]{0,30}\Z")
+PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")
 _PLACES = ("settings", "shell")
 _PROOF = {
     "endpoint",
@@ -67,6 +103,7 @@ _PROOF = {
     "betas_lack",
     "body_mentions",
     "body_omits",
+    "model_fits_region",
 }
 
 
@@ -81,6 +118,26 @@ class When:
 
 
 @dataclass(frozen=True)
+class Option:
+    """`[options.NAME]`: a value the person (or ARGS in a rollout) gives as `--NAME`."""
+
+    name: str
+    help: str
+    pattern: str | None = None
+    example: str | None = None
+    default: str | None = None
+    default_from: str | None = None
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    @property
+    def required(self) -> bool:
+        return self.default is None and self.default_from is None
+
+
+@dataclass(frozen=True)
 class RemedySpec:
     name: str
     summary: str
@@ -92,6 +149,8 @@ class RemedySpec:
     unset: tuple[str, ...]
     proof: Proof
     move_to_shell: tuple[str, ...] = ()
+    rewrite: tuple[tuple[str, str], ...] = ()  # (variable, rule)
+    options: tuple[Option, ...] = ()
     origin: str = ""  # the file it came from, for messages
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -185,7 +244,8 @@ def parse_spec(data: bytes, origin: str) -> RemedySpec:
     if not isinstance(rank, int) or isinstance(rank, bool) or not 0 <= rank <= 1000:
         raise read.fail("rank", "must be a whole number from 0 to 1000")
     when_doc, what_doc, proof_doc = (read.table(doc, k) for k in ("when", "what", "proof"))
-    return RemedySpec(
+    options = _options(read, read.table(doc, "options"))
+    spec = RemedySpec(
         name=name,
         summary=read.string(doc, "summary"),
         worth=read.string(doc, "worth") if "worth" in doc else "community workaround",
@@ -196,8 +256,73 @@ def parse_spec(data: bytes, origin: str) -> RemedySpec:
         unset=_unsets(read, what_doc),
         proof=_proof(read, proof_doc),
         move_to_shell=read.variables(what_doc, "move_to_shell", "what"),
+        rewrite=_rewrites(read, what_doc),
+        options=options,
         origin=origin,
     )
+    _placeholders(read, spec)
+    return spec
+
+
+def _options(read: _Reader, doc: Mapping[str, Any]) -> tuple[Option, ...]:
+    found = []
+    for name, table in doc.items():
+        if not OPTION_NAME.match(name):
+            raise read.fail(name, "an option name is lower-case letters, digits and _", "options")
+        if name in RESERVED_OPTIONS:
+            raise read.fail(name, f"--{name} is already an option of every apply", "options")
+        if not isinstance(table, dict):
+            raise read.fail(name, "must be a table (help, pattern, example, ...)", "options")
+        read.only(table, _OPTION, "options")
+        pattern = table.get("pattern")
+        if pattern is not None:
+            try:
+                re.compile(str(pattern))
+            except re.error as e:
+                raise read.fail("pattern", f"{name}: not a regex ({e})", "options") from None
+        lookup = table.get("default_from")
+        if lookup is not None and lookup not in LOOKUPS:
+            known = ", ".join(LOOKUPS)
+            raise read.fail("default_from", f"{lookup!r} is none of {known}", "options")
+        for key in ("pattern", "example", "default"):
+            if key in table and not isinstance(table[key], str):
+                raise read.fail(key, f"{name}: must be a string", "options")
+        found.append(
+            Option(
+                name=name,
+                help=read.string(table, "help", "options"),
+                pattern=pattern,
+                example=table.get("example"),
+                default=table.get("default"),
+                default_from=lookup,
+            )
+        )
+    return tuple(found)
+
+
+def _rewrites(read: _Reader, doc: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    found = read.mapping(doc, "rewrite", "what")
+    for variable, rule in found.items():
+        if not VARIABLE.match(variable) or rule not in RULES:
+            rules = ", ".join(RULES)
+            raise read.fail("rewrite", f"{variable}: must be NAME = one of {rules}", "what")
+    return tuple(found.items())
+
+
+def _placeholders(read: _Reader, spec: RemedySpec) -> None:
+    """Every `{name}` in a value or a proof is a declared option: a typo would otherwise be
+    written into a start-up file as it stands."""
+    declared = {o.name for o in spec.options}
+    texts = [("what", "set", v) for _, v in spec.set]
+    proof = spec.proof
+    texts += [("proof", "path_contains", t) for t in proof.path_contains]
+    texts += [("proof", "path_lacks", t) for t in proof.path_lacks]
+    texts += [("proof", "body_mentions", t) for t in proof.body_mentions]
+    texts += [("proof", "body_omits", t) for t in proof.body_omits]
+    for table, key, text in texts:
+        for name in PLACEHOLDER.findall(text):
+            if name not in declared:
+                raise read.fail(key, f"{{{name}}} is not a declared [options.{name}]", table)
 
 
 def _when(read: _Reader, doc: Mapping[str, Any]) -> When:
@@ -244,7 +369,7 @@ def _sets(read: _Reader, doc: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
             raise read.fail("set", f'{variable}: must be NAME = "value"', "what")
         if "\0" in value or "\n" in value:
             raise read.fail("set", f"{variable}: a value cannot hold a NUL or a newline", "what")
-    if not found and not doc.get("unset") and not doc.get("move_to_shell"):
+    if not found and not any(doc.get(k) for k in ("unset", "move_to_shell", "rewrite")):
         raise read.fail("what", "a remedy must set or unset something", None)
     return tuple(found.items())
 
@@ -276,4 +401,12 @@ def _proof(read: _Reader, doc: Mapping[str, Any]) -> Proof:
         betas_lack=read.strings(doc, "betas_lack", "proof"),
         body_mentions=read.strings(doc, "body_mentions", "proof"),
         body_omits=read.strings(doc, "body_omits", "proof"),
+        model_fits_region=_flag(read, doc, "model_fits_region"),
     )
+
+
+def _flag(read: _Reader, doc: Mapping[str, Any], key: str) -> bool:
+    value = doc.get(key, False)
+    if not isinstance(value, bool):
+        raise read.fail(key, "must be true or false", "proof")
+    return value

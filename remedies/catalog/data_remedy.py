@@ -11,19 +11,28 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from remedies.catalog.data_format import RemedySpec
+import click
+
+from remedies.catalog.data_format import Option, RemedySpec
 from remedies.catalog.interface import EnvRemedy, MachineProposal, Proposal
 from remedies.claude.diagnosis import Diagnosis, Finding, Recommendation
 from remedies.claude.installs import ClaudeOnPath
 from remedies.claude.known_issues import parse_version
-from remedies.claude.region import earlier_pin
+from remedies.claude.model_ids import fit_to_region
+from remedies.claude.region import REGION_VARIABLES, earlier_pin
+from remedies.claude.request_proof import fill
 from remedies.claude.settings_files import ENV, LoadedSettings, load, settings_files
-from remedies.claude.sources import Picture, collect
+from remedies.claude.sources import Picture, Source, collect
 from remedies.context import Context
 from remedies.engine.envedit import EnvEdit
 from remedies.engine.jsonedit import JsonOp
+from remedies.errors import BadInput
 from remedies.output import display
 from shells.base import Shell
+
+# Where a value a new shell gets can come from (not settings, not ~/.aws/config).
+_SHELL_KINDS = ("shell", "new-shell", "environment", "env-file", "environment.d",
+                "system-environment")  # fmt: skip
 
 
 def variables(spec: RemedySpec) -> tuple[str, ...]:
@@ -32,18 +41,162 @@ def variables(spec: RemedySpec) -> tuple[str, ...]:
     names = [*when.present, *when.absent, *(n for n, _ in when.matching)]
     names += [n for n, _ in when.set_in]
     names += [n for n, _ in spec.set] + list(spec.unset) + list(spec.move_to_shell)
+    names += [n for n, _ in spec.rewrite]
+    if spec.rewrite:
+        names += [*REGION_VARIABLES]
+    if spec.rewrite or spec.options:
+        names.append("AWS_PROFILE")  # the profile a lookup of its region reads
     return tuple(dict.fromkeys(names))
 
 
-def settings_ops(loaded: LoadedSettings, spec: RemedySpec) -> list[JsonOp]:
+# --- options -----------------------------------------------------------------------------
+
+
+def option_params(spec: RemedySpec) -> list[click.Parameter]:
+    """`--NAME` for each `[options.NAME]`, its value checked while the command line is read:
+    a bad value must not create a state folder."""
+    return [
+        click.Option(
+            [option.flag, option.name],
+            metavar=option.name.upper(),
+            help=_option_help(option),
+            callback=lambda _c, _p, value, option=option: _checked(option, value),
+        )
+        for option in spec.options
+    ]
+
+
+def _option_help(option: Option) -> str:
+    if option.default is not None:
+        more = f" (default: {option.default})"
+    elif option.default_from == "aws-config-region":
+        more = " (default: the AWS profile's region in ~/.aws/config)"
+    elif option.default_from == "gcloud-project":
+        more = " (default: gcloud's core/project)"
+    else:
+        more = " (required)"
+    example = f", e.g. {option.example}" if option.example else ""
+    return f"{option.help}{example}{more}."
+
+
+def _checked(option: Option, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return check_value(option, value)
+    except BadInput as e:
+        raise click.BadParameter(str(e)) from None
+
+
+def check_value(option: Option, value: str) -> str:
+    value = value.strip()
+    bad = not value or "\0" in value or "\n" in value
+    if bad or (option.pattern and not re.search(option.pattern, value)):
+        example = f" (e.g. {option.flag} {option.example})" if option.example else ""
+        raise BadInput(f"{option.flag} {value!r} is not a {option.name.replace('_', ' ')}{example}")
+    return value
+
+
+def option_values(
+    ctx: Context | None, spec: RemedySpec, given: Mapping[str, Any], env: Mapping[str, str]
+) -> dict[str, str]:
+    """Each option's value: given, else its default, else looked up where the user already
+    configured it (never for a whole machine or an export: no one's home is read)."""
+    from remedies.claude.found_values import LOOKUPS
+
+    values: dict[str, str] = {}
+    for option in spec.options:
+        value = given.get(option.name)
+        if not value and option.default is not None:
+            value = option.default
+        if not value and option.default_from and ctx is not None and not ctx.machine:
+            found = LOOKUPS[option.default_from](ctx, env)
+            value = check_value(option, found.value) if found else None
+        if not value:
+            example = f" (e.g. {option.flag} {option.example})" if option.example else ""
+            where = (
+                " and none was found where it is usually configured"
+                if (option.default_from)
+                else ""
+            )
+            raise BadInput(f"{spec.name} needs {option.flag}{example}{where}")
+        values[option.name] = str(value)
+    return values
+
+
+# --- rewrites ----------------------------------------------------------------------------
+
+
+def rewritten(rule: str, value: str, region: str | None) -> str | None:
+    """A rule's new value, or None when the value is right already. Rules are code:
+    data_format.RULES names them."""
+    if rule == "region-prefix":
+        return fit_to_region(value, region)
+    raise AssertionError(rule)  # the format admits no other
+
+
+def client_source(picture: Picture, name: str) -> Source | None:
+    """What Claude Code itself uses for `name`: ~/.aws/config is not read before 2.1.172."""
+    winner = picture.effective(name)
+    return None if winner is None or winner.kind == "aws-config" else winner
+
+
+def client_region(picture: Picture) -> str | None:
+    for name in REGION_VARIABLES:
+        source = client_source(picture, name)
+        if source is not None and source.value:
+            return source.value.strip()
+    return None
+
+
+def shell_rewrites(spec: RemedySpec, picture: Picture) -> list[tuple[str, str, Source]]:
+    """The rewrite variables a new shell gets with a value the rule changes (a value set
+    only in settings is changed there, not copied into the shells)."""
+    region = client_region(picture)
+    found = []
+    for name, rule in spec.rewrite:
+        candidates = [s for s in picture.of(name) if s.kind in _SHELL_KINDS and not s.ours]
+        winner = next((s for s in candidates if s.effective), candidates[0] if candidates else None)
+        pinned = earlier_pin(picture, name)
+        if winner is None and pinned is not None:
+            # Rewritten by an earlier run (the user's line is disabled): keep it (idempotent).
+            ours = next(s for s in picture.of(name) if s.ours)
+            found.append((name, pinned, ours))
+            continue
+        if winner is None or winner.value is None or winner.dynamic:
+            continue
+        new = rewritten(rule, winner.value, region)
+        if new is not None:
+            found.append((name, new, winner))
+    return found
+
+
+def settings_ops(
+    loaded: LoadedSettings,
+    spec: RemedySpec,
+    values: Mapping[str, str] | None = None,
+    region: str | None = None,
+) -> list[JsonOp]:
     """A settings file that sets one of the variables gets the remedy's value (its env beats
-    every shell), or loses it."""
+    every shell), or loses it; a rewrite rule changes the values it covers here too (and
+    the `model` that /model writes, when ANTHROPIC_MODEL is rewritten)."""
     env = loaded.env
+    sets = [(name, fill(value, values or {})) for name, value in spec.set]
     ops: list[JsonOp] = [
         (ENV, name, json.dumps(value, ensure_ascii=False))
-        for name, value in spec.set
+        for name, value in sets
         if name in env and env[name] != value
     ]
+    for name, rule in spec.rewrite:
+        new = rewritten(rule, env[name], region) if name in env else None
+        if new is not None:
+            ops.append((ENV, name, json.dumps(new, ensure_ascii=False)))
+    model = loaded.document.get("model")
+    rules = dict(spec.rewrite)
+    if "ANTHROPIC_MODEL" in rules and isinstance(model, str):
+        new = rewritten(rules["ANTHROPIC_MODEL"], model, region)
+        if new is not None:
+            ops.append(((), "model", json.dumps(new, ensure_ascii=False)))
     ops += [(ENV, name, None) for name in (*spec.unset, *spec.move_to_shell) if name in env]
     return ops
 
@@ -63,30 +216,54 @@ def settings_values(ctx: Context, names: Sequence[str]) -> list[tuple[str, str]]
 
 
 def to_remedy(spec: RemedySpec) -> EnvRemedy:
+    def values_here(
+        ctx: Context, picture: Picture | None, options: Mapping[str, Any]
+    ) -> dict[str, str]:
+        # A lookup reads the profile a new shell selects, not only this process's.
+        env = {n: v for n in ("AWS_PROFILE",) if picture and (v := picture.value(n))}
+        return option_values(ctx, spec, options, {**ctx.env, **env})
+
+    def ready(ctx: Context, shells: Sequence[Shell], options: Mapping[str, Any]) -> None:
+        if spec.options:
+            values_here(ctx, collect(ctx, list(shells), names=("AWS_PROFILE",)), options)
+
     def propose(ctx: Context, shells: Sequence[Shell], options: Mapping[str, Any]) -> Proposal:
+        picture = collect(ctx, list(shells), names=variables(spec)) if _wants(spec) else None
+        values = values_here(ctx, picture, options)
         moved = settings_values(ctx, spec.move_to_shell)
-        if len(moved) < len(spec.move_to_shell):
+        if len(moved) < len(spec.move_to_shell) and picture is not None:
             # Moved by an earlier run: the value is in remedy's own block now (idempotent).
-            picture = collect(ctx, list(shells), names=spec.move_to_shell)
             done = {n for n, _ in moved}
             moved += [
                 (n, v)
                 for n in spec.move_to_shell
                 if n not in done and (v := earlier_pin(picture, n)) is not None
             ]
+        rewrites = shell_rewrites(spec, picture) if picture is not None else []
+        sets = [(name, fill(value, values)) for name, value in spec.set]
+        region = client_region(picture) if picture is not None else None
+        notes = [
+            f"{name} {old.value} becomes {new}, for {region}"
+            for name, new, old in rewrites
+            if old.value != new
+        ]
         return Proposal(
             edit=EnvEdit(
                 unset=spec.unset,
-                set=(*spec.set, *moved),
+                set=(*sets, *moved, *((n, v) for n, v, _ in rewrites)),
                 comment=f"Claude Code: {spec.summary}",
             ),
-            notes=tuple(f"see {link}" for link in spec.links[:1]),
-            details={"from": spec.origin},
-            settings=lambda loaded: settings_ops(loaded, spec),
+            notes=(*notes, *(f"see {link}" for link in spec.links[:1])),
+            details={"from": spec.origin, **({"options": values} if values else {})},
+            settings=lambda loaded: settings_ops(loaded, spec, values, region),
         )
 
     def machine(ctx: Context | None, options: Mapping[str, Any]) -> MachineProposal:
-        return MachineProposal(env=spec.set, details={"from": spec.origin})
+        values = option_values(ctx, spec, options, {})
+        return MachineProposal(
+            env=tuple((name, fill(value, values)) for name, value in spec.set),
+            details={"from": spec.origin, **({"options": values} if values else {})},
+        )
 
     return EnvRemedy(
         name=spec.name,
@@ -95,11 +272,17 @@ def to_remedy(spec: RemedySpec) -> EnvRemedy:
         + (f"; see {', '.join(spec.links)}" if spec.links else "")
         + ".",
         propose=propose,
-        # Managed settings cannot unset a variable, nor move one: such a remedy has no
-        # machine form.
-        machine=None if spec.unset or spec.move_to_shell else machine,
+        options=lambda: option_params(spec),
+        # Managed settings cannot unset a variable, nor move one, and a rewrite needs to read
+        # the value it changes: such a remedy has no machine form.
+        machine=None if spec.unset or spec.move_to_shell or spec.rewrite else machine,
         proof=None if spec.proof.empty else spec.proof,
+        ready=ready,
     )
+
+
+def _wants(spec: RemedySpec) -> bool:
+    return bool(spec.move_to_shell or spec.rewrite or spec.options)
 
 
 @dataclass(frozen=True)
@@ -126,14 +309,15 @@ def evaluate(spec: RemedySpec, picture: Picture, claude: ClaudeOnPath, home: Any
             return None
         evidence.append(f"Claude Code {claude.version}")
     for name in when.present:
-        if not picture.value(name):
+        if not _client_value(picture, name):
             return None
         evidence.append(_where(picture, name, home))
     for name in when.absent:
-        if picture.value(name):
+        if _client_value(picture, name):
             return None
+        evidence.append(f"no {name}")
     for name, pattern in when.matching:
-        value = picture.value(name)
+        value = _client_value(picture, name)
         if value is None or not re.search(pattern, value):
             return None
         evidence.append(_where(picture, name, home))
@@ -146,7 +330,34 @@ def evaluate(spec: RemedySpec, picture: Picture, claude: ClaudeOnPath, home: Any
         if place == "shell" and not elsewhere:
             return None
         evidence.append(_where(picture, name, home))
+    if spec.rewrite:
+        # Only where the rule would change a value: after the fix, nothing matches.
+        changes = _rewrite_evidence(spec, picture, home)
+        if not changes:
+            return None
+        evidence += changes
     return Match(spec.name, tuple(dict.fromkeys(evidence)))
+
+
+def _client_value(picture: Picture, name: str) -> str | None:
+    source = client_source(picture, name)
+    return None if source is None else source.value
+
+
+def _rewrite_evidence(spec: RemedySpec, picture: Picture, home: Any) -> list[str]:
+    region = client_region(picture)
+    found = []
+    rules = dict(spec.rewrite)
+    names = [*rules, *(["model"] if "ANTHROPIC_MODEL" in rules else [])]
+    for name in names:
+        rule = rules.get(name, rules.get("ANTHROPIC_MODEL", ""))
+        source = client_source(picture, name)
+        if source is None or source.value is None or source.dynamic:
+            continue
+        new = rewritten(rule, source.value, region)
+        if new is not None:
+            found.append(f"{_where(picture, name, home)}, for {region}: {new}")
+    return found
 
 
 def _where(picture: Picture, name: str, home: Any) -> str:

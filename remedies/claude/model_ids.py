@@ -21,3 +21,52 @@ def mantle_model_id(model: str) -> str | None:
 
 def is_opus_4_7(model: str | None) -> bool:
     return model is not None and "opus-4-7" in model
+
+
+# Bedrock inference-profile geographies, as Claude Code 2.1.111 maps a region to one (its
+# cli.js: us-* but us-gov-* -> us, eu-* -> eu, ap-* -> apac, anything else -> global) and the
+# prefixes it recognises on a model id.
+_GEOGRAPHIES = ("us", "eu", "apac", "global")
+
+
+def geography(region: str) -> str:
+    """The inference-profile prefix Claude Code uses for models in `region`."""
+    if region.startswith("us-") and not region.startswith("us-gov-"):
+        return "us"
+    if region.startswith("eu-"):
+        return "eu"
+    if region.startswith("ap-"):
+        return "apac"
+    return "global"
+
+
+def profile_prefix(model: str) -> str | None:
+    """The geography prefix of a Bedrock model id (an ARN's last part counts), if any."""
+    last = model.rsplit("/", 1)[-1] if model.startswith("arn:") else model
+    return next((g for g in _GEOGRAPHIES if last.startswith(f"{g}.anthropic.")), None)
+
+
+def fit_to_region(model: str, region: str | None) -> str | None:
+    """The id Claude Code itself would use in `region`, or None when `model` fits already.
+
+    A `us.`/`eu.`/`apac.` profile from another geography gets this region's prefix (the
+    client does the same to its own defaults); a bare `anthropic.` id on bedrock-runtime gets
+    one too ("on-demand throughput isn't supported"). `global.` profiles work everywhere and
+    ARNs name their region themselves: both are left alone, as is any id when no region is
+    known (the fix then is a region, not a prefix)."""
+    model = model.strip()
+    if not region or model.startswith("arn:"):
+        return None
+    wanted = geography(region.strip())
+    prefix = profile_prefix(model)
+    if prefix in ("global", wanted):
+        return None
+    if prefix is not None:
+        return f"{wanted}.{model[len(prefix) + 1 :]}"
+    return f"{wanted}.{model}" if model.startswith("anthropic.") else None
+
+
+def fits_region(model: str, region: str) -> bool:
+    """Whether a model id Claude Code sent is one the region serves (by its prefix)."""
+    prefix = profile_prefix(model)
+    return prefix in (None, "global", geography(region))

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
+
+from remedies.claude.model_ids import fits_region
+from remedies.claude.region import REGION_VARIABLES
 
 
 class SentRequest(Protocol):
@@ -36,15 +39,44 @@ class Proof:
     # Text the body, as compact JSON with sorted keys, must hold / must not hold.
     body_mentions: tuple[str, ...] = ()
     body_omits: tuple[str, ...] = ()
+    # The model id's inference-profile prefix fits the AWS region the client ran with.
+    model_fits_region: bool = False
 
     @property
     def empty(self) -> bool:
         return self == Proof()
 
 
-def check_proof(proof: Proof, request: SentRequest | None) -> list[str]:
+def fill(text: str, values: Mapping[str, str]) -> str:
+    """`{name}` replaced by the option's value (a remedy file's names are checked when it is
+    read, so nothing else is ever replaced)."""
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", value)
+    return text
+
+
+def with_values(proof: Proof, values: Mapping[str, str]) -> Proof:
+    """The proof with each `{name}` replaced by the option's value (a remedy file's options,
+    as given when it was applied)."""
+
+    def filled(texts: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(fill(text, values) for text in texts)
+
+    return replace(
+        proof,
+        path_contains=filled(proof.path_contains),
+        path_lacks=filled(proof.path_lacks),
+        body_mentions=filled(proof.body_mentions),
+        body_omits=filled(proof.body_omits),
+    )
+
+
+def check_proof(
+    proof: Proof, request: SentRequest | None, env: Mapping[str, str] | None = None
+) -> list[str]:
     """What the recorded request (verify.standin.RecordedRequest) fails of the proof; empty
-    when it holds. The request is data the real client sent, so this is the proof."""
+    when it holds. The request is data the real client sent, so this is the proof. `env`: what
+    the client ran with (its settings' env over the shell's), for the region."""
     if request is None:
         return ["the client sent no model request"]
     failures = []
@@ -68,7 +100,28 @@ def check_proof(proof: Proof, request: SentRequest | None) -> list[str]:
     text = json.dumps(request.body, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
     failures += [f"the body lacks {t}" for t in proof.body_mentions if t not in text]
     failures += [f"the body holds {t}" for t in proof.body_omits if t in text]
+    if proof.model_fits_region:
+        failures += _region_failures(request, env or {})
     return failures
+
+
+def _region_failures(request: SentRequest, env: Mapping[str, str]) -> list[str]:
+    region = next((env[name] for name in REGION_VARIABLES if env.get(name)), None)
+    if not region:
+        # Claude Code before 2.1.172 then uses us-east-1, whatever ~/.aws/config says.
+        return ["the client ran with no AWS region (it falls back to us-east-1)"]
+    body = request.body if isinstance(request.body, dict) else {}
+    model = _model_in_path(str(request.path)) or str(body.get("model") or "")
+    if model and not fits_region(model, region):
+        return [f"it asked for {model}, not a model of {region}"]
+    return []
+
+
+def _model_in_path(path: str) -> str | None:
+    from urllib.parse import unquote
+
+    parts = path.split("?", maxsplit=1)[0].split("/")
+    return unquote(parts[parts.index("model") + 1]) if "model" in parts[:-1] else None
 
 
 def _header_values(request: SentRequest, header: str) -> set[str]:

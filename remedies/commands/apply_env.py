@@ -147,6 +147,8 @@ def apply_env_remedy(
     result."""
     shells = choose_shells(ctx, shell_names, all_shells)
     names = tuple(s.name for s in shells)
+    if remedy.ready is not None:
+        remedy.ready(ctx, shells, remedy_options)  # bad input: before the lock
     consent_possible(ctx, yes=options.yes, dry_run=options.dry_run)  # before the lock
     with locked(ctx, read_only=options.dry_run) as state:
         recovered = [] if options.dry_run else recover(ctx, state)

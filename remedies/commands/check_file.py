@@ -4,7 +4,8 @@ The file is read as `remedy apply` would read it (one line naming file, key and 
 it is wrong). Then the real client runs against the loopback stand-in twice, in the
 environment a new shell of yours gets: as it is, and with the remedy's variables applied
 (nothing is written anywhere); the request it sends the second time must show what the
-file's `[proof]` says. Exit 0 when it does, 1 when not.
+file's `[proof]` says. Exit 0 when it does, 1 when not. Options are given as
+`--option NAME=VALUE`; one not given takes its default, else its example.
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ from typing import Any
 import click
 
 from remedies.catalog.data_format import RemedySpec
+from remedies.catalog.data_remedy import check_value, rewritten
 from remedies.catalog.data_sources import read_spec
 from remedies.claude.installs import find_claude
+from remedies.claude.region import REGION_VARIABLES
+from remedies.claude.request_proof import fill, with_values
 from remedies.context import Context
 from remedies.engine.new_shell import ShellEnv, new_shell_envs
 from remedies.engine.shell_choice import choose_shells
-from remedies.errors import EXIT_FAILURE, RemedyError
+from remedies.errors import EXIT_FAILURE, BadInput, RemedyError
 from remedies.options import json_option
 from remedies.output import Output, wants_colour
 from remedies.verify.offline import ProbeRun, probe_once
@@ -59,8 +63,30 @@ class CheckResult:
         out.say(f"  with it     {holds}")
 
 
-def check_file(ctx: Context, path: Path) -> CheckResult:
+def _values(spec: RemedySpec, given: tuple[str, ...]) -> dict[str, str]:
+    """`--option NAME=VALUE`s, checked, then each option's default or example."""
+    by_name = {o.name: o for o in spec.options}
+    values: dict[str, str] = {}
+    for pair in given:
+        name, equals, value = pair.partition("=")
+        name = name.strip().lstrip("-").replace("-", "_")
+        if not equals or name not in by_name:
+            known = ", ".join(sorted(by_name)) or "none"
+            raise BadInput(f"--option {pair!r}: give NAME=VALUE, NAME one of: {known}")
+        values[name] = check_value(by_name[name], value)
+    for option in spec.options:
+        fallback = option.default or option.example
+        if option.name not in values and fallback is not None:
+            values[option.name] = fallback
+    missing = [o.flag for o in spec.options if o.name not in values]
+    if missing:
+        raise BadInput(f"give --option {missing[0][2:]}=VALUE: it has no default or example")
+    return values
+
+
+def check_file(ctx: Context, path: Path, given: tuple[str, ...] = ()) -> CheckResult:
     spec = read_spec(path, str(path))
+    values = _values(spec, given)
     if spec.proof.empty:
         return CheckResult(spec, None, None)
     shell = choose_shells(ctx, (), False)[0]
@@ -68,11 +94,16 @@ def check_file(ctx: Context, path: Path) -> CheckResult:
     changed = dict(plain.env)
     for name in spec.unset:
         changed.pop(name, None)
-    changed.update(spec.set)
+    changed.update((name, fill(value, values)) for name, value in spec.set)
+    region = next((changed[n] for n in REGION_VARIABLES if changed.get(n)), None)
+    for name, rule in spec.rewrite:
+        new = rewritten(rule, changed[name], region) if name in changed else None
+        if new is not None:
+            changed[name] = new
     claude = find_claude(replace(ctx, env=plain.env))
     if claude.path is None:
         raise RemedyError("no `claude` on the PATH a new shell gets; nothing to run")
-    proofs = [(spec.name, spec.proof)]
+    proofs = [(spec.name, with_values(spec.proof, values))]
     before = probe_once(ctx, claude.path, plain, None, 90, proofs=proofs)
     with_it = ShellEnv(plain.shell, plain.login, changed, plain.interactive)
     after = probe_once(ctx, claude.path, with_it, None, 90, proofs=proofs)
@@ -80,8 +111,8 @@ def check_file(ctx: Context, path: Path) -> CheckResult:
 
 
 @click.pass_obj
-def _check(ctx: Context, path: Path, json_mode: bool) -> None:
-    result = check_file(ctx, path)
+def _check(ctx: Context, path: Path, option: tuple[str, ...], json_mode: bool) -> None:
+    result = check_file(ctx, path, option)
     Output(json_mode, wants_colour(ctx.env)).show(result)
     if not result.ok and result.after is not None:
         raise click.exceptions.Exit(EXIT_FAILURE)
@@ -98,6 +129,13 @@ command = click.Command(
     ),
     params=[
         click.Argument(["path"], type=click.Path(dir_okay=False, path_type=Path)),
+        click.Option(
+            ["--option", "option"],
+            metavar="NAME=VALUE",
+            multiple=True,
+            help="A value for one of the file's [options] (default: its default, else its "
+            "example).",
+        ),
         json_option(),
     ],
 )

@@ -148,14 +148,18 @@ def _verify_machine(
 
 
 def proofs_of(ctx: Context, applied: list[str]) -> list[tuple[str, Proof]]:
-    """The declared proof of each applied remedy the catalogue knows (a remedy file given by
-    path is proven by `remedy check FILE`)."""
+    """The declared proof of each applied remedy the catalogue knows, its `{option}`s filled
+    with the values it was applied with (a remedy file given by path is proven by `remedy
+    check FILE`). The journal's values are data: they only ever fill a proof's text."""
     from remedies.catalog import registry
     from remedies.catalog.interface import EnvRemedy
+    from remedies.claude.request_proof import with_values
+    from remedies.engine.journal import applied_options
 
+    given = applied_options(ctx)
     found = []
     for name in applied:
         remedy = registry.load(name, ctx) if registry.known(name, ctx) else None
         if isinstance(remedy, EnvRemedy) and remedy.proof is not None:
-            found.append((name, remedy.proof))
+            found.append((name, with_values(remedy.proof, given.get(name, {}))))
     return found

@@ -374,6 +374,18 @@ def applied_remedies(ctx: Context) -> list[str]:
         return sorted({e.remedy for e in state.load().entries})
 
 
+def applied_options(ctx: Context) -> dict[str, dict[str, str]]:
+    """The option values each applied remedy file was given (its newest entry's)."""
+    with locked(ctx, read_only=True) as state:
+        entries = sorted(state.load().entries, key=lambda e: e.seq)
+    found: dict[str, dict[str, str]] = {}
+    for entry in entries:
+        given = entry.details.get("options")
+        if isinstance(given, dict):
+            found[entry.remedy] = {str(k): str(v) for k, v in given.items()}
+    return found
+
+
 def configured_shells(ctx: Context) -> list[str]:
     """The shells the applied entries configured (their details say), in order."""
     with locked(ctx, read_only=True) as state:

@@ -45,7 +45,11 @@ QUIET = {
     "DISABLE_AUTOUPDATER": "1",
     "DISABLE_ERROR_REPORTING": "1",
 }
-SKIP_AUTH = {"CLAUDE_CODE_SKIP_BEDROCK_AUTH": "1", "CLAUDE_CODE_SKIP_MANTLE_AUTH": "1"}
+SKIP_AUTH = {
+    "CLAUDE_CODE_SKIP_BEDROCK_AUTH": "1",
+    "CLAUDE_CODE_SKIP_MANTLE_AUTH": "1",
+    "CLAUDE_CODE_SKIP_VERTEX_AUTH": "1",
+}
 # Taken away from the child: anything that finds credentials, or routes traffic elsewhere.
 _REMOVED = {
     "AWS_PROFILE",
@@ -67,6 +71,8 @@ _REMOVED = {
     "no_proxy",
     "NODE_OPTIONS",
     "CLAUDE_CODE_USE_BEDROCK_SSO",
+    "GOOGLE_APPLICATION_CREDENTIALS",
+    "CLOUDSDK_CONFIG",
 }
 # What managed settings may set without making a probe unsafe.
 _HARMLESS_MANAGED_ENV = {
@@ -75,6 +81,8 @@ _HARMLESS_MANAGED_ENV = {
     *QUIET,
     "AWS_REGION",
     "AWS_DEFAULT_REGION",
+    "CLOUD_ML_REGION",
+    "ANTHROPIC_VERTEX_PROJECT_ID",
     "CLAUDE_CODE_EXTRA_BODY",
     "CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS",
     "CLAUDE_CODE_MAX_OUTPUT_TOKENS",

@@ -198,6 +198,8 @@ def probe_once(
         request = _model_request(standin.requests)
     body = request.body if request is not None and isinstance(request.body, dict) else {}
     sent = (request.model_in_path if request else None) or body.get("model")
+    # What the client ran with: its settings' env over the shell's (as Claude Code merges).
+    ran_with = {**shell_env.env, **merged_user_settings(ctx)[0]}
     run = ProbeRun(
         shell=shell_env.label,
         model=model or f"{sent or 'unknown'} (the client's default)",
@@ -209,11 +211,11 @@ def probe_once(
         body_betas=[str(b) for b in body.get("anthropic_beta", [])]
         if "anthropic_beta" in body
         else [],
-        host=real_host(_endpoint(request), {**shell_env.env, **merged_user_settings(ctx)[0]}),
+        host=real_host(_endpoint(request), ran_with),
         proof_failures=[
             f"{name}: {failure}"
             for name, proof in proofs
-            for failure in check_proof(proof, request)
+            for failure in check_proof(proof, request, ran_with)
         ],
     )
     return replace(run, verdict=_verdict(run, request, standin.reply_text))

@@ -68,6 +68,11 @@ _BEDROCK_PATH = re.compile(
 # Mantle's base URL is `https://bedrock-mantle.<region>.api.aws/anthropic`, so accept any prefix
 # before `/v1/messages`; a test then shows which prefix the client really used.
 _MESSAGES_PATH = re.compile(r"^(?P<prefix>.*)/v1/messages$")
+# Vertex AI: the project and the region are in the path, the model before the method.
+_VERTEX_PATH = re.compile(
+    r"^(?P<prefix>.*)/projects/(?P<project>[^/]+)/locations/(?P<region>[^/]+)"
+    r"/publishers/anthropic/models/(?P<model>[^/:]+):(?P<op>streamRawPredict|rawPredict)$"
+)
 
 
 @dataclass
@@ -95,8 +100,8 @@ class RecordedRequest:
 
     @property
     def model_in_path(self) -> Optional[str]:
-        """The (decoded) model id of a bedrock-runtime path, else None."""
-        match = _BEDROCK_PATH.match(self.route)
+        """The (decoded) model id of a bedrock-runtime or Vertex path, else None."""
+        match = _BEDROCK_PATH.match(self.route) or _VERTEX_PATH.match(self.route)
         return unquote(match.group("model")) if match else None
 
     @property
@@ -309,6 +314,7 @@ class _Handler(BaseHTTPRequestHandler):
         request_id = str(uuid.uuid4())
         bedrock = _BEDROCK_PATH.match(request.route)
         messages = _MESSAGES_PATH.match(request.route)
+        vertex = _VERTEX_PATH.match(request.route)
 
         if bedrock and self.command == "POST":
             model = request.model_in_path or "unknown"
@@ -337,13 +343,18 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(200, "application/json", body, {"x-amzn-RequestId": request_id})
             return
 
-        if messages and self.command == "POST":
+        if (messages or vertex) and self.command == "POST":
+            # Vertex answers in the Messages API's shape too (streamRawPredict: its events).
             model = (
-                str(request.body.get("model", "unknown"))
+                unquote(vertex.group("model"))
+                if vertex
+                else str(request.body.get("model", "unknown"))
                 if isinstance(request.body, dict)
                 else "unknown"
             )
-            streamed = isinstance(request.body, dict) and bool(request.body.get("stream"))
+            streamed = (vertex is not None and vertex.group("op") == "streamRawPredict") or (
+                isinstance(request.body, dict) and bool(request.body.get("stream"))
+            )
             headers = {"request-id": f"req_standin_{request_id}"}
             if streamed:
                 self._send(
@@ -455,8 +466,10 @@ class StandIn:
         return {
             "ANTHROPIC_BEDROCK_BASE_URL": self.url,
             "ANTHROPIC_BEDROCK_MANTLE_BASE_URL": self.url,
+            "ANTHROPIC_VERTEX_BASE_URL": self.url,
             "CLAUDE_CODE_SKIP_BEDROCK_AUTH": "1",
             "CLAUDE_CODE_SKIP_MANTLE_AUTH": "1",
+            "CLAUDE_CODE_SKIP_VERTEX_AUTH": "1",
         }
 
     @property
