@@ -40,6 +40,27 @@ unset = ["CLAUDE_CODE_MAX_OUTPUT_TOKENS"]
         (GOOD.replace('name = "quiet-tokens"', 'name = "Quiet Tokens"'), "f.toml:1: name:"),
         (GOOD.replace("[what]\nunset", "[what]\nunsets"), "f.toml:9: what.unsets: unknown key"),
         ('name = "x', "f.toml: not valid TOML"),
+        (
+            GOOD.replace("[what]", '[options.region]\nhelp = "r"\nexample = 1\n[what]'),
+            "f.toml:10: options.example: region: must be a string",
+        ),
+        (
+            GOOD.replace("[what]", '[options.yes]\nhelp = "r"\n[what]'),
+            "options.yes: --yes is already an option of every apply",
+        ),
+        (
+            GOOD.replace("[what]", '[options.r]\nhelp = "r"\ndefault_from = "vault"\n[what]'),
+            "options.default_from: 'vault' is none of aws-config-region, gcloud-project",
+        ),
+        (
+            GOOD.replace("unset = [", 'set = { AWS_REGION = "{region}" }\nunset = ['),
+            "f.toml:9: what.set: {region} is not a declared [options.region]",
+        ),
+        (
+            GOOD.replace("unset = [", 'rewrite = { ANTHROPIC_MODEL = "guess" }\nunset = ['),
+            "what.rewrite: ANTHROPIC_MODEL: must be NAME = one of region-prefix",
+        ),
+        (GOOD + "\n[proof]\nmodel_fits_region = 1\n", "proof.model_fits_region: must be true"),
         (GOOD + '\n[when]\nversions = "~~2"\n', "not valid TOML"),
     ],
 )
@@ -48,6 +69,13 @@ def test_a_wrong_file_is_one_line_naming_file_key_and_line(text: str, said: str)
         parse_spec(text.encode(), "f.toml")
     assert said in str(caught.value), str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_the_lookups_the_format_names_are_the_ones_that_exist() -> None:
+    from remedies.catalog.data_format import LOOKUPS
+    from remedies.claude.found_values import LOOKUPS as FOUND
+
+    assert set(LOOKUPS) == set(FOUND)
 
 
 def test_line_of_finds_the_key_in_its_table() -> None:

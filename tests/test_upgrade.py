@@ -202,3 +202,57 @@ def test_bad_versions_are_usage_errors(sandbox: Sandbox) -> None:
 def test_no_claude_at_all(sandbox: Sandbox, tmp_path: Path) -> None:
     result = sandbox.remedy(*UPGRADE, env={"PATH": str(tmp_path)})
     assert result.code == 1 and "no `claude` on PATH" in result.stderr
+
+
+PIN = ("apply", "pin", "--shell", "bash", "--yes", "--json")
+
+
+def test_pin_installs_keeps_and_reverts_with_npm(sandbox: Sandbox, npm_global: Path) -> None:
+    """The real client from npm: pin to another version, updates off in every new shell;
+    revert puts the version before back and every byte of the start-up files."""
+    bin_dir = npm_global / "bin"
+    sandbox.write(".bashrc", "# my bashrc\nalias ll='ls -l'\n")
+    original = sandbox.snapshot()
+    dry = run(sandbox, bin_dir, "apply", "pin", "--to", "2.1.112", "--shell", "bash", "--dry-run")
+    assert dry.code == 0, dry.stderr
+    assert "Would install Claude Code 2.1.112 (npm)" in dry.stdout and "+export" in dry.stdout
+    assert version_of(bin_dir / "claude") == "2.1.111" and sandbox.snapshot() == original
+
+    pinned = run(sandbox, bin_dir, *PIN, "--to", "2.1.112")
+    assert pinned.code == 0, pinned.stderr
+    doc = pinned.json()
+    assert (doc["from"], doc["to"], doc["changed"], doc["env"]["changed"]) == (
+        "2.1.111",
+        "2.1.112",
+        True,
+        True,
+    )
+    assert version_of(bin_dir / "claude") == "2.1.112"
+    assert sandbox.shell_env("bash")["DISABLE_AUTOUPDATER"] == "1"
+    again = run(sandbox, bin_dir, *PIN, "--to", "2.1.112")
+    assert again.code == 0 and again.json()["changed"] is False, again.stdout
+
+    back = run(sandbox, bin_dir, "revert", "pin", "--yes", "--json")
+    assert back.code == 0, back.stderr
+    assert version_of(bin_dir / "claude") == "2.1.111"
+    assert sandbox.snapshot() == original
+    assert run(sandbox, bin_dir, "status", "--json").json()["applied"] == []
+
+
+def test_pin_stops_before_the_installer_when_the_edit_cannot_be_made(
+    sandbox: Sandbox, npm_global: Path
+) -> None:
+    """A ~/.bashrc remedy refuses to touch (a named pipe): the installer never runs."""
+    import os
+
+    bin_dir = npm_global / "bin"
+    os.mkfifo(sandbox.home / ".bashrc")
+    refused = run(sandbox, bin_dir, *PIN, "--to", "2.1.112")
+    assert refused.code != 0 and "named pipe" in refused.stderr, refused.stderr
+    assert version_of(bin_dir / "claude") == "2.1.111"
+
+
+def test_pin_needs_a_version(sandbox: Sandbox) -> None:
+    for args in ((), ("--to", "soon")):
+        refused = sandbox.remedy("apply", "pin", "--yes", *args)
+        assert refused.code == 2 and "--to" in refused.stderr, refused.stderr

@@ -44,13 +44,14 @@ class MachineProposal:
     details: Mapping[str, Any] = field(default_factory=dict)  # kept in the journal entry
 
 
-class ActionRemedy(Protocol):
-    name: str
-    summary: str
+class Undoable(Protocol):
+    """A remedy that takes back a journal entry of its own (an installer run)."""
 
-    def command(self) -> click.Command:
-        """The `remedy apply NAME` command."""
-        ...
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def summary(self) -> str: ...
 
     def undo(self, ctx: Context, entry: Entry) -> str:
         """Take back what this entry of the journal did; a sentence saying what is back."""
@@ -58,6 +59,12 @@ class ActionRemedy(Protocol):
 
     def describe_undo(self, entry: Entry) -> str:
         """What undo would do, for a dry run: "install Claude Code 2.1.111 again at ..."."""
+        ...
+
+
+class ActionRemedy(Undoable, Protocol):
+    def command(self) -> click.Command:
+        """The `remedy apply NAME` command."""
         ...
 
 
@@ -79,4 +86,24 @@ class EnvRemedy:
     ready: Callable[[Context, Sequence[Shell], Mapping[str, Any]], None] | None = None
 
 
-Remedy = Union[EnvRemedy, ActionRemedy]
+@dataclass(frozen=True)
+class VersionPin:
+    """A remedy that installs a version and keeps it there: an installer run (undone with
+    `undo`) plus an environment edit (`env`, applied and reverted like any EnvRemedy). Its
+    command composes the two (commands.apply_pin)."""
+
+    name: str
+    summary: str
+    help: str
+    env: EnvRemedy
+    undo_entry: Callable[[Context, Entry], str]
+    describe_entry: Callable[[Entry], str]
+
+    def undo(self, ctx: Context, entry: Entry) -> str:
+        return self.undo_entry(ctx, entry)
+
+    def describe_undo(self, entry: Entry) -> str:
+        return self.describe_entry(entry)
+
+
+Remedy = Union[EnvRemedy, ActionRemedy, VersionPin]

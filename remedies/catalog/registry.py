@@ -22,6 +22,7 @@ BUILTIN: dict[str, str] = {
     "mantle": "remedies.catalog.mantle:REMEDY",
     "upgrade": "remedies.catalog.upgrade:REMEDY",
     "extra-body": "remedies.catalog.extra_body:REMEDY",
+    "pin": "remedies.catalog.pin:REMEDY",
 }
 ENTRY_POINT_GROUP = "remedy.remedies"
 

@@ -138,16 +138,16 @@ def upgrade(
     with locked(ctx) as state:
         for line in recover(ctx, state):
             out.warn(line)
-        txid = _remember(ctx, state, running, target or "latest")
+        txid = remember_install(ctx, state, running, target or "latest")
         code, output = ctx.runner.run_long(
             plan.argv, env=ctx.env, timeout=timeout, show=ctx.interactive and not json_mode
         )
-        after = _version_now(ctx, running)
+        after = version_now(ctx, running)
         moved = after is not None and after != running.version
         if not moved:
-            _forget(ctx, state, txid)
+            forget_install(ctx, state, txid)
         else:
-            _settle(ctx, state, txid, after)
+            settle_install(ctx, state, txid, after)
     if code is None:
         raise RemedyError(
             f"the installer did not finish within {timeout:g} s (raise --timeout); "
@@ -217,17 +217,19 @@ class UpgradeResult:
             )
 
 
-def _version_now(ctx: Context, install: Install) -> str | None:
+def version_now(ctx: Context, install: Install) -> str | None:
     """Ask this claude again; the others on PATH are not our business now."""
     if not os.path.exists(install.path):
         return None
     return read_version(ctx, install.path)[0]
 
 
-def _remember(ctx: Context, state: StateFolder, install: Install, target: str) -> str:
+def remember_install(
+    ctx: Context, state: StateFolder, install: Install, target: str, remedy: str = NAME
+) -> str:
     """Journal first: the version before, and how to install it again."""
     details = {
-        "kind": "upgrade",
+        "kind": remedy,
         "method": install.method,
         "path": install.path,
         "npm_prefix": install.npm_prefix,
@@ -243,12 +245,12 @@ def _remember(ctx: Context, state: StateFolder, install: Install, target: str) -
         state,
         lambda txid, entries: (
             *entries,
-            Entry(txid, NAME, stamp, (), details, seq=next_seq(entries)),
+            Entry(txid, remedy, stamp, (), details, seq=next_seq(entries)),
         ),
     )
 
 
-def _settle(ctx: Context, state: StateFolder, txid: str, after: str | None) -> None:
+def settle_install(ctx: Context, state: StateFolder, txid: str, after: str | None) -> None:
     def update(_txid: str, entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
         return tuple(
             replace(e, details={**e.details, "to": after}) if e.txid == txid else e for e in entries
@@ -257,7 +259,7 @@ def _settle(ctx: Context, state: StateFolder, txid: str, after: str | None) -> N
     rewrite_journal(ctx, state, update)
 
 
-def _forget(ctx: Context, state: StateFolder, txid: str) -> None:
+def forget_install(ctx: Context, state: StateFolder, txid: str) -> None:
     rewrite_journal(ctx, state, lambda _, entries: tuple(e for e in entries if e.txid != txid))
 
 
@@ -320,7 +322,7 @@ def revert_upgrade(ctx: Context, entry: Entry, timeout: float = 600) -> str:
         return old
     plan: Plan = reinstall_plan(ctx, current, old)
     code, output = ctx.runner.run_long(plan.argv, env=ctx.env, timeout=timeout, show=False)
-    now = _version_now(ctx, current)
+    now = version_now(ctx, current)
     if now != old:
         why = "it ran out of time" if code is None else explain_failure(plan, code or 0, output)
         raise RemedyError(f"could not put Claude Code {old} back: {why}")

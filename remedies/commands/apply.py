@@ -26,7 +26,7 @@ class ApplyGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         from remedies.catalog import registry
-        from remedies.catalog.interface import EnvRemedy
+        from remedies.catalog.interface import EnvRemedy, VersionPin
 
         if cmd_name == "auto":
             from remedies.commands.apply_auto import command
@@ -46,6 +46,10 @@ class ApplyGroup(click.Group):
             from remedies.commands.apply_env import env_apply_command
 
             return env_apply_command(remedy)
+        if isinstance(remedy, VersionPin):
+            from remedies.commands.apply_pin import command as pin_command
+
+            return pin_command(remedy)
         return remedy.command()
 
 

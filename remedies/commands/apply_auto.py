@@ -27,6 +27,7 @@ from remedies.commands.apply_env import (
 )
 from remedies.commands.apply_result import ApplyResult
 from remedies.commands.revert import revert
+from remedies.commands.verify import proofs_of
 from remedies.context import Context
 from remedies.engine.change_report import RunOptions, common_params, consent_possible
 from remedies.engine.journal import applied_remedies
@@ -321,12 +322,15 @@ def _try(ctx: Context, name: str, request: AutoRequest, applied_now: list[str]) 
     if applied.changed:
         applied_now.append(name)
     shell = choose_shells(ctx, request.shell_names, request.all_shells)[0]
+    applied_here = applied_remedies(ctx)
     proof = verify_offline(
         ctx,
         new_shell_envs(ctx, shell),
         model=request.given.get("model"),
         fixed_version=request.fixed_version,
-        applied=applied_remedies(ctx),
+        applied=applied_here,
+        # A remedy file's own proof too: verified means the request shows its fix.
+        proofs=proofs_of(ctx, applied_here),
     )
     attempt = Attempt(
         name, applied, verdict=proof.verdict, message=proof.message, verified=proof.ok

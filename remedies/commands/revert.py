@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from remedies.catalog import registry
-from remedies.catalog.interface import ActionRemedy, EnvRemedy
+from remedies.catalog.interface import EnvRemedy, Undoable
 from remedies.context import Context
 from remedies.engine.change_report import (
     FileChanges,
@@ -154,7 +154,7 @@ def _without(gone: Entry, _txid: str, entries: tuple[Entry, ...]) -> tuple[Entry
     return tuple(e for e in entries if e.txid != gone.txid)
 
 
-def _action_of(entry: Entry) -> ActionRemedy | None:
+def _action_of(entry: Entry) -> Undoable | None:
     """The remedy that undoes this entry itself (an upgrade runs an installer), or None when
     the journal's records say everything (files) or the remedy is not installed any more."""
     if entry.files or not registry.known(entry.remedy):

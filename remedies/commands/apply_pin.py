@@ -1,0 +1,224 @@
+"""`remedy apply pin --to VERSION`: the installer run of `upgrade` and the environment edit
+of any EnvRemedy, composed, so that a failure in the second puts the first back.
+
+Order: the edit is previewed first (a start-up file that cannot be edited stops the run before
+the installer does anything); then the version is installed (journal first, as `upgrade`
+does); then DISABLE_AUTOUPDATER is written, and checked with the real shells. If that fails or
+is interrupted, `revert pin` runs at once: the version before is installed again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import click
+
+from remedies.catalog.interface import VersionPin
+from remedies.catalog.upgrade import (
+    forget_install,
+    remember_install,
+    settle_install,
+    version_now,
+)
+from remedies.claude.installers import explain_failure, reinstall_plan
+from remedies.claude.installs import find_installs
+from remedies.commands.apply_env import Scopes, apply_env_remedy, shell_params
+from remedies.commands.apply_result import ApplyResult
+from remedies.commands.revert import revert
+from remedies.context import Context
+from remedies.engine.change_report import RunOptions, common_params, consent_possible
+from remedies.engine.journal import locked
+from remedies.engine.transaction import recover
+from remedies.errors import Declined, Interrupted, RemedyError
+from remedies.options import target_version_option, timeout_option
+from remedies.output import Output, wants_colour
+
+
+@dataclass(frozen=True)
+class PinResult:
+    method: str
+    path: str
+    before: str | None
+    to: str
+    env: ApplyResult
+    dry_run: bool
+    installed: bool = False
+    argv: tuple[str, ...] = ()
+    exit_code: int | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.installed or self.env.changed
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "remedy": "pin",
+            "changed": self.changed,
+            "dry_run": self.dry_run,
+            "method": self.method,
+            "path": self.path,
+            "from": self.before,
+            "to": self.to,
+            "commands": [{"argv": list(self.argv), "exit_code": self.exit_code}]
+            if self.argv
+            else [],
+            "env": self.env.to_json(),
+        }
+
+    def for_person(self, out: Output) -> None:
+        if self.dry_run:
+            if self.argv:
+                out.say(f"Would install Claude Code {self.to} ({self.method}):")
+                out.say(f"  $ {' '.join(self.argv)}")
+            else:
+                out.say(f"Claude Code is {self.to} already; nothing to install.")
+            self.env.for_person(out)
+            return
+        if not self.changed:
+            out.say(f"Claude Code is pinned at {self.to} already; nothing to do.")
+            return
+        if self.installed:
+            out.say(f"Claude Code {self.before} -> {self.to} ({self.method}).", bold=True)
+        self.env.for_person(out)
+
+
+def command(remedy: VersionPin) -> click.Command:
+    @click.pass_obj
+    def callback(ctx: Context, /, **kw: Any) -> None:
+        options = RunOptions(kw["dry_run"], kw["yes"], kw["json_mode"])
+        consent_possible(ctx, yes=options.yes, dry_run=options.dry_run)
+        out = Output(options.json_mode, wants_colour(ctx.env))
+        out.show(
+            pin(
+                ctx,
+                remedy,
+                target=kw["target"],
+                timeout=kw["timeout"],
+                shells=(kw["shell_names"], kw["all_shells"]),
+                options=options,
+                out=out,
+            )
+        )
+
+    to = target_version_option()
+    to.required = True
+    to.help = "The version to install and keep, e.g. 2.1.110."
+    return click.Command(
+        remedy.name,
+        callback=callback,
+        short_help=remedy.summary,
+        help=remedy.help,
+        params=[to, timeout_option(600, "the installer"), *shell_params(), *common_params()],
+    )
+
+
+def pin(
+    ctx: Context,
+    remedy: VersionPin,
+    *,
+    target: str,
+    timeout: float,
+    shells: tuple[tuple[str, ...], bool],
+    options: RunOptions,
+    out: Output,
+) -> PinResult:
+    installs = find_installs(ctx)
+    if not installs:
+        raise RemedyError("no `claude` on PATH; install Claude Code first")
+    running = installs[0]
+
+    def edit(dry_run: bool) -> ApplyResult:
+        return apply_env_remedy(
+            ctx,
+            remedy.env,
+            RunOptions(dry_run=dry_run, yes=True, json_mode=options.json_mode),
+            shell_names=shells[0],
+            all_shells=shells[1],
+            scopes=Scopes(),
+            remedy_options={},
+            out=Output(silent=True) if dry_run else out,
+        )
+
+    preview = edit(True)
+    plan = reinstall_plan(ctx, running, target) if running.version != target else None
+    result = PinResult(
+        running.method,
+        running.path,
+        running.version,
+        target,
+        preview,
+        dry_run=options.dry_run,
+        argv=tuple(plan.argv) if plan else (),
+    )
+    if options.dry_run or (plan is None and not preview.changes.files):
+        return result
+    if ctx.interactive and not options.yes:
+        if plan:
+            out.to_asker(f"Install Claude Code {target} ({running.method}):\n")
+            out.to_asker(f"  $ {' '.join(plan.argv)}\n")
+        preview.changes.show_to_asker(out)
+        if not out.ask(f"Pin Claude Code at {target}?"):
+            raise Declined()
+    if plan is not None:
+        with locked(ctx) as state:
+            for line in recover(ctx, state):
+                out.warn(line)
+            txid = remember_install(ctx, state, running, target, remedy=remedy.name)
+            code, output = ctx.runner.run_long(
+                plan.argv,
+                env=ctx.env,
+                timeout=timeout,
+                show=ctx.interactive and not options.json_mode,
+            )
+            after = version_now(ctx, running)
+            if after == running.version:
+                forget_install(ctx, state, txid)
+            else:
+                settle_install(ctx, state, txid, after)
+        if after != target:
+            why = (
+                f"the installer ran out of time ({timeout:g} s)"
+                if code is None
+                else explain_failure(plan, code, output)
+                if code
+                else f"{running.path} is {after} after the installer"
+            )
+            if after != running.version:
+                _put_back(ctx)
+            raise RemedyError(f"could not install Claude Code {target}: {why}")
+        result = PinResult(
+            running.method,
+            running.path,
+            running.version,
+            target,
+            preview,
+            dry_run=False,
+            installed=True,
+            argv=tuple(plan.argv),
+            exit_code=code,
+        )
+    try:
+        done = edit(False)
+    except (RemedyError, KeyboardInterrupt) as e:
+        if plan is not None:
+            _put_back(ctx)
+        if isinstance(e, KeyboardInterrupt):
+            raise Interrupted(f"interrupted; Claude Code {running.version} is back") from None
+        raise RemedyError(f"{e}; Claude Code {running.version} is back") from None
+    return PinResult(
+        result.method,
+        result.path,
+        result.before,
+        target,
+        done,
+        dry_run=False,
+        installed=result.installed,
+        argv=result.argv,
+        exit_code=result.exit_code,
+    )
+
+
+def _put_back(ctx: Context) -> None:
+    """Everything pin did, taken back (`remedy revert pin --yes`)."""
+    revert(ctx, ("pin",), RunOptions(dry_run=False, yes=True, json_mode=False), Output(silent=True))
