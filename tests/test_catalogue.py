@@ -228,11 +228,16 @@ def test_prompt_caching_off_with_the_real_client(sandbox: Sandbox) -> None:
 
 
 def test_ca_certs_move_from_settings_to_the_shells(sandbox: Sandbox) -> None:
-    """NODE_EXTRA_CA_CERTS only in settings.json (where Node.js never reads it): doctor finds
-    it, apply moves it into the shells (asked of a real bash), a second apply changes
-    nothing, revert puts both files back byte for byte."""
-    claude = claude_client.install()
-    sandbox.write(".bashrc", f"export PATH={claude.parent}:$PATH\n")
+    """NODE_EXTRA_CA_CERTS only in settings.json, with Claude Code 2.1.69 from npm (measured:
+    before 2.1.70 the client ignores it there): doctor finds it, `check` shows the client
+    does not trust a CA given only there and does from the shell, apply moves it into the
+    shells, verify proves it over TLS, a second apply changes nothing, revert is byte-exact."""
+    claude = claude_client.install("2.1.69")
+    sandbox.write(
+        ".bashrc",
+        f"export PATH={claude.parent}:$PATH\n"
+        "export CLAUDE_CODE_USE_BEDROCK=1 AWS_REGION=us-east-1\n",
+    )
     sandbox.write(".profile", ". ~/.bashrc\n")
     settings = (
         '{\n  "env": {\n    "NODE_EXTRA_CA_CERTS": "/etc/ssl/corp-ca.pem",\n    "X": "1"\n  }\n}\n'
@@ -243,11 +248,23 @@ def test_ca_certs_move_from_settings_to_the_shells(sandbox: Sandbox) -> None:
     clean = {"NODE_EXTRA_CA_CERTS": None}
     doctor = sandbox.remedy("doctor", "--shell", "bash", "--json", env=clean).json()
     found = [p for p in doctor["problems"] if p.get("remedy") == "ca-certs-in-settings"]
-    assert found and "settings.json" in found[0]["evidence"][0], doctor["problems"]
+    assert found and "settings.json" in found[0]["evidence"][-1], doctor["problems"]
+    checked = sandbox.remedy(
+        "check", str(CATALOGUE / "ca-certs-in-settings.toml"), "--json", env=clean
+    )
+    assert checked.code == 0, checked.stdout + checked.stderr
+    assert checked.json()["before"] == [
+        "ca-certs-in-settings: the client did not trust the CA that NODE_EXTRA_CA_CERTS names "
+        "where it is set (no request reached the TLS stand-in)"
+    ]
+    assert checked.json()["after"] == []
     applied = sandbox.remedy("apply", "ca-certs-in-settings", "--shell", "bash", "--yes", env=clean)
     assert applied.code == 0, applied.stderr
     assert sandbox.shell_env("bash")["NODE_EXTRA_CA_CERTS"] == "/etc/ssl/corp-ca.pem"
     assert json.loads(sandbox.read(".claude/settings.json"))["env"] == {"X": "1"}
+    verified = sandbox.remedy("verify", "--shell", "bash", "--json", env=clean)
+    runs = json.loads(verified.stdout)["runs"]
+    assert runs and all(r["proof_failures"] == [] and r["path"] for r in runs), runs
     moved = sandbox.snapshot()
     again = sandbox.remedy(
         "apply", "ca-certs-in-settings", "--shell", "bash", "--yes", "--json", env=clean
@@ -258,6 +275,17 @@ def test_ca_certs_move_from_settings_to_the_shells(sandbox: Sandbox) -> None:
     assert not [p for p in doctor["problems"] if p.get("remedy") == "ca-certs-in-settings"]
     assert sandbox.remedy("revert", "--yes").code == 0
     assert sandbox.snapshot() == original
+
+
+def test_ca_certs_in_settings_is_no_problem_from_2_1_70(sandbox: Sandbox) -> None:
+    """Measured: 2.1.70 and later trust a CA given only in settings.json; doctor says nothing."""
+    claude = claude_client.install()
+    sandbox.write(".bashrc", f"export PATH={claude.parent}:$PATH\n")
+    sandbox.write(".claude/settings.json", '{"env": {"NODE_EXTRA_CA_CERTS": "/etc/ca.pem"}}')
+    doctor = sandbox.remedy(
+        "doctor", "--shell", "bash", "--json", env={"NODE_EXTRA_CA_CERTS": None}
+    ).json()
+    assert "ca-certs-in-settings" not in [p.get("remedy") for p in doctor["problems"]]
 
 
 # --- the catalogue entries added for issue 15, each with the real client ------------------

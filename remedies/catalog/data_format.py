@@ -35,6 +35,7 @@
     body_omits = ['"max_tokens":4096']  # text the compact JSON body must not / must hold
     body_mentions = ['"cache_control"']
     model_fits_region = true            # the model id's us./eu./apac. prefix fits AWS_REGION
+    tls_trusts = "NODE_EXTRA_CA_CERTS"  # a CA given where it is set is trusted (TLS stand-in)
 
 Rules (`rewrite`) are code, because their logic is real: "region-prefix" gives a Bedrock model
 id the inference-profile prefix Claude Code itself uses in the region the client runs in
@@ -104,6 +105,7 @@ _PROOF = {
     "body_mentions",
     "body_omits",
     "model_fits_region",
+    "tls_trusts",
 }
 
 
@@ -402,7 +404,15 @@ def _proof(read: _Reader, doc: Mapping[str, Any]) -> Proof:
         body_mentions=read.strings(doc, "body_mentions", "proof"),
         body_omits=read.strings(doc, "body_omits", "proof"),
         model_fits_region=_flag(read, doc, "model_fits_region"),
+        tls_trusts=_variable(read, doc, "tls_trusts"),
     )
+
+
+def _variable(read: _Reader, doc: Mapping[str, Any], key: str) -> str | None:
+    value = doc.get(key)
+    if value is not None and (not isinstance(value, str) or not VARIABLE.match(value)):
+        raise read.fail(key, "must be a variable name", "proof")
+    return value
 
 
 def _flag(read: _Reader, doc: Mapping[str, Any], key: str) -> bool:

@@ -41,6 +41,9 @@ class Proof:
     body_omits: tuple[str, ...] = ()
     # The model id's inference-profile prefix fits the AWS region the client ran with.
     model_fits_region: bool = False
+    # A variable naming a CA file: the client must trust a CA given there, in the places the
+    # user sets it (the stand-in answers over TLS with a throwaway CA swapped in).
+    tls_trusts: str | None = None
 
     @property
     def empty(self) -> bool:
@@ -77,6 +80,11 @@ def check_proof(
     """What the recorded request (verify.standin.RecordedRequest) fails of the proof; empty
     when it holds. The request is data the real client sent, so this is the proof. `env`: what
     the client ran with (its settings' env over the shell's), for the region."""
+    if request is None and proof.tls_trusts:
+        return [
+            f"the client did not trust the CA that {proof.tls_trusts} names where it is set "
+            "(no request reached the TLS stand-in)"
+        ]
     if request is None:
         return ["the client sent no model request"]
     failures = []

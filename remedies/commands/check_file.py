@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from remedies.catalog.data_format import RemedySpec
-from remedies.catalog.data_remedy import check_value, rewritten
+from remedies.catalog.data_remedy import check_value, rewritten, settings_values
 from remedies.catalog.data_sources import read_spec
 from remedies.claude.installs import find_claude
 from remedies.claude.region import REGION_VARIABLES
@@ -95,6 +95,7 @@ def check_file(ctx: Context, path: Path, given: tuple[str, ...] = ()) -> CheckRe
     for name in spec.unset:
         changed.pop(name, None)
     changed.update((name, fill(value, values)) for name, value in spec.set)
+    changed.update(settings_values(ctx, spec.move_to_shell))  # written nowhere: the env only
     region = next((changed[n] for n in REGION_VARIABLES if changed.get(n)), None)
     for name, rule in spec.rewrite:
         new = rewritten(rule, changed[name], region) if name in changed else None

@@ -18,6 +18,7 @@ set anything but a short list of harmless variables, the probe is refused, not s
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -112,6 +113,10 @@ def _scrub(env: dict[str, str], standin_url: str) -> dict[str, str]:
     return kept
 
 
+def _swapped(env: dict[str, str], swap: Mapping[str, str]) -> dict[str, str]:
+    return {k: swap.get(k, v) for k, v in env.items()}
+
+
 def refuse_unsafe_managed_settings(ctx: Context) -> None:
     for file in settings_files(ctx):
         if file.scope != "managed":
@@ -157,20 +162,28 @@ def merged_user_settings(ctx: Context) -> tuple[dict[str, str], str | None]:
     return env, model
 
 
-def contain(ctx: Context, shell_env: dict[str, str], standin_url: str, scratch: Path) -> Contained:
-    """Prepare throwaway folders under `scratch` and the child's environment."""
+def contain(
+    ctx: Context,
+    shell_env: dict[str, str],
+    standin_url: str,
+    scratch: Path,
+    swap: Mapping[str, str] | None = None,
+) -> Contained:
+    """Prepare throwaway folders under `scratch` and the child's environment. `swap`: values
+    replaced wherever the variable is set (a shell, settings), the place kept."""
     refuse_unsafe_managed_settings(ctx)
     home, config, work = scratch / "home", scratch / "config", scratch / "work"
     for folder in (home, config, work):
         folder.mkdir(parents=True, exist_ok=True)
     settings_env, model = merged_user_settings(ctx)
-    settings: dict[str, Any] = {"env": _scrub(settings_env, standin_url)}
+    swap = swap or {}
+    settings: dict[str, Any] = {"env": _swapped(_scrub(settings_env, standin_url), swap)}
     if model is not None:
         settings["model"] = model
     (config / "settings.json").write_text(json.dumps(settings, indent=2))
     empty = scratch / "empty"
     empty.write_text("")
-    env = _scrub(shell_env, standin_url)
+    env = _swapped(_scrub(shell_env, standin_url), swap)
     env.update(
         {
             "HOME": str(home),

@@ -28,6 +28,7 @@ from remedies.output import Output
 from remedies.redact import redact_text
 from remedies.verify.containment import ENDPOINTS, contain, merged_user_settings
 from remedies.verify.standin import RecordedRequest, StandIn
+from remedies.verify.tls_material import make_tls_material
 
 DEFAULT_MODEL = "claude-opus-4-7"
 PROMPT = "say hello"
@@ -181,21 +182,59 @@ def probe_once(
     """One `claude -p`; with model None, no --model: what a plain `claude -p` asks for."""
     asked = model or "its default model"
     ctx.progress(f"running your claude in a new {shell_env.label} ({asked})...")
-    with StandIn() as standin, tempfile.TemporaryDirectory(prefix="remedy-verify-") as scratch:
-        contained = contain(ctx, shell_env.env, standin.url, Path(scratch))
-        try:
-            done = ctx.runner.run(
-                [claude, "-p", PROMPT, *(["--model", model] if model else [])],
-                env=contained.env,
-                cwd=contained.cwd,
-                timeout=timeout,
-            )
-            code: int | None = done.returncode
-            stdout = done.stdout.decode("utf-8", "replace").strip()
-            stderr = done.stderr.decode("utf-8", "replace").strip()
-        except RemedyError as e:
-            code, stdout, stderr = None, "", str(e)
-        request = _model_request(standin.requests)
+    trusted = sorted({p.tls_trusts for _name, p in proofs if p.tls_trusts})
+    with tempfile.TemporaryDirectory(prefix="remedy-verify-") as scratch:
+        tls = make_tls_material(ctx, Path(scratch)) if trusted else None
+        with StandIn(tls=(str(tls.cert), str(tls.key)) if tls else None) as standin:
+            swap = {name: str(tls.ca) for name in trusted} if tls else {}
+            done = _run_contained(
+                ctx, claude, shell_env, model=model, timeout=timeout, url=standin.url,
+                scratch=Path(scratch), swap=swap,
+            )  # fmt: skip
+            request = _model_request(standin.requests)
+            reply_text = standin.reply_text
+    return _probe_run(
+        ctx, shell_env, model=model, proofs=proofs, request=request, result=done, reply=reply_text
+    )
+
+
+def _run_contained(
+    ctx: Context,
+    claude: str,
+    shell_env: ShellEnv,
+    *,
+    model: str | None,
+    timeout: float,
+    url: str,
+    scratch: Path,
+    swap: dict[str, str],
+) -> tuple[int | None, str, str]:
+    """The user's claude, kept on this machine (verify.containment), against the stand-in."""
+    contained = contain(ctx, shell_env.env, url, scratch, swap)
+    try:
+        done = ctx.runner.run(
+            [claude, "-p", PROMPT, *(["--model", model] if model else [])],
+            env=contained.env,
+            cwd=contained.cwd,
+            timeout=timeout,
+        )
+    except RemedyError as e:
+        return None, "", str(e)
+    stdout = done.stdout.decode("utf-8", "replace").strip()
+    return done.returncode, stdout, done.stderr.decode("utf-8", "replace").strip()
+
+
+def _probe_run(
+    ctx: Context,
+    shell_env: ShellEnv,
+    *,
+    model: str | None,
+    proofs: Sequence[tuple[str, Proof]],
+    request: RecordedRequest | None,
+    result: tuple[int | None, str, str],
+    reply: str,
+) -> ProbeRun:
+    code, stdout, stderr = result
     body = request.body if request is not None and isinstance(request.body, dict) else {}
     sent = (request.model_in_path if request else None) or body.get("model")
     # What the client ran with: its settings' env over the shell's (as Claude Code merges).
@@ -218,7 +257,7 @@ def probe_once(
             for failure in check_proof(proof, request, ran_with)
         ],
     )
-    return replace(run, verdict=_verdict(run, request, standin.reply_text))
+    return replace(run, verdict=_verdict(run, request, reply))
 
 
 def _verdict(run: ProbeRun, request: RecordedRequest | None, reply: str) -> str:

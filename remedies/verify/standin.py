@@ -408,7 +408,10 @@ class StandIn:
         reply_text: str = "Hello!",
         reject_body_beta: bool = True,
         rejection: Optional[tuple[int, bytes, dict[str, str]]] = None,
+        tls: Optional[tuple[str, str]] = None,
     ) -> None:
+        """`tls`: a certificate and its key (PEM files): answer over HTTPS with them."""
+        self.tls = tls
         self.reply_text = reply_text
         self.reject_body_beta = reject_body_beta
         self.rejection: tuple[int, bytes, dict[str, str]] = rejection or (
@@ -427,6 +430,14 @@ class StandIn:
         # Port 0: the kernel picks a free port, so parallel tests never collide.
         server = _Server(("127.0.0.1", 0), _Handler)
         server.standin = self
+        if self.tls is not None:
+            import ssl
+
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*self.tls)
+            # A client that does not trust the certificate fails its handshake in accept():
+            # an OSError the server drops, so nothing is recorded, which is the point.
+            server.socket = context.wrap_socket(server.socket, server_side=True)
         self._server = server
         self._thread = threading.Thread(target=server.serve_forever, name="standin", daemon=True)
         self._thread.start()
@@ -474,8 +485,8 @@ class StandIn:
 
     @property
     def url(self) -> str:
-        """Base URL without a trailing slash, e.g. http://127.0.0.1:41234."""
-        return f"http://127.0.0.1:{self.port}"
+        """Base URL without a trailing slash, e.g. http://127.0.0.1:41234 (https with tls)."""
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     # -- recorded requests -------------------------------------------------------------------
 
