@@ -109,16 +109,14 @@ def option_values(
         value = given.get(option.name)
         if not value and option.default is not None:
             value = option.default
+        looked = False
         if not value and option.default_from and ctx is not None and not ctx.machine:
+            looked = True
             found = LOOKUPS[option.default_from](ctx, env)
             value = check_value(option, found.value) if found else None
         if not value:
             example = f" (e.g. {option.flag} {option.example})" if option.example else ""
-            where = (
-                " and none was found where it is usually configured"
-                if (option.default_from)
-                else ""
-            )
+            where = " and none was found where it is usually configured" if looked else ""
             raise BadInput(f"{spec.name} needs {option.flag}{example}{where}")
         values[option.name] = str(value)
     return values
