@@ -91,3 +91,11 @@ def test_the_installed_copy_runs_on_its_own(built: tuple[Path, str], tmp_path: P
         )
         assert done.returncode == 0, done.stderr
         json.loads(done.stdout)
+
+
+def test_the_build_says_no_warning(built: tuple[Path, str]) -> None:
+    """`pip install .` printed setuptools' deprecation of a license table four times; the
+    SPDX string (setuptools >= 77) is what it asks for."""
+    _, said = built
+    assert "deprecat" not in said.lower(), said
+    assert "warning" not in said.lower(), said

@@ -221,10 +221,6 @@ def to_remedy(spec: RemedySpec) -> EnvRemedy:
         env = {n: v for n in ("AWS_PROFILE",) if picture and (v := picture.value(n))}
         return option_values(ctx, spec, options, {**ctx.env, **env})
 
-    def ready(ctx: Context, shells: Sequence[Shell], options: Mapping[str, Any]) -> None:
-        if spec.options:
-            values_here(ctx, collect(ctx, list(shells), names=("AWS_PROFILE",)), options)
-
     def propose(ctx: Context, shells: Sequence[Shell], options: Mapping[str, Any]) -> Proposal:
         picture = collect(ctx, list(shells), names=variables(spec)) if _wants(spec) else None
         values = values_here(ctx, picture, options)
@@ -275,7 +271,6 @@ def to_remedy(spec: RemedySpec) -> EnvRemedy:
         # the value it changes: such a remedy has no machine form.
         machine=None if spec.unset or spec.move_to_shell or spec.rewrite else machine,
         proof=None if spec.proof.empty else spec.proof,
-        ready=ready,
     )
 
 

@@ -81,9 +81,6 @@ class EnvRemedy:
     machine: Callable[[Context | None, Mapping[str, Any]], MachineProposal] | None = None
     # What the request the real client sends must show once it is applied (verify checks).
     proof: Proof | None = None
-    # Refuses options that cannot be resolved (BadInput), before anything is locked or
-    # written; propose may then rely on them.
-    ready: Callable[[Context, Sequence[Shell], Mapping[str, Any]], None] | None = None
 
 
 @dataclass(frozen=True)

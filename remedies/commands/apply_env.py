@@ -21,7 +21,7 @@ from remedies.engine.change_report import (
     file_changes,
 )
 from remedies.engine.envedit import EnvEdit
-from remedies.engine.journal import StateFolder, locked
+from remedies.engine.journal import StateFolder, check_folder, locked
 from remedies.engine.new_shell import startup_where
 from remedies.engine.revert_plan import commit_revert, plan_revert
 from remedies.engine.shell_choice import choose_shells
@@ -147,14 +147,16 @@ def apply_env_remedy(
     result."""
     shells = choose_shells(ctx, shell_names, all_shells)
     names = tuple(s.name for s in shells)
-    if remedy.ready is not None:
-        remedy.ready(ctx, shells, remedy_options)  # bad input: before the lock
     consent_possible(ctx, yes=options.yes, dry_run=options.dry_run)  # before the lock
+    # Bad input (a region that cannot be found, a value that is not JSON) must write nothing,
+    # and the lock would create the state folder: with no state folder yet there is also
+    # nothing an interrupted run left to recover, so the remedy may look before the lock.
+    early = None if check_folder(ctx.state_dir) else remedy.propose(ctx, shells, remedy_options)
     with locked(ctx, read_only=options.dry_run) as state:
         recovered = [] if options.dry_run else recover(ctx, state)
         for line in recovered:
             out.warn(line)
-        proposal = remedy.propose(ctx, shells, remedy_options)
+        proposal = early or remedy.propose(ctx, shells, remedy_options)
         # Where the shells really look (ZDOTDIR) and what their files source, as the real
         # shells show it (asked once per run; propose asked the same).
         truth = ask_shells(ctx, shells, proposal.edit.names())
