@@ -6,6 +6,7 @@ Pure: no I/O. `remedy doctor` prints the result; `remedy apply auto` (later) fol
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from remedies.claude.installs import ClaudeOnPath
@@ -18,6 +19,7 @@ from remedies.claude.known_issues import (
 )
 from remedies.claude.model_ids import is_opus_4_7, mantle_model_id
 from remedies.claude.sources import MODEL_VARIABLES, SETTINGS_MODEL, Picture, Source, is_on
+from remedies.output import path_shown
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,8 @@ def _pinned_profile_ids(picture: Picture) -> list[Source]:
     return [s for s in pins if s is not None and s.value and mantle_model_id(s.value)]
 
 
-def diagnose(picture: Picture, claude: ClaudeOnPath, fixed_version: str) -> Diagnosis:
+def diagnose(picture: Picture, claude: ClaudeOnPath, fixed_version: str, home: Path) -> Diagnosis:
+    """`home`: paths in messages are shown as a person reads them (~/.claude/settings.json)."""
     findings: list[Finding] = []
     version = parse_version(claude.version)
     bedrock = picture.effective("CLAUDE_CODE_USE_BEDROCK")
@@ -111,7 +114,8 @@ def diagnose(picture: Picture, claude: ClaudeOnPath, fixed_version: str) -> Diag
                 "settings-override",
                 "warning",
                 f"CLAUDE_CODE_USE_BEDROCK comes from "
-                f"{owner} settings ({bedrock.path}), which override every shell "
+                f"{owner} settings ({path_shown(bedrock.path or '', home)}), which override "
+                "every shell "
                 f"start-up file; {advice}",
             )
         )

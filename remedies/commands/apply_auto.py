@@ -292,7 +292,7 @@ def _diagnose(ctx: Context, shells: list[Shell], fixed_version: str) -> Diagnosi
     picture = collect(ctx, shells, names=names)
     claude = find_claude(ctx)
     matches = [m for spec in specs if (m := evaluate(spec, picture, claude, ctx.home)) is not None]
-    return with_catalogue(diagnose(picture, claude, fixed_version), matches, specs)
+    return with_catalogue(diagnose(picture, claude, fixed_version, ctx.home), matches, specs)
 
 
 def _env_remedy(ctx: Context, name: str) -> EnvRemedy | None:

@@ -92,7 +92,7 @@ def doctor(
     if claude.install_method == "missing" and truth:
         claude = _from_a_new_shell(ctx, truth) or claude
     diagnosis = with_catalogue(
-        diagnose(picture, claude, fixed_version),
+        diagnose(picture, claude, fixed_version, ctx.home),
         [m for spec in specs if (m := evaluate(spec, picture, claude, ctx.home)) is not None],
         specs,
     )
