@@ -122,7 +122,7 @@ def test_fleet_report_prints_no_secret_and_no_control_character(
     assert "GITHUB_TOKEN=<redacted>" in printed
     assert "https://user:<redacted>@proxy.example/" in printed
     assert not CONTROL.search(printed), "no escape sequence reaches the terminal"
-    assert "failed: 3" in printed and "h1" in printed and "h2" in printed
+    assert "failed 3" in printed and "h1" in printed and "h2" in printed
     assert "list.json is not a readable report" in printed
 
     document = sandbox.remedy("fleet-report", str(folder), "--json")

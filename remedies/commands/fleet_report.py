@@ -1,12 +1,16 @@
-"""`remedy fleet-report DIR`: what a rollout did, host by host, for a person.
+"""`remedy fleet-report DIR`: what a rollout did, for a person and for a program.
 
-Reads the <host>.json reports `make rollout` (and -check, -revert, -verify) wrote.
+Reads the <host>.json reports `make rollout` (and -check, -revert, -verify) wrote. For a
+person, a thousand hosts fit on a screen: the count of each outcome first, then the failed
+and unreachable hosts grouped by their first error line, most common first; the names of the
+others only with --verbose. Hosts sort naturally (host2 before host10).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,18 +24,20 @@ from remedies.redact import printable
 
 
 @click.pass_obj
-def _fleet_report(ctx: Context, folder: Path, json_mode: bool) -> None:
-    fleet_report(ctx, folder, json_mode)
+def _fleet_report(ctx: Context, folder: Path, verbose: bool, json_mode: bool) -> None:
+    fleet_report(ctx, folder, json_mode, verbose=verbose)
 
 
 command = click.Command(
     "fleet-report",
     callback=_fleet_report,
     short_help="Summarise the reports of a fleet rollout.",
-    help="Read the <host>.json reports of `make rollout` in DIR and summarise them: hosts "
-    "changed, already fine, failed (with the first line of each error), versions seen.",
+    help="Read the <host>.json reports of `make rollout` in DIR and summarise them: how many "
+    "hosts changed, were already fine, failed or were unreachable; the failed and unreachable "
+    "ones grouped by their first error line; the versions seen. --verbose names every host.",
     params=[
         click.Argument(["folder"], type=click.Path(path_type=Path), metavar="DIR"),
+        click.Option(["--verbose", "-v"], is_flag=True, help="Name the hosts of every outcome."),
         json_option(),
     ],
 )
@@ -45,6 +51,17 @@ def classify(report: dict[str, Any]) -> str:
     if report.get("dry_run"):
         return "would change" if report.get("files") else "already fine"
     return "changed" if report.get("changed") else "already fine"
+
+
+def natural(name: str) -> tuple[tuple[int, int | str], ...]:
+    """host2 before host10: runs of digits compare as numbers."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", name) if part
+    )
+
+
+# The order outcomes are counted in, for a person.
+_ORDER = ("changed", "would change", "verified", "already fine", "failed", "unreachable")
 
 
 def _versions(report: dict[str, Any]) -> set[str]:
@@ -61,34 +78,71 @@ def _versions(report: dict[str, Any]) -> set[str]:
 @dataclass(frozen=True)
 class FleetSummary:
     folder: Path
-    outcomes: dict[str, list[str]]  # outcome -> hosts
+    outcomes: dict[str, list[str]]  # outcome -> hosts (an unreachable host counts as failed)
     errors: dict[str, str]  # failed host -> its error
     versions: dict[str, int]
     unreadable: tuple[str, ...]
+    unreachable: tuple[str, ...] = ()  # failed hosts that were never reached
+    verbose: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
             "hosts": sum(len(v) for v in self.outcomes.values()),
             "outcomes": self.outcomes,
             "errors": self.errors,
+            "unreachable": list(self.unreachable),
             "versions": self.versions,
             "unreadable": list(self.unreadable),
         }
 
+    def _counted(self) -> list[tuple[str, list[str]]]:
+        """Outcomes for a person: unreachable hosts apart from the ones that failed."""
+        apart = set(self.unreachable)
+        found = {k: [h for h in v if h not in apart] for k, v in self.outcomes.items()}
+        found["unreachable"] = list(self.unreachable)
+        order = [*_ORDER, *sorted(k for k in found if k not in _ORDER)]
+        return [(k, found[k]) for k in order if found.get(k)]
+
     def for_person(self, out: Output) -> None:
         hosts = sum(len(v) for v in self.outcomes.values())
         out.say(f"{hosts} host(s) reported in {self.folder}", bold=True)
-        colours = {"failed": "red", "changed": "green", "would change": "yellow"}
-        for outcome, names in self.outcomes.items():
-            label = out.paint(f"{outcome}:", fg=colours.get(outcome, "cyan"), bold=True)
-            out.say(f"  {label} {len(names)}  {', '.join(names)}")
-        for host, error in self.errors.items():
-            out.say(f"    {host}: {error}")
+        colours = {"failed": "red", "unreachable": "red", "changed": "green"}
+        counted = self._counted()
+        out.say(
+            "  "
+            + ", ".join(
+                f"{out.paint(k, fg=colours.get(k, 'cyan'), bold=True)} {len(v)}" for k, v in counted
+            )
+        )
+        for outcome, names in counted:
+            if outcome in ("failed", "unreachable"):
+                out.say(f"  {outcome}:")
+                for error, group in _by_error(names, self.errors):
+                    out.say(f"    {error}  ({len(group)}: {_names(group)})")
+            elif self.verbose:
+                out.say(f"  {outcome}: {_names(names)}")
         if self.versions:
             seen = ", ".join(f"{v} ({n})" for v, n in sorted(self.versions.items()))
             out.say(f"  versions seen: {seen}")
         for name in self.unreadable:
             out.warn(f"{name} is not a readable report")
+        if not self.verbose and any(k not in ("failed", "unreachable") for k, _ in counted):
+            out.say("  (--verbose names the other hosts)")
+
+
+def _by_error(names: list[str], errors: dict[str, str]) -> list[tuple[str, list[str]]]:
+    """Hosts grouped by their first error line, the most common first."""
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        first = (errors.get(name) or "no error recorded").splitlines()[0]
+        groups.setdefault(first, []).append(name)
+    return sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
+
+
+def _names(hosts: list[str], most: int = 10) -> str:
+    """At most `most` names, then how many more (a thousand names help no one)."""
+    shown = ", ".join(hosts[:most])
+    return shown + (f" and {len(hosts) - most} more" if len(hosts) > most else "")
 
 
 def summarise(folder: Path) -> FleetSummary:
@@ -98,7 +152,8 @@ def summarise(folder: Path) -> FleetSummary:
     errors: dict[str, str] = {}
     versions: dict[str, int] = {}
     unreadable = []
-    for path in sorted(folder.glob("*.json")):
+    unreachable = []
+    for path in sorted(folder.glob("*.json"), key=lambda p: natural(p.name)):
         try:
             report = json.loads(path.read_text())
         except (OSError, ValueError):
@@ -116,11 +171,20 @@ def summarise(folder: Path) -> FleetSummary:
             errors[host] = printable(
                 str(report.get("error") or report.get("message") or f"exit {report.get('rc')}")
             )
+            if report.get("rc") is None and errors[host].startswith("unreachable"):
+                unreachable.append(host)
         for version in _versions(report):
             versions[version] = versions.get(version, 0) + 1
-    outcomes = {k: sorted(v) for k, v in sorted(hosts.items())}
-    return FleetSummary(folder, outcomes, errors, versions, tuple(unreadable))
+    outcomes = {k: sorted(v, key=natural) for k, v in sorted(hosts.items())}
+    return FleetSummary(
+        folder,
+        outcomes,
+        errors,
+        versions,
+        tuple(unreadable),
+        tuple(sorted(unreachable, key=natural)),
+    )
 
 
-def fleet_report(ctx: Context, folder: Path, json_mode: bool) -> None:
-    Output(json_mode, wants_colour(ctx.env)).show(summarise(folder))
+def fleet_report(ctx: Context, folder: Path, json_mode: bool, *, verbose: bool = False) -> None:
+    Output(json_mode, wants_colour(ctx.env)).show(replace(summarise(folder), verbose=verbose))
