@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-import traceback
 from dataclasses import dataclass, field, replace
 from typing import Any, NoReturn, cast
 
@@ -167,7 +166,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(e.exit_code)
     except RemedyError as e:
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         _fail(str(e), e.exit_code)
     except KeyboardInterrupt:
         _fail(_interrupted(how), EXIT_INTERRUPTED)
@@ -175,15 +174,22 @@ def main(argv: list[str] | None = None) -> None:
         # A full disk, a read-only filesystem, a permission: the system said no. Name the
         # path and the reason; the transaction has already put every file back.
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         where = f"{e.filename}: " if e.filename else ""
         _fail(f"{where}{e.strerror or e}; nothing was changed", EXIT_FAILURE)
     except Exception as e:
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         _fail(f"unexpected {type(e).__name__}: {e} (run with --debug for details)", EXIT_FAILURE)
     sys.exit(result if isinstance(result, int) else 0)
 
 
 if __name__ == "__main__":
     main()
+
+
+def _print_traceback() -> None:
+    # Imported only when --debug asks: it costs every `remedy status` a few milliseconds.
+    import traceback
+
+    traceback.print_exc()

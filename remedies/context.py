@@ -10,16 +10,18 @@ import contextlib
 import os
 import pwd
 import signal
-import subprocess
 import sys
 import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from remedies.errors import FileProblem, RemedyError
+
+if TYPE_CHECKING:
+    import subprocess
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,8 @@ class Runner:
         It runs in a session of its own, with no terminal and stdin closed: a start-up file
         that reads, prompts or sleeps cannot reach the user's terminal, and on a timeout the
         whole group goes (a `sleep` left behind would hold the pipes open and hang us)."""
+        import subprocess  # only commands that run programs pay for it (not `status`)
+
         try:
             process = subprocess.Popen(
                 [argv0, *argv[1:]] if argv0 else list(argv),
@@ -81,6 +85,8 @@ class Runner:
         """Run an installer: its output shown as it comes (show=True) and kept; None for the
         exit code when it ran out of time, in which case the whole process group is killed
         (npm starts children of its own)."""
+        import subprocess
+
         try:
             process = subprocess.Popen(
                 list(argv),

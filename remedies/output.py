@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import select
-import shutil
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -76,7 +76,16 @@ def _read_line() -> str | None:
 def _width(err: bool) -> int:
     """The terminal's width, or 0 (no wrapping) for a pipe or a file."""
     stream = sys.stderr if err else sys.stdout
-    return shutil.get_terminal_size().columns if stream.isatty() else 0
+    if not stream.isatty():
+        return 0
+    # shutil.get_terminal_size, without importing shutil (and its archive modules) for it.
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        return os.get_terminal_size(stream.fileno()).columns or 80
+    except (OSError, ValueError):
+        return 80
 
 
 def wants_colour(env: Mapping[str, str]) -> bool:

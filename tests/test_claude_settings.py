@@ -505,7 +505,8 @@ def test_doctor_version_table(
 
 def test_fixed_version_is_a_setting(sandbox: Sandbox, tmp_path: Path) -> None:
     fake_claude(tmp_path / "bin", "2.1.115")
-    sandbox.write(".bashrc", "export CLAUDE_CODE_USE_BEDROCK=1\n")
+    # A region: without one the catalogue's aws-region-missing would find a problem too.
+    sandbox.write(".bashrc", "export CLAUDE_CODE_USE_BEDROCK=1 AWS_REGION=us-east-1\n")
     env = {"PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin"}
     assert doctor(sandbox, env=env)["affected"] is False
     assert doctor(sandbox, "--fixed-version", "2.1.120", env=env)["affected"] is True

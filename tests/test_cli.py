@@ -48,6 +48,7 @@ def test_list_names_the_remedies_best_first(sandbox: Sandbox) -> None:
         "mantle",
         "upgrade",
         "extra-body",
+        "pin",
         "aws-region-missing",  # rank 30
         "vertex-project-missing",  # 30, then by name
         "model-region-prefix",  # 35

@@ -38,8 +38,8 @@ def test_a_plugin_remedy_is_listed_applied_and_reverted(sandbox: Sandbox, tmp_pa
     names = [r["name"] for r in listed["remedies"]]
     # Built-ins first, then the packaged catalogue (best first), then the plugin.
     packaged = Path(__file__).resolve().parents[1] / "remedies" / "catalog" / "data"
-    assert names[:3] == ["mantle", "upgrade", "extra-body"] and names[-1] == "greeting"
-    assert set(names[3:-1]) == {p.stem for p in packaged.glob("*.toml")}
+    assert names[:4] == ["mantle", "upgrade", "extra-body", "pin"] and names[-1] == "greeting"
+    assert set(names[4:-1]) == {p.stem for p in packaged.glob("*.toml")}
 
     applied = sandbox.remedy("apply", "greeting", "--shell", "bash", "--yes", env=env)
     assert applied.code == 0, applied.stderr

@@ -16,7 +16,6 @@ finished, one with another id is rolled back (see transaction.recover).
 
 from __future__ import annotations
 
-import base64
 import errno
 import fcntl
 import json
@@ -93,10 +92,14 @@ class Entry:
 
 def encode_line(line: bytes) -> str:
     """A line of a user's file as the journal keeps it (undo recipes): any bytes survive."""
+    import base64  # only when a journal records lines: status never does
+
     return base64.b64encode(line).decode("ascii")
 
 
 def decode_line(text: str) -> bytes:
+    import base64
+
     return base64.b64decode(text.encode("ascii"))
 
 
