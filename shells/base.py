@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -127,7 +127,7 @@ class Shell(ABC):
         return b"\n"
 
     # --- recognising assignments -------------------------------------------------------------
-    def scan(self, lines: list[bytes]) -> list[LineInfo]:
+    def scan(self, lines: Sequence[bytes]) -> Sequence[LineInfo]:
         return scan(lines, self.syntax)
 
     @abstractmethod

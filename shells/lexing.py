@@ -14,6 +14,7 @@ issue #2967 cut a user's line in half by guessing).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -41,14 +42,51 @@ class Syntax:
     csh_comments: bool = False
 
 
-@dataclass(frozen=True)
 class LineInfo:
-    """What the scanner learnt about one line (its line ending excluded)."""
+    """What the scanner learnt about one line (its line ending excluded).
 
-    code: bytes  # comment removed, quoted text replaced by MASK bytes, same length as the code
-    starts_clean: bool  # begins at a command boundary
-    ends_clean: bool  # ends outside any quote, with no continuation
-    is_text: bool  # heredoc / here-string body or block comment: not code at all
+    code: the line with its comment removed and quoted text replaced by MASK bytes (same length
+    as the code). starts_clean: it begins at a command boundary. ends_clean: it ends outside
+    any quote, with no continuation. is_text: a heredoc / here-string body or a block comment,
+    not code at all.
+
+    A line the fast path recognised (see `scan`) computes its code only when asked, with the
+    same scanner from a clean state, so both paths give the same answer by construction."""
+
+    __slots__ = ("_code", "_line", "_syntax", "ends_clean", "is_text", "starts_clean")
+
+    def __init__(
+        self,
+        code: bytes | None,
+        starts_clean: bool,
+        ends_clean: bool,
+        is_text: bool,
+        *,
+        line: bytes = b"",
+        syntax: Syntax | None = None,
+    ) -> None:
+        self._code, self._line, self._syntax = code, line, syntax
+        self.starts_clean, self.ends_clean, self.is_text = starts_clean, ends_clean, is_text
+
+    @property
+    def code(self) -> bytes:
+        if self._code is None:
+            assert self._syntax is not None
+            self._code = _scan_code(self._line, self._syntax, _State())
+        return self._code
+
+    def _key(self) -> tuple[bytes, bool, bool, bool]:
+        return (self.code, self.starts_clean, self.ends_clean, self.is_text)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LineInfo) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        code, starts, ends, text = self._key()
+        return f"LineInfo(code={code!r}, starts_clean={starts}, ends_clean={ends}, is_text={text})"
 
 
 @dataclass
@@ -70,13 +108,58 @@ def strip_line_ending(line: bytes) -> bytes:
     return line
 
 
-def scan(lines: list[bytes], syntax: Syntax) -> list[LineInfo]:
-    """Scan each line (line endings may be included) and say what it is. Never raises."""
+def scan(lines: Sequence[bytes], syntax: Syntax) -> Sequence[LineInfo]:
+    """Scan each line (line endings may be included) and say what it is. Never raises.
+
+    A run reads the same file several times (the sources picture, the edit plan): the answer
+    for the same lines is kept, so each file is scanned once per run."""
+    return _scan_once(tuple(lines), syntax)
+
+
+@lru_cache(maxsize=32)
+def _scan_once(lines: tuple[bytes, ...], syntax: Syntax) -> tuple[LineInfo, ...]:
+    return tuple(scan_lines(lines, syntax))
+
+
+def scan_lines(lines: Sequence[bytes], syntax: Syntax, *, fast: bool = True) -> list[LineInfo]:
+    """The scan itself. With `fast`, a line that starts clean and that `_self_contained`
+    matches (no quote, substitution, heredoc or continuation left open, no comment, nothing
+    that changes the scanner's state) is not stepped through: its info is known, and its code
+    is computed only if someone asks. Most lines of a big start-up file are such lines."""
     state = _State()
     infos: list[LineInfo] = []
+    simple = _self_contained(syntax) if fast else None
     for raw in lines:
-        infos.append(_scan_line(strip_line_ending(raw), syntax, state))
+        line = strip_line_ending(raw)
+        if (
+            simple is not None
+            and simple.fullmatch(line) is not None
+            and not (state.quote or state.continued or state.depth or state.block_comment)
+            and state.heredoc_body is None
+            and not state.here_string
+            and not line.rstrip().endswith((b"|", b"&&"))
+        ):
+            infos.append(LineInfo(None, True, True, False, line=line, syntax=syntax))
+            continue
+        infos.append(_scan_line(line, syntax, state))
     return infos
+
+
+@lru_cache(maxsize=16)
+def _self_contained(syntax: Syntax) -> re.Pattern[bytes] | None:
+    """Lines the full scanner would step through from a clean state and leave clean, with
+    nothing pending: plain text, '...' and "..." closed on the line (a backslash inside
+    double quotes escaping a character of the line), `$` not opening a substitution, `<` not
+    opening a heredoc. Only for the POSIX family's rules; other shells take the full path."""
+    posix = Syntax(escape=ord("\\"), substitutions=True, heredocs=True)
+    if syntax != posix:
+        return None
+    plain = rb"[^'\"#\\`$<\r\n]"
+    single = rb"'[^'\r\n]*'"
+    double = rb'"(?:[^"\\\r\n]|\\[^\r\n])*"'
+    return re.compile(
+        rb"(?:" + b"|".join([plain, single, double, rb"\$(?![({])", rb"<(?!<)"]) + rb")*"
+    )
 
 
 def _scan_line(line: bytes, syntax: Syntax, state: _State) -> LineInfo:
@@ -85,16 +168,16 @@ def _scan_line(line: bytes, syntax: Syntax, state: _State) -> LineInfo:
         body = line.lstrip(b"\t") if strip_tabs else line
         if body.rstrip(b"\r") == delimiter:
             state.heredoc_body = _next_heredoc(state)
-        return LineInfo(code=b"", starts_clean=False, ends_clean=False, is_text=True)
+        return LineInfo(b"", False, False, True)
     if state.here_string:
         if line.startswith(bytes([state.here_string]) + b"@"):
             state.here_string = 0
-        return LineInfo(code=b"", starts_clean=False, ends_clean=False, is_text=True)
+        return LineInfo(b"", False, False, True)
     starts_clean = not (state.quote or state.continued or state.depth or state.block_comment)
     if state.block_comment:
         end = line.find(b"#>")
         if end < 0:
-            return LineInfo(code=b"", starts_clean=False, ends_clean=False, is_text=True)
+            return LineInfo(b"", False, False, True)
         state.block_comment = False
         prefix = b" " * (end + 2)
         rest = _scan_code(line[end + 2 :], syntax, state)
@@ -108,7 +191,7 @@ def _scan_line(line: bytes, syntax: Syntax, state: _State) -> LineInfo:
     ends_clean = not (state.quote or state.continued or state.depth or state.block_comment)
     if state.heredocs:
         state.heredoc_body = _next_heredoc(state)
-    return LineInfo(code=code, starts_clean=starts_clean, ends_clean=ends_clean, is_text=False)
+    return LineInfo(code, starts_clean, ends_clean, False)
 
 
 def _next_heredoc(state: _State) -> tuple[bytes, bool] | None:

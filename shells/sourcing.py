@@ -41,7 +41,7 @@ from __future__ import annotations
 import glob
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,8 +74,22 @@ def static_sources(
     shell: Shell, data: bytes, where: Where, defined: Mapping[str, str] | None = None
 ) -> list[SourceRef]:
     """The files `data` (a start-up file of `shell`) sources, as far as reading can tell."""
+    if not may_source(data):
+        return []  # no `.` or `source` word anywhere: nothing to follow, nothing to walk
     walker = _walk(shell, data, where, defined, None)
     return [] if walker is None else walker.refs
+
+
+# `.` or `source` as a word, once quotes and backslashes are taken out (`"source"`, `\.`,
+# `so''urce` are the same command to a shell). Taking characters out only joins words, so
+# this can find a command that is not there, never miss one that is: a file it finds nothing
+# in has no line to follow, and its thousands of lines need not be walked one by one.
+_SOURCE_WORD = re.compile(rb"(?:^|[\s;&|(){}`$])(?:source|\.)(?=[\s;&|()<>]|$)", re.MULTILINE)
+_QUOTING = bytes.maketrans(b"", b"")
+
+
+def may_source(data: bytes) -> bool:
+    return _SOURCE_WORD.search(data.translate(_QUOTING, b"'\"\\")) is not None
 
 
 def static_variables(
@@ -294,7 +308,7 @@ class _Walker:
 
     # --- driving ---------------------------------------------------------------------------
 
-    def run(self, lines: list[bytes], infos: list[LineInfo], until_line: int | None) -> None:
+    def run(self, lines: list[bytes], infos: Sequence[LineInfo], until_line: int | None) -> None:
         continued = False
         for number, (raw, info) in enumerate(zip(lines, infos), 1):
             if until_line is not None and number >= until_line:
@@ -1323,6 +1337,13 @@ def parse_trace(stderr: bytes) -> list[TraceLine]:
     return out
 
 
+# Text that leaves _Quote where it found it (no quote open, nothing escaped): the same rules
+# as feed() below, matched in one go.
+_CLOSED = re.compile(
+    r"""(?:[^'"\\$]|\$(?!')|\\[\s\S]|'[^']*'|"(?:[^"\\]|\\[\s\S])*"|\$'(?:[^'\\]|\\[\s\S])*')*"""
+)
+
+
 @dataclass
 class _Quote:
     """Whether shell-quoted text ends inside a quote, fed piece by piece (no rescanning)."""
@@ -1335,6 +1356,12 @@ class _Quote:
         return self.state != ""
 
     def feed(self, text: str) -> None:
+        if not self.state and not self.escaped and _CLOSED.fullmatch(text) is not None:
+            return  # every quote it opens it closes: most traced lines of a big file
+        self.walk(text)
+
+    def walk(self, text: str) -> None:
+        """feed() one character at a time."""
         state, escaped = self.state, self.escaped
         i = 0
         n = len(text)
@@ -1400,6 +1427,8 @@ def sourced_files(lines: list[TraceLine]) -> list[Path]:
     seen: set[str] = set()
     out: list[Path] = []
     for traced in lines:
+        if not traced.command.lstrip(" \t'\"\\$").startswith(_MAY_SOURCE):
+            continue  # not `.`, `source`, `builtin ...` or `command ...`, however quoted
         words = trace_words(traced.command)
         while words and words[0] in ("builtin", "command"):
             words = words[1:]
@@ -1412,6 +1441,9 @@ def sourced_files(lines: list[TraceLine]) -> list[Path]:
     return out
 
 
+# How a traced command that may be `.` or `source` starts, once the quotes or escape xtrace
+# may put before a word are set aside.
+_MAY_SOURCE = (".", "source", "builtin", "command")
 _TRACE_ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\+?=")
 _TRACE_DECLARE = frozenset({"export", "declare", "typeset", "readonly", "integer", "float"})
 
@@ -1425,8 +1457,13 @@ def assignments(lines: list[TraceLine], names: Iterable[str]) -> list[tuple[str,
     wanted = set(names)
     seen: set[tuple[str, int, str]] = set()
     out: list[tuple[str, int, str]] = []
+    # A command that assigns a name holds it (xtrace never quotes a name): others are skipped
+    # without splitting them into words.
+    named = re.compile("|".join(map(re.escape, sorted(wanted)))) if wanted else None
     for traced in lines:
         if not traced.file or traced.line is None:
+            continue
+        if named is None or named.search(traced.command) is None:
             continue
         words = trace_words(traced.command)
         if words and words[0] in _TRACE_DECLARE:

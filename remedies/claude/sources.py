@@ -23,7 +23,7 @@ from typing import Any
 from remedies.claude.managed_paths import is_ours
 from remedies.claude.settings_files import load, settings_files
 from remedies.context import Context
-from remedies.engine.blocks import content, find_blocks, split_lines
+from remedies.engine.blocks import content, find_blocks, mentioning, split_lines
 from remedies.engine.direnv_files import is_allowed, nearest_envrc
 from remedies.engine.fileio import read_bytes
 from remedies.engine.new_shell import ShellEnv, asked, startup_where
@@ -188,8 +188,15 @@ def from_shell_files(
         nonlocal order
         lines = item.lines
         ours = _our_lines(lines, str(item.path))
-        for index, info in enumerate(item.shell.scan(lines)):
-            order += len(names)
+        infos = item.shell.scan(lines)
+        named = mentioning(lines, names)
+        last = -1
+        # Only the lines that name a variable, and those that source a file, are visited;
+        # `order` counts every line as if each were, so sources keep their reading order.
+        for index in sorted({*named, *item.children}):
+            order += (index - last) * len(names)
+            last = index
+            info = infos[index]
             for number, (name, raw) in enumerate(encoded):
                 # Most lines name none of the variables: skip them without any regex.
                 if raw not in lines[index]:
@@ -203,6 +210,7 @@ def from_shell_files(
                     )
             for child in item.children.get(index, []):
                 scan(child)
+        order += (len(lines) - 1 - last) * len(names)
 
     for root in walk(ctx, shells, where, sourced):
         scan(root)

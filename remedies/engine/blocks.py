@@ -15,7 +15,10 @@ marker style of conda's `initialize.py`). Invariants that make apply/revert exac
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from remedies.errors import CorruptFile
@@ -73,12 +76,32 @@ def _marker(line: bytes) -> tuple[str, str] | None:
     return ("begin" if match.group(1) == b">>>" else "end"), match.group(2).decode()
 
 
+def lines_matching(lines: Sequence[bytes], pattern: re.Pattern[bytes]) -> list[int]:
+    """The indices of the lines where `pattern` matches, found in one pass over the whole text
+    (a match that spans lines counts for the line it starts on). A start-up file of 200,000
+    lines has a handful of lines that matter; a loop over every line costs more than the rest
+    of the run."""
+    starts = list(itertools.accumulate(map(len, lines), initial=0))
+    found = {bisect.bisect_right(starts, m.start()) - 1 for m in pattern.finditer(b"".join(lines))}
+    return sorted(found)
+
+
+def mentioning(lines: Sequence[bytes], names: Iterable[str]) -> list[int]:
+    """The lines that hold any of `names` (a line that does not name a variable cannot set it)."""
+    wanted = sorted({re.escape(name.encode()) for name in names})
+    return lines_matching(lines, re.compile(b"|".join(wanted))) if wanted else []
+
+
+_MARKER_LINE = re.compile(rb"^# (?:>>>|<<<) remedy ", re.MULTILINE)
+
+
 def find_blocks(lines: list[bytes], where: str) -> list[Block]:
     """Every block in the file, checked for pairing. `where` names the file in errors."""
     blocks: list[Block] = []
     open_name: str | None = None
     open_at = 0
-    for index, line in enumerate(lines):
+    for index in lines_matching(lines, _MARKER_LINE):
+        line = lines[index]
         found = _marker(line)
         if found is None:
             continue

@@ -14,6 +14,7 @@ from remedies.engine.blocks import (
     dominant_line_ending,
     find_blocks,
     line_ending,
+    mentioning,
     remove_block,
     render_block,
     split_lines,
@@ -68,7 +69,8 @@ def plan_rc_edit(
     infos = shell.scan(lines)
     disabled: list[bytes] = []
     disabled_at: list[int] = []
-    for index, info in enumerate(infos):
+    for index in mentioning(lines, edit.names()):
+        info = infos[index]
         if any(b.covers(index) for b in blocks):
             continue  # a block of ours (this remedy or another) is never disabled
         for name in edit.names():

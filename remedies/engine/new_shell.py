@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from remedies.context import Context
 from remedies.engine.fileio import read_bytes
@@ -89,14 +90,45 @@ def new_shell_envs(
 
     Every start-up file the shell would read is checked first: a device, a pipe or a huge
     file there would make the shell block or eat memory without end, so none is started."""
-    from shells.sourcing import assignments, parse_trace, sourced_files, trace_ps4
+    return _as_envs(shell, _probe(ctx, shell, timeout), tuple(watched))
+
+
+@dataclass(frozen=True)
+class _Probe:
+    """What one new shell printed: its environment, and its trace (parsed, kept in memory
+    only: it holds every value the files set)."""
+
+    login: bool
+    interactive: bool
+    env: dict[str, str]
+    trace: tuple[Any, ...]  # shells.sourcing.TraceLine
+    sourced: tuple[str, ...]
+
+
+def _as_envs(shell: Shell, probes: list[_Probe], names: tuple[str, ...]) -> list[ShellEnv]:
+    from shells.sourcing import assignments
+
+    return [
+        ShellEnv(
+            shell.name,
+            probe.login,
+            probe.env,
+            probe.interactive,
+            probe.sourced,
+            tuple(assignments(list(probe.trace), names)) if names else (),
+        )
+        for probe in probes
+    ]
+
+
+def _probe(ctx: Context, shell: Shell, timeout: float) -> list[_Probe]:
+    from shells.sourcing import parse_trace, sourced_files, trace_ps4
 
     executable = installed(ctx, shell)
     if executable is None:
         raise RemedyError(f"{shell.name} is not installed here, so its environment cannot be asked")
     base = session_env(ctx.env)
     check_read_set(shell, static_where(ctx))
-    names = tuple(watched)
     ps4 = trace_ps4(shell.name)
     env = {**base, "PS4": ps4} if ps4 else base
     found = []
@@ -130,16 +162,8 @@ def new_shell_envs(
                 f"a new {label} printed no environment (exit {done.returncode}"
                 f"{': ' + said[-1].strip() if said else ''})"
             )
-        found.append(
-            ShellEnv(
-                shell.name,
-                login,
-                printed,
-                interactive,
-                tuple(str(p) for p in sourced_files(trace)),
-                tuple(assignments(trace, names)) if names else (),
-            )
-        )
+        sourced = tuple(str(p) for p in sourced_files(trace))
+        found.append(_Probe(login, interactive, printed, tuple(trace), sourced))
     return found
 
 
@@ -166,15 +190,16 @@ def startup_where(ctx: Context, envs: list[ShellEnv]) -> Where:
 
 
 def asked(ctx: Context, shell: Shell, watched: Iterable[str] = ()) -> list[ShellEnv]:
-    """new_shell_envs, asked once per run for the same shell, session and names."""
+    """new_shell_envs, asked once per run for the same shell and session: a second question
+    about other names reads the same traces (a big start-up file costs a shell run each)."""
     names = tuple(sorted(set(watched)))
     session = tuple(sorted(session_env(ctx.env).items()))
-    key = ("new-shell", shell.name, str(ctx.home), repr(session), *names)
+    key = ("new-shell", shell.name, str(ctx.home), repr(session))
     if key not in ctx.asked:
-        ctx.asked[key] = new_shell_envs(ctx, shell, watched=names)
-    found = ctx.asked[key]
-    assert isinstance(found, list)
-    return found
+        ctx.asked[key] = _probe(ctx, shell, PROBE_TIMEOUT)
+    probes = ctx.asked[key]
+    assert isinstance(probes, list)
+    return _as_envs(shell, probes, names)
 
 
 def static_where(ctx: Context) -> Where:

@@ -138,6 +138,7 @@ def commit(
         raise
     # Committed. What is left is tidying up; if it fails, the next run's recover() does it.
     ctx.committed.append(txid)
+    ctx.asked.clear()  # start-up files changed: what new shells get must be asked again
     ctx.faults.point("journal saved", can_fail=False)
     with contextlib.suppress(OSError):
         _finish(state, txid, pending, keep_own_backups=keep_backups)
