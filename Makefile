@@ -27,6 +27,7 @@ bench: $(STAMP) dist/remedy.pyz
 	$(BIN)/python bench/status_vs_import.py
 	$(BIN)/python -m bench.doctor_vs_floor
 	$(BIN)/python bench/fleet_rollout.py
+	$(BIN)/python bench/big_startup_file.py
 
 demo: $(STAMP)
 	$(BIN)/python -m demo.demo

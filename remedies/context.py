@@ -16,7 +16,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from remedies.errors import FileProblem, RemedyError
 
@@ -36,6 +36,7 @@ class Runner:
         timeout: float = 30.0,
         cwd: Path | None = None,
         argv0: str | None = None,
+        _live: list[Any] | None = None,
     ) -> subprocess.CompletedProcess[bytes]:
         """Run argv; argv0, when given, is the name the program sees (`-tcsh` for a login
         shell) while argv[0] stays the program started.
@@ -60,6 +61,8 @@ class Runner:
             raise RemedyError(f"cannot run {argv[0]}: not found") from e
         except OSError as e:
             raise RemedyError(f"cannot run {argv[0]}: {e.strerror}") from e
+        if _live is not None:
+            _live.append(process)  # for run_side_by_side, whose thread cannot get Ctrl-C
         try:
             stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired as e:
@@ -73,6 +76,39 @@ class Runner:
             process.wait()
             raise
         return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+    def run_side_by_side(
+        self,
+        jobs: Sequence[tuple[Sequence[str], str | None]],
+        *,
+        env: Mapping[str, str],
+        timeout: float,
+        cwd: Path | None = None,
+    ) -> list[subprocess.CompletedProcess[bytes] | RemedyError]:
+        """run() for several programs at once ((argv, argv0) each), the answers in order; a
+        program that could not run or did not finish gets its RemedyError in its place.
+        Each is read by a thread of its own (a full pipe would stall it), while this thread
+        waits: Ctrl-C here kills every one of them before it goes on up."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        def one(job: tuple[Sequence[str], str | None]) -> Any:
+            argv, argv0 = job
+            try:
+                return self.run(argv, env=env, timeout=timeout, cwd=cwd, argv0=argv0, _live=live)
+            except RemedyError as e:
+                return e
+
+        live: list[Any] = []
+        pool = ThreadPoolExecutor(max_workers=max(1, len(jobs)))
+        try:
+            futures = [pool.submit(one, job) for job in jobs]
+            return [future.result() for future in futures]
+        except BaseException:
+            for process in list(live):
+                _kill_group(process, threading.Event())
+            raise
+        finally:
+            pool.shutdown(wait=True)
 
     def run_long(
         self,

@@ -14,9 +14,11 @@ issue #2967 cut a user's line in half by guessing).
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 MASK = ord("_")
 
@@ -117,32 +119,77 @@ def scan(lines: Sequence[bytes], syntax: Syntax) -> Sequence[LineInfo]:
 
 
 @lru_cache(maxsize=32)
-def _scan_once(lines: tuple[bytes, ...], syntax: Syntax) -> tuple[LineInfo, ...]:
-    return tuple(scan_lines(lines, syntax))
+def _scan_once(lines: tuple[bytes, ...], syntax: Syntax) -> Sequence[LineInfo]:
+    return scan_lines(lines, syntax)
 
 
-def scan_lines(lines: Sequence[bytes], syntax: Syntax, *, fast: bool = True) -> list[LineInfo]:
-    """The scan itself. With `fast`, a line that starts clean and that `_self_contained`
-    matches (no quote, substitution, heredoc or continuation left open, no comment, nothing
-    that changes the scanner's state) is not stepped through: its info is known, and its code
-    is computed only if someone asks. Most lines of a big start-up file are such lines."""
+class Scanned(Sequence[LineInfo]):
+    """A scan's answer, line by line. Lines inside a run of simple lines (see scan_lines) are
+    all alike: their LineInfo is made when asked for, so a file of 200,000 such lines costs a
+    handful of regex matches, not 200,000 objects."""
+
+    def __init__(self, lines: Sequence[bytes], syntax: Syntax, known: dict[int, LineInfo]):
+        self._lines, self._syntax, self._known = lines, syntax, known
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def _at(self, index: int) -> LineInfo:
+        found = self._known.get(index)
+        if found is not None:
+            return found
+        line = strip_line_ending(self._lines[index])
+        return LineInfo(None, True, True, False, line=line, syntax=self._syntax)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self._at(i) for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._at(index)
+
+
+def scan_lines(lines: Sequence[bytes], syntax: Syntax, *, fast: bool = True) -> Sequence[LineInfo]:
+    """The scan itself. With `fast`, while the scanner's state is clean, one regex match
+    (`_simple_run`) goes over every following line that it would step through and leave clean
+    with nothing pending (`_self_contained`): their info is known without stepping, and each
+    one's code is computed only if someone asks, by the full scanner. Other lines take the full
+    path. Most lines of a big start-up file are simple: a property test holds both paths to
+    the same answer."""
     state = _State()
-    infos: list[LineInfo] = []
-    simple = _self_contained(syntax) if fast else None
-    for raw in lines:
-        line = strip_line_ending(raw)
-        if (
-            simple is not None
-            and simple.fullmatch(line) is not None
-            and not (state.quote or state.continued or state.depth or state.block_comment)
-            and state.heredoc_body is None
-            and not state.here_string
-            and not line.rstrip().endswith((b"|", b"&&"))
-        ):
-            infos.append(LineInfo(None, True, True, False, line=line, syntax=syntax))
-            continue
-        infos.append(_scan_line(line, syntax, state))
-    return infos
+    known: dict[int, LineInfo] = {}
+    run = _simple_run(syntax) if fast else None
+    data = b"".join(lines) if run is not None else b""
+    position = 0
+    index = 0
+    while index < len(lines):
+        clean = not (state.quote or state.continued or state.depth or state.block_comment)
+        if run is not None and clean and state.heredoc_body is None and not state.here_string:
+            found = run.match(data, position)
+            stop = found.end() if found is not None else position
+            # A line whose code ends with `|` or `&&` goes on at the next: the run stops there.
+            going_on = _GOES_ON.search(data, position, stop)
+            if going_on is not None:
+                stop = data.rfind(b"\n", position, going_on.start()) + 1 or position
+                stop = max(stop, position)
+            count = data.count(b"\n", position, stop)
+            index += count
+            position = stop
+            if index >= len(lines):
+                break
+        line = lines[index]
+        known[index] = _scan_line(strip_line_ending(line), syntax, state)
+        position += len(line)
+        index += 1
+    return Scanned(lines, syntax, known)
+
+
+# A simple line whose code ends with `|` or `&&` (then blanks, perhaps a comment): found in a
+# run of simple lines, it ends the run. It may also match where the full scanner sees no such
+# ending (inside quotes); that only sends a line to the full path.
+_GOES_ON = re.compile(rb"(?:\||&&)[ \t]*(?:(?<![^ \t;&|(){}\n])#[^\r\n]*)?\r?$", re.MULTILINE)
 
 
 @lru_cache(maxsize=16)
@@ -150,16 +197,33 @@ def _self_contained(syntax: Syntax) -> re.Pattern[bytes] | None:
     """Lines the full scanner would step through from a clean state and leave clean, with
     nothing pending: plain text, '...' and "..." closed on the line (a backslash inside
     double quotes escaping a character of the line), `$` not opening a substitution, `<` not
-    opening a heredoc. Only for the POSIX family's rules; other shells take the full path."""
+    opening a heredoc, then perhaps a comment; group 1 is the part before the comment (a
+    `|` or `&&` ending it continues the command). Only for the POSIX family's rules; other
+    shells take the full path."""
     posix = Syntax(escape=ord("\\"), substitutions=True, heredocs=True)
     if syntax != posix:
         return None
     plain = rb"[^'\"#\\`$<\r\n]"
     single = rb"'[^'\r\n]*'"
     double = rb'"(?:[^"\\\r\n]|\\[^\r\n])*"'
-    return re.compile(
-        rb"(?:" + b"|".join([plain, single, double, rb"\$(?![({])", rb"<(?!<)"]) + rb")*"
-    )
+    # Python 3.11+: runs of plain bytes in one step, possessively (no backtracking into them);
+    # before, one byte at a time, which cannot backtrack badly either.
+    if sys.version_info >= (3, 11):
+        plain += rb"++"
+    code = rb"((?:" + b"|".join([plain, single, double, rb"\$(?![({])", rb"<(?!<)"]) + rb")*)"
+    # A comment where the scanner takes `#` for one: at the start (after LF, in a run of
+    # lines) or after a separator.
+    comment = rb"(?:(?<![^ \t;&|(){}\n])#[^\r\n]*)?"
+    return re.compile(code + comment)
+
+
+@lru_cache(maxsize=16)
+def _simple_run(syntax: Syntax) -> re.Pattern[bytes] | None:
+    """Consecutive whole lines that `_self_contained` matches, each ending in LF or CRLF."""
+    one = _self_contained(syntax)
+    if one is None:
+        return None
+    return re.compile(rb"(?:" + one.pattern.replace(b"((?:", b"(?:(?:", 1) + rb"\r?\n)*")
 
 
 def _scan_line(line: bytes, syntax: Syntax, state: _State) -> LineInfo:

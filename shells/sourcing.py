@@ -39,11 +39,14 @@ A line with the default prefix cannot be told from the user's own stderr that st
 from __future__ import annotations
 
 import glob
+import io
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from shells.base import Shell, Where
 from shells.fish import Fish
@@ -84,11 +87,18 @@ def static_sources(
 # `so''urce` are the same command to a shell). Taking characters out only joins words, so
 # this can find a command that is not there, never miss one that is: a file it finds nothing
 # in has no line to follow, and its thousands of lines need not be walked one by one.
-_SOURCE_WORD = re.compile(rb"(?:^|[\s;&|(){}`$])(?:source|\.)(?=[\s;&|()<>]|$)", re.MULTILINE)
+# Written to start with the word itself (the boundary before it looked behind for), which lets
+# the regex engine skip to candidates: four times faster on a big file than the other way.
+_BOUNDARY = rb"[^\s;&|(){}`$]"
+_SOURCE_WORD = re.compile(
+    rb"(?:source|\.)(?<!" + _BOUNDARY + rb"source)(?<!" + _BOUNDARY + rb"\.)(?=[\s;&|()<>]|$)"
+)
 _QUOTING = bytes.maketrans(b"", b"")
 
 
+@lru_cache(maxsize=8)
 def may_source(data: bytes) -> bool:
+    """Kept per content: a run reads the same big file more than once."""
     return _SOURCE_WORD.search(data.translate(_QUOTING, b"'\"\\")) is not None
 
 
@@ -132,11 +142,7 @@ def expand(pattern: str) -> list[Path]:
 
 def _split_lines(data: bytes) -> list[bytes]:
     """Lines with their endings kept; only LF ends a line (line i is number i + 1)."""
-    lines = data.split(b"\n")
-    out = [line + b"\n" for line in lines[:-1]]
-    if lines[-1]:
-        out.append(lines[-1])
-    return out
+    return io.BytesIO(data).readlines()  # splits at LF only, in C
 
 
 def _family(shell: Shell) -> str | None:
@@ -1301,8 +1307,7 @@ def trace_ps4(shell_name: str) -> str | None:
     return _PS4.get("ksh" if name == "ksh93" else name)
 
 
-@dataclass(frozen=True)
-class TraceLine:
+class TraceLine(NamedTuple):
     file: str | None  # None when the default PS4 was used (bash as root)
     line: int | None
     command: str  # the traced command text after the prefix
@@ -1314,15 +1319,34 @@ _INNER = re.compile("\\+" + MARK + "([^" + MARK + "\n]*)" + MARK + "([0-9]*)" + 
 _PLAIN = re.compile(r"\++ ")
 
 
-def parse_trace(stderr: bytes) -> list[TraceLine]:
+def parse_trace(stderr: bytes, *, relevant_only: bool = False) -> list[TraceLine]:
     """The traced commands in a shell's stderr; other lines (the user's own output) are left out.
 
     A command whose quoted word holds a newline goes on over the following lines, which carry
     no prefix: they are joined back while a quote is open, up to the next prefixed line.
+    relevant_only: only what sourced_files() and assignments() can use (an `=`, or a first
+    word that may be `.` or `source`); a big start-up file traces hundreds of thousands of
+    other commands.
     """
     out: list[TraceLine] = []
     pending: _Pending | None = None
     for raw in stderr.decode("utf-8", "surrogateescape").split("\n"):
+        if pending is None or not pending.quote.open:
+            # The common line: one traced command, whole, with no second prefix in it (the
+            # marked PS4, or bash's own `+ ` when it ignores ours, as root).
+            found = _MARKED.match(raw) or _PLAIN.match(raw)
+            if found is not None and MARK not in raw[found.end() :]:
+                command = raw[found.end() :]
+                if _CLOSED.fullmatch(command) is not None:
+                    if pending is not None:
+                        out.append(pending.finish())
+                        pending = None
+                    if relevant_only and not _relevant(command):
+                        continue
+                    marked = found.re is _MARKED
+                    file, line = (found.group(1), found.group(2)) if marked else ("", "")
+                    out.append(TraceLine(file or None, int(line) if line else None, command))
+                    continue
         started = _start(raw)
         if started is None:
             if pending is not None and pending.quote.open:
@@ -1444,6 +1468,13 @@ def sourced_files(lines: list[TraceLine]) -> list[Path]:
 # How a traced command that may be `.` or `source` starts, once the quotes or escape xtrace
 # may put before a word are set aside.
 _MAY_SOURCE = (".", "source", "builtin", "command")
+
+
+def _relevant(command: str) -> bool:
+    """Whether sourced_files() or assignments() could make anything of a traced command."""
+    return "=" in command or command.lstrip(" \t'\"\\$").startswith(_MAY_SOURCE)
+
+
 _TRACE_ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\+?=")
 _TRACE_DECLARE = frozenset({"export", "declare", "typeset", "readonly", "integer", "float"})
 

@@ -41,9 +41,10 @@ def test_the_fast_path_says_what_the_full_scanner_says(text: str) -> None:
 
 def test_the_fast_path_is_taken_for_ordinary_lines() -> None:
     """A test that the fast path is used at all: its lines compute their code lazily."""
-    lines = [b"alias ll='ls -l'\n", b'export A="$HOME/bin"\n', b"echo $X\n", b"# c\n"]
+    lines = [b"alias ll='ls -l'\n", b'export A="$HOME/bin"\n', b"echo $X # c\n", b"a#b '\n"]
     infos = scan_lines(lines, POSIX_SYNTAX)
     assert [i._code is None for i in infos] == [True, True, True, False]
+    assert infos[2].code == b"echo $X "
     assert infos[0].code == b"alias ll='_____'"
 
 
@@ -57,3 +58,15 @@ def test_a_trace_line_the_fast_check_passes_leaves_no_quote_open(pieces: list[st
     slow.walk(text)
     closed = not slow.open and not slow.escaped
     assert (_CLOSED.fullmatch(text) is not None) == closed, text
+
+
+@given(st.lists(st.sampled_from([b"a", b"\n", b"\r", b"\r\n", b" ", b"\0"]), max_size=30))
+def test_lines_split_at_lf_only_with_their_endings(pieces: list[bytes]) -> None:
+    from remedies.engine.blocks import split_lines
+
+    data = b"".join(pieces)
+    by_hand = [line + b"\n" for line in data.split(b"\n")[:-1]]
+    if data.split(b"\n")[-1]:
+        by_hand.append(data.split(b"\n")[-1])
+    assert split_lines(data) == by_hand
+    assert b"".join(split_lines(data)) == data

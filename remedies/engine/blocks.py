@@ -15,11 +15,11 @@ marker style of conda's `initialize.py`). Invariants that make apply/revert exac
 
 from __future__ import annotations
 
-import bisect
-import itertools
+import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from remedies.errors import CorruptFile
 
@@ -36,11 +36,7 @@ def end_marker(name: str) -> bytes:
 
 def split_lines(data: bytes) -> list[bytes]:
     """Lines with their endings kept; only LF ends a line (a lone CR is part of the line)."""
-    lines = data.split(b"\n")
-    out = [line + b"\n" for line in lines[:-1]]
-    if lines[-1]:
-        out.append(lines[-1])
-    return out
+    return io.BytesIO(data).readlines()  # splits at LF only, in C
 
 
 def line_ending(line: bytes) -> bytes:
@@ -80,10 +76,21 @@ def lines_matching(lines: Sequence[bytes], pattern: re.Pattern[bytes]) -> list[i
     """The indices of the lines where `pattern` matches, found in one pass over the whole text
     (a match that spans lines counts for the line it starts on). A start-up file of 200,000
     lines has a handful of lines that matter; a loop over every line costs more than the rest
-    of the run."""
-    starts = list(itertools.accumulate(map(len, lines), initial=0))
-    found = {bisect.bisect_right(starts, m.start()) - 1 for m in pattern.finditer(b"".join(lines))}
-    return sorted(found)
+    of the run. Kept per content: a run asks the same of the same file more than once."""
+    return list(_lines_matching(tuple(lines), pattern))
+
+
+@lru_cache(maxsize=64)
+def _lines_matching(lines: tuple[bytes, ...], pattern: re.Pattern[bytes]) -> tuple[int, ...]:
+    data = b"".join(lines)
+    found: list[int] = []
+    line, counted = 0, 0  # newlines before `counted` (lines end at LF only, as split_lines)
+    for match in pattern.finditer(data):
+        line += data.count(b"\n", counted, match.start())
+        counted = match.start()
+        if not found or found[-1] != line:
+            found.append(line)
+    return tuple(found)
 
 
 def mentioning(lines: Sequence[bytes], names: Iterable[str]) -> list[int]:

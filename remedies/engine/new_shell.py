@@ -131,25 +131,29 @@ def _probe(ctx: Context, shell: Shell, timeout: float) -> list[_Probe]:
     check_read_set(shell, static_where(ctx))
     ps4 = trace_ps4(shell.name)
     env = {**base, "PS4": ps4} if ps4 else base
-    found = []
-    for login, interactive, plain in _modes(shell, executable, ctx.python):
-        argv = shell.traced(plain)
-        label = f"{'login ' if login else ''}{shell.name}{'' if interactive else ' -c'}"
+    modes = _modes(shell, executable, ctx.python)
+    labels = [f"{'login ' if m[0] else ''}{shell.name}{'' if m[1] else ' -c'}" for m in modes]
+    for label in labels:
         ctx.progress(f"asking a new {label} what it gets...")
-        try:
-            # argv[0] may be a name such as -tcsh; the program is always `executable`.
-            done = ctx.runner.run(
-                [executable, *argv[1:]], env=env, timeout=timeout, cwd=ctx.home, argv0=argv[0]
-            )
-        except RemedyError as e:
-            if "did not finish" not in str(e):
-                raise
+    # The kinds of new shell are independent processes: asked side by side, a big start-up
+    # file costs one run of the shell in wall time, not one per kind.
+    jobs = []
+    for _login, _interactive, plain in modes:
+        argv = shell.traced(plain)
+        # argv[0] may be a name such as -tcsh; the program is always `executable`.
+        jobs.append(([executable, *argv[1:]], argv[0]))
+    runs = ctx.runner.run_side_by_side(jobs, env=env, timeout=timeout, cwd=ctx.home)
+    found = []
+    for (login, interactive, _plain), label, done in zip(modes, labels, runs, strict=True):
+        if isinstance(done, RemedyError):
+            if "did not finish" not in str(done):
+                raise done
             raise RemedyError(
                 f"a new {label} did not finish within {timeout:g} s: one of its start-up files "
                 "waits for something (input, the network, a sleep); remedy cannot tell what "
                 "new shells get until it does not"
-            ) from e
-        trace = parse_trace(done.stderr)
+            ) from done
+        trace = parse_trace(done.stderr, relevant_only=True)
         printed = parse_env_dump(done.stdout)
         if printed is None:
             # Never a trace line (they start with PS4's "+"): those may hold secrets.
