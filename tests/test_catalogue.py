@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from remedies.catalog.data_format import line_of, parse_spec
 from remedies.errors import BadInput
@@ -462,3 +464,30 @@ def test_vertex_project_and_region_with_the_real_client(sandbox: Sandbox) -> Non
     assert done["verdict"] == "ok", done
     assert sandbox.remedy("revert", "--yes").code == 0
     assert sandbox.snapshot() == original
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["<", ">", "<=", ">=", "==", "!="]),
+            st.lists(st.integers(0, 300), min_size=1, max_size=4),
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+    st.sampled_from(["", " "]),
+)
+def test_a_plain_range_is_one_packaging_accepts(
+    clauses: list[tuple[str, list[int]]], gap: str
+) -> None:
+    """Plain comparisons skip packaging's check (it costs `remedy list` its import): every one
+    the shortcut takes must be one packaging takes too."""
+    from packaging.specifiers import SpecifierSet
+
+    from remedies.catalog.data_format import PLAIN_RANGE
+
+    text = ",".join(f"{gap}{op}{gap}{'.'.join(map(str, parts))}" for op, parts in clauses)
+    assert PLAIN_RANGE.match(text)
+    SpecifierSet(text)  # raises if not
+    for bad in ("~=2", ">=1.0.*", "==1.0.post1 ;", "2.1"):
+        assert not PLAIN_RANGE.match(bad)

@@ -91,6 +91,10 @@ RESERVED_OPTIONS = {
     "format",
     "output",
 }
+# Comparisons with plain release numbers (">=2.1.81", "<2.1.172, !=2.1.100"): always a valid
+# PEP 440 specifier set, so they need no packaging to check them (a test holds it to that).
+_CLAUSE = r"\s*(?:[<>]=?|==|!=)\s*[0-9]+(?:\.[0-9]+)*\s*"
+PLAIN_RANGE = re.compile(rf"{_CLAUSE}(?:,{_CLAUSE})*\Z")
 OPTION_NAME = re.compile(r"[a-z][a-z0-9_]{0,30}\Z")
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")
 _PLACES = ("settings", "shell")
@@ -155,6 +159,11 @@ class RemedySpec:
     options: tuple[Option, ...] = ()
     origin: str = ""  # the file it came from, for messages
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def listed(self) -> str:
+        """Its line in `remedy list` (and its short help)."""
+        return f"{self.summary} ({self.worth})."
 
 
 def line_of(text: str, key: str, table: str | None = None) -> int:
@@ -334,7 +343,9 @@ def _when(read: _Reader, doc: Mapping[str, Any]) -> When:
         if provider not in PROVIDERS:
             raise read.fail("provider", f"{provider!r} is none of {', '.join(PROVIDERS)}", "when")
     versions = doc.get("versions")
-    if versions is not None:
+    if versions is not None and not PLAIN_RANGE.match(str(versions)):
+        # Anything but the plain comparisons every catalogue entry uses goes to packaging
+        # (whose import `remedy list` would otherwise pay for every time).
         from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
         try:

@@ -261,7 +261,7 @@ def to_remedy(spec: RemedySpec) -> EnvRemedy:
 
     return EnvRemedy(
         name=spec.name,
-        summary=f"{spec.summary} ({spec.worth}).",
+        summary=spec.listed,
         help=f"{spec.summary} ({spec.worth}). Described in {spec.origin}"
         + (f"; see {', '.join(spec.links)}" if spec.links else "")
         + ".",

@@ -21,9 +21,14 @@ _LIMIT = 256 * 1024  # a remedy file is a few lines; anything bigger is not one
 
 
 def _read_packaged() -> tuple[tuple[str, bytes], ...]:
-    """The catalogue shipped in the package, read through importlib.resources (it may be a
-    zipapp) when this module is first imported: root working in a user's home loads every
-    module before it becomes the user, who may not read the zipapp (remedies/privilege.py)."""
+    """The catalogue shipped in the package, read when this module is first imported: root
+    working in a user's home loads every module before it becomes the user, who may not read
+    the zipapp (remedies/privilege.py). From the folder beside this file when there is one;
+    through importlib.resources from a zipapp (it costs `remedy list` its tempfile import)."""
+    here = Path(__file__).resolve().parent / "data"
+    if here.is_dir():
+        found = [(f.name, f.read_bytes()) for f in here.iterdir() if f.name.endswith(".toml")]
+        return tuple(sorted(found))
     from importlib.resources import files
 
     folder = files("remedies.catalog").joinpath("data")

@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from remedies.catalog.interface import EnvRemedy, MachineProposal, Proposal
+from remedies.catalog.registry import builtin_summary
 from remedies.claude.known_issues import EXTRA_BODY_MEASURED, EXTRA_BODY_WORTH
 from remedies.claude.settings_files import ENV, LoadedSettings
 from remedies.context import Context
@@ -81,7 +82,7 @@ def propose_machine(ctx: Context | None, options: Mapping[str, Any]) -> MachineP
 
 REMEDY = EnvRemedy(
     name=NAME,
-    summary=f"Set CLAUDE_CODE_EXTRA_BODY ({EXTRA_BODY_WORTH}).",
+    summary=builtin_summary(NAME),
     help=(
         "Set CLAUDE_CODE_EXTRA_BODY to a JSON object (default "
         + DEFAULT_VALUE

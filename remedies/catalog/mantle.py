@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from remedies.catalog.interface import EnvRemedy, MachineProposal, Proposal
+from remedies.catalog.registry import builtin_summary
 from remedies.claude.managed_dropin import loaded_managed, machine_value
 from remedies.claude.model_ids import mantle_model_id
 from remedies.claude.region import (
@@ -211,7 +212,7 @@ def propose_machine(ctx: Context | None, options: Mapping[str, Any]) -> MachineP
 
 REMEDY = EnvRemedy(
     name=NAME,
-    summary="Use the Bedrock Mantle endpoint (official workaround; recommended).",
+    summary=builtin_summary(NAME),
     help=(
         "Make Claude Code use the Bedrock Mantle endpoint: unset CLAUDE_CODE_USE_BEDROCK "
         "(your own assignments are disabled, since Bedrock wins over Mantle) and set "

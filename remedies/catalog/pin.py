@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from remedies.catalog.interface import EnvRemedy, Proposal, VersionPin
+from remedies.catalog.registry import builtin_summary
 from remedies.catalog.upgrade import revert_upgrade
 from remedies.claude.settings_files import ENV, LoadedSettings
 from remedies.context import Context
@@ -52,7 +53,7 @@ def _describe(entry: Entry) -> str:
     return f"install Claude Code {entry.details.get('from')} again at {entry.details.get('path')}"
 
 
-SUMMARY = "Install a given Claude Code version and keep it there (DISABLE_AUTOUPDATER)."
+SUMMARY = builtin_summary(NAME)
 REMEDY = VersionPin(
     name=NAME,
     summary=SUMMARY,

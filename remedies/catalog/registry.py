@@ -11,9 +11,9 @@ Modules are imported only when their remedy is used, so `remedy status` stays fa
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import TYPE_CHECKING, Any, cast
 
-from remedies.catalog.interface import Remedy
 from remedies.errors import BadInput
 from remedies.typos import did_you_mean
 
@@ -26,8 +26,33 @@ BUILTIN: dict[str, str] = {
 }
 ENTRY_POINT_GROUP = "remedy.remedies"
 
+
+def builtin_summary(name: str) -> str:
+    """The line `remedy list` shows for a built-in remedy, written once, here: the listing
+    reads it without importing the remedy's module (and what that module imports)."""
+    from remedies.claude.known_issues import EXTRA_BODY_WORTH
+
+    return {
+        "mantle": "Use the Bedrock Mantle endpoint (official workaround; recommended).",
+        "upgrade": "Upgrade Claude Code with its own installer (the permanent fix).",
+        "extra-body": f"Set CLAUDE_CODE_EXTRA_BODY ({EXTRA_BODY_WORTH}).",
+        "pin": "Install a given Claude Code version and keep it there (DISABLE_AUTOUPDATER).",
+    }[name]
+
+
+def summary(name: str, ctx: Context | None = None) -> str:
+    """What a remedy does, in a line, importing as little as can be."""
+    if name in BUILTIN:
+        return builtin_summary(name)
+    spec = data(ctx).get(name)
+    if spec is not None:
+        return spec.listed
+    return load(name, ctx).summary
+
+
 if TYPE_CHECKING:
     from remedies.catalog.data_sources import Catalogue
+    from remedies.catalog.interface import Remedy
     from remedies.context import Context
 
 
@@ -38,7 +63,39 @@ def data(ctx: Context | None = None) -> Catalogue:
     return catalogue(ctx, tuple(BUILTIN))
 
 
+def _may_have_plugins() -> bool:
+    """Whether any installed distribution may declare our entry-point group, looked for the
+    cheap way: importlib.metadata costs `remedy list` more than the rest of it. In doubt
+    (a zip on sys.path, a folder that cannot be read) the answer is yes."""
+    import os
+
+    marker = f"[{ENTRY_POINT_GROUP}]".encode()
+    for entry in sys.path:
+        if not entry or not os.path.isdir(entry):
+            if entry and os.path.exists(entry):
+                return True  # a zip (the zipapp): let importlib.metadata look inside
+            continue
+        try:
+            names = os.listdir(entry)
+        except OSError:
+            return True
+        for name in names:
+            if not name.endswith((".dist-info", ".egg-info")):
+                continue
+            try:
+                with open(os.path.join(entry, name, "entry_points.txt"), "rb") as found:
+                    if marker in found.read():
+                        return True
+            except FileNotFoundError:
+                continue
+            except OSError:
+                return True
+    return False
+
+
 def _plugins() -> dict[str, str]:
+    if not _may_have_plugins():
+        return {}
     from importlib.metadata import entry_points
 
     found: Any = entry_points()
@@ -57,7 +114,7 @@ def names(ctx: Context | None = None) -> list[str]:
 
 def _load(spec: str) -> Remedy:
     module_name, _, attribute = spec.partition(":")
-    return cast(Remedy, getattr(importlib.import_module(module_name), attribute or "REMEDY"))
+    return cast("Remedy", getattr(importlib.import_module(module_name), attribute or "REMEDY"))
 
 
 def load(name: str, ctx: Context | None = None) -> Remedy:

@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 
+from remedies.catalog.registry import builtin_summary
 from remedies.claude.installers import Plan, explain_failure, reinstall_plan, upgrade_plan
 from remedies.claude.installs import Install, all_on_path, find_installs, inspect, read_version
 from remedies.claude.known_issues import DEFAULT_FIXED_VERSION, parse_version
@@ -40,7 +41,7 @@ NATIVE_LEFT_BEHIND = (
 @dataclass(frozen=True)
 class UpgradeRemedy:
     name: str = NAME
-    summary: str = "Upgrade Claude Code with its own installer (the permanent fix)."
+    summary: str = builtin_summary(NAME)
 
     def command(self) -> click.Command:
         return click.Command(

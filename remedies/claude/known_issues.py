@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 # The first version treated as fixed. A setting: --fixed-version or REMEDY_FIXED_VERSION.
@@ -35,6 +34,8 @@ class KnownIssue:
 
     def covers(self, version: Version | None) -> bool:
         """Whether this version is affected; an unknown version is assumed to be."""
+        from packaging.specifiers import SpecifierSet  # only when a version is checked
+
         return version is None or SpecifierSet(self.versions).contains(version, prereleases=True)
 
 

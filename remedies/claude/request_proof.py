@@ -10,9 +10,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from remedies.claude.model_ids import fits_region
-from remedies.claude.region import REGION_VARIABLES
-
 
 class SentRequest(Protocol):
     """A recorded request (verify.standin.RecordedRequest has these)."""
@@ -114,6 +111,11 @@ def check_proof(
 
 
 def _region_failures(request: SentRequest, env: Mapping[str, str]) -> list[str]:
+    # Here, not at the top: every remedy's description imports this module, and `remedy
+    # list` should not pay for the region's machinery.
+    from remedies.claude.model_ids import fits_region
+    from remedies.claude.region import REGION_VARIABLES
+
     region = next((env[name] for name in REGION_VARIABLES if env.get(name)), None)
     if not region:
         # Claude Code before 2.1.172 then uses us-east-1, whatever ~/.aws/config says.

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from remedies.commands import SHORT_HELP
+
 if TYPE_CHECKING:
     from remedies.catalog.interface import Remedy
     from remedies.context import Context
@@ -82,7 +84,7 @@ def _from_file(name: str, ctx: Context | None) -> Remedy:
 
 command = ApplyGroup(
     "apply",
-    short_help="Fix it (idempotent; --dry-run shows the diff).",
+    short_help=SHORT_HELP["apply"],
     help=(
         "Apply a remedy. Changes go in a marked block at the end of your start-up files; "
         "your own lines that set the same variables are disabled, and `remedy revert` puts "

@@ -22,6 +22,7 @@ from remedies.catalog.data_sources import read_spec
 from remedies.claude.installs import find_claude
 from remedies.claude.region import REGION_VARIABLES
 from remedies.claude.request_proof import fill, with_values
+from remedies.commands import SHORT_HELP
 from remedies.context import Context
 from remedies.engine.new_shell import ShellEnv, new_shell_envs
 from remedies.engine.shell_choice import choose_shells
@@ -122,7 +123,7 @@ def _check(ctx: Context, path: Path, option: tuple[str, ...], json_mode: bool) -
 command = click.Command(
     "check",
     callback=_check,
-    short_help="Validate a remedy file and run its proof offline.",
+    short_help=SHORT_HELP["check"],
     help=(
         "Read a remedy file as `remedy apply` would, then run your claude against the "
         "loopback stand-in without and with the remedy's variables (nothing is written) and "

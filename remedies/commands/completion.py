@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import click
 
+from remedies.commands import SHORT_HELP
+
 SHELLS = ("bash", "zsh", "fish")
 
 
@@ -24,7 +26,7 @@ def _completion(click_ctx: click.Context, shell: str) -> None:
 command = click.Command(
     "completion",
     callback=_completion,
-    short_help="Print the shell completion script.",
+    short_help=SHORT_HELP["completion"],
     help=(
         "Print the script that makes SHELL complete remedy's commands, remedies, applied "
         "remedies (for revert) and shell names. Add to ~/.bashrc: "

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from remedies.catalog import registry
+from remedies.commands import SHORT_HELP
 from remedies.context import Context
 from remedies.options import json_option
 from remedies.output import Output, wants_colour
@@ -27,8 +28,7 @@ class Listing:
 
 
 def listing(ctx: Context | None = None) -> Listing:
-    found = (registry.load(name, ctx) for name in registry.names(ctx))
-    return Listing(tuple((r.name, r.summary) for r in found))
+    return Listing(tuple((name, registry.summary(name, ctx)) for name in registry.names(ctx)))
 
 
 @click.pass_obj
@@ -39,7 +39,7 @@ def _list(ctx: Context, json_mode: bool) -> None:
 command = click.Command(
     "list",
     callback=_list,
-    short_help="The remedies there are, best first.",
+    short_help=SHORT_HELP["list"],
     help="List the remedies `remedy apply` knows, best first.",
     params=[json_option()],
 )

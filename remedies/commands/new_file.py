@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from remedies.catalog.data_format import NAME
+from remedies.commands import SHORT_HELP
 from remedies.context import Context
 from remedies.engine.fileio import write_new
 from remedies.errors import BadInput
@@ -57,7 +58,7 @@ def _new(ctx: Context, name: str, output: Path | None) -> None:
 command = click.Command(
     "new",
     callback=_new,
-    short_help="Write a skeleton remedy file to fill in.",
+    short_help=SHORT_HELP["new"],
     help="Write NAME.toml, a commented skeleton remedy file (see README, 'Remedies as data').",
     params=[
         click.Argument(["name"]),

@@ -11,6 +11,7 @@ import click
 
 from remedies.catalog import registry
 from remedies.catalog.interface import EnvRemedy, Undoable
+from remedies.commands import SHORT_HELP
 from remedies.context import Context
 from remedies.engine.change_report import (
     FileChanges,
@@ -80,7 +81,7 @@ def _complete_applied(
 command = click.Command(
     "revert",
     callback=_revert,
-    short_help="Put back every byte an apply changed.",
+    short_help=SHORT_HELP["revert"],
     help=(
         "Take back what `remedy apply` did: files we did not see edited since get their exact "
         "old bytes back; in files edited since, only our block goes and the lines we disabled "

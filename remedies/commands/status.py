@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from remedies.claude.managed_paths import applied_on_machine
+from remedies.commands import SHORT_HELP
 from remedies.context import Context
 from remedies.engine.fileio import read_bytes, sha256
 from remedies.engine.journal import locked
@@ -40,7 +41,7 @@ def _status(ctx: Context, json_mode: bool, machine: bool) -> None:
 command = click.Command(
     "status",
     callback=_status,
-    short_help="What is applied where, and whether files changed since.",
+    short_help=SHORT_HELP["status"],
     help="Show each applied remedy, the files it changed, and whether they changed since.",
     params=[
         json_option(),
