@@ -28,6 +28,7 @@ bench: $(STAMP) dist/remedy.pyz
 	$(BIN)/python -m bench.doctor_vs_floor
 	$(BIN)/python bench/fleet_rollout.py
 	$(BIN)/python bench/big_startup_file.py
+	$(BIN)/python -m bench.verify_vs_client
 
 demo: $(STAMP)
 	$(BIN)/python -m demo.demo

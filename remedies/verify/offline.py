@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from remedies.claude.installs import ClaudeOnPath, find_claude
+from remedies.claude.installs import ClaudeOnPath, all_on_path, find_claude
 from remedies.claude.known_issues import parse_version
 from remedies.claude.region import real_host
 from remedies.claude.request_proof import Proof, check_proof
@@ -295,14 +295,22 @@ def verify_offline(
     proofs: Sequence[tuple[str, Proof]] = (),
 ) -> OfflineResult:
     """`proofs`: each applied remedy's declared proof, checked on every recorded request."""
-    claude = find_claude(replace(ctx, env=envs[0].env))
-    if claude.path is None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    here = replace(ctx, env=envs[0].env)
+    found = all_on_path(here, "claude")
+    if not found:
         raise RemedyError("no `claude` on the PATH a new shell gets; nothing to verify")
-    runs = [
-        probe_once(ctx, claude.path, e, asked, timeout, proofs=proofs)
-        for e in _distinct(envs)
-        for asked in _models(ctx, e, model)
-    ]
+    # `claude --version` (a Node.js start, half a second) runs while the probes do: the
+    # verdict needs the version only at the end.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        reading = pool.submit(find_claude, here)
+        runs = [
+            probe_once(ctx, found[0], e, asked, timeout, proofs=proofs)
+            for e in _distinct(envs)
+            for asked in _models(ctx, e, model)
+        ]
+        claude = reading.result()
     broken = [f for r in runs for f in r.proof_failures]
     if broken:
         message = f"the request the client sent breaks a remedy's proof ({broken[0]})"
