@@ -9,13 +9,14 @@ upgrade fixed things on the service side, which no offline check can prove.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from remedies.claude.installs import ClaudeOnPath, all_on_path, find_claude
+from remedies.claude.installs import ClaudeOnPath, all_on_path, locate
 from remedies.claude.known_issues import parse_version
 from remedies.claude.region import real_host
 from remedies.claude.request_proof import Proof, check_proof
@@ -48,6 +49,7 @@ class ProbeRun:
     verdict: str = "failed"  # ok, invalid-beta-flag, no-request, timeout, failed, unproven
     # Each applied remedy's proof that the recorded request breaks: "disable-betas: ...".
     proof_failures: list[str] = field(default_factory=list)
+    client_version: str | None = None  # as the client named itself in its request
     host: str | None = None  # where the client would have sent it, had it not been offline
 
     @property
@@ -251,6 +253,7 @@ def _probe_run(
         if "anthropic_beta" in body
         else [],
         host=real_host(_endpoint(request), ran_with),
+        client_version=_client_version(request),
         proof_failures=[
             f"{name}: {failure}"
             for name, proof in proofs
@@ -258,6 +261,14 @@ def _probe_run(
         ],
     )
     return replace(run, verdict=_verdict(run, request, reply))
+
+
+_USER_AGENT = re.compile(r"claude-cli/([0-9][0-9A-Za-z.+-]*)")
+
+
+def _client_version(request: RecordedRequest | None) -> str | None:
+    found = _USER_AGENT.search(request.headers.get("user-agent", "")) if request else None
+    return found.group(1) if found else None
 
 
 def _verdict(run: ProbeRun, request: RecordedRequest | None, reply: str) -> str:
@@ -295,22 +306,22 @@ def verify_offline(
     proofs: Sequence[tuple[str, Proof]] = (),
 ) -> OfflineResult:
     """`proofs`: each applied remedy's declared proof, checked on every recorded request."""
-    from concurrent.futures import ThreadPoolExecutor
-
     here = replace(ctx, env=envs[0].env)
     found = all_on_path(here, "claude")
     if not found:
         raise RemedyError("no `claude` on the PATH a new shell gets; nothing to verify")
-    # `claude --version` (a Node.js start, half a second) runs while the probes do: the
-    # verdict needs the version only at the end.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        reading = pool.submit(find_claude, here)
-        runs = [
-            probe_once(ctx, found[0], e, asked, timeout, proofs=proofs)
-            for e in _distinct(envs)
-            for asked in _models(ctx, e, model)
-        ]
-        claude = reading.result()
+    runs = [
+        probe_once(ctx, found[0], e, asked, timeout, proofs=proofs)
+        for e in _distinct(envs)
+        for asked in _models(ctx, e, model)
+    ]
+    # The client names its version in every request it sends (`User-Agent: claude-cli/2.1.111`):
+    # read there, it costs no second Node.js start (`claude --version`, half a second), which
+    # is left for a client that sent nothing.
+    said = next((r.client_version for r in runs if r.client_version), None)
+    first = locate(here, found[0])
+    first = replace(first, version=said) if said else first.with_version(here)
+    claude = ClaudeOnPath(first, tuple(found[1:]))
     broken = [f for r in runs for f in r.proof_failures]
     if broken:
         message = f"the request the client sent breaks a remedy's proof ({broken[0]})"
