@@ -20,7 +20,6 @@ from remedies.engine.shell_choice import choose_shells, installed
 from remedies.errors import EXIT_FAILURE
 from remedies.options import fixed_version_option, json_option, timeout_option
 from remedies.output import Output, wants_colour
-from remedies.verify.live import verify_live
 from remedies.verify.offline import default_model, verify_offline
 from shells import shell_named
 
@@ -100,6 +99,8 @@ def verify(
     # A terminal keeps what it started with: new shells may be fixed while this one is not.
     stale = compare(ctx.env, envs[0].env, WATCHED, shell) if ctx.interactive else None
     if not offline:
+        from remedies.verify.live import verify_live  # --live only: its imports too
+
         live = verify_live(ctx, envs[0], model or default_model(ctx, envs[0].env), timeout)
         out.show(replace(live, terminal=stale))
         return 0 if live.ok else EXIT_FAILURE
