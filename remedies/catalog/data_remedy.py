@@ -22,17 +22,13 @@ from remedies.claude.model_ids import fit_to_region
 from remedies.claude.region import REGION_VARIABLES, earlier_pin
 from remedies.claude.request_proof import fill
 from remedies.claude.settings_files import ENV, LoadedSettings, load, settings_files
-from remedies.claude.sources import Picture, Source, collect
+from remedies.claude.sources import Picture, Source, collect, users_shell_line
 from remedies.context import Context
 from remedies.engine.envedit import EnvEdit
 from remedies.engine.jsonedit import JsonOp
 from remedies.errors import BadInput
 from remedies.output import display
 from shells.base import Shell
-
-# Where a value a new shell gets can come from (not settings, not ~/.aws/config).
-_SHELL_KINDS = ("shell", "new-shell", "environment", "env-file", "environment.d",
-                "system-environment")  # fmt: skip
 
 
 def variables(spec: RemedySpec) -> tuple[str, ...]:
@@ -153,15 +149,14 @@ def shell_rewrites(spec: RemedySpec, picture: Picture) -> list[tuple[str, str, S
     region = client_region(picture)
     found = []
     for name, rule in spec.rewrite:
-        candidates = [s for s in picture.of(name) if s.kind in _SHELL_KINDS and not s.ours]
-        winner = next((s for s in candidates if s.effective), candidates[0] if candidates else None)
+        winner = users_shell_line(picture, name)
         pinned = earlier_pin(picture, name)
         if winner is None and pinned is not None:
             # Rewritten by an earlier run (the user's line is disabled): keep it (idempotent).
             ours = next(s for s in picture.of(name) if s.ours)
             found.append((name, pinned, ours))
             continue
-        if winner is None or winner.value is None or winner.dynamic:
+        if winner is None or winner.value is None:
             continue
         new = rewritten(rule, winner.value, region)
         if new is not None:

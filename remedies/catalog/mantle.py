@@ -27,7 +27,13 @@ from remedies.claude.region import (
     machine_region_file,
 )
 from remedies.claude.settings_files import ENV, LoadedSettings
-from remedies.claude.sources import MODEL_VARIABLES, Picture, ask_shells, collect
+from remedies.claude.sources import (
+    MODEL_VARIABLES,
+    Picture,
+    ask_shells,
+    collect,
+    users_shell_line,
+)
 from remedies.context import Context
 from remedies.engine.envedit import EnvEdit
 from remedies.engine.jsonedit import JsonOp
@@ -37,14 +43,6 @@ from shells.base import Shell
 NAME = "mantle"
 BEDROCK = "CLAUDE_CODE_USE_BEDROCK"
 MANTLE = "CLAUDE_CODE_USE_MANTLE"
-SHELL_KINDS = (
-    "shell",
-    "new-shell",
-    "environment",
-    "env-file",
-    "environment.d",
-    "system-environment",
-)
 
 
 # Measured with Claude Code 2.1.111 against a stand-in: on Mantle, when no model is named (and
@@ -92,9 +90,8 @@ def _shell_model_pins(picture: Picture) -> list[tuple[str, str]]:
     """Model variables a new shell gets in inference-profile form, rewritten for Mantle."""
     pins = []
     for name in MODEL_VARIABLES:
-        candidates = [s for s in picture.of(name) if s.kind in SHELL_KINDS and not s.ours]
-        winner = next((s for s in candidates if s.effective), candidates[0] if candidates else None)
-        if winner is None or winner.value is None or winner.dynamic:
+        winner = users_shell_line(picture, name)
+        if winner is None or winner.value is None:
             continue
         rewritten = mantle_model_id(winner.value)
         if rewritten:

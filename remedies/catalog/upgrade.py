@@ -186,14 +186,15 @@ class UpgradeResult:
             "remedy": NAME,
             "changed": self.changed,
             "dry_run": self.dry_run,
-            "method": self.method,
-            "path": self.path,
-            "from": self.before,
-            "to": self.to,
+            **install_json(
+                method=self.method,
+                path=self.path,
+                before=self.before,
+                to=self.to,
+                argv=self.argv,
+                exit_code=self.exit_code,
+            ),
             "others": list(self.others),
-            "commands": [{"argv": list(self.argv), "exit_code": self.exit_code}]
-            if self.argv
-            else [],
             "workarounds_reverted": list(self.workarounds_reverted),
         }
         if self.message:
@@ -216,6 +217,25 @@ class UpgradeResult:
                 f"workarounds still applied: {', '.join(left)}; "
                 f"`remedy revert {' '.join(left)}` takes them out"
             )
+
+
+def install_json(
+    *,
+    method: str,
+    path: str,
+    before: str | None,
+    to: str | None,
+    argv: tuple[str, ...],
+    exit_code: int | None,
+) -> dict[str, Any]:
+    """What upgrade and pin say of an installer run, in their JSON."""
+    return {
+        "method": method,
+        "path": path,
+        "from": before,
+        "to": to,
+        "commands": [{"argv": list(argv), "exit_code": exit_code}] if argv else [],
+    }
 
 
 def version_now(ctx: Context, install: Install) -> str | None:

@@ -460,6 +460,25 @@ def mark_winners(sources: list[Source], primary_shell: str | None) -> tuple[Sour
 
 
 SHELL_KINDS = ("shell", "new-shell")
+# Every place a new shell gets a value from (not Claude Code's settings, not ~/.aws/config).
+NEW_SHELL_PLACES = (
+    "shell",
+    "new-shell",
+    "environment",
+    "env-file",
+    "environment.d",
+    "system-environment",
+)
+
+
+def users_shell_line(picture: Picture, name: str) -> Source | None:
+    """The user's own place (never remedy's block) that gives new shells `name`: the one in
+    effect, else the first of them; None when it is unknown or computed (`$(...)`)."""
+    candidates = [s for s in picture.of(name) if s.kind in NEW_SHELL_PLACES and not s.ours]
+    winner = next((s for s in candidates if s.effective), candidates[0] if candidates else None)
+    if winner is None or winner.value is None or winner.dynamic:
+        return None
+    return winner
 
 
 def overlay_truth(sources: list[Source], truth: ShellEnv, names: tuple[str, ...]) -> list[Source]:

@@ -9,7 +9,7 @@ is interrupted, `revert pin` runs at once: the version before is installed again
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import click
@@ -17,6 +17,7 @@ import click
 from remedies.catalog.interface import VersionPin
 from remedies.catalog.upgrade import (
     forget_install,
+    install_json,
     remember_install,
     settle_install,
     version_now,
@@ -56,13 +57,14 @@ class PinResult:
             "remedy": "pin",
             "changed": self.changed,
             "dry_run": self.dry_run,
-            "method": self.method,
-            "path": self.path,
-            "from": self.before,
-            "to": self.to,
-            "commands": [{"argv": list(self.argv), "exit_code": self.exit_code}]
-            if self.argv
-            else [],
+            **install_json(
+                method=self.method,
+                path=self.path,
+                before=self.before,
+                to=self.to,
+                argv=self.argv,
+                exit_code=self.exit_code,
+            ),
             "env": self.env.to_json(),
         }
 
@@ -187,17 +189,7 @@ def pin(
             if after != running.version:
                 _put_back(ctx)
             raise RemedyError(f"could not install Claude Code {target}: {why}")
-        result = PinResult(
-            running.method,
-            running.path,
-            running.version,
-            target,
-            preview,
-            dry_run=False,
-            installed=True,
-            argv=tuple(plan.argv),
-            exit_code=code,
-        )
+        result = replace(result, installed=True, exit_code=code)
     try:
         done = edit(False)
     except (RemedyError, KeyboardInterrupt) as e:
@@ -206,17 +198,7 @@ def pin(
         if isinstance(e, KeyboardInterrupt):
             raise Interrupted(f"interrupted; Claude Code {running.version} is back") from None
         raise RemedyError(f"{e}; Claude Code {running.version} is back") from None
-    return PinResult(
-        result.method,
-        result.path,
-        result.before,
-        target,
-        done,
-        dry_run=False,
-        installed=result.installed,
-        argv=result.argv,
-        exit_code=result.exit_code,
-    )
+    return replace(result, env=done)
 
 
 def _put_back(ctx: Context) -> None:
