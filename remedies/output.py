@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import select
@@ -170,4 +169,6 @@ class Output:
 
     def document(self, doc: Mapping[str, Any]) -> None:
         if not self.silent:
+            import json  # here: only --json pays for it
+
             click.echo(json.dumps(doc, indent=2, ensure_ascii=False))

@@ -504,6 +504,40 @@ def test_a_file_broken_before_is_never_called_fixed(sandbox: Sandbox, tmp_path: 
     assert sandbox.snapshot() == before
 
 
+@pytest.mark.parametrize(
+    ("shell", "startup", "said"),
+    [
+        # ~/.zlogin runs after ~/.zshrc in a login zsh, and builds the name at run time: no
+        # reading of the file can see it; the trace names the line.
+        (
+            "zsh",
+            {".zshrc": PLANTED, ".zlogin": b"v=BEDROCK\nexport CLAUDE_CODE_USE_$v=1\n"},
+            "a new login zsh still has CLAUDE_CODE_USE_BEDROCK=1 (set at ~/.zlogin:2)",
+        ),
+        # A DEBUG trap (what bash-preexec sets) runs before every later command: no line of
+        # the trace sets the name, so none is named, but the shell's answer stops the apply.
+        (
+            "bash",
+            {BASHRC: PLANTED + b"trap 'export CLAUDE_CODE_USE_BEDROCK=1' DEBUG\n"},
+            "a new bash still has CLAUDE_CODE_USE_BEDROCK=1; nothing was changed",
+        ),
+    ],
+)
+def test_a_line_in_the_way_after_the_change_is_named_and_nothing_changes(
+    sandbox: Sandbox, shell: str, startup: dict[str, bytes], said: str
+) -> None:
+    """The proof after the change asks the shells as a person's start (untraced), and asks
+    one that disagrees again, traced, for the file:line to name; everything goes back."""
+    require_program(shell)
+    for name, data in startup.items():
+        sandbox.write(name, data)
+    before = sandbox.snapshot()
+    result = sandbox.remedy("apply", "mantle", "--shell", shell, "--region", "us-east-1", "--yes")
+    assert result.code == 1, result.stderr
+    assert said in result.stderr and "nothing was changed" in result.stderr, result.stderr
+    assert sandbox.snapshot() == before
+
+
 def test_apply_at_a_terminal_says_this_terminal_is_stale(sandbox: Sandbox) -> None:
     """New shells get the change; the terminal remedy ran in does not, and `claude` there
     still fails. Said plainly, with the exact lines for the user's shell."""

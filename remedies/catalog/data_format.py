@@ -50,6 +50,7 @@ ignored would be a remedy that does not do what its author thinks.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from collections.abc import Mapping
@@ -236,8 +237,13 @@ class _Reader:
         return dict(value)
 
 
+@functools.lru_cache(maxsize=128)
 def parse_spec(data: bytes, origin: str) -> RemedySpec:
-    """A remedy file's bytes, checked; BadInput (one line: file, key, line) when it is wrong."""
+    """A remedy file's bytes, checked; BadInput (one line: file, key, line) when it is wrong.
+
+    Cached by content: one command asks for the catalogue many times (a name, a summary,
+    a remedy) and a spec is frozen, so the same bytes are parsed once per run. A failure
+    is not cached: it is raised again each time it is asked for."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:

@@ -15,7 +15,6 @@ import sys
 from typing import TYPE_CHECKING, Any, cast
 
 from remedies.errors import BadInput
-from remedies.typos import did_you_mean
 
 # Best first, the order `remedy list` shows.
 BUILTIN: dict[str, str] = {
@@ -127,6 +126,8 @@ def load(name: str, ctx: Context | None = None) -> Remedy:
         return to_remedy(found)
     spec = _plugins().get(name)
     if spec is None:
+        from remedies.typos import did_you_mean  # difflib, for a typo only
+
         hint = did_you_mean(name, names(ctx))
         raise BadInput(f"unknown remedy {name!r}{hint}; known: {', '.join(names(ctx))}")
     return _load(spec)

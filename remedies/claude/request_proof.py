@@ -5,7 +5,6 @@ its errors."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
@@ -77,6 +76,8 @@ def check_proof(
     """What the recorded request (verify.standin.RecordedRequest) fails of the proof; empty
     when it holds. The request is data the real client sent, so this is the proof. `env`: what
     the client ran with (its settings' env over the shell's), for the region."""
+    import json  # here: parsing a remedy file (`remedy list`) checks no request
+
     if request is None and proof.tls_trusts:
         return [
             f"the client did not trust the CA that {proof.tls_trusts} names where it is set "

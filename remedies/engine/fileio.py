@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
 import stat
 import sys
@@ -36,6 +35,8 @@ class FileState:
 
 
 def sha256(data: bytes | None) -> str | None:
+    import hashlib  # here: OpenSSL's load costs `remedy list` and `status` more than they use
+
     return None if data is None else hashlib.sha256(data).hexdigest()
 
 

@@ -85,12 +85,16 @@ def new_shell_envs(
     shell: Shell,
     timeout: float = PROBE_TIMEOUT,
     watched: Iterable[str] = (),
+    traced: bool = True,
 ) -> list[ShellEnv]:
     """One environment per kind of new shell (interactive, login, `SHELL -c`).
 
     Every start-up file the shell would read is checked first: a device, a pipe or a huge
-    file there would make the shell block or eat memory without end, so none is started."""
-    return _as_envs(shell, _probe(ctx, shell, timeout), tuple(watched))
+    file there would make the shell block or eat memory without end, so none is started.
+    Untraced (`traced=False`), the shells run as a person's would and only their
+    environments come back (no file:line, no sourced files): half the cost on a big
+    start-up file, for a question the environment alone answers."""
+    return _as_envs(shell, _probe(ctx, shell, timeout, traced), tuple(watched))
 
 
 @dataclass(frozen=True)
@@ -121,7 +125,7 @@ def _as_envs(shell: Shell, probes: list[_Probe], names: tuple[str, ...]) -> list
     ]
 
 
-def _probe(ctx: Context, shell: Shell, timeout: float) -> list[_Probe]:
+def _probe(ctx: Context, shell: Shell, timeout: float, traced: bool = True) -> list[_Probe]:
     from shells.sourcing import parse_trace, sourced_files, trace_ps4
 
     executable = installed(ctx, shell)
@@ -129,7 +133,7 @@ def _probe(ctx: Context, shell: Shell, timeout: float) -> list[_Probe]:
         raise RemedyError(f"{shell.name} is not installed here, so its environment cannot be asked")
     base = session_env(ctx.env)
     check_read_set(shell, static_where(ctx))
-    ps4 = trace_ps4(shell.name)
+    ps4 = trace_ps4(shell.name) if traced else None
     env = {**base, "PS4": ps4} if ps4 else base
     modes = _modes(shell, executable, ctx.python)
     labels = [f"{'login ' if m[0] else ''}{shell.name}{'' if m[1] else ' -c'}" for m in modes]
@@ -139,7 +143,7 @@ def _probe(ctx: Context, shell: Shell, timeout: float) -> list[_Probe]:
     # file costs one run of the shell in wall time, not one per kind.
     jobs = []
     for _login, _interactive, plain in modes:
-        argv = shell.traced(plain)
+        argv = shell.traced(plain) if traced else plain
         # argv[0] may be a name such as -tcsh; the program is always `executable`.
         jobs.append(([executable, *argv[1:]], argv[0]))
     runs = ctx.runner.run_side_by_side(jobs, env=env, timeout=timeout, cwd=ctx.home)
@@ -153,7 +157,7 @@ def _probe(ctx: Context, shell: Shell, timeout: float) -> list[_Probe]:
                 "waits for something (input, the network, a sleep); remedy cannot tell what "
                 "new shells get until it does not"
             ) from done
-        trace = parse_trace(done.stderr, relevant_only=True)
+        trace = parse_trace(done.stderr, relevant_only=True) if traced else []
         printed = parse_env_dump(done.stdout)
         if printed is None:
             # Never a trace line (they start with PS4's "+"): those may hold secrets.
