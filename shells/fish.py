@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from shells.base import Shell, Where, check_name, check_value, print_env_python
+from shells.base import Shell, Where, check_name, check_value, print_env_argv
 from shells.lexing import Syntax
 from shells.words import Word, fish_word, fish_words
 
@@ -205,15 +205,13 @@ class Fish(Shell):
         return [executable, "--no-execute", path]
 
     def probe_argv(self, executable: str, python: str, login: bool) -> list[str]:
-        program, code = print_env_python(python)
-        command = f"exec {self.quote(program)} -c {self.quote(code)}"
+        command = f"exec {self._quoted(print_env_argv(python))}"
         return [executable, *(["-l"] if login else []), "-i", "-c", command]
 
     def script_probe_argv(self, executable: str, python: str) -> list[str] | None:
         # fish reads config.fish and conf.d for every shell, `fish -c` included; only
         # `status is-interactive` blocks differ.
-        program, code = print_env_python(python)
-        return [executable, "-c", f"exec {self.quote(program)} -c {self.quote(code)}"]
+        return [executable, "-c", f"exec {self._quoted(print_env_argv(python))}"]
 
 
 def _setuvar_name(line: bytes) -> bytes | None:

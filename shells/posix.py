@@ -7,7 +7,7 @@ import shlex
 from functools import lru_cache
 from pathlib import Path
 
-from shells.base import Shell, Where, check_name, check_value, print_env_python
+from shells.base import Shell, Where, check_name, check_value, print_env_argv
 from shells.lexing import Syntax
 from shells.words import Word, posix_word
 
@@ -90,8 +90,7 @@ class PosixShell(Shell):
     probe_prefix = ""
 
     def _probe_command(self, python: str) -> str:
-        program, code = print_env_python(python)
-        return f"{self.probe_prefix}exec {shlex.quote(program)} -c {shlex.quote(code)}"
+        return f"{self.probe_prefix}exec {shlex.join(print_env_argv(python))}"
 
     def probe_argv(self, executable: str, python: str, login: bool) -> list[str]:
         command = self._probe_command(python)

@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from shells.base import Shell, Where, check_name, check_value, print_env_python
+from shells.base import Shell, Where, check_name, check_value, print_env_argv
 from shells.lexing import Syntax
 from shells.words import Word, powershell_word
 
@@ -102,7 +102,6 @@ class PowerShell(Shell):
         return [executable, "-NoProfile", "-NonInteractive", "-Command", script]
 
     def probe_argv(self, executable: str, python: str, login: bool) -> list[str]:
-        program, code = print_env_python(python)
-        command = f"& {self.quote(program)} -c {self.quote(code)}"
+        command = f"& {self._quoted(print_env_argv(python))}"
         # -Login must come first (about_Pwsh); profiles load because -NoProfile is absent.
         return [executable, *(["-Login"] if login else []), "-NoLogo", "-Command", command]

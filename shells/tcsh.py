@@ -17,7 +17,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from shells.base import Shell, Where, check_name, check_value, print_env_python
+from shells.base import Shell, Where, check_name, check_value, print_env_argv
 from shells.lexing import Syntax
 from shells.words import Word, csh_word
 
@@ -116,9 +116,8 @@ class Tcsh(Shell):
         return [executable, "-f", "-n", path]
 
     def probe_argv(self, executable: str, python: str, login: bool) -> list[str]:
-        program, code = print_env_python(python)
         # Inside a -c string tcsh still applies its quoting, so the same quote() is exact.
-        command = f"exec {self.quote(program)} -c {self.quote(code)}"
+        command = f"exec {self._quoted(print_env_argv(python))}"
         if login:
             return [f"-{Path(executable).name}", "-c", command]
         return [executable, "-i", "-c", command]

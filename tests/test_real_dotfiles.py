@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from shells.base import print_env_python
+from shells.base import print_env_argv
 from tests.conftest import Result, Sandbox, printed_env, require_program
 from tests.support.homes import ALL, DEBIAN_PROFILE, INTERACTIVE, LOGIN, SCRIPT, Layout
 
@@ -98,9 +98,9 @@ def own_probe(
     sandbox: Sandbox, shell: str, flags: list[str], cwd: Path, before: str = ""
 ) -> dict[str, str]:
     """`SHELL FLAGS -c '<before>exec python …'`: the environment printed with the same
-    sentinel as shells.base.print_env_python, so a start-up file's greeting cannot mix in."""
+    sentinel as shells.base.print_env_argv, so a start-up file's greeting cannot mix in."""
     executable = require_program(shell)
-    program, code = print_env_python(sys.executable)
+    program, *_flags, code = print_env_argv(sys.executable)
     # Handed over in the environment, so no shell's quoting is involved.
     env = {**sandbox.env, "REMEDY_TEST_PY": program, "REMEDY_TEST_CODE": code}
     command = f'{before}exec "$REMEDY_TEST_PY" -c "$REMEDY_TEST_CODE"'

@@ -156,3 +156,30 @@ def test_fish_exported_universal_is_taken_out_and_put_back(sandbox: Sandbox) -> 
     assert sandbox.remedy("revert", "--yes").code == 0
     assert sandbox.read(store) == original
     assert sandbox.shell_env("fish").get(BEDROCK) == "1"
+
+
+def test_a_start_up_file_cannot_run_python_code_in_the_environment_dump(
+    sandbox: Sandbox,
+) -> None:
+    """The probe's last command is the running Python printing its environment. A start-up
+    file that points PYTHONPATH at a sitecustomize (a virtualenv hook, a dotfile manager)
+    must not get to run there, nor change what is printed: the dump runs with -I -S."""
+    hook = sandbox.home / "py" / "sitecustomize.py"
+    hook.parent.mkdir()
+    hook.write_text(
+        "import os, pathlib\n"
+        "pathlib.Path(os.environ['HOME'], 'RAN').write_text('x')\n"
+        "os.environ['CLAUDE_CODE_USE_BEDROCK'] = '1'\n"
+    )
+    sandbox.write(".bashrc", b'export PYTHONPATH="$HOME/py"\n')
+    sandbox.write(".profile", b". ~/.bashrc\n")
+    found = shell_named("bash")
+    assert found is not None
+    executable = require_program("bash")
+    for login in MODES["bash"]:
+        env = probe(found, executable, sandbox.env, login)
+        assert env.get("PYTHONPATH") == str(hook.parent), env  # the shell's, as it is
+        assert BEDROCK not in env
+    result = sandbox.remedy("doctor", "--shell", "bash")
+    assert result.code in (0, 1), result.stderr
+    assert not (sandbox.home / "RAN").exists()

@@ -88,14 +88,15 @@ def verify(
     if machine:
         return _verify_machine(ctx, out, model, timeout, fixed_version)
     shell = choose_shells(ctx, (shell_name,) if shell_name else (), False)[0]
-    envs = new_shell_envs(ctx, shell)
+    # Untraced, as a person's shells start: the client needs their environments, not lines.
+    envs = new_shell_envs(ctx, shell, traced=False)
     if not shell_name:
         # Every shell an apply configured, not only the one running now: a fix that holds
         # in zsh but not in the bash an IDE task starts is not a fix.
         for name in configured_shells(ctx):
             other = shell_named(name)
             if other is not None and other.name != shell.name and installed(ctx, other):
-                envs += new_shell_envs(ctx, other)
+                envs += new_shell_envs(ctx, other, traced=False)
     # A terminal keeps what it started with: new shells may be fixed while this one is not.
     stale = compare(ctx.env, envs[0].env, WATCHED, shell) if ctx.interactive else None
     if not offline:
