@@ -36,7 +36,7 @@ class Runner:
         timeout: float = 30.0,
         cwd: Path | None = None,
         argv0: str | None = None,
-        _live: list[Any] | None = None,
+        _live: _Started | None = None,
     ) -> subprocess.CompletedProcess[bytes]:
         """Run argv; argv0, when given, is the name the program sees (`-tcsh` for a login
         shell) while argv[0] stays the program started.
@@ -62,7 +62,7 @@ class Runner:
         except OSError as e:
             raise RemedyError(f"cannot run {argv[0]}: {e.strerror}") from e
         if _live is not None:
-            _live.append(process)  # for run_side_by_side, whose thread cannot get Ctrl-C
+            _live.add(process)  # for run_side_by_side, whose thread cannot get Ctrl-C
         try:
             stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired as e:
@@ -84,11 +84,13 @@ class Runner:
         env: Mapping[str, str],
         timeout: float,
         cwd: Path | None = None,
+        meanwhile: Callable[[], object] | None = None,
     ) -> list[subprocess.CompletedProcess[bytes] | RemedyError]:
         """run() for several programs at once ((argv, argv0) each), the answers in order; a
         program that could not run or did not finish gets its RemedyError in its place.
         Each is read by a thread of its own (a full pipe would stall it), while this thread
-        waits: Ctrl-C here kills every one of them before it goes on up."""
+        does `meanwhile` (work that needs none of the answers), then waits: Ctrl-C or an
+        error here kills every one of them before it goes on up."""
         from concurrent.futures import ThreadPoolExecutor
 
         def one(job: tuple[Sequence[str], str | None]) -> Any:
@@ -98,17 +100,18 @@ class Runner:
             except RemedyError as e:
                 return e
 
-        live: list[Any] = []
+        live = _Started()
         pool = ThreadPoolExecutor(max_workers=max(1, len(jobs)))
         try:
             futures = [pool.submit(one, job) for job in jobs]
+            if meanwhile is not None:
+                meanwhile()
             return [future.result() for future in futures]
         except BaseException:
-            for process in list(live):
-                _kill_group(process, threading.Event())
+            live.stop_all()
             raise
         finally:
-            pool.shutdown(wait=True)
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def run_long(
         self,
@@ -150,6 +153,31 @@ class Runner:
             timer.cancel()
         output = b"".join(kept).decode("utf-8", "replace")
         return (None if fired.is_set() else process.returncode), output
+
+
+class _Started:
+    """The programs run_side_by_side's threads have started. Once stop_all() was called, a
+    program started after it (a thread was inside Popen at the instant of Ctrl-C) is
+    killed as soon as it is added: none is left for the pool to wait for."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._processes: list[subprocess.Popen[bytes]] = []
+        self._stopped = False
+
+    def add(self, process: subprocess.Popen[bytes]) -> None:
+        with self._lock:
+            self._processes.append(process)
+            stopped = self._stopped
+        if stopped:
+            _kill_group(process, threading.Event())
+
+    def stop_all(self) -> None:
+        with self._lock:
+            self._stopped = True
+            started = list(self._processes)
+        for process in started:
+            _kill_group(process, threading.Event())
 
 
 def _kill_group(process: subprocess.Popen[bytes], fired: threading.Event) -> None:

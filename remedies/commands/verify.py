@@ -20,7 +20,6 @@ from remedies.engine.shell_choice import choose_shells, installed
 from remedies.errors import EXIT_FAILURE
 from remedies.options import fixed_version_option, json_option, timeout_option
 from remedies.output import Output, wants_colour
-from remedies.verify.offline import default_model, verify_offline
 from shells import shell_named
 
 
@@ -89,7 +88,8 @@ def verify(
         return _verify_machine(ctx, out, model, timeout, fixed_version)
     shell = choose_shells(ctx, (shell_name,) if shell_name else (), False)[0]
     # Untraced, as a person's shells start: the client needs their environments, not lines.
-    envs = new_shell_envs(ctx, shell, traced=False)
+    # The stand-in's machinery (http.server, ssl, email) loads while the shells run.
+    envs = new_shell_envs(ctx, shell, traced=False, meanwhile=_load_offline)
     if not shell_name:
         # Every shell an apply configured, not only the one running now: a fix that holds
         # in zsh but not in the bash an IDE task starts is not a fix.
@@ -101,10 +101,13 @@ def verify(
     stale = compare(ctx.env, envs[0].env, WATCHED, shell) if ctx.interactive else None
     if not offline:
         from remedies.verify.live import verify_live  # --live only: its imports too
+        from remedies.verify.offline import default_model
 
         live = verify_live(ctx, envs[0], model or default_model(ctx, envs[0].env), timeout)
         out.show(replace(live, terminal=stale))
         return 0 if live.ok else EXIT_FAILURE
+    from remedies.verify.offline import verify_offline
+
     applied = applied_remedies(ctx)
     result = verify_offline(
         ctx,
@@ -119,6 +122,10 @@ def verify(
     return 0 if result.ok else EXIT_FAILURE
 
 
+def _load_offline() -> None:
+    import remedies.verify.offline  # noqa: F401  (loaded now, used once the shells answer)
+
+
 def _verify_machine(
     ctx: Context, out: Output, model: str | None, timeout: float, fixed_version: str
 ) -> int:
@@ -130,6 +137,7 @@ def _verify_machine(
     from remedies.claude.managed_paths import applied_on_machine
     from remedies.errors import RemedyError
     from remedies.privilege import root_may_run
+    from remedies.verify.offline import verify_offline
 
     empty = {"PATH": ctx.env.get("PATH", ""), "HOME": str(ctx.home)}
     found = all_on_path(ctx, "claude")

@@ -10,9 +10,10 @@ transaction, so revert takes it away with the edit and the old allowance still s
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from pathlib import Path
+
+from remedies.engine.fileio import sha256
 
 ENVRC = ".envrc"
 
@@ -29,8 +30,8 @@ def nearest_envrc(cwd: Path) -> Path | None:
 def allow_file(env: Mapping[str, str], home: Path, envrc: Path, content: bytes) -> Path:
     data = env.get("XDG_DATA_HOME", "")
     base = Path(data) if data.startswith("/") else home / ".local" / "share"
-    digest = hashlib.sha256(str(envrc).encode() + b"\n" + content).hexdigest()
-    return base / "direnv" / "allow" / digest
+    digest = sha256(str(envrc).encode() + b"\n" + content)  # direnv's own name for it
+    return base / "direnv" / "allow" / str(digest)
 
 
 def allow_content(envrc: Path) -> bytes:

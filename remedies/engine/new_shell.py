@@ -15,7 +15,7 @@ plugins). So the shell is run, the way a terminal, an ssh login and an IDE start
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,9 +83,11 @@ def _modes(shell: Shell, executable: str, python: str) -> list[tuple[bool, bool,
 def new_shell_envs(
     ctx: Context,
     shell: Shell,
+    *,
     timeout: float = PROBE_TIMEOUT,
     watched: Iterable[str] = (),
     traced: bool = True,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[ShellEnv]:
     """One environment per kind of new shell (interactive, login, `SHELL -c`).
 
@@ -93,8 +95,9 @@ def new_shell_envs(
     file there would make the shell block or eat memory without end, so none is started.
     Untraced (`traced=False`), the shells run as a person's would and only their
     environments come back (no file:line, no sourced files): half the cost on a big
-    start-up file, for a question the environment alone answers."""
-    return _as_envs(shell, _probe(ctx, shell, timeout, traced), tuple(watched))
+    start-up file, for a question the environment alone answers. `meanwhile`: work done in
+    this thread while the shells run (Runner.run_side_by_side)."""
+    return _as_envs(shell, _probe(ctx, shell, timeout, traced, meanwhile), tuple(watched))
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,13 @@ def _as_envs(shell: Shell, probes: list[_Probe], names: tuple[str, ...]) -> list
     ]
 
 
-def _probe(ctx: Context, shell: Shell, timeout: float, traced: bool = True) -> list[_Probe]:
+def _probe(
+    ctx: Context,
+    shell: Shell,
+    timeout: float,
+    traced: bool = True,
+    meanwhile: Callable[[], object] | None = None,
+) -> list[_Probe]:
     from shells.sourcing import parse_trace, sourced_files, trace_ps4
 
     executable = installed(ctx, shell)
@@ -146,7 +155,9 @@ def _probe(ctx: Context, shell: Shell, timeout: float, traced: bool = True) -> l
         argv = shell.traced(plain) if traced else plain
         # argv[0] may be a name such as -tcsh; the program is always `executable`.
         jobs.append(([executable, *argv[1:]], argv[0]))
-    runs = ctx.runner.run_side_by_side(jobs, env=env, timeout=timeout, cwd=ctx.home)
+    runs = ctx.runner.run_side_by_side(
+        jobs, env=env, timeout=timeout, cwd=ctx.home, meanwhile=meanwhile
+    )
     found = []
     for (login, interactive, _plain), label, done in zip(modes, labels, runs, strict=True):
         if isinstance(done, RemedyError):

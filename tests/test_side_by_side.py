@@ -1,0 +1,63 @@
+"""Runner.run_side_by_side: several new shells at once, with work done in the meantime, and
+nothing left running when that work or a Ctrl-C stops the run (real processes)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from remedies.context import Runner
+from remedies.errors import RemedyError
+
+ENV = {"PATH": os.environ["PATH"]}
+
+
+def test_meanwhile_runs_while_the_programs_do(tmp_path: Path) -> None:
+    """Each program waits for a file that only `meanwhile` creates: were it run after the
+    answers were awaited, every program would run out of time instead."""
+    go = tmp_path / "GO"
+    wait = f"while [ ! -e {go} ]; do sleep 0.01; done; echo ok"
+    jobs = [(["sh", "-c", wait], None) for _ in range(3)]
+    runs = Runner().run_side_by_side(jobs, env=ENV, timeout=10, meanwhile=go.touch)
+    for done in runs:
+        assert not isinstance(done, RemedyError), done
+        assert done.stdout == b"ok\n"
+
+
+@pytest.mark.parametrize("when", ["at once", "once all have started"])
+def test_an_interruption_meanwhile_leaves_nothing_running(tmp_path: Path, when: str) -> None:
+    """Ctrl-C (or any error) during `meanwhile` stops every program, also one whose thread
+    was still starting it at that instant; the call returns instead of waiting them out."""
+    count = 4
+    jobs = [
+        (["sh", "-c", f"echo $$ > {tmp_path}/pid{n}; exec sleep 60"], None) for n in range(count)
+    ]
+
+    def interrupt() -> None:
+        if when != "at once":
+            while len(list(tmp_path.glob("pid*"))) < count:
+                threading.Event().wait(0.01)
+        raise KeyboardInterrupt
+
+    raised: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            Runner().run_side_by_side(jobs, env=ENV, timeout=50, meanwhile=interrupt)
+        except BaseException as e:  # what reached the caller, checked below
+            raised.append(e)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(30)  # a hang guard: the programs would otherwise run for 50 s
+    assert not worker.is_alive(), "run_side_by_side waited for programs it should have stopped"
+    assert len(raised) == 1 and isinstance(raised[0], KeyboardInterrupt), raised
+    for pid_file in tmp_path.glob("pid*"):
+        text = pid_file.read_text().strip()
+        if not text:
+            continue  # written by a shell killed in the middle of writing it
+        with pytest.raises(ProcessLookupError):
+            os.kill(int(text), 0)
