@@ -1471,12 +1471,22 @@ _MAY_SOURCE = (".", "source", "builtin", "command")
 
 
 def _relevant(command: str) -> bool:
-    """Whether sourced_files() or assignments() could make anything of a traced command."""
-    return "=" in command or command.lstrip(" \t'\"\\$").startswith(_MAY_SOURCE)
+    """Whether sourced_files() or assignments() could make anything of a traced command: one
+    whose first word assigns or declares (assignments() looks no further), or may source.
+    An `alias a='b=c'`, a `[ "$x" = y ]` or an `echo a=b` is neither."""
+    return _ASSIGNS_FIRST.match(command) is not None or command.lstrip(" \t'\"\\$").startswith(
+        _MAY_SOURCE
+    )
 
 
 _TRACE_ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\+?=")
 _TRACE_DECLARE = frozenset({"export", "declare", "typeset", "readonly", "integer", "float"})
+# The first word of a command assignments() can use: NAME= or NAME+=, or a declaring word.
+_ASSIGNS_FIRST = re.compile(
+    r"[ \t]*(?:[A-Za-z_][A-Za-z0-9_]*\+?=|(?:"
+    + "|".join(sorted(_TRACE_DECLARE))
+    + r")(?:[ \t]|\Z))"
+)
 
 
 def assignments(lines: list[TraceLine], names: Iterable[str]) -> list[tuple[str, int, str]]:

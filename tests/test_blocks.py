@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from remedies.engine.blocks import (
     find_blocks,
+    lines_holding,
     remove_block,
     render_block,
     split_lines,
@@ -96,3 +99,24 @@ def test_a_value_that_fakes_a_marker_is_refused() -> None:
 def test_crlf_marker_lines_are_still_markers() -> None:
     data = b"# >>> remedy mantle >>>\r\nx\r\n# <<< remedy mantle <<<\r\n"
     assert remove_block(data, "mantle", "f") == b""
+
+
+_PIECES = st.sampled_from(
+    [b"AWS_REGION", b"AWS_", b"REGION", b"# >>> remedy ", b"# <<< remedy ", b"#", b" ", b"=1",
+     b"\n", b"\r\n", b"\r", b"x", b"AWS_REGIONAWS_REGION"]
+)  # fmt: skip
+
+
+@given(
+    st.lists(_PIECES, max_size=40).map(b"".join), st.sets(_PIECES.filter(lambda p: b"\n" not in p))
+)
+def test_lines_holding_is_the_line_by_line_answer(text: bytes, literals: set[bytes]) -> None:
+    """The whole-text search finds exactly the lines a loop over every line would: any
+    literal in the line, or at its start with line_start (markers)."""
+    lines = split_lines(text)
+    assert lines_holding(lines, literals) == [
+        i for i, line in enumerate(lines) if any(lit and lit in line for lit in literals)
+    ]
+    assert lines_holding(lines, literals, line_start=True) == [
+        i for i, line in enumerate(lines) if any(lit and line.startswith(lit) for lit in literals)
+    ]

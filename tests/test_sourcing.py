@@ -947,6 +947,33 @@ def test_parse_trace_never_raises(stderr: bytes) -> None:
         assert file and line >= 0 and name in ("A", "x")
 
 
+_TRACE_PREFIX = st.sampled_from(
+    [b"+ ", b"++ ", f"+{M}/f{M}1{M} ".encode(), f"++{M}/g{M}7{M} ".encode(), b""]
+)
+_FIRST_WORD = st.sampled_from(
+    [b"export ", b"declare -x ", b"typeset ", b"readonly ", b"integer ", b"local ", b"alias ",
+     b"echo ", b"[ ", b". ", b"source ", b"builtin ", b"command ", b"A=1 ", b"x+=2 ", b" A=",
+     b"\tx=1", b"exported ", b"'", b'"', b"$'", b"\\", b"", b"A"]
+)  # fmt: skip
+_LATER_PIECES = st.sampled_from(
+    [b"A=1", b"x=", b"'a=b'", b" ", b"=", b"'", b'"', b"\\", b"/x", b"~/y", b"-x ", b"$"]
+)
+_TRACE_LINE = st.tuples(_TRACE_PREFIX, _FIRST_WORD, st.lists(_LATER_PIECES, max_size=5)).map(
+    lambda t: t[0] + t[1] + b"".join(t[2])
+)
+
+
+@settings(max_examples=500)
+@given(st.lists(_TRACE_LINE, max_size=8).map(b"\n".join))
+def test_keeping_only_relevant_trace_lines_loses_nothing(stderr: bytes) -> None:
+    """relevant_only drops commands that neither assign nor may source (most of a big
+    file's trace): what sourced_files() and assignments() find must not change."""
+    full, kept = parse_trace(stderr), parse_trace(stderr, relevant_only=True)
+    assert sourced_files(kept) == sourced_files(full)
+    names = ["A", "x"]
+    assert assignments(kept, names) == assignments(full, names)
+
+
 @given(st.lists(st.binary(max_size=40).filter(lambda r: not r.startswith(b"+"))))
 def test_lines_without_a_prefix_are_not_traces(rows: list[bytes]) -> None:
     assert parse_trace(b"\n".join(rows)) == []
