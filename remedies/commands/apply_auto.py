@@ -325,7 +325,7 @@ def _try(ctx: Context, name: str, request: AutoRequest, applied_now: list[str]) 
     applied_here = applied_remedies(ctx)
     proof = verify_offline(
         ctx,
-        new_shell_envs(ctx, shell),
+        new_shell_envs(ctx, shell, traced=False),  # the client needs environments, not lines
         model=request.given.get("model"),
         fixed_version=request.fixed_version,
         applied=applied_here,

@@ -91,7 +91,7 @@ def check_file(ctx: Context, path: Path, given: tuple[str, ...] = ()) -> CheckRe
     if spec.proof.empty:
         return CheckResult(spec, None, None)
     shell = choose_shells(ctx, (), False)[0]
-    plain = new_shell_envs(ctx, shell)[0]
+    plain = new_shell_envs(ctx, shell, traced=False)[0]  # its environment is all it needs
     changed = dict(plain.env)
     for name in spec.unset:
         changed.pop(name, None)
