@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from remedies.engine.blocks import (
+    dominant_line_ending,
     find_blocks,
     lines_holding,
     remove_block,
@@ -120,3 +121,11 @@ def test_lines_holding_is_the_line_by_line_answer(text: bytes, literals: set[byt
     assert lines_holding(lines, literals, line_start=True) == [
         i for i, line in enumerate(lines) if any(lit and line.startswith(lit) for lit in literals)
     ]
+
+
+@given(st.lists(st.sampled_from([b"a", b"\r", b"\n", b"\r\n", b" "]), max_size=30).map(b"".join))
+def test_the_dominant_line_ending_is_the_one_most_lines_end_with(text: bytes) -> None:
+    lines = split_lines(text)
+    crlf = sum(1 for line in lines if line.endswith(b"\r\n"))
+    lf = sum(1 for line in lines if line.endswith(b"\n")) - crlf
+    assert dominant_line_ending(text) == (b"\r\n" if crlf > lf else b"\n")

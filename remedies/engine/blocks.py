@@ -49,10 +49,11 @@ def content(line: bytes) -> bytes:
     return line[: len(line) - len(line_ending(line))]
 
 
-def dominant_line_ending(lines: list[bytes]) -> bytes:
-    crlf = sum(1 for line in lines if line.endswith(b"\r\n"))
-    lf = sum(1 for line in lines if line.endswith(b"\n")) - crlf
-    return b"\r\n" if crlf > lf else b"\n"
+def dominant_line_ending(data: bytes) -> bytes:
+    """CRLF when more lines end in it than in a bare LF. Counted over the bytes (every LF
+    ends a line): a loop over 200,000 lines costs more than the rest of the plan."""
+    crlf = data.count(b"\r\n")
+    return b"\r\n" if crlf > data.count(b"\n") - crlf else b"\n"
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,7 @@ def plan_rc_edit(
     new = b"".join(lines)
     mine = next((b for b in blocks if b.name == remedy), None)
     if write_block:
-        ending = shell.block_line_ending(dominant_line_ending(lines))
+        ending = shell.block_line_ending(dominant_line_ending(new))
         block = render_block(remedy, edit.body(shell), ending)
         new = upsert_block(new, remedy, block, where)
         # A refreshed block may be longer or shorter than the old one: line numbers after it
