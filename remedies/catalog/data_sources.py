@@ -14,7 +14,6 @@ from pathlib import Path
 
 from remedies.catalog.data_format import RemedySpec, parse_spec
 from remedies.context import Context
-from remedies.engine.fileio import read_bytes
 from remedies.errors import BadInput
 
 _LIMIT = 256 * 1024  # a remedy file is a few lines; anything bigger is not one
@@ -70,6 +69,8 @@ def read_spec(path: Path, shown: str | None = None) -> RemedySpec:
         raise BadInput(f"{origin}: no such remedy file")
     if path.stat().st_size > _LIMIT:
         raise BadInput(f"{origin}: {path.stat().st_size} bytes is too big for a remedy file")
+    from remedies.engine.fileio import read_bytes  # a file of the user's: the list needs none
+
     data = read_bytes(path)
     if data is None:
         raise BadInput(f"{origin}: no such remedy file")
