@@ -192,7 +192,7 @@ def revert(ctx: Context, names: tuple[str, ...], options: RunOptions, out: Outpu
             return RevertResult(names, reverted, preview, tuple(planned))
         shown = confirm(ctx, out, options, changes, f"Revert {', '.join(reverted)}?", notes=notes)
         done = []
-        for (entry, action), undo in zip(actions, planned, strict=True):
+        for (entry, action), undo in zip(actions, planned):
             # Actions are not transactions: each is run, checked, then forgotten.
             said = action.undo(ctx, entry)
             rewrite_journal(ctx, state, partial(_without, entry))

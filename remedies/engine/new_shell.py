@@ -159,7 +159,7 @@ def _probe(
         jobs, env=env, timeout=timeout, cwd=ctx.home, meanwhile=meanwhile
     )
     found = []
-    for (login, interactive, _plain), label, done in zip(modes, labels, runs, strict=True):
+    for (login, interactive, _plain), label, done in zip(modes, labels, runs):
         if isinstance(done, RemedyError):
             if "did not finish" not in str(done):
                 raise done
