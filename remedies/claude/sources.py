@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import configparser
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -508,12 +508,21 @@ def overlay_truth(sources: list[Source], truth: ShellEnv, names: tuple[str, ...]
     return out
 
 
-def ask_shells(ctx: Context, shells: Sequence[Shell], names: tuple[str, ...]) -> list[ShellEnv]:
-    """What every kind of new shell of these (installed) shells really gets."""
+def ask_shells(
+    ctx: Context,
+    shells: Sequence[Shell],
+    names: tuple[str, ...],
+    meanwhile: Callable[[], object] | None = None,
+) -> list[ShellEnv]:
+    """What every kind of new shell of these (installed) shells really gets. `meanwhile`:
+    work that needs no answer of theirs, done while the first of them runs."""
     found: list[ShellEnv] = []
     for shell in shells:
         if installed(ctx, shell) is not None:
-            found += asked(ctx, shell, names)
+            found += asked(ctx, shell, names, meanwhile)
+            meanwhile = None
+    if meanwhile is not None:
+        meanwhile()
     return found
 
 

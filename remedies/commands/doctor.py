@@ -87,9 +87,12 @@ def doctor(
     specs = registry.data(ctx).specs
     names = tuple(dict.fromkeys([*WATCHED, *(n for spec in specs for n in variables(spec))]))
     collect(ctx, everyone, tuple(env_files), names=names)
-    truth = ask_shells(ctx, shells[:1], names)
+    # `claude --version` (a Node.js start, most of doctor's time) runs while the shells do:
+    # the claude that runs is found on this PATH, whatever the shells answer.
+    found: list[ClaudeOnPath] = []
+    truth = ask_shells(ctx, shells[:1], names, meanwhile=lambda: found.append(find_claude(ctx)))
     picture = collect(ctx, everyone, tuple(env_files), names=names, truth=truth)
-    claude = find_claude(ctx)
+    claude = found[0]
     if claude.install_method == "missing" and truth:
         claude = _from_a_new_shell(ctx, truth) or claude
     diagnosis = with_catalogue(

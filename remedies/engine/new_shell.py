@@ -208,14 +208,22 @@ def startup_where(ctx: Context, envs: list[ShellEnv]) -> Where:
     return Where(ctx.home, env, later)
 
 
-def asked(ctx: Context, shell: Shell, watched: Iterable[str] = ()) -> list[ShellEnv]:
+def asked(
+    ctx: Context,
+    shell: Shell,
+    watched: Iterable[str] = (),
+    meanwhile: Callable[[], object] | None = None,
+) -> list[ShellEnv]:
     """new_shell_envs, asked once per run for the same shell and session: a second question
-    about other names reads the same traces (a big start-up file costs a shell run each)."""
+    about other names reads the same traces (a big start-up file costs a shell run each).
+    `meanwhile` is done while the shells run, or at once when the answer is known."""
     names = tuple(sorted(set(watched)))
     session = tuple(sorted(session_env(ctx.env).items()))
     key = ("new-shell", shell.name, str(ctx.home), repr(session))
     if key not in ctx.asked:
-        ctx.asked[key] = _probe(ctx, shell, PROBE_TIMEOUT)
+        ctx.asked[key] = _probe(ctx, shell, PROBE_TIMEOUT, meanwhile=meanwhile)
+    elif meanwhile is not None:
+        meanwhile()
     probes = ctx.asked[key]
     assert isinstance(probes, list)
     return _as_envs(shell, probes, names)
