@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 import click
 
@@ -186,14 +186,7 @@ class UpgradeResult:
             "remedy": NAME,
             "changed": self.changed,
             "dry_run": self.dry_run,
-            **install_json(
-                method=self.method,
-                path=self.path,
-                before=self.before,
-                to=self.to,
-                argv=self.argv,
-                exit_code=self.exit_code,
-            ),
+            **install_json(self),
             "others": list(self.others),
             "workarounds_reverted": list(self.workarounds_reverted),
         }
@@ -219,22 +212,31 @@ class UpgradeResult:
             )
 
 
-def install_json(
-    *,
-    method: str,
-    path: str,
-    before: str | None,
-    to: str | None,
-    argv: tuple[str, ...],
-    exit_code: int | None,
-) -> dict[str, Any]:
+class InstallerRun(Protocol):
+    """What upgrade's and pin's results hold of an installer run (read-only)."""
+
+    @property
+    def method(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def before(self) -> str | None: ...
+    @property
+    def to(self) -> str | None: ...
+    @property
+    def argv(self) -> tuple[str, ...]: ...
+    @property
+    def exit_code(self) -> int | None: ...
+
+
+def install_json(run: InstallerRun) -> dict[str, Any]:
     """What upgrade and pin say of an installer run, in their JSON."""
     return {
-        "method": method,
-        "path": path,
-        "from": before,
-        "to": to,
-        "commands": [{"argv": list(argv), "exit_code": exit_code}] if argv else [],
+        "method": run.method,
+        "path": run.path,
+        "from": run.before,
+        "to": run.to,
+        "commands": [{"argv": list(run.argv), "exit_code": run.exit_code}] if run.argv else [],
     }
 
 

@@ -57,14 +57,7 @@ class PinResult:
             "remedy": "pin",
             "changed": self.changed,
             "dry_run": self.dry_run,
-            **install_json(
-                method=self.method,
-                path=self.path,
-                before=self.before,
-                to=self.to,
-                argv=self.argv,
-                exit_code=self.exit_code,
-            ),
+            **install_json(self),
             "env": self.env.to_json(),
         }
 
