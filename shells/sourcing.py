@@ -1474,18 +1474,30 @@ def _relevant(command: str) -> bool:
     """Whether sourced_files() or assignments() could make anything of a traced command: one
     whose first word assigns or declares (assignments() looks no further), or may source.
     An `alias a='b=c'`, a `[ "$x" = y ]` or an `echo a=b` is neither."""
-    return _ASSIGNS_FIRST.match(command) is not None or command.lstrip(" \t'\"\\$").startswith(
-        _MAY_SOURCE
+    first = _FIRST_WORD.match(command)
+    if first is not None and first.lastgroup == "assigns":
+        return True
+    if command.lstrip(" \t'\"\\$").startswith(_MAY_SOURCE):
+        return True  # sourced_files() sets aside the same quotes before its own look
+    if first is None:
+        return False
+    # A quote or escape in the first word (`"A=1"`, `ex'port'`): assignments() reads the word
+    # trace_words() makes of it, so ask the same. Rare in a trace, so the cost does not matter.
+    words = trace_words(command)
+    return bool(words) and (
+        words[0] in _TRACE_DECLARE or _TRACE_ASSIGNMENT.match(words[0]) is not None
     )
 
 
 _TRACE_ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\+?=")
 _TRACE_DECLARE = frozenset({"export", "declare", "typeset", "readonly", "integer", "float"})
-# The first word of a command assignments() can use: NAME= or NAME+=, or a declaring word.
-_ASSIGNS_FIRST = re.compile(
-    r"[ \t]*(?:[A-Za-z_][A-Za-z0-9_]*\+?=|(?:"
+# The first word of a command, when assignments() can use it as it stands (`assigns`: NAME=,
+# NAME+= or a declaring word) or must unquote it first (`quoted`: a quote, an escape or a `$`
+# before its end). One match per traced line: a big file traces hundreds of thousands.
+_FIRST_WORD = re.compile(
+    r"[ \t\n]*(?:(?P<assigns>[A-Za-z_][A-Za-z0-9_]*\+?=|(?:"
     + "|".join(sorted(_TRACE_DECLARE))
-    + r")(?:[ \t]|\Z))"
+    + r")(?:[ \t\n]|\Z))|(?P<quoted>[^ \t\n'\"\\$]*['\"\\$]))"
 )
 
 

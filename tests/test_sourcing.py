@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from shells import shell_named
@@ -953,7 +953,8 @@ _TRACE_PREFIX = st.sampled_from(
 _FIRST_WORD = st.sampled_from(
     [b"export ", b"declare -x ", b"typeset ", b"readonly ", b"integer ", b"local ", b"alias ",
      b"echo ", b"[ ", b". ", b"source ", b"builtin ", b"command ", b"A=1 ", b"x+=2 ", b" A=",
-     b"\tx=1", b"exported ", b"'", b'"', b"$'", b"\\", b"", b"A"]
+     b"\tx=1", b"exported ", b"'", b'"', b"$'", b"\\", b"", b"A", b'"A=1" ', b"ex'port' ",
+     b'A"="', b"$'x=1' ", b"\\A=1 ", b"so'urce' "]
 )  # fmt: skip
 _LATER_PIECES = st.sampled_from(
     [b"A=1", b"x=", b"'a=b'", b" ", b"=", b"'", b'"', b"\\", b"/x", b"~/y", b"-x ", b"$"]
@@ -965,6 +966,7 @@ _TRACE_LINE = st.tuples(_TRACE_PREFIX, _FIRST_WORD, st.lists(_LATER_PIECES, max_
 
 @settings(max_examples=500)
 @given(st.lists(_TRACE_LINE, max_size=8).map(b"\n".join))
+@example(f'+{M}/f{M}1{M} "A=1"'.encode())  # a quoted first word: found by CI
 def test_keeping_only_relevant_trace_lines_loses_nothing(stderr: bytes) -> None:
     """relevant_only drops commands that neither assign nor may source (most of a big
     file's trace): what sourced_files() and assignments() find must not change."""
