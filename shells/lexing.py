@@ -170,9 +170,9 @@ def scan_lines(lines: Sequence[bytes], syntax: Syntax, *, fast: bool = True) -> 
             found = run.match(data, position)
             stop = found.end() if found is not None else position
             # A line whose code ends with `|` or `&&` goes on at the next: the run stops there.
-            going_on = _GOES_ON.search(data, position, stop)
-            if going_on is not None:
-                stop = data.rfind(b"\n", position, going_on.start()) + 1 or position
+            going_on = _goes_on(data, position, stop)
+            if going_on >= 0:
+                stop = data.rfind(b"\n", position, going_on) + 1 or position
                 stop = max(stop, position)
             count = data.count(b"\n", position, stop)
             index += count
@@ -189,7 +189,17 @@ def scan_lines(lines: Sequence[bytes], syntax: Syntax, *, fast: bool = True) -> 
 # A simple line whose code ends with `|` or `&&` (then blanks, perhaps a comment): found in a
 # run of simple lines, it ends the run. It may also match where the full scanner sees no such
 # ending (inside quotes); that only sends a line to the full path.
-_GOES_ON = re.compile(rb"(?:\||&&)[ \t]*(?:(?<![^ \t;&|(){}\n])#[^\r\n]*)?\r?$", re.MULTILINE)
+_LINE_END = rb"[ \t]*(?:(?<![^ \t;&|(){}\n])#[^\r\n]*)?\r?$"
+# One pattern per ending, each starting with a literal: the regex engine then skips ahead to
+# it like bytes.find, where an alternation tries every byte (8 MB: 58 ms -> 13 ms).
+_GOES_ON = tuple(re.compile(re.escape(end) + _LINE_END, re.MULTILINE) for end in (b"|", b"&&"))
+
+
+def _goes_on(data: bytes, start: int, stop: int) -> int:
+    """Where the first simple line in data[start:stop] whose code ends with `|` or `&&` has
+    that ending, or -1."""
+    found = [m.start() for m in (p.search(data, start, stop) for p in _GOES_ON) if m is not None]
+    return min(found, default=-1)
 
 
 @lru_cache(maxsize=16)
@@ -203,14 +213,15 @@ def _self_contained(syntax: Syntax) -> re.Pattern[bytes] | None:
     posix = Syntax(escape=ord("\\"), substitutions=True, heredocs=True)
     if syntax != posix:
         return None
-    plain = rb"[^'\"#\\`$<\r\n]"
-    single = rb"'[^'\r\n]*'"
-    double = rb'"(?:[^"\\\r\n]|\\[^\r\n])*"'
-    # Python 3.11+: runs of plain bytes in one step, possessively (no backtracking into them);
-    # before, one byte at a time, which cannot backtrack badly either.
-    if sys.version_info >= (3, 11):
-        plain += rb"++"
-    code = rb"((?:" + b"|".join([plain, single, double, rb"\$(?![({])", rb"<(?!<)"]) + rb")*)"
+    # Python 3.11+: runs of bytes in one step, possessively. Giving any back could not help a
+    # line match: each alternative starts with its own bytes, none of them `#`, CR or LF, which
+    # are all that may follow. Before 3.11, one byte at a time, which cannot backtrack badly.
+    more, most = (rb"++", rb"*+") if sys.version_info >= (3, 11) else (rb"", rb"*")
+    plain = rb"[^'\"#\\`$<\r\n]" + more
+    single = rb"'[^'\r\n]" + most + rb"'"
+    double = rb'"(?:[^"\\\r\n]' + more + rb"|\\[^\r\n])" + most + rb'"'
+    alternatives = b"|".join([plain, single, double, rb"\$(?![({])", rb"<(?!<)"])
+    code = rb"((?:" + alternatives + rb")" + most + rb")"
     # A comment where the scanner takes `#` for one: at the start (after LF, in a run of
     # lines) or after a separator.
     comment = rb"(?:(?<![^ \t;&|(){}\n])#[^\r\n]*)?"

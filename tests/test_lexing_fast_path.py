@@ -4,7 +4,7 @@ and whether it starts clean, ends clean or is text, must be the same."""
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from shells.fish import FISH_SYNTAX
@@ -16,6 +16,7 @@ from shells.tcsh import TCSH_SYNTAX
 PIECES = [
     "'", '"', "\\", "#", "$", "$(", "${", ")", "}", "`", "<", "<<", "<<-", "<<<", "EOF",
     "|", "&&", ";", " ", "\t", "a", "X=1", "export ", "\n", "\r\n", "\r", "'x'", '"y z"',
+    "a |\n", "b &&\n", "c || d\n",
 ]  # fmt: skip
 TEXT = st.lists(st.sampled_from(PIECES), max_size=60).map("".join)
 
@@ -33,6 +34,7 @@ def keys(lines: list[bytes], syntax: Syntax, fast: bool) -> list[tuple[bytes, bo
 
 @settings(max_examples=3000)
 @given(TEXT)
+@example("a |\nb\nc &&\nd\n")  # the first of two endings ends the run, not the last
 def test_the_fast_path_says_what_the_full_scanner_says(text: str) -> None:
     lines = lines_of(text)
     for syntax in (POSIX_SYNTAX, FISH_SYNTAX, TCSH_SYNTAX):
