@@ -42,6 +42,7 @@ import glob
 import io
 import os
 import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -1313,6 +1314,9 @@ class TraceLine(NamedTuple):
     command: str  # the traced command text after the prefix
 
 
+# The words that declare what follows them (`export A=1`).
+_TRACE_DECLARE = frozenset({"export", "declare", "typeset", "readonly", "integer", "float"})
+
 # bash repeats the first character of PS4 once per nesting level; zsh and ksh do not.
 _MARKED = re.compile("\\++" + MARK + "([^" + MARK + "\n]*)" + MARK + "([0-9]*)" + MARK + " ")
 _INNER = re.compile("\\+" + MARK + "([^" + MARK + "\n]*)" + MARK + "([0-9]*)" + MARK + " ")
@@ -1334,19 +1338,18 @@ def parse_trace(stderr: bytes, *, relevant_only: bool = False) -> list[TraceLine
         if pending is None or not pending.quote.open:
             # The common line: one traced command, whole, with no second prefix in it (the
             # marked PS4, or bash's own `+ ` when it ignores ours, as root).
-            found = _MARKED.match(raw) or _PLAIN.match(raw)
-            if found is not None and MARK not in raw[found.end() :]:
-                command = raw[found.end() :]
-                if _CLOSED.fullmatch(command) is not None:
-                    if pending is not None:
-                        out.append(pending.finish())
-                        pending = None
-                    if relevant_only and not _relevant(command):
-                        continue
-                    marked = found.re is _MARKED
-                    file, line = (found.group(1), found.group(2)) if marked else ("", "")
-                    out.append(TraceLine(file or None, int(line) if line else None, command))
+            # One match per line says all of it: a big start-up file traces 100,000s.
+            found = _COMMON.fullmatch(raw)
+            if found is not None:
+                if pending is not None:
+                    out.append(pending.finish())
+                    pending = None
+                command = found.group("command")
+                if relevant_only and not _relevant(command, found):
                     continue
+                file, line = found.group(1, 2)
+                out.append(TraceLine(file or None, int(line) if line else None, command))
+                continue
         started = _start(raw)
         if started is None:
             if pending is not None and pending.quote.open:
@@ -1361,10 +1364,46 @@ def parse_trace(stderr: bytes, *, relevant_only: bool = False) -> list[TraceLine
     return out
 
 
-# Text that leaves _Quote where it found it (no quote open, nothing escaped): the same rules
-# as feed() below, matched in one go.
-_CLOSED = re.compile(
-    r"""(?:[^'"\\$]|\$(?!')|\\[\s\S]|'[^']*'|"(?:[^"\\]|\\[\s\S])*"|\$'(?:[^'\\]|\\[\s\S])*')*"""
+def _closed(but: str = "") -> str:
+    """Text that leaves _Quote where it found it (no quote open, nothing escaped): the same
+    rules as feed() below, as a pattern; `but`: characters it must not hold at all. Each
+    alternative starts with bytes of its own, so none can give back what another could use:
+    possessive where Python has it (3.11+)."""
+    any_char = f"[^{but}]" if but else r"[\s\S]"
+    more, most = ("++", "*+") if sys.version_info >= (3, 11) else ("", "*")
+    alternatives = [
+        f"[^'\"\\\\${but}]{more}",
+        r"\$(?!')",
+        r"\\" + any_char,
+        f"'[^'{but}]{most}'",
+        f'"(?:[^"\\\\{but}]{more}|\\\\{any_char}){most}"',
+        f"\\$'(?:[^'\\\\{but}]{more}|\\\\{any_char}){most}'",
+    ]
+    return "(?:" + "|".join(alternatives) + ")" + most
+
+
+_CLOSED = re.compile(_closed())
+
+# The common traced line, whole: the marked PS4 or bash's own `+ ` (as root, bash ignores
+# ours), then a command that leaves no quote open and holds no second prefix. `assigns` and
+# `quoted` say what its first word is, for _relevant(): NAME=, NAME+= or a declaring word as
+# it stands, or a word with a quote, an escape or a `$` in it, to be unquoted first.
+_COMMON = re.compile(
+    "\\++(?:"
+    + MARK
+    + "([^"
+    + MARK
+    + "\n]*)"
+    + MARK
+    + "([0-9]*)"
+    + MARK
+    + ")? "
+    + r"(?:(?=[ \t]*(?:[A-Za-z_][A-Za-z0-9_]*\+?=|(?:"
+    + "|".join(sorted(_TRACE_DECLARE))
+    + r")(?:[ \t]|\Z)))(?P<assigns>)|(?=[ \t]*[^ \t'\"\\$]*['\"\\$])(?P<quoted>))?"
+    + "(?P<command>"
+    + _closed(MARK)
+    + ")"
 )
 
 
@@ -1470,16 +1509,16 @@ def sourced_files(lines: list[TraceLine]) -> list[Path]:
 _MAY_SOURCE = (".", "source", "builtin", "command")
 
 
-def _relevant(command: str) -> bool:
-    """Whether sourced_files() or assignments() could make anything of a traced command: one
-    whose first word assigns or declares (assignments() looks no further), or may source.
-    An `alias a='b=c'`, a `[ "$x" = y ]` or an `echo a=b` is neither."""
-    first = _FIRST_WORD.match(command)
-    if first is not None and first.lastgroup == "assigns":
+def _relevant(command: str, found: re.Match[str]) -> bool:
+    """Whether sourced_files() or assignments() could make anything of a traced command
+    (`found`: its _COMMON match): one whose first word assigns or declares (assignments()
+    looks no further), or may source. An `alias a='b=c'`, a `[ "$x" = y ]` or an `echo a=b`
+    is neither."""
+    if found.group("assigns") is not None:
         return True
     if command.lstrip(" \t'\"\\$").startswith(_MAY_SOURCE):
         return True  # sourced_files() sets aside the same quotes before its own look
-    if first is None:
+    if found.group("quoted") is None:
         return False
     # A quote or escape in the first word (`"A=1"`, `ex'port'`): assignments() reads the word
     # trace_words() makes of it, so ask the same. Rare in a trace, so the cost does not matter.
@@ -1490,15 +1529,6 @@ def _relevant(command: str) -> bool:
 
 
 _TRACE_ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\+?=")
-_TRACE_DECLARE = frozenset({"export", "declare", "typeset", "readonly", "integer", "float"})
-# The first word of a command, when assignments() can use it as it stands (`assigns`: NAME=,
-# NAME+= or a declaring word) or must unquote it first (`quoted`: a quote, an escape or a `$`
-# before its end). One match per traced line: a big file traces hundreds of thousands.
-_FIRST_WORD = re.compile(
-    r"[ \t\n]*(?:(?P<assigns>[A-Za-z_][A-Za-z0-9_]*\+?=|(?:"
-    + "|".join(sorted(_TRACE_DECLARE))
-    + r")(?:[ \t\n]|\Z))|(?P<quoted>[^ \t\n'\"\\$]*['\"\\$]))"
-)
 
 
 def assignments(lines: list[TraceLine], names: Iterable[str]) -> list[tuple[str, int, str]]:

@@ -976,6 +976,28 @@ def test_keeping_only_relevant_trace_lines_loses_nothing(stderr: bytes) -> None:
     assert assignments(kept, names) == assignments(full, names)
 
 
+@settings(max_examples=1000)
+@given(st.one_of(_TRACE_LINE, st.lists(_TRACE_PIECES, max_size=12).map(b"".join)))
+def test_the_one_match_for_a_common_line_says_what_the_slow_path_says(raw_bytes: bytes) -> None:
+    """parse_trace takes most lines with one match (_COMMON); the slow path (_start, then
+    the quote walked character by character) must read such a line the same way, and every
+    line it finds whole, with no second prefix, must be one _COMMON takes."""
+    from shells.sourcing import _COMMON, _MARKED, _PLAIN, _start
+
+    raw = raw_bytes.decode("utf-8", "surrogateescape").split("\n")[0]
+    fast = _COMMON.fullmatch(raw)
+    slow = _start(raw)
+    if fast is not None:
+        assert slow is not None and not slow.quote.open and not slow.quote.escaped, raw
+        file, line = fast.group(1, 2)
+        expected = TraceLine(file or None, int(line) if line else None, fast.group("command"))
+        assert slow.finish() == expected, raw
+    prefix = _MARKED.match(raw) or _PLAIN.match(raw)
+    whole = slow is not None and not slow.quote.open and not slow.quote.escaped
+    if whole and prefix and M not in raw[prefix.end() :]:
+        assert fast is not None, raw
+
+
 @given(st.lists(st.binary(max_size=40).filter(lambda r: not r.startswith(b"+"))))
 def test_lines_without_a_prefix_are_not_traces(rows: list[bytes]) -> None:
     assert parse_trace(b"\n".join(rows)) == []
