@@ -63,6 +63,7 @@ class Runner:
             raise RemedyError(f"cannot run {argv[0]}: {e.strerror}") from e
         if _live is not None:
             _live.add(process)  # for run_side_by_side, whose thread cannot get Ctrl-C
+            _widen_pipes(process)
         try:
             stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired as e:
@@ -153,6 +154,26 @@ class Runner:
             timer.cancel()
         output = b"".join(kept).decode("utf-8", "replace")
         return (None if fired.is_set() else process.returncode), output
+
+
+# Linux's fcntl F_SETPIPE_SZ (named in Python's fcntl from 3.10).
+_SET_PIPE_SIZE = 1031
+_PIPE_SIZE = 1 << 20  # the most an unprivileged process may ask for, by default
+
+
+def _widen_pipes(process: subprocess.Popen[bytes]) -> None:
+    """Let a program write up to 1 MiB ahead of our reading it. A traced shell over a big
+    start-up file writes megabytes while this process does other work beside it (the
+    reading thread waits its turn for the interpreter): with the 64 KiB default pipe, the
+    shell would stop and wait. Where the system says no, the pipes stay as they were."""
+    if not sys.platform.startswith("linux"):
+        return
+    import fcntl
+
+    for pipe in (process.stdout, process.stderr):
+        if pipe is not None:
+            with contextlib.suppress(OSError):
+                fcntl.fcntl(pipe.fileno(), _SET_PIPE_SIZE, _PIPE_SIZE)
 
 
 class _Started:

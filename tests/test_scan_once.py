@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import REPO, Sandbox
 
@@ -50,3 +51,52 @@ def test_a_big_file_is_scanned_once_per_run(sandbox: Sandbox) -> None:
     assert found["code"] in (0, None), done.stderr
     assert found["scans"] and max(found["scans"]) == 1, found
     assert b"# >>> remedy mantle >>>" in sandbox.read(".bashrc")
+
+
+def test_start_up_files_are_read_ahead_while_shells_run_and_hostile_ones_are_left(
+    tmp_path: Path,
+) -> None:
+    """read_ahead (ask_shells' work beside the shells) scans what the picture will read, so
+    the picture finds the scan kept. A sourced named pipe is not opened and a huge sourced
+    file not read: nothing is raised (the picture drawn later refuses it by name)."""
+    import os
+    import threading
+
+    from remedies.claude.sources import read_ahead
+    from remedies.context import Context
+    from shells import shell_named
+    from shells.lexing import _scan_once
+
+    bash = shell_named("bash")
+    assert bash is not None
+    extra = b"export FROM_EXTRA=1\n" * 3
+    for case in ("clean", "hostile"):
+        home = tmp_path / case
+        home.mkdir()
+        (home / ".extra").write_bytes(extra)
+        rc = b". ~/.extra\n"
+        if case == "hostile":
+            os.mkfifo(home / ".pipe")  # opening it would block for ever
+            with open(home / ".huge", "wb") as huge:
+                huge.truncate(1 << 30)  # sparse: no disk used
+            rc += b". ~/.pipe\n. ~/.huge\n"
+        (home / ".bashrc").write_bytes(rc)
+        ctx = Context(home=home, env={"HOME": str(home), "PATH": "/usr/bin:/bin"}, cwd=home)
+        _scan_once.cache_clear()
+        failed: list[BaseException] = []
+
+        def ahead(ctx: Context = ctx, failed: list[BaseException] = failed) -> None:
+            try:
+                read_ahead(ctx, [bash])
+            except BaseException as e:  # the test's own report of it
+                failed.append(e)
+
+        reader = threading.Thread(target=ahead, daemon=True)
+        reader.start()
+        reader.join(timeout=30)
+        assert not reader.is_alive(), "read_ahead opened the named pipe"
+        assert failed == [], failed
+        if case == "clean":
+            before = _scan_once.cache_info()
+            bash.scan(extra.splitlines(keepends=True))
+            assert _scan_once.cache_info().hits == before.hits + 1, "~/.extra not read ahead"

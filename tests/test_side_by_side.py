@@ -4,6 +4,7 @@ nothing left running when that work or a Ctrl-C stops the run (real processes)."
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from pathlib import Path
 
@@ -25,6 +26,25 @@ def test_meanwhile_runs_while_the_programs_do(tmp_path: Path) -> None:
     for done in runs:
         assert not isinstance(done, RemedyError), done
         assert done.stdout == b"ok\n"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pipe sizes are Linux's")
+def test_a_shell_may_write_a_mebibyte_ahead_of_our_reading(tmp_path: Path) -> None:
+    """The pipes of programs run side by side are widened to 1 MiB (from 64 KiB), so that a
+    traced shell over a big file does not stop while this process works beside it. The
+    program watches its own stdout and stderr until they are widened (F_GETPIPE_SZ)."""
+    watch = (
+        "import fcntl, time\n"
+        "end = time.monotonic() + 10\n"
+        "while min(fcntl.fcntl(1, 1032), fcntl.fcntl(2, 1032)) < 1 << 20:\n"
+        "    if time.monotonic() > end: break\n"
+        "    time.sleep(0.01)\n"
+        "print(fcntl.fcntl(1, 1032), fcntl.fcntl(2, 1032))\n"
+    )
+    runs = Runner().run_side_by_side([([sys.executable, "-c", watch], None)], env=ENV, timeout=30)
+    done = runs[0]
+    assert not isinstance(done, RemedyError), done
+    assert done.stdout.split() == [b"1048576", b"1048576"], done.stdout
 
 
 @pytest.mark.parametrize("when", ["at once", "once all have started"])

@@ -14,6 +14,7 @@ reads; nothing runs a shell or writes.
 from __future__ import annotations
 
 import configparser
+import contextlib
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -26,7 +27,7 @@ from remedies.context import Context
 from remedies.engine.blocks import content, find_blocks, mentioning, split_lines
 from remedies.engine.direnv_files import is_allowed, nearest_envrc
 from remedies.engine.fileio import read_bytes
-from remedies.engine.new_shell import ShellEnv, asked, startup_where
+from remedies.engine.new_shell import ShellEnv, answered, asked, startup_where
 from remedies.engine.shell_choice import installed
 from remedies.engine.startup_bounds import check_size
 from remedies.engine.startup_walk import StartupFile, walk
@@ -515,15 +516,36 @@ def ask_shells(
     meanwhile: Callable[[], object] | None = None,
 ) -> list[ShellEnv]:
     """What every kind of new shell of these (installed) shells really gets. `meanwhile`:
-    work that needs no answer of theirs, done while the first of them runs."""
+    work that needs no answer of theirs, done while the first of them runs. While shells do
+    run, their start-up files are also read ahead (read_ahead)."""
+    to_ask = [shell for shell in shells if installed(ctx, shell) is not None]
+    if any(not answered(ctx, shell) for shell in to_ask):
+        first = meanwhile
+
+        def meanwhile() -> None:
+            if first is not None:
+                first()
+            read_ahead(ctx, shells)
+
     found: list[ShellEnv] = []
-    for shell in shells:
-        if installed(ctx, shell) is not None:
-            found += asked(ctx, shell, names, meanwhile)
-            meanwhile = None
+    for shell in to_ask:
+        found += asked(ctx, shell, names, meanwhile)
+        meanwhile = None
     if meanwhile is not None:
         meanwhile()
     return found
+
+
+def read_ahead(ctx: Context, shells: Sequence[Shell]) -> None:
+    """Read and scan the start-up files that reading alone finds, while new shells run (a
+    big file costs as much to scan as a shell takes to run it): the picture drawn from their
+    answers reads the same bytes, and the scanner keeps its answer per content
+    (shells.lexing.scan, shells.sourcing.may_source). It only warms: every answer is drawn
+    again, and a file that cannot be read is left for that drawing to report."""
+    with contextlib.suppress(RemedyError):
+        for root in walk(ctx, list(shells), startup_where(ctx, [])):
+            for item in root.flat():
+                item.shell.scan(item.lines)
 
 
 def collect(

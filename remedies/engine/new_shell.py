@@ -208,6 +208,16 @@ def startup_where(ctx: Context, envs: list[ShellEnv]) -> Where:
     return Where(ctx.home, env, later)
 
 
+def _asked_key(ctx: Context, shell: Shell) -> tuple[str, ...]:
+    session = tuple(sorted(session_env(ctx.env).items()))
+    return ("new-shell", shell.name, str(ctx.home), repr(session))
+
+
+def answered(ctx: Context, shell: Shell) -> bool:
+    """Whether asked() already knows what new shells of this one get, in this run."""
+    return _asked_key(ctx, shell) in ctx.asked
+
+
 def asked(
     ctx: Context,
     shell: Shell,
@@ -218,8 +228,7 @@ def asked(
     about other names reads the same traces (a big start-up file costs a shell run each).
     `meanwhile` is done while the shells run, or at once when the answer is known."""
     names = tuple(sorted(set(watched)))
-    session = tuple(sorted(session_env(ctx.env).items()))
-    key = ("new-shell", shell.name, str(ctx.home), repr(session))
+    key = _asked_key(ctx, shell)
     if key not in ctx.asked:
         ctx.asked[key] = _probe(ctx, shell, PROBE_TIMEOUT, meanwhile=meanwhile)
     elif meanwhile is not None:
