@@ -36,10 +36,12 @@ class Runner:
         timeout: float = 30.0,
         cwd: Path | None = None,
         argv0: str | None = None,
+        on_stderr: Callable[[bytes], None] | None = None,
         _live: _Started | None = None,
     ) -> subprocess.CompletedProcess[bytes]:
         """Run argv; argv0, when given, is the name the program sees (`-tcsh` for a login
-        shell) while argv[0] stays the program started.
+        shell) while argv[0] stays the program started. on_stderr, when given, is handed
+        the program's stderr piece by piece as it comes (all of it is also returned).
 
         It runs in a session of its own, with no terminal and stdin closed: a start-up file
         that reads, prompts or sleeps cannot reach the user's terminal, and on a timeout the
@@ -65,7 +67,10 @@ class Runner:
             _live.add(process)  # for run_side_by_side, whose thread cannot get Ctrl-C
             _widen_pipes(process)
         try:
-            stdout, stderr = process.communicate(timeout=timeout)
+            if on_stderr is None:
+                stdout, stderr = process.communicate(timeout=timeout)
+            else:
+                stdout, stderr = _read_as_it_comes(process, timeout, on_stderr)
         except subprocess.TimeoutExpired as e:
             _kill_group(process, threading.Event())
             # A child that left our group (setsid) may still hold the pipes: stop waiting.
@@ -86,25 +91,30 @@ class Runner:
         timeout: float,
         cwd: Path | None = None,
         meanwhile: Callable[[], object] | None = None,
+        on_stderr: Sequence[Callable[[bytes], None] | None] = (),
     ) -> list[subprocess.CompletedProcess[bytes] | RemedyError]:
         """run() for several programs at once ((argv, argv0) each), the answers in order; a
         program that could not run or did not finish gets its RemedyError in its place.
-        Each is read by a thread of its own (a full pipe would stall it), while this thread
-        does `meanwhile` (work that needs none of the answers), then waits: Ctrl-C or an
-        error here kills every one of them before it goes on up."""
+        Each is read by a thread of its own (a full pipe would stall it), which hands its
+        stderr to the job's on_stderr as it comes, while this thread does `meanwhile` (work
+        that needs none of the answers), then waits: Ctrl-C or an error here kills every one
+        of them before it goes on up."""
         from concurrent.futures import ThreadPoolExecutor
 
-        def one(job: tuple[Sequence[str], str | None]) -> Any:
+        def one(job: tuple[Sequence[str], str | None], sink: Callable[[bytes], None] | None) -> Any:
             argv, argv0 = job
             try:
-                return self.run(argv, env=env, timeout=timeout, cwd=cwd, argv0=argv0, _live=live)
+                return self.run(
+                    argv, env=env, timeout=timeout, cwd=cwd, argv0=argv0, on_stderr=sink, _live=live
+                )
             except RemedyError as e:
                 return e
 
+        sinks = [*on_stderr, *[None] * (len(jobs) - len(on_stderr))]
         live = _Started()
         pool = ThreadPoolExecutor(max_workers=max(1, len(jobs)))
         try:
-            futures = [pool.submit(one, job) for job in jobs]
+            futures = [pool.submit(one, job, sink) for job, sink in zip(jobs, sinks)]
             if meanwhile is not None:
                 meanwhile()
             return [future.result() for future in futures]
@@ -154,6 +164,44 @@ class Runner:
             timer.cancel()
         output = b"".join(kept).decode("utf-8", "replace")
         return (None if fired.is_set() else process.returncode), output
+
+
+def _read_as_it_comes(
+    process: subprocess.Popen[bytes], timeout: float, on_stderr: Callable[[bytes], None]
+) -> tuple[bytes, bytes]:
+    """communicate(), but each piece of stderr is handed to on_stderr as it is read.
+    TimeoutExpired when the program has not closed its output and ended within `timeout`
+    (the caller kills its group, as for communicate())."""
+    import selectors
+    import subprocess
+
+    deadline = time.monotonic() + timeout
+    kept: dict[int, list[bytes]] = {}
+    with selectors.DefaultSelector() as selector:
+        for pipe in (process.stdout, process.stderr):
+            if pipe is not None:
+                selector.register(pipe.fileno(), selectors.EVENT_READ)
+                kept[pipe.fileno()] = []
+        err = process.stderr.fileno() if process.stderr is not None else -1
+        while selector.get_map():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise subprocess.TimeoutExpired(process.args, timeout)
+            for key, _events in selector.select(left):
+                piece = os.read(key.fd, _PIPE_SIZE)
+                if not piece:
+                    selector.unregister(key.fd)
+                    continue
+                kept[key.fd].append(piece)
+                if key.fd == err:
+                    on_stderr(piece)
+    process.wait(max(deadline - time.monotonic(), 0.001))
+    out = process.stdout.fileno() if process.stdout is not None else -1
+    answer = b"".join(kept.get(out, [])), b"".join(kept.get(err, []))
+    for pipe in (process.stdout, process.stderr):
+        if pipe is not None:
+            pipe.close()
+    return answer
 
 
 # Linux's fcntl F_SETPIPE_SZ (named in Python's fcntl from 3.10).

@@ -1332,36 +1332,70 @@ def parse_trace(stderr: bytes, *, relevant_only: bool = False) -> list[TraceLine
     word that may be `.` or `source`); a big start-up file traces hundreds of thousands of
     other commands.
     """
-    out: list[TraceLine] = []
-    pending: _Pending | None = None
-    for raw in stderr.decode("utf-8", "surrogateescape").split("\n"):
-        if pending is None or not pending.quote.open:
-            # The common line: one traced command, whole, with no second prefix in it (the
-            # marked PS4, or bash's own `+ ` when it ignores ours, as root).
-            # One match per line says all of it: a big start-up file traces 100,000s.
-            found = _COMMON.fullmatch(raw)
-            if found is not None:
-                if pending is not None:
-                    out.append(pending.finish())
-                    pending = None
-                command = found.group("command")
-                if relevant_only and not _relevant(command, found):
+    reader = TraceReader(relevant_only=relevant_only)
+    reader.feed(stderr)
+    return reader.finish()
+
+
+class TraceReader:
+    """parse_trace() a piece at a time, as a shell writes its trace: the reading keeps pace
+    with a shell that runs a big start-up file, instead of starting once it has finished.
+    Pieces may end anywhere; only whole lines are read until finish() reads the last one.
+    Lines end at LF, which is never inside a UTF-8 sequence, so whole lines decode alike
+    however the bytes came."""
+
+    def __init__(self, *, relevant_only: bool = False) -> None:
+        self._relevant_only = relevant_only
+        self._tail: list[bytes] = []  # the line begun and not yet ended
+        self._pending: _Pending | None = None
+        self._out: list[TraceLine] = []
+
+    def feed(self, piece: bytes) -> None:
+        end = piece.rfind(b"\n")
+        if end < 0:
+            self._tail.append(piece)
+            return
+        whole = b"".join([*self._tail, piece[:end]])
+        self._tail = [piece[end + 1 :]]
+        self._read(whole.decode("utf-8", "surrogateescape").split("\n"))
+
+    def finish(self) -> list[TraceLine]:
+        """The commands read, once the shell has written its last byte."""
+        self._read([b"".join(self._tail).decode("utf-8", "surrogateescape")])
+        self._tail = []
+        if self._pending is not None:
+            self._out.append(self._pending.finish())
+            self._pending = None
+        return self._out
+
+    def _read(self, raws: list[str]) -> None:
+        out, pending, relevant_only = self._out, self._pending, self._relevant_only
+        for raw in raws:
+            if pending is None or not pending.quote.open:
+                # The common line: one traced command, whole, with no second prefix in it
+                # (the marked PS4, or bash's own `+ ` when it ignores ours, as root). One
+                # match per line says all of it: a big start-up file traces 100,000s.
+                found = _COMMON.fullmatch(raw)
+                if found is not None:
+                    if pending is not None:
+                        out.append(pending.finish())
+                        pending = None
+                    command = found.group("command")
+                    if relevant_only and not _relevant(command, found):
+                        continue
+                    file, line = found.group(1, 2)
+                    out.append(TraceLine(file or None, int(line) if line else None, command))
                     continue
-                file, line = found.group(1, 2)
-                out.append(TraceLine(file or None, int(line) if line else None, command))
+            started = _start(raw)
+            if started is None:
+                if pending is not None and pending.quote.open:
+                    pending.parts.append(raw)
+                    pending.quote.feed("\n" + raw)
                 continue
-        started = _start(raw)
-        if started is None:
-            if pending is not None and pending.quote.open:
-                pending.parts.append(raw)
-                pending.quote.feed("\n" + raw)
-            continue
-        if pending is not None:
-            out.append(pending.finish())
-        pending = started
-    if pending is not None:
-        out.append(pending.finish())
-    return out
+            if pending is not None:
+                out.append(pending.finish())
+            pending = started
+        self._pending = pending
 
 
 def _closed(but: str = "") -> str:

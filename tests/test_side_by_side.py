@@ -81,3 +81,39 @@ def test_an_interruption_meanwhile_leaves_nothing_running(tmp_path: Path, when: 
             continue  # written by a shell killed in the middle of writing it
         with pytest.raises(ProcessLookupError):
             os.kill(int(text), 0)
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "echo first >&2; exec sleep 60",  # still writing, for all we know
+        "echo first >&2; exec >&- 2>&-; exec sleep 60",  # done writing, not done running
+    ],
+)
+def test_stderr_read_as_it_comes_still_times_out_and_kills(tmp_path: Path, script: str) -> None:
+    """run(on_stderr=...) reads the pipes itself instead of communicate(): what came is
+    handed over at once, and a program that does not end within the timeout is killed with
+    its group and reported as not finished, as without on_stderr."""
+    pieces: list[bytes] = []
+    pid_file = tmp_path / "pid"
+    with pytest.raises(RemedyError, match="did not finish within 1 s"):
+        Runner().run(
+            ["sh", "-c", f"echo $$ > {pid_file}; {script}"],
+            env=ENV,
+            timeout=1,
+            on_stderr=pieces.append,
+        )
+    assert b"".join(pieces) == b"first\n"
+    pid = int(pid_file.read_text())
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+def test_stderr_read_as_it_comes_is_all_there_and_stdout_too() -> None:
+    pieces: list[bytes] = []
+    script = "i=0; while [ $i -lt 2000 ]; do echo line $i >&2; echo out $i; i=$((i+1)); done"
+    done = Runner().run(["sh", "-c", script], env=ENV, timeout=30, on_stderr=pieces.append)
+    expected = b"".join(b"line %d\n" % i for i in range(2000))
+    assert b"".join(pieces) == done.stderr == expected
+    assert done.stdout == b"".join(b"out %d\n" % i for i in range(2000))
+    assert done.returncode == 0

@@ -998,6 +998,28 @@ def test_the_one_match_for_a_common_line_says_what_the_slow_path_says(raw_bytes:
         assert fast is not None, raw
 
 
+@settings(max_examples=500)
+@given(
+    st.one_of(_ANY_TRACE, st.lists(_TRACE_LINE, max_size=8).map(b"\n".join)),
+    st.lists(st.integers(min_value=0, max_value=400), max_size=6),
+    st.booleans(),
+)
+def test_a_trace_read_in_pieces_reads_as_it_does_whole(
+    stderr: bytes, cuts: list[int], relevant_only: bool
+) -> None:
+    """TraceReader is fed what a shell writes as it comes: pieces that end anywhere, in a
+    line, in a UTF-8 sequence, on a LF or nowhere (an empty piece)."""
+    from shells.sourcing import TraceReader
+
+    reader = TraceReader(relevant_only=relevant_only)
+    last = 0
+    for cut in sorted(min(c, len(stderr)) for c in cuts):
+        reader.feed(stderr[last:cut])
+        last = cut
+    reader.feed(stderr[last:])
+    assert reader.finish() == parse_trace(stderr, relevant_only=relevant_only)
+
+
 @given(st.lists(st.binary(max_size=40).filter(lambda r: not r.startswith(b"+"))))
 def test_lines_without_a_prefix_are_not_traces(rows: list[bytes]) -> None:
     assert parse_trace(b"\n".join(rows)) == []

@@ -135,7 +135,7 @@ def _probe(
     traced: bool = True,
     meanwhile: Callable[[], object] | None = None,
 ) -> list[_Probe]:
-    from shells.sourcing import parse_trace, sourced_files, trace_ps4
+    from shells.sourcing import TraceReader, sourced_files, trace_ps4
 
     executable = installed(ctx, shell)
     if executable is None:
@@ -155,11 +155,18 @@ def _probe(
         argv = shell.traced(plain) if traced else plain
         # argv[0] may be a name such as -tcsh; the program is always `executable`.
         jobs.append(([executable, *argv[1:]], argv[0]))
+    # Each trace is read as the shell writes it, by the thread that reads its output.
+    readers = [TraceReader(relevant_only=True) for _ in jobs] if traced else []
     runs = ctx.runner.run_side_by_side(
-        jobs, env=env, timeout=timeout, cwd=ctx.home, meanwhile=meanwhile
+        jobs,
+        env=env,
+        timeout=timeout,
+        cwd=ctx.home,
+        meanwhile=meanwhile,
+        on_stderr=[reader.feed for reader in readers],
     )
     found = []
-    for (login, interactive, _plain), label, done in zip(modes, labels, runs):
+    for index, ((login, interactive, _plain), label, done) in enumerate(zip(modes, labels, runs)):
         if isinstance(done, RemedyError):
             if "did not finish" not in str(done):
                 raise done
@@ -168,7 +175,7 @@ def _probe(
                 "waits for something (input, the network, a sleep); remedy cannot tell what "
                 "new shells get until it does not"
             ) from done
-        trace = parse_trace(done.stderr, relevant_only=True) if traced else []
+        trace = readers[index].finish() if traced else []
         printed = parse_env_dump(done.stdout)
         if printed is None:
             # Never a trace line (they start with PS4's "+"): those may hold secrets.
