@@ -222,7 +222,8 @@ def _check_syntax(ctx: Context, change: Change, temp: Path) -> str | None:
 
 def _ensure_unchanged(change: Change) -> None:
     now = fileio.read_bytes(change.state.path)
-    if sha256(now) != sha256(change.state.data):
+    # The bytes themselves: exact, and cheaper than hashing both (8 MB: 12 ms).
+    if now != change.state.data:
         raise Conflict(
             f"{change.state.path} changed while remedy was working; nothing was changed, "
             "run the command again"
