@@ -129,3 +129,36 @@ def test_the_dominant_line_ending_is_the_one_most_lines_end_with(text: bytes) ->
     crlf = sum(1 for line in lines if line.endswith(b"\r\n"))
     lf = sum(1 for line in lines if line.endswith(b"\n")) - crlf
     assert dominant_line_ending(text) == (b"\r\n" if crlf > lf else b"\n")
+
+
+_BLOCK_PIECES = st.sampled_from(
+    [b"# >>> remedy mantle >>>", b"# <<< remedy mantle <<<", b"# >>> remedy other >>>",
+     b"# <<< remedy other <<<", b"# >>> remedy ", b"x", b" ", b"\n", b"\r\n"]
+)  # fmt: skip
+
+
+@given(st.lists(_BLOCK_PIECES, max_size=30).map(b"".join))
+def test_upsert_appends_exactly_when_find_blocks_finds_no_block_of_that_name(text: bytes) -> None:
+    """upsert_block skips splitting a file with no marker at all (a first apply to a big
+    file): it must still refuse what find_blocks refuses, replace what it finds, and append
+    the block as before when there is none."""
+    new_block = block(body=("export NEW=1",))
+    try:
+        blocks = find_blocks(split_lines(text), "f")
+    except CorruptFile:
+        with pytest.raises(CorruptFile):
+            upsert_block(text, "mantle", new_block, "f")
+        return
+    got = upsert_block(text, "mantle", new_block, "f")
+    if any(b.name == "mantle" for b in blocks):
+        assert got.count(b"export NEW=1") == 1
+        assert len(find_blocks(split_lines(got), "f")) == len(blocks)
+    else:
+        joined = b"".join(new_block)
+        if not text:
+            expected = joined
+        elif text.endswith(b"\n"):
+            expected = text + joined
+        else:
+            expected = text + b"\n" + joined[:-1]
+        assert got == expected

@@ -53,6 +53,8 @@ def dominant_line_ending(data: bytes) -> bytes:
     """CRLF when more lines end in it than in a bare LF. Counted over the bytes (every LF
     ends a line): a loop over 200,000 lines costs more than the rest of the plan."""
     crlf = data.count(b"\r\n")
+    if not crlf:
+        return b"\n"  # the usual file: one pass over it, not two
     return b"\r\n" if crlf > data.count(b"\n") - crlf else b"\n"
 
 
@@ -179,6 +181,10 @@ def render_block(name: str, body: list[str], ending: bytes) -> list[bytes]:
 
 def upsert_block(data: bytes, name: str, block: list[bytes], where: str) -> bytes:
     """Put `block` (from render_block) in place of the block `name`, or append it."""
+    if not any(start in data for start in _MARKER_STARTS):
+        # No marker anywhere, so find_blocks would find no block: appended without splitting
+        # the file into lines (a first apply to a big file).
+        return _append_block(data, block)
     lines = split_lines(data)
     existing = next((b for b in find_blocks(lines, where) if b.name == name), None)
     if existing is not None:
@@ -187,6 +193,10 @@ def upsert_block(data: bytes, name: str, block: list[bytes], where: str) -> byte
         last = content(block[-1]) + line_ending(lines[existing.end])
         new = [*lines[: existing.begin], *block[:-1], last, *lines[existing.end + 1 :]]
         return b"".join(new)
+    return _append_block(data, block)
+
+
+def _append_block(data: bytes, block: list[bytes]) -> bytes:
     if not data:
         return b"".join(block)
     if data.endswith(b"\n"):
