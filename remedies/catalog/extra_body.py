@@ -15,7 +15,7 @@ import click
 
 from remedies.catalog.interface import EnvRemedy, MachineProposal, Proposal
 from remedies.catalog.registry import builtin_summary
-from remedies.claude.known_issues import EXTRA_BODY_MEASURED, EXTRA_BODY_WORTH
+from remedies.claude.extra_body_verdict import EXTRA_BODY_MEASURED, EXTRA_BODY_WORTH
 from remedies.claude.settings_files import ENV, LoadedSettings
 from remedies.context import Context
 from remedies.engine.envedit import EnvEdit

@@ -29,7 +29,7 @@ ENTRY_POINT_GROUP = "remedy.remedies"
 def builtin_summary(name: str) -> str:
     """The line `remedy list` shows for a built-in remedy, written once, here: the listing
     reads it without importing the remedy's module (and what that module imports)."""
-    from remedies.claude.known_issues import EXTRA_BODY_WORTH
+    from remedies.claude.extra_body_verdict import EXTRA_BODY_WORTH
 
     return {
         "mantle": "Use the Bedrock Mantle endpoint (official workaround; recommended).",

@@ -9,10 +9,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from remedies.claude.extra_body_verdict import EXTRA_BODY_MEASURED, EXTRA_BODY_WORTH
 from remedies.claude.installs import ClaudeOnPath
 from remedies.claude.known_issues import (
-    EXTRA_BODY_MEASURED,
-    EXTRA_BODY_WORTH,
     MANTLE_MIN_VERSION,
     known_issues,
     parse_version,

@@ -16,12 +16,6 @@ DEFAULT_FIXED_VERSION = "2.1.113"
 # Claude Code can use the Mantle endpoint from this version on (FACTS.md).
 MANTLE_MIN_VERSION = "2.1.94"
 
-# What extra-body is worth, in the same words wherever it is named (list, doctor, apply).
-EXTRA_BODY_WORTH = "community workaround; often does not work"
-EXTRA_BODY_MEASURED = (
-    "with Claude Code 2.1.111, 2.1.112 and 2.1.330 the request body still carried anthropic_beta"
-)
-
 
 @dataclass(frozen=True)
 class KnownIssue:
