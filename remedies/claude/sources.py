@@ -519,20 +519,20 @@ def ask_shells(
     work that needs no answer of theirs, done while the first of them runs. While shells do
     run, their start-up files are also read ahead (read_ahead)."""
     to_ask = [shell for shell in shells if installed(ctx, shell) is not None]
-    if any(not answered(ctx, shell) for shell in to_ask):
-        first = meanwhile
 
-        def meanwhile() -> None:
-            if first is not None:
-                first()
-            read_ahead(ctx, shells)
+    def beside_the_shells() -> None:
+        if meanwhile is not None:
+            meanwhile()
+        read_ahead(ctx, shells)
 
+    # Only when a shell will run: read ahead of an answer already known would be work lost.
+    work = beside_the_shells if any(not answered(ctx, s) for s in to_ask) else meanwhile
     found: list[ShellEnv] = []
     for shell in to_ask:
-        found += asked(ctx, shell, names, meanwhile)
-        meanwhile = None
-    if meanwhile is not None:
-        meanwhile()
+        found += asked(ctx, shell, names, work)
+        work = None
+    if work is not None:
+        work()
     return found
 
 
