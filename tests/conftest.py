@@ -25,6 +25,9 @@ from shells.base import parse_env_dump
 
 REPO = Path(__file__).resolve().parent.parent
 
+# Fixtures for tests where privilege is the point (root and a throwaway user).
+pytest_plugins = ["tests.support.accounts"]
+
 
 # Files the shells write themselves when the probes start them; never ours to compare.
 SHELL_OWNED = {".sh_history", ".bash_history", ".zsh_history", ".history", "fish_history"}

@@ -9,128 +9,32 @@ Python lives under /root, which the user cannot read (remedy then refuses; teste
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import pwd
 import shutil
 import stat
 import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import Result, Sandbox, base_env, require_program
+from tests.conftest import Sandbox, base_env, require_program
 from tests.support import figures, fleet
-from tests.support.system import add_user, give, new_user_name, remove_user, require_root
-
-APPLY = ("apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes")
-PLANTED = b"export CLAUDE_CODE_USE_BEDROCK=1\n"
-SYSTEM_PYTHON = "/usr/bin/python3"
-TXID = "20260101T000000Z-0123abcd"
-
-
-@dataclass
-class User:
-    name: str
-    home: Path
-    uid: int
-    gid: int
-    pyz: Path
-
-    def remedy(self, *args: str, env: dict[str, str] | None = None) -> Result:
-        """remedy run by root for this user's home."""
-        done = subprocess.run(
-            [SYSTEM_PYTHON, str(self.pyz), *args],
-            env={**base_env(self.home), **(env or {})},
-            cwd="/",
-            capture_output=True,
-            timeout=120,
-            stdin=subprocess.DEVNULL,
-            check=False,
-        )
-        return Result(done.returncode, done.stdout.decode(), done.stderr.decode())
-
-    def write(self, relative: str, data: bytes, mode: int = 0o644) -> Path:
-        """A file the user made, as the user would have: theirs, folders included."""
-        path = self.home / relative
-        folder = path.parent
-        folder.mkdir(parents=True, exist_ok=True)
-        while folder != self.home:
-            os.chown(folder, self.uid, self.gid)
-            folder = folder.parent
-        path.write_bytes(data)
-        path.chmod(mode)
-        os.chown(path, self.uid, self.gid)
-        return path
-
-    def state(self, name: str, data: bytes) -> Path:
-        path = self.write(f".local/state/remedy/{name}", data, 0o600)
-        for folder in (path.parent, self.home / ".local/state/remedy"):
-            folder.chmod(0o700)
-        return path
-
-
-@pytest.fixture
-def user() -> Iterator[User]:
-    require_root("the privilege tests (a second user)")
-    require_program(SYSTEM_PYTHON)
-    name = new_user_name()
-    home = add_user(name)
-    account = pwd.getpwnam(name)
-    # Root-only, as Ansible's remote temp folder is: remedy must still work from there.
-    hidden = Path(tempfile.mkdtemp(prefix="remedy-root-only-"))
-    hidden.chmod(0o700)
-    pyz = hidden / "remedy.pyz"
-    shutil.copy(fleet.zipapp(), pyz)
-    for skel in (".bashrc", ".profile", ".bash_logout", ".kshrc"):
-        (home / skel).unlink(missing_ok=True)
-    try:
-        yield User(name, home, account.pw_uid, account.pw_gid, pyz)
-    finally:
-        remove_user(name)
-        shutil.rmtree(hidden, ignore_errors=True)
-
-
-@pytest.fixture
-def victim() -> Iterator[Path]:
-    """A root-owned, world-readable system file (as /etc/passwd is) in a root-owned folder."""
-    folder = Path(tempfile.mkdtemp(prefix="remedy-victim-"))
-    folder.chmod(0o755)
-    target = folder / "passwd"
-    target.write_bytes(b"root:x:0:0:root:/root:/bin/bash\n")
-    target.chmod(0o644)
-    (folder / "other").write_bytes(b"keep me\n")
-    try:
-        yield target
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def untouched(victim: Path) -> None:
-    assert victim.read_bytes() == b"root:x:0:0:root:/root:/bin/bash\n"
-    assert (victim.parent / "other").read_bytes() == b"keep me\n"
-    st = victim.stat()
-    assert (st.st_uid, stat.S_IMODE(st.st_mode)) == (0, 0o644)
-    assert stat.S_IMODE(victim.parent.stat().st_mode) == 0o755
-
-
-def refused(result: Result, *words: str) -> None:
-    result.refused(*words)
-    figures.add("privilege attacks refused")
-
-
-def sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def journal(*entries: Mapping[str, object]) -> bytes:
-    return json.dumps({"version": 1, "committed": None, "entries": list(entries)}).encode()
+from tests.support.accounts import (
+    APPLY,
+    PLANTED,
+    SYSTEM_PYTHON,
+    TXID,
+    User,
+    journal,
+    refused,
+    sha,
+    untouched,
+)
+from tests.support.system import give
 
 
 def test_a_crafted_journal_cannot_make_root_write_a_system_file(user: User, victim: Path) -> None:
