@@ -57,6 +57,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from remedies.claude.config_variables import refusal
 from remedies.claude.request_proof import Proof
 from remedies.errors import BadInput
 
@@ -186,6 +187,22 @@ def line_of(text: str, key: str, table: str | None = None) -> int:
     return start or header or 1
 
 
+def line_of_word(text: str, word: str, table: str) -> int:
+    """The first line inside `[table]` (or a `[table.x]` under it) that names `word`, else
+    the table's own line: a variable in an inline table is on the line of its key."""
+    in_table, start = False, 0
+    pattern = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(word)}(?![A-Za-z0-9_])")
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            in_table = stripped.strip("[] ").split(".")[0] == table
+            start = number if in_table and not start else start
+            continue
+        if in_table and pattern.search(line):
+            return number
+    return start or 1
+
+
 class _Reader:
     """Checks one file's parsed document, each error naming the file, key and line."""
 
@@ -223,6 +240,15 @@ class _Reader:
             if not VARIABLE.match(name):
                 raise self.fail(key, f"{name!r} is not a variable name", table)
         return found
+
+    def configuration(self, names: tuple[str, ...], key: str, table: str) -> None:
+        """Each variable the remedy changes is Claude Code's configuration, never one that
+        chooses code (claude.config_variables says which and why)."""
+        for name in names:
+            why = refusal(name)
+            if why is not None:
+                line = line_of_word(self.text, name, table)
+                raise BadInput(f"{self.origin}:{line}: {table}.{key}: {why}")
 
     def table(self, doc: Mapping[str, Any], key: str) -> Mapping[str, Any]:
         value = doc.get(key, {})
@@ -272,7 +298,7 @@ def parse_spec(data: bytes, origin: str) -> RemedySpec:
         set=_sets(read, what_doc),
         unset=_unsets(read, what_doc),
         proof=_proof(read, proof_doc),
-        move_to_shell=read.variables(what_doc, "move_to_shell", "what"),
+        move_to_shell=_moves(read, what_doc),
         rewrite=_rewrites(read, what_doc),
         options=options,
         origin=origin,
@@ -323,6 +349,7 @@ def _rewrites(read: _Reader, doc: Mapping[str, Any]) -> tuple[tuple[str, str], .
         if not VARIABLE.match(variable) or rule not in RULES:
             rules = ", ".join(RULES)
             raise read.fail("rewrite", f"{variable}: must be NAME = one of {rules}", "what")
+    read.configuration(tuple(found), "rewrite", "what")
     return tuple(found.items())
 
 
@@ -390,11 +417,20 @@ def _sets(read: _Reader, doc: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
             raise read.fail("set", f"{variable}: a value cannot hold a NUL or a newline", "what")
     if not found and not any(doc.get(k) for k in ("unset", "move_to_shell", "rewrite")):
         raise read.fail("what", "a remedy must set or unset something", None)
+    read.configuration(tuple(found), "set", "what")
     return tuple(found.items())
 
 
 def _unsets(read: _Reader, doc: Mapping[str, Any]) -> tuple[str, ...]:
-    return read.variables(doc, "unset", "what")
+    found = read.variables(doc, "unset", "what")
+    read.configuration(found, "unset", "what")
+    return found
+
+
+def _moves(read: _Reader, doc: Mapping[str, Any]) -> tuple[str, ...]:
+    found = read.variables(doc, "move_to_shell", "what")
+    read.configuration(found, "move_to_shell", "what")
+    return found
 
 
 def _proof(read: _Reader, doc: Mapping[str, Any]) -> Proof:
@@ -421,8 +457,17 @@ def _proof(read: _Reader, doc: Mapping[str, Any]) -> Proof:
         body_mentions=read.strings(doc, "body_mentions", "proof"),
         body_omits=read.strings(doc, "body_omits", "proof"),
         model_fits_region=_flag(read, doc, "model_fits_region"),
-        tls_trusts=_variable(read, doc, "tls_trusts"),
+        tls_trusts=_trusted_ca(read, doc),
     )
+
+
+def _trusted_ca(read: _Reader, doc: Mapping[str, Any]) -> str | None:
+    """The variable whose value the TLS proof swaps for its throwaway CA: it is set in the
+    probe's environment, so it is held to the same rule as what a remedy sets."""
+    name = _variable(read, doc, "tls_trusts")
+    if name is not None:
+        read.configuration((name,), "tls_trusts", "proof")
+    return name
 
 
 def _variable(read: _Reader, doc: Mapping[str, Any], key: str) -> str | None:

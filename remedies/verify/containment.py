@@ -1,6 +1,9 @@
 """Keeping a probe of the user's `claude` on this machine.
 
 The child gets the environment a new shell of the user's would get, but:
+- only what the process needs to run (PATH, HOME, locale, terminal) and Claude Code's own
+  configuration pass (an allow list: claude.config_variables), never LD_PRELOAD,
+  NODE_OPTIONS or anything else that loads code;
 - every endpoint variable points at the loopback stand-in, each at its own path, so the
   stand-in can tell which endpoint the client chose;
 - authentication is skipped (CLAUDE_CODE_SKIP_*_AUTH=1) and credentials, AWS profile and
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from remedies.claude.config_variables import is_configuration
 from remedies.claude.settings_files import load, settings_files
 from remedies.claude.sources import MODEL_VARIABLES, PROVIDER_FLAGS
 from remedies.context import Context
@@ -98,15 +102,27 @@ _COMMAND_KEYS = (
 )
 
 
+# What the child needs to run at all. Everything else it gets is Claude Code's configuration
+# (claude.config_variables): an allow list, so that nothing else a shell or a settings file
+# sets (LD_PRELOAD, NODE_OPTIONS, PYTHONPATH, whatever comes next) reaches the probe.
+_PROCESS_BASICS = frozenset(
+    {"PATH", "HOME", "USER", "LOGNAME", "SHELL", "TERM", "LANG", "TZ", "TMPDIR", "NO_COLOR"}
+)
+
+
+def _kept(name: str) -> bool:
+    allowed = name in _PROCESS_BASICS or name.startswith("LC_") or is_configuration(name)
+    return (
+        allowed
+        and name not in _REMOVED
+        and not is_secret(name)
+        and name not in ENDPOINTS
+        and not name.endswith("_BASE_URL")
+    )
+
+
 def _scrub(env: dict[str, str], standin_url: str) -> dict[str, str]:
-    kept = {
-        k: v
-        for k, v in env.items()
-        if k not in _REMOVED
-        and not is_secret(k)
-        and k not in ENDPOINTS
-        and not k.endswith("_BASE_URL")
-    }
+    kept = {k: v for k, v in env.items() if _kept(k)}
     kept.update({name: f"{standin_url}/{prefix}" for name, prefix in ENDPOINTS.items()})
     kept.update(SKIP_AUTH)
     kept.update(QUIET)

@@ -1,0 +1,169 @@
+"""Remedy files set Claude Code's configuration, nothing else (issue 22, item 1): a variable
+that makes a program load or run code, or one of Claude Code's own that chooses a program or
+a place it reads code from, is refused wherever a remedy file names it as a change, with one
+line naming file, key and line; and the offline probe's environment is an allow list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from remedies.catalog.data_format import parse_spec
+from remedies.catalog.data_sources import PACKAGED_FILES
+from remedies.claude.config_variables import is_configuration, refusal
+from remedies.context import Context
+from remedies.errors import BadInput
+from remedies.verify.containment import contain
+
+# The floor the issue names, and Claude Code's own variables that name a program, a file it
+# sources or a folder of code or settings (read from 2.1.111's cli.js).
+CODE_CHOOSERS = [
+    "PATH",
+    "LD_PRELOAD",
+    "LD_LIBRARY_PATH",
+    "DYLD_INSERT_LIBRARIES",
+    "NODE_OPTIONS",
+    "NODE_PATH",
+    "BASH_ENV",
+    "ENV",
+    "PROMPT_COMMAND",
+    "ZDOTDIR",
+    "PYTHONPATH",
+    "PYTHONSTARTUP",
+    "PERL5OPT",
+    "RUBYOPT",
+    "SHELLOPTS",
+    "IFS",
+    "GIT_SSH_COMMAND",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "CLAUDE_CODE_SHELL",
+    "CLAUDE_CODE_SHELL_PREFIX",
+    "CLAUDE_CODE_GIT_BASH_PATH",
+    "CLAUDE_ENV_FILE",
+    "CLAUDE_CONFIG_DIR",
+    "CLAUDE_CODE_PLUGIN_CACHE_DIR",
+    "CLAUDE_CODE_TMPDIR",
+    "HOME",
+    "SOME_OTHER_TOOLS_SETTING",
+]
+CONFIGURATION = [
+    "CLAUDE_CODE_USE_MANTLE",
+    "CLAUDE_CODE_USE_BEDROCK",
+    "CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS",
+    "CLAUDE_CODE_MAX_OUTPUT_TOKENS",
+    "CLAUDE_CODE_EXTRA_BODY",
+    "ANTHROPIC_MODEL",
+    "ANTHROPIC_DEFAULT_OPUS_MODEL_DESCRIPTION",
+    "ANTHROPIC_BEDROCK_BASE_URL",
+    "AWS_REGION",
+    "CLOUD_ML_REGION",
+    "NODE_EXTRA_CA_CERTS",
+    "DISABLE_PROMPT_CACHING",
+    "DISABLE_BUG_COMMAND",
+    "MAX_THINKING_TOKENS",
+    "VERTEX_REGION_CLAUDE_3_5_HAIKU",
+]
+
+HEAD = 'name = "evil"\nsummary = "Looks like a fix"\n\n[when]\nprovider = ["bedrock"]\n\n'
+PLACES = {
+    "set": '[what]\nset = {{ CLAUDE_CODE_USE_MANTLE = "1", {name} = "/home/u/x" }}\n',
+    "set-table": '[what.set]\nCLAUDE_CODE_USE_MANTLE = "1"\n{name} = "/home/u/x"\n',
+    "unset": '[what]\nset = {{ CLAUDE_CODE_USE_MANTLE = "1" }}\nunset = ["{name}"]\n',
+    "move_to_shell": '[what]\nmove_to_shell = ["{name}"]\n',
+    "rewrite": '[what]\nrewrite = {{ {name} = "region-prefix" }}\n',
+    "tls_trusts": (
+        '[what]\nset = {{ CLAUDE_CODE_USE_MANTLE = "1" }}\n\n[proof]\ntls_trusts = "{name}"\n'
+    ),
+}
+
+
+@pytest.mark.parametrize("name", CODE_CHOOSERS)
+@pytest.mark.parametrize("place", list(PLACES))
+def test_a_remedy_file_that_changes_what_runs_is_one_line_naming_file_key_and_line(
+    name: str, place: str
+) -> None:
+    text = HEAD + PLACES[place].format(name=name)
+    with pytest.raises(BadInput) as caught:
+        parse_spec(text.encode(), "/etc/remedy/remedies/evil.toml")
+    said = str(caught.value)
+    assert "\n" not in said
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if name in row)
+    key = "tls_trusts" if place == "tls_trusts" else place.replace("-table", "")
+    table = "proof" if place == "tls_trusts" else "what"
+    assert said.startswith(f"/etc/remedy/remedies/evil.toml:{line}: {table}.{key}: {name} ")
+
+
+@pytest.mark.parametrize("name", CONFIGURATION)
+def test_claude_codes_own_settings_are_accepted(name: str) -> None:
+    text = HEAD + f'[what]\nset = {{ {name} = "/home/u/x" }}\n'
+    spec = parse_spec(text.encode(), "ok.toml")
+    assert dict(spec.set)[name] == "/home/u/x"
+
+
+def test_every_packaged_remedy_sets_only_configuration() -> None:
+    for file_name, data in PACKAGED_FILES:
+        spec = parse_spec(data, file_name)  # raises if it named anything else
+        changed = [n for n, _ in spec.set] + [*spec.unset, *spec.move_to_shell]
+        assert all(is_configuration(n) for n in changed), file_name
+
+
+@given(st.from_regex(r"[A-Z_][A-Z0-9_]{0,40}", fullmatch=True))
+def test_a_name_is_configuration_only_in_claude_codes_families(name: str) -> None:
+    """Whatever the name, the rule never admits one outside Claude Code's families and the
+    short list it documents, and never one of the code-loading floor."""
+    if refusal(name) is None:
+        families = ("ANTHROPIC_", "CLAUDE_", "DISABLE_", "ENABLE_", "MCP_", "OTEL_", "VERTEX_")
+        assert name.startswith(families) or name in {
+            "API_TIMEOUT_MS",
+            "AWS_BEARER_TOKEN_BEDROCK",
+            "AWS_DEFAULT_REGION",
+            "AWS_PROFILE",
+            "AWS_REGION",
+            "BASH_DEFAULT_TIMEOUT_MS",
+            "BASH_MAX_OUTPUT_LENGTH",
+            "BASH_MAX_TIMEOUT_MS",
+            "CLOUD_ML_REGION",
+            "GCLOUD_PROJECT",
+            "GOOGLE_CLOUD_PROJECT",
+            "HTTPS_PROXY",
+            "HTTP_PROXY",
+            "MAX_MCP_OUTPUT_TOKENS",
+            "MAX_THINKING_TOKENS",
+            "NODE_EXTRA_CA_CERTS",
+            "NO_PROXY",
+            "SLASH_COMMAND_TOOL_CHAR_BUDGET",
+            "TASK_MAX_OUTPUT_LENGTH",
+            "USE_BUILTIN_RIPGREP",
+        }
+        assert not name.startswith(("LD_", "DYLD_", "PYTHON", "NODE_OPT", "BASH_ENV"))
+
+
+def test_the_probe_gets_only_what_runs_it_and_claude_codes_configuration(tmp_path: Path) -> None:
+    """verify and check hand the user's claude an allow list of their environment: what a
+    shell or a settings file sets that loads code never reaches the probe."""
+    home = tmp_path / "home"
+    home.mkdir()
+    ctx = Context(home=home, env={"HOME": str(home)}, cwd=home, system_root=tmp_path / "system")
+    shell_env = {
+        "PATH": "/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "CLAUDE_CODE_USE_MANTLE": "1",
+        "AWS_REGION": "eu-west-3",
+        "NODE_EXTRA_CA_CERTS": "/etc/ssl/corp.pem",
+        **{name: "/home/u/evil" for name in CODE_CHOOSERS if name not in ("PATH", "HOME")},
+    }
+    contained = contain(ctx, shell_env, "http://127.0.0.1:9", tmp_path / "scratch")
+    for name in CODE_CHOOSERS:
+        if name not in ("PATH", "HOME"):
+            # Absent, or the probe's own throwaway (AWS_CONFIG_FILE, CLAUDE_CONFIG_DIR).
+            assert contained.env.get(name, "") != "/home/u/evil", name
+    assert contained.env["PATH"] == "/usr/bin:/bin"
+    assert contained.env["CLAUDE_CODE_USE_MANTLE"] == "1"
+    assert contained.env["AWS_REGION"] == "eu-west-3"
+    assert contained.env["NODE_EXTRA_CA_CERTS"] == "/etc/ssl/corp.pem"
+    assert contained.env["LC_ALL"] == "C.UTF-8"
