@@ -48,6 +48,7 @@ class Runner:
         whole group goes (a `sleep` left behind would hold the pipes open and hang us)."""
         import subprocess  # only commands that run programs pay for it (not `status`)
 
+        env = _as_root_may(argv[0], env)
         try:
             process = subprocess.Popen(
                 [argv0, *argv[1:]] if argv0 else list(argv),
@@ -137,6 +138,7 @@ class Runner:
         (npm starts children of its own)."""
         import subprocess
 
+        env = _as_root_may(argv[0], env)
         try:
             process = subprocess.Popen(
                 list(argv),
@@ -164,6 +166,16 @@ class Runner:
             timer.cancel()
         output = b"".join(kept).decode("utf-8", "replace")
         return (None if fired.is_set() else process.returncode), output
+
+
+def _as_root_may(program: str, env: Mapping[str, str]) -> Mapping[str, str]:
+    """Every program remedy starts goes through here: as root, only one that no other user
+    can change, with a PATH of root's folders (remedies/privilege.py says why)."""
+    if os.geteuid() != 0:
+        return env
+    from remedies.privilege import env_for_root_run
+
+    return env_for_root_run(program, env)
 
 
 def _read_as_it_comes(

@@ -67,7 +67,10 @@ def _installed_version(ctx: Context) -> tuple[str | None, str | None]:
             f"{found[0]} is not root's own, so root does not run it to ask its version: the "
             f"drop-in is read by Claude Code {DROPIN_MIN_VERSION} and later"
         )
-    version, _problem = read_version(ctx, found[0])
+    version, problem = read_version(ctx, found[0])
+    if version is None:
+        # Root's guard may still refuse it (the node its `#!` line finds): said, not hidden.
+        return None, f"{problem}: the drop-in is read by Claude Code {DROPIN_MIN_VERSION} and later"
     return version, None
 
 
