@@ -127,8 +127,48 @@ class Invocation:
 
     @classmethod
     def of(cls, args: list[str]) -> Invocation:
-        end = args.index("--") if "--" in args else len(args)
-        return cls("--json" in args[:end], "--machine" in args[:end])
+        """What click makes of the whole command line, parsed the way the run will parse it
+        (never by looking for `--machine` in the text: `apply mantle --model --machine`
+        pins a model called "--machine"), with nothing run: click's resilient parsing runs
+        no command and swallows errors, which the real parse then reports. A line that
+        cannot be read gives the safe answer: not --machine (root then works in a home
+        only as its owner). Remedy names are resolved as root would resolve them for
+        --machine, reading no one's home (catalog.data_sources)."""
+        leaf = _parsed(args)
+        if leaf is None:
+            return cls()
+        return cls(leaf.params.get("json_mode") is True, leaf.params.get("machine") is True)
+
+
+def _parsed(args: list[str]) -> click.Context | None:
+    """The innermost command's click context for `args`, or None when they do not parse."""
+    from remedies.context import Context
+
+    here = Context.from_process()
+    try:
+        ctx = cli.make_context(
+            "remedy",
+            list(args),
+            resilient_parsing=True,
+            obj=replace(here, machine=True) if os.geteuid() == 0 else here,
+        )
+        while isinstance(ctx.command, click.Group):
+            rest = [*_protected(ctx), *ctx.args]
+            if not rest:
+                break
+            name, command, rest = ctx.command.resolve_command(ctx, rest)
+            if command is None or name is None:
+                return None
+            ctx = command.make_context(name, rest, parent=ctx, resilient_parsing=True)
+    except Exception:  # any failure here is reported by the real parse
+        return None
+    return ctx
+
+
+def _protected(ctx: click.Context) -> list[str]:
+    # click 8.2 renamed protected_args (8.1's, the zipapp's on Python 3.9) to a private name.
+    found = getattr(ctx, "_protected_args", None)
+    return list(found if found is not None else ctx.protected_args)
 
 
 def debug_first(args: list[str]) -> list[str]:

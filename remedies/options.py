@@ -55,3 +55,25 @@ def timeout_option(default: float, what: str) -> click.Option:
 
 def json_option() -> click.Option:
     return click.Option(["--json", "json_mode"], is_flag=True, help="Print one JSON document.")
+
+
+def machine_option(help_text: str) -> click.Option:
+    """--machine. Who the process runs as was decided from this same command line, parsed
+    before the command ran (cli.Invocation.of): the value read now must agree with it, or
+    the command would work on the machine as a user, or on a home as root."""
+    return click.Option(["--machine"], is_flag=True, callback=_as_decided, help=help_text)
+
+
+def _as_decided(click_ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+    if click_ctx.resilient_parsing:
+        return value  # the parse that decides (cli.Invocation.of)
+    from remedies.context import Context
+
+    decided = click_ctx.find_object(Context)
+    if decided is not None and bool(value) != decided.machine:
+        raise click.UsageError(
+            "could not tell whether --machine was meant before choosing whom to run as; "
+            "nothing was changed (with --machine, a remedy comes from the package, "
+            "/etc/remedy/remedies or a path)"
+        )
+    return value

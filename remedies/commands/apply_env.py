@@ -29,6 +29,7 @@ from remedies.engine.startup_plan import plan_env_changes, plan_envrc
 from remedies.engine.startup_walk import sourced_files, walk
 from remedies.engine.transaction import commit_apply, recover
 from remedies.errors import BadInput, Interrupted, RemedyError
+from remedies.options import machine_option
 from remedies.output import Output, wants_colour
 from remedies.verify.new_shells import check_new_shells
 from shells import supported_names
@@ -117,18 +118,18 @@ def env_apply_command(remedy: EnvRemedy) -> click.Command:
             *remedy.options(),
             *shell_params(),
             *scope_params(),
-            *([machine_option()] if remedy.machine else []),
+            *(
+                [
+                    machine_option(
+                        "Fix every user of this machine with one managed-settings drop-in "
+                        "(/etc/claude-code/managed-settings.d); needs an administrator."
+                    )
+                ]
+                if remedy.machine
+                else []
+            ),
             *common_params(),
         ],
-    )
-
-
-def machine_option() -> click.Option:
-    return click.Option(
-        ["--machine"],
-        is_flag=True,
-        help="Fix every user of this machine with one managed-settings drop-in "
-        "(/etc/claude-code/managed-settings.d); needs an administrator.",
     )
 
 

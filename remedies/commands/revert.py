@@ -25,6 +25,7 @@ from remedies.engine.journal import Entry, applied_remedies, locked
 from remedies.engine.revert_plan import choose, commit_revert, plan_revert
 from remedies.engine.transaction import recover, rewrite_journal
 from remedies.errors import BadInput, RemedyError
+from remedies.options import machine_option
 from remedies.output import Output, wants_colour
 from remedies.typos import did_you_mean
 
@@ -89,10 +90,8 @@ command = click.Command(
     ),
     params=[
         click.Argument(["names"], nargs=-1, metavar="[NAME]...", shell_complete=_complete_applied),
-        click.Option(
-            ["--machine"],
-            is_flag=True,
-            help="Take back what `apply --machine` did for every user (needs an administrator).",
+        machine_option(
+            "Take back what `apply --machine` did for every user (needs an administrator)."
         ),
         *common_params(),
     ],

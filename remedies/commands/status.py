@@ -18,7 +18,7 @@ from remedies.context import Context
 from remedies.engine.fileio import read_bytes, sha256
 from remedies.engine.journal import locked
 from remedies.errors import RemedyError
-from remedies.options import json_option
+from remedies.options import json_option, machine_option
 from remedies.output import Output, path_shown, wants_colour
 
 
@@ -45,11 +45,7 @@ command = click.Command(
     help="Show each applied remedy, the files it changed, and whether they changed since.",
     params=[
         json_option(),
-        click.Option(
-            ["--machine"],
-            is_flag=True,
-            help="What `apply --machine` applied for every user (the system journal).",
-        ),
+        machine_option("What `apply --machine` applied for every user (the system journal)."),
     ],
 )
 

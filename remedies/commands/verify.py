@@ -18,7 +18,12 @@ from remedies.engine.journal import applied_remedies, configured_shells
 from remedies.engine.new_shell import ShellEnv, new_shell_envs
 from remedies.engine.shell_choice import choose_shells, installed
 from remedies.errors import EXIT_FAILURE
-from remedies.options import fixed_version_option, json_option, timeout_option
+from remedies.options import (
+    fixed_version_option,
+    json_option,
+    machine_option,
+    timeout_option,
+)
 from remedies.output import Output, wants_colour
 from shells import shell_named
 
@@ -59,11 +64,9 @@ command = click.Command(
             metavar="NAME",
             help="The shell whose new-shell environment to use (default: the one you run).",
         ),
-        click.Option(
-            ["--machine"],
-            is_flag=True,
-            help="As any user or IDE of this machine: the managed settings in force, an empty "
-            "environment, no user settings.",
+        machine_option(
+            "As any user or IDE of this machine: the managed settings in force, an empty "
+            "environment, no user settings."
         ),
         timeout_option(90, "the client"),
         fixed_version_option(DEFAULT_FIXED_VERSION),
