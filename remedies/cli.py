@@ -15,7 +15,7 @@ from typing import Any, NoReturn, cast
 import click
 
 from remedies import __version__
-from remedies.errors import EXIT_FAILURE, EXIT_INTERRUPTED, Declined, RemedyError
+from remedies.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, Declined, RemedyError
 
 COMMANDS = {
     "completion": "remedies.commands.completion",
@@ -187,8 +187,24 @@ def _interrupted(how: Invocation) -> str:
     return "interrupted; `remedy status` says what is applied here"
 
 
+def _not_utf8(args: list[str]) -> str | None:
+    """A command-line argument that is not UTF-8 reaches Python as lone surrogates, which no
+    start-up file, settings file or export can hold: refused before anything reads it."""
+    for number, arg in enumerate(args, 1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            # Its value is not shown: it may be anything, a secret included.
+            after = f" (after {args[number - 2]})" if number > 1 else ""
+            return f"argument {number}{after} is not UTF-8 text; remedy writes only text"
+    return None
+
+
 def main(argv: list[str] | None = None) -> None:
     args = debug_first(sys.argv[1:] if argv is None else argv)
+    bad = _not_utf8(args)
+    if bad:
+        _fail(bad, EXIT_USAGE)
     debug = args[:1] == ["--debug"]
     how = Invocation.of(args)
     try:

@@ -13,6 +13,7 @@ import pytest
 from tests.conftest import Sandbox
 
 BAD_FILE = 'name = "bad-one"\nsummary = "s"\n[what]\nset = { A = 1 }\n'
+EVIL_FILE = 'name = "evil"\nsummary = "s"\n[what]\nset = { LD_PRELOAD = "/tmp/x.so" }\n'
 
 # (what a person typed, the words the one line must hold)
 CASES = [
@@ -40,6 +41,11 @@ CASES = [
     (("new", "Bad Name"), "Bad Name"),
     (("status", "--bogus"), "--bogus"),
     (("--debug", "apply", "extra-body", "--value", "[]", "--yes"), "JSON object"),
+    (("apply", "./evil.toml", "--yes"), "evil.toml:4: what.set: LD_PRELOAD"),
+    (("check", "./evil.toml"), "evil.toml:4: what.set: LD_PRELOAD"),
+    # A byte that is not UTF-8 (Python's surrogate escape), as a shell passes $'\xff'.
+    (("apply", "extra-body", "--value", '{"a":"\udcff"}', "--yes"), "is not UTF-8"),
+    (("export", "extra-body", "--format", "ps1", "--value", "\udcff"), "is not UTF-8"),
 ]
 
 
@@ -64,6 +70,7 @@ def a_real_home(sandbox: Sandbox) -> None:
     sandbox.write(".profile", ". ~/.bashrc\n")
     sandbox.write(".claude/settings.json", '{\n  "env": {"X": "1"}\n}\n')
     sandbox.write("bad.toml", BAD_FILE)
+    sandbox.write("evil.toml", EVIL_FILE)
 
 
 @pytest.mark.parametrize("first_run", [True, False], ids=["first run", "after an apply"])
