@@ -288,6 +288,18 @@ class Faults:
             raise FileProblem(f"test failure at point {self.seen} ({label})")
 
 
+def _warn_once() -> Callable[[str], None]:
+    said: set[str] = set()
+
+    def warn(text: str) -> None:
+        if text not in said:
+            said.add(text)
+            sys.stderr.write(f"remedy: warning: {text}\n")
+            sys.stderr.flush()
+
+    return warn
+
+
 def _on_terminal(text: str) -> None:
     sys.stderr.write(f"{text}\n")
     sys.stderr.flush()
@@ -315,6 +327,9 @@ class Context:
     # A line while something takes a while ("running your claude in a new zsh..."): on a
     # terminal's stderr only, so stdout (and --json) stays the result alone.
     progress: Callable[[str], None] = field(default=lambda _text: None, compare=False)
+    # A warning from below the commands (a remedy file skipped): on stderr, each once per
+    # run, however often the layer that finds it is asked.
+    warn: Callable[[str], None] = field(default=lambda _text: None, compare=False)
     # Machine scope (--machine): remedy changes Claude Code's managed settings for every user
     # of the machine, keeps its journal in a system folder, and reads nothing in any home.
     machine: bool = False
@@ -362,6 +377,7 @@ class Context:
             # about stdout: `remedy apply mantle | tee apply.log` still asks (on stderr).
             interactive=sys.stdin.isatty(),
             progress=_on_terminal if sys.stderr.isatty() else (lambda _text: None),
+            warn=_warn_once(),
             faults=Faults(
                 crash_at=int(crash_at) if crash_at.isdigit() else 0,
                 fail_at=int(fail_at) if fail_at.isdigit() else 0,

@@ -5,10 +5,18 @@ fleets), then a path given on the command line (`remedy apply ./fix.toml`).
 A name may be defined once: a file whose name shadows a built-in or an earlier file is an
 error naming both, never a silent override. With --machine (root, for every user) a user's
 own folder is not read: what a user can write is never root's instructions.
+
+Trusted like /etc/sudoers.d (issue 22): a file of `/etc/remedy/remedies` is read only when
+it is a regular file, not a symlink, and it and every folder above it belong to root (or to
+whoever runs remedy) and no one else can write them; root reads its own `~/.config` folder
+by the same rule, so root never reads a folder a user owns (`sudo HOME=/home/u remedy list`).
+A user reading their own folder reads it as before: their files, their choice. Anything
+else is skipped with a warning naming it and why.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,17 +57,38 @@ class Catalogue:
         return next((s for s in self.specs if s.name == name), None)
 
 
-def folders(ctx: Context | None) -> list[Path]:
+@dataclass(frozen=True)
+class Folder:
+    path: Path
+    system: bool  # /etc/remedy/remedies: trusted like /etc/sudoers.d
+
+
+def folders(ctx: Context | None) -> list[Folder]:
     """The folders after the packaged catalogue, in order."""
-    found: list[Path] = []
+    found: list[Folder] = []
     if ctx is None:
         return found
     if not ctx.machine:
         config = ctx.env.get("XDG_CONFIG_HOME", "")
         base = Path(config) if config.startswith("/") else ctx.home / ".config"
-        found.append(base / "remedy" / "remedies")
-    found.append(ctx.system_path("/etc/remedy/remedies"))
+        found.append(Folder(base / "remedy" / "remedies", system=False))
+    found.append(Folder(ctx.system_path("/etc/remedy/remedies"), system=True))
     return found
+
+
+def why_untrusted(path: Path, folder: Folder) -> str | None:
+    """Why a remedy file in `folder` is not read, or None when it may be (module docstring)."""
+    me = os.geteuid()
+    if not folder.system and me != 0:
+        return None  # a user's own folder, read by that user
+    if folder.system and path.is_symlink():
+        return "it is a symlink"
+    from remedies.privilege import why_not_owned_alone
+
+    problem = why_not_owned_alone(path, frozenset({0, me}))
+    if problem is None and not path.is_file():
+        problem = "it is not a regular file"
+    return problem
 
 
 def read_spec(path: Path, shown: str | None = None) -> RemedySpec:
@@ -85,9 +114,14 @@ def catalogue(ctx: Context | None, taken: tuple[str, ...]) -> Catalogue:
         _refuse_shadow(spec, specs, taken)
         specs.append(spec)
     for folder in folders(ctx):
-        if not folder.is_dir():
+        if not folder.path.is_dir():
             continue
-        for path in sorted(folder.glob("*.toml")):
+        for path in sorted(folder.path.glob("*.toml")):
+            problem = why_untrusted(path, folder)
+            if problem is not None:
+                assert ctx is not None  # folders() gives none without one
+                ctx.warn(f"skipped the remedy file {_shown(ctx, path)}: {problem}")
+                continue
             spec = read_spec(path, _shown(ctx, path))
             _refuse_shadow(spec, specs, taken)
             specs.append(spec)
