@@ -34,8 +34,8 @@ from remedies.engine.change_report import (
     consent_possible,
     file_changes,
 )
-from remedies.engine.fileio import read_state
-from remedies.engine.journal import locked
+from remedies.engine.fileio import read_state, sha256
+from remedies.engine.journal import Journal, locked
 from remedies.engine.jsonedit import JsonOp, apply_ops
 from remedies.engine.transaction import Change, commit_apply, recover
 from remedies.errors import BadInput, FileProblem, RemedyError
@@ -99,8 +99,30 @@ def _keys_change(settings: LoadedSettings, env: dict[str, str], where: str) -> C
     )
 
 
+def _only_ours(path: Path, now: bytes | None, journal: Journal) -> None:
+    """Our drop-in's name is ours, but an administrator may have made a file of that name
+    (or edited ours since): replacing it would drop what they put there (issue 22: a
+    `permissions.deny` gone until a revert). Only a file remedy wrote, unchanged since, is
+    replaced; anything else is named and left alone."""
+    if now is None:
+        return
+    written = [r for e in journal.entries for r in e.files if r.path == str(path)]
+    if not written:
+        raise RemedyError(
+            f"{path} is not remedy's: no `remedy apply --machine` wrote it. Rename it (it "
+            "sorts last, so a new name must too), or remove it if it is an old copy; nothing "
+            "was changed"
+        )
+    if written[-1].new_sha256 != sha256(now):
+        raise RemedyError(
+            f"{path} was changed since remedy wrote it; `remedy revert --machine` keeps those "
+            "changes and names the file. Merge them into a file of your own, then run again; "
+            "nothing was changed"
+        )
+
+
 def plan_machine(
-    ctx: Context, remedy: str, proposal: MachineProposal, *, system: bool
+    ctx: Context, remedy: str, proposal: MachineProposal, *, system: bool, journal: Journal
 ) -> tuple[list[Change], list[str]]:
     """The files to change for the whole machine, and notes."""
     env = dict(proposal.env)
@@ -125,6 +147,7 @@ def plan_machine(
     now = read_state(path)
     new = dropin_bytes(settings_for(env))
     if now.data != new:
+        _only_ours(path, now.data, journal)
         changes.append(Change(now, new, public=True, summary="remedy's drop-in"))
     for overrule in overrules(loaded, path, env):
         if not system:
@@ -158,7 +181,9 @@ def apply_machine(
     with locked(ctx, read_only=options.dry_run) as state:
         for line in [] if options.dry_run else recover(ctx, state):
             out.warn(line)
-        changes, notes = plan_machine(ctx, remedy.name, proposal, system=system)
+        changes, notes = plan_machine(
+            ctx, remedy.name, proposal, system=system, journal=state.load()
+        )
         if not changes or options.dry_run:
             preview = file_changes(ctx, changes, notes, dry_run=options.dry_run)
             return ApplyResult(remedy.name, (), preview, machine=True)
