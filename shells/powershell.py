@@ -8,11 +8,8 @@ from pathlib import Path
 
 from shells.base import Shell, Where, check_name, check_value, print_env_argv
 from shells.lexing import Syntax
+from shells.powershell_strings import single_quoted
 from shells.words import Word, powershell_word
-
-# PowerShell's tokenizer treats these four as single quotes too, so each must be doubled
-# inside a single-quoted string, exactly like ' (about_Quoting_Rules).
-_SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b"
 
 
 @lru_cache(maxsize=256)
@@ -66,9 +63,9 @@ class PowerShell(Shell):
         return [self._profile_dir(where) / "profile.ps1"]
 
     def quote(self, value: str) -> str:
-        # Single-quoted strings expand nothing: no $, no backtick escapes; newlines are kept.
-        out = "".join(c * 2 if c in _SINGLE_QUOTES else c for c in check_value(value))
-        return f"'{out}'"
+        # Single-quoted strings expand nothing: no $, no backtick escapes; newlines are kept;
+        # ' and the four typographic single quotes are doubled (shells.powershell_strings).
+        return single_quoted(check_value(value))
 
     def render_set(self, name: str, value: str) -> str:
         return f"$env:{check_name(name)} = {self.quote(value)}"

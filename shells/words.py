@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shells.powershell_strings import SINGLE_QUOTES, read_single_quoted
+
 
 @dataclass(frozen=True)
 class Word:
@@ -159,19 +161,9 @@ def csh_word(line: bytes, i: int) -> Word:
 def powershell_word(line: bytes, i: int) -> Word:
     text = line.decode("utf-8", "surrogateescape")
     start = len(line[:i].decode("utf-8", "surrogateescape"))
-    if start < len(text) and text[start] in "'\u2018\u2019\u201a\u201b":
-        out = []
-        j = start + 1
-        while j < len(text):
-            if text[j] in "'\u2018\u2019\u201a\u201b":
-                if j + 1 < len(text) and text[j + 1] in "'\u2018\u2019\u201a\u201b":
-                    out.append(text[j])
-                    j += 2
-                    continue
-                break
-            out.append(text[j])
-            j += 1
-        return Word("".join(out), False, len(text[: j + 1].encode("utf-8", "surrogateescape")))
+    if start < len(text) and text[start] in SINGLE_QUOTES:
+        value, end = read_single_quoted(text, start)
+        return Word(value, False, len(text[:end].encode("utf-8", "surrogateescape")))
     if start < len(text) and text[start] == '"':
         end = text.find('"', start + 1)
         end = len(text) if end < 0 else end

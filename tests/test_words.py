@@ -43,6 +43,9 @@ def test_reading_back_our_own_quoting_is_exact(shell: Shell, value: str) -> None
         ("tcsh", 'setenv X "$HOME"', "$HOME", True),
         ("tcsh", "setenv X", "", False),
         ("pwsh", "$env:X = 'it''s'", "it's", False),
+        # Any two of PowerShell's five single quotes are one literal: the second (tokenizer.cs).
+        ("pwsh", "$env:X = 'it'\u2019s'", "it\u2019s", False),
+        ("pwsh", "$env:X = \u2018it\u201b's\u201a", "it's", False),
         ("pwsh", '$env:X = "$HOME"', "$HOME", True),
         ("pwsh", "$Env:X=1", "1", False),
     ],
