@@ -59,8 +59,16 @@ MAX_ENV_STRING_BYTES = 131072
 def check_value(value: str) -> str:
     if "\0" in value:
         raise ValueError("an environment variable cannot hold a NUL character")
-    if any("\ud800" <= c <= "\udfff" for c in value):
-        raise ValueError("the value has a lone surrogate, which has no UTF-8 form")
+    lone = next((c for c in value if "\ud800" <= c <= "\udfff"), None)
+    if lone is not None:
+        # Python reads a byte that is not UTF-8 (in an argument, a file name) as U+DC80-U+DCFF.
+        byte = ord(lone) - 0xDC00
+        from_bytes = 0x80 <= byte <= 0xFF
+        origin = f", the byte 0x{byte:02X} of input that is not UTF-8" if from_bytes else ""
+        raise ValueError(
+            f"the value holds a lone surrogate (U+{ord(lone):04X}{origin}), which is not text "
+            "and has no UTF-8 form"
+        )
     if len(value.encode()) + 64 > MAX_ENV_STRING_BYTES:
         raise ValueError(
             f"the value is {len(value.encode())} bytes; Linux refuses environment strings "

@@ -1,12 +1,12 @@
 """`remedy export`: each artefact parses back to the same settings, and re-export is
 byte-identical. macOS and Windows themselves cannot run here: the profile is read back with
-plistlib, the .reg and .ps1 with parsers of their documented syntax (README says so)."""
+plistlib, the .reg and .ps1 with models of regedit and of PowerShell's tokenizer
+(tests/support/export_readers.py; README says so). Hostile values: test_export_quoting.py."""
 
 from __future__ import annotations
 
 import json
 import plistlib
-import re
 from typing import Any
 
 from hypothesis import given, settings
@@ -21,43 +21,33 @@ from remedies.claude.managed_formats import (
     settings_for,
 )
 from tests.conftest import Sandbox
+from tests.support.export_readers import read_mobileconfig, read_ps1, read_reg
+
+KEY = r"HKEY_LOCAL_MACHINE\SOFTWARE\Policies\ClaudeCode"
 
 NAME = st.from_regex(r"[A-Z][A-Z0-9_]{0,30}", fullmatch=True)
-# Any text without control characters (the export refuses those): quotes, backslashes,
-# apostrophes, $, unicode.
-VALUE = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufeff"),
-    max_size=40,
-)
+# Any text every format carries (no controls, which a profile refuses, no lone surrogates):
+# quotes, backslashes, apostrophes, $, unicode.
+VALUE = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)
 ENV = st.dictionaries(NAME, VALUE, max_size=6)
 
 
 def from_mobileconfig(data: bytes) -> dict[str, Any]:
-    profile = plistlib.loads(data)
-    assert profile["PayloadType"] == "Configuration"
-    (payload,) = profile["PayloadContent"]
-    assert payload["PayloadType"] == DOMAIN
-    return {k: v for k, v in payload.items() if not k.startswith("Payload")}
+    return read_mobileconfig(data, DOMAIN)
 
 
 def from_reg(data: bytes) -> dict[str, Any]:
-    assert data.startswith(b"\xff\xfe"), "UTF-16 LE with a byte-order mark, as regedit writes"
-    text = data[2:].decode("utf-16-le")
-    lines = text.split("\r\n")
-    assert lines[0] == "Windows Registry Editor Version 5.00"
-    assert lines[2] == r"[HKEY_LOCAL_MACHINE\SOFTWARE\Policies\ClaudeCode]"
-    found = re.fullmatch(r'"Settings"="((?:[^"\\]|\\.)*)"', lines[3])
-    assert found, lines[3]
-    value = re.sub(r"\\(.)", r"\1", found.group(1))
-    return dict(json.loads(value))
+    keys = read_reg(data)
+    assert list(keys) == [KEY] and list(keys[KEY]) == ["Settings"], keys
+    return dict(json.loads(keys[KEY]["Settings"]))
 
 
 def from_ps1(data: bytes) -> dict[str, Any]:
-    text = data.decode()
-    assert r"$key = 'HKLM:\SOFTWARE\Policies\ClaudeCode'" in text
-    found = re.search(r"-Name 'Settings' -PropertyType String -Value '((?:[^']|'')*)'", text)
-    assert found, text
-    return dict(json.loads(found.group(1).replace("''", "'")))
+    assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 with a byte-order mark"
+    code, strings = read_ps1(data)
+    assert "-Name '' -PropertyType String -Value '' -Force" in code, code
+    assert strings[1] == r"HKLM:\SOFTWARE\Policies\ClaudeCode" and strings[2] == "Settings"
+    return dict(json.loads(strings[3]))
 
 
 @settings(max_examples=300)

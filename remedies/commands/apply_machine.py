@@ -23,7 +23,7 @@ from remedies.claude.managed_dropin import (
     need_administrator,
     overrules,
 )
-from remedies.claude.managed_formats import dropin_bytes, settings_for
+from remedies.claude.managed_formats import check_carried, dropin_bytes, settings_for
 from remedies.claude.managed_paths import DROPIN_FOLDER, MAIN_FILE, dropin_path, managed_dir
 from remedies.claude.settings_files import ENV, LoadedSettings
 from remedies.commands.apply_result import ApplyResult
@@ -175,6 +175,9 @@ def apply_machine(
     if remedy.machine is None:
         raise BadInput(f"{remedy.name} has no machine scope; run it without --machine")
     proposal = remedy.machine(ctx, remedy_options)  # bad input, before anything is touched
+    # A value JSON cannot carry exactly (NUL, a lone surrogate from an argument that is not
+    # UTF-8) is refused in one line naming it, by the same rule as `remedy export`.
+    check_carried("json", settings_for(dict(proposal.env)))
     need_administrator(ctx)
     consent_possible(ctx, yes=options.yes, dry_run=options.dry_run)
     _safe_folders(ctx)

@@ -19,10 +19,6 @@ from remedies.claude.managed_formats import FORMATS, render, settings_for
 from remedies.commands import SHORT_HELP
 from remedies.context import Context
 from remedies.engine.fileio import write_new
-from remedies.errors import BadInput
-
-# Control characters cannot travel in a plist (XML 1.0), and no setting needs them.
-_CONTROL = {chr(c) for c in range(32)} - {"\t"}
 
 
 class ExportGroup(click.Group):
@@ -71,7 +67,9 @@ def _command(remedy: EnvRemedy) -> click.Command:
             "json (a managed-settings drop-in), mobileconfig (a macOS configuration profile "
             "for com.anthropic.claudecode), reg (a Windows policy for "
             "HKLM\\SOFTWARE\\Policies\\ClaudeCode) or ps1 (the same policy as PowerShell, for "
-            "Intune). Nothing here is read or changed; the same options give the same bytes."
+            "Intune). Nothing here is read or changed; the same options give the same bytes. "
+            "A value the format cannot carry exactly (NUL, text that is not UTF-8; in a "
+            "profile also what XML 1.0 cannot hold, and CR) is refused (exit 2)."
         ),
         params=[
             click.Option(
@@ -93,10 +91,9 @@ def _command(remedy: EnvRemedy) -> click.Command:
 def export(remedy: EnvRemedy, fmt: str, output: Path | None, options: dict[str, Any]) -> None:
     assert remedy.machine is not None
     proposal = remedy.machine(None, {k: v for k, v in options.items() if v is not None})
-    env = dict(proposal.env)
-    if any(ch in _CONTROL for value in env.values() for ch in value):
-        raise BadInput("a value holds a control character, which no artefact can carry")
-    data = render(fmt, settings_for(env), remedy.name)
+    # A value the format cannot carry exactly is refused here, in one line naming the
+    # variable (BadInput, exit 2), before anything is written (managed_formats.check_carried).
+    data = render(fmt, settings_for(dict(proposal.env)), remedy.name)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
