@@ -1,10 +1,11 @@
 """Every read and write of a user's file goes through here.
 
 Writes are staged: new bytes go to a temporary file in the target's own folder (same
-filesystem, so the rename is atomic), are fsynced, get the target's mode and owner, and only
-then replace the target with rename(2), after which the folder is fsynced too (the pattern of
-Ansible's `atomic_move`). We write to the symlink's target, so a symlinked dotfile stays a
-symlink. At every instant the target holds either its old or its new bytes.
+filesystem, so the rename is atomic), get the target's owner, extended attributes, ACL and
+mode (engine.file_attrs), are fsynced, and only then replace the target with rename(2),
+after which the folder is fsynced too (the pattern of Ansible's `atomic_move`). We write to
+the symlink's target, so a symlinked dotfile stays a symlink. At every instant the target
+holds either its old or its new bytes.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from remedies.engine import file_attrs
 from remedies.engine.startup_bounds import kind, size_problem, too_big
 from remedies.errors import BadInput, Conflict, FileProblem
 
@@ -32,6 +34,9 @@ class FileState:
     mode: int | None = None
     uid: int | None = None
     gid: int | None = None
+    # Extended attributes (ACL included), read from the same descriptor as the bytes; None
+    # when not known (a file that does not exist, a platform without them).
+    xattrs: tuple[tuple[str, bytes], ...] | None = None
 
 
 def sha256(data: bytes | None) -> str | None:
@@ -96,11 +101,13 @@ def read_state(path: Path) -> FileState:
         if too_big(st.st_size):
             raise FileProblem(size_problem(str(path), st.st_size))
         data = read_all(fd)
+        attrs = file_attrs.read(fd)
     except OSError as e:
         raise FileProblem(f"cannot read {path}: {e.strerror}") from e
     finally:
         os.close(fd)
-    return FileState(path, target, data, stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid)
+    xattrs = None if attrs is None else tuple(sorted(attrs.items()))
+    return FileState(path, target, data, stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid, xattrs)
 
 
 def read_all(fd: int) -> bytes:
@@ -163,8 +170,10 @@ def _give_to(path: Path, uid: int, gid: int) -> None:
 
 
 def stage(state: FileState, data: bytes, temp: Path, *, public: bool = False) -> None:
-    """Write `data` to `temp` (next to the target), durable, with the target's mode and owner
-    (`public`: 0644 whatever the umask, for a file every user of the machine reads)."""
+    """Write `data` to `temp` (next to the target), durable, with the target's owner,
+    extended attributes, ACL and mode (`public`: 0644 whatever the umask, for a file every
+    user of the machine reads). An attribute that cannot be kept is refused (FileProblem
+    naming the file and the attribute), and `temp` removed: see engine.file_attrs."""
     if state.mode is not None and state.uid is not None and state.gid is not None:
         mode, uid, gid = state.mode, state.uid, state.gid
     else:
@@ -180,13 +189,18 @@ def stage(state: FileState, data: bytes, temp: Path, *, public: bool = False) ->
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]
-        os.fsync(fd)
-        os.fchmod(fd, mode)
+        # The owner first: chown clears set-user-ID bits and file capabilities, so what is
+        # given after it stays given. The attributes and the mode in file_attrs' order.
         if os.geteuid() == 0:
             os.fchown(fd, uid, gid)
-    except OSError as e:
+        wanted = dict(state.xattrs) if state.data is not None and state.xattrs is not None else None
+        file_attrs.give(fd, str(state.path), mode, wanted, public=public)
+        os.fsync(fd)  # last, so that the attributes and the mode are as durable as the bytes
+    except (OSError, FileProblem) as e:
         os.close(fd)
         discard(temp)
+        if isinstance(e, FileProblem):
+            raise
         raise FileProblem(f"cannot write {temp}: {e.strerror}") from e
     os.close(fd)
 
