@@ -35,6 +35,7 @@ from remedies.errors import FileProblem
 from tests.conftest import REPO, Result, Sandbox, require_program
 from tests.support import figures, fleet
 from tests.support.system import add_user, new_user_name, remove_user, require_root
+from tests.support.terminal import Terminal
 from tests.test_privilege import SYSTEM_PYTHON, User
 
 APPLY = ("apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes")
@@ -197,6 +198,33 @@ def test_apply_keeps_and_revert_gives_back_attributes_and_acls(folder: Path, str
     assert not (home / ".profile").exists(), "the file apply created went again"
     no_temps(home)
     figures.add("extended attributes and ACLs kept through apply and revert", len(planted))
+
+
+def test_an_acl_narrowed_while_remedy_waits_is_not_widened_again(
+    folder: Path, stranger: str
+) -> None:
+    """The user takes a colleague's read access away while remedy waits at its question: the
+    staged file carries the ACL as remedy read it, so putting it in place would give the
+    access back. What comes out of the exchange is compared, ACL included: refused, and the
+    user's ACL and bytes stay."""
+    require_program("setfacl")
+    home = folder / "home"
+    home.mkdir()
+    sandbox = Sandbox(home)
+    path = sandbox.write(".bashrc", b"# laptop\n" + BEDROCK)
+    subprocess.run(["setfacl", "-m", f"u:{stranger}:r", str(path)], check=True)
+    waiting = Terminal(list(APPLY[:-1]), sandbox.env)
+    assert waiting.wait_for(b"[y/N]")
+    subprocess.run(["setfacl", "-x", f"u:{stranger}", str(path)], check=True)
+    narrowed = everything(path)
+    waiting.type(b"y\n")
+    code, screen = waiting.finish()
+    assert code == 1, screen
+    assert "changed while remedy was working" in screen
+    assert everything(path) == narrowed
+    assert f"user:{stranger}" not in acl_text(path)
+    no_temps(home)
+    figures.add("attributes that cannot be kept, refused")
 
 
 @pytest.fixture

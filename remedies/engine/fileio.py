@@ -244,30 +244,33 @@ class _Renamer:
 _rename = _Renamer()
 
 
-def install(temp: Path, target: Path, expected: bytes | None) -> None:
+def install(temp: Path, target: Path, expected: bytes | None, was: FileState | None = None) -> None:
     """Atomically put the staged `temp` in place of `target`, which must still hold
-    `expected` (None: must not exist); then make the rename durable.
+    `expected` (None: must not exist) and, when `was` (the target as read) is given, still
+    have its mode, owner and extended attributes; then make the rename durable.
 
     Checking first and renaming after leaves a window in which an editor that saves by rename
     would be overwritten. Exchanging the two names in one step closes it: what comes out is
-    checked afterwards, and exchanged back if it is not what we read.
+    checked afterwards, and exchanged back if it is not what we read. A `chmod` or `setfacl`
+    made meanwhile counts as a change too: the staged file carries the old mode and ACL, and
+    putting it in place would silently undo the user's (an ACL narrowed would widen again).
     """
     try:
         if _rename.available:
-            _swap_in(temp, target, expected)
+            _swap_in(temp, target, expected, was)
         else:
-            # The bytes themselves: exact, and cheaper than hashing both (8 MB: 12 ms).
-            if read_bytes(target) != expected:
+            now = read_state(target)
+            if not _unchanged(now if now.data is not None else None, expected, was):
                 raise _changed(target)
             os.replace(temp, target)
     except OSError as e:
         if e.errno in (errno.ENOSYS, errno.EINVAL) and not _rename.available:
-            return install(temp, target, expected)
+            return install(temp, target, expected, was)
         raise FileProblem(f"cannot replace {target}: {e.strerror}") from e
     fsync_folder(target.parent)
 
 
-def _swap_in(temp: Path, target: Path, expected: bytes | None) -> None:
+def _swap_in(temp: Path, target: Path, expected: bytes | None, was: FileState | None) -> None:
     if expected is None:
         try:
             _rename(temp, target, _Renamer.NOREPLACE)
@@ -278,24 +281,44 @@ def _swap_in(temp: Path, target: Path, expected: bytes | None) -> None:
         _rename(temp, target, _Renamer.EXCHANGE)
     except FileNotFoundError:
         raise _changed(target) from None
-    came_out = _read_plain(temp)
-    if came_out != expected:
+    if not _unchanged(_read_plain(temp), expected, was):
         _rename(temp, target, _Renamer.EXCHANGE)  # give the user's save its name back
         raise _changed(target)
     discard(temp)
 
 
-def _read_plain(path: Path) -> bytes | None:
+def _unchanged(found: FileState | None, expected: bytes | None, was: FileState | None) -> bool:
+    """Whether `found` (None: no regular file) is still what was read."""
+    if found is None or found.data != expected:
+        return found is None and expected is None
+    if was is None or was.data is None:
+        return True
+    if (found.mode, found.uid, found.gid) != (was.mode, was.uid, was.gid):
+        return False
+    # The bytes themselves are compared, and the attributes too: exact, and cheaper than
+    # hashing both (8 MB: 12 ms).
+    return found.xattrs is None or was.xattrs is None or found.xattrs == was.xattrs
+
+
+def _read_plain(path: Path) -> FileState | None:
+    """The regular file at `path` itself, never a symlink's target; None when there is none
+    or it cannot be read (then it is not what we read)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
         return None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
             return None
-        return read_all(fd)
+        data = read_all(fd)
+        attrs = file_attrs.read(fd)
+    except OSError:
+        return None
     finally:
         os.close(fd)
+    xattrs = None if attrs is None else tuple(sorted(attrs.items()))
+    return FileState(path, path, data, stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid, xattrs)
 
 
 def _changed(target: Path) -> Exception:
@@ -312,7 +335,7 @@ def remove(target: Path, expected: bytes | None) -> None:
     try:
         os.rename(target, aside)
         came_out = _read_plain(aside)
-        if came_out != expected:
+        if (came_out.data if came_out else None) != expected:
             if _rename.available:
                 _rename(aside, target, _Renamer.NOREPLACE)
             else:

@@ -129,7 +129,7 @@ def commit(
             if temp is None:
                 fileio.remove(change.state.target, expected=change.state.data)
             else:
-                fileio.install(temp, change.state.target, expected=change.state.data)
+                fileio.install(temp, change.state.target, change.state.data, change.state)
             ctx.faults.point("installed")
         state.save(make_journal(txid, records, created))
     except Exception:
@@ -303,5 +303,5 @@ def _roll_back_file(state: StateFolder, item: dict[str, Any]) -> list[str]:
     temp = _temp_for(target, "rollback", 0)
     fileio.discard(temp)
     fileio.stage(replace(as_found, data=now), old, temp)
-    fileio.install(temp, target, expected=now)
+    fileio.install(temp, target, now, as_found)
     return []
