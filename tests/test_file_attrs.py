@@ -31,7 +31,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from remedies.engine import fileio
-from remedies.errors import FileProblem
+from remedies.errors import Conflict, FileProblem
 from tests.conftest import REPO, Result, Sandbox, require_program
 from tests.support import figures, fleet
 from tests.support.system import add_user, new_user_name, remove_user, require_root
@@ -466,3 +466,34 @@ def test_without_extended_attributes_the_mode_still_travels(
     fileio.stage(state, b"new\n", temp)
     assert stat.S_IMODE(temp.stat().st_mode) == 0o640
     assert temp.read_bytes() == b"new\n"
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "check-then-rename"])
+@pytest.mark.parametrize("change", ["chmod", "setfacl", "user.note", "save"])
+def test_install_refuses_a_file_changed_in_any_way_since_it_was_read(
+    folder: Path, monkeypatch: pytest.MonkeyPatch, exchange: bool, change: str
+) -> None:
+    """Both ways of putting the staged file in place (the exchange; check-then-rename where
+    renameat2 is missing) compare all that was read, not the bytes alone."""
+    if not exchange:
+        monkeypatch.setattr(fileio._rename, "_looked", True)
+        monkeypatch.setattr(fileio._rename, "_call", None)
+    target = folder / "rc"
+    target.write_bytes(BEDROCK)
+    target.chmod(0o640)
+    os.setxattr(target, ACCESS_ACL, posix_acl(6, 4, 0, users={1000: 4}, mask=4))
+    read = fileio.read_state(target)
+    temp = folder / ".rc.tmp"
+    fileio.stage(read, b"ours\n", temp)
+    if change == "chmod":
+        target.chmod(0o600)
+    elif change == "setfacl":
+        os.setxattr(target, ACCESS_ACL, posix_acl(6, 4, 0, users={1001: 4}, mask=4))
+    elif change == "user.note":
+        os.setxattr(target, "user.note", b"added meanwhile")
+    else:
+        target.write_bytes(b"saved meanwhile\n")
+    now = everything(target)
+    with pytest.raises(Conflict):
+        fileio.install(temp, target, read.data, read)
+    assert everything(target) == now
