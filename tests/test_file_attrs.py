@@ -497,3 +497,53 @@ def test_install_refuses_a_file_changed_in_any_way_since_it_was_read(
     with pytest.raises(Conflict):
         fileio.install(temp, target, read.data, read)
     assert everything(target) == now
+
+
+class FakeInode:
+    """One open file for file_attrs.give, recording the order of what is done to it: no
+    filesystem here holds an NFSv4 ACL, so the order is what can be tested of it."""
+
+    def __init__(self, attrs: dict[str, bytes]) -> None:
+        self.attrs = dict(attrs)
+        self.mode = 0o600
+        self.done: list[str] = []
+
+    def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(os, "listxattr", lambda _fd: list(self.attrs))
+        monkeypatch.setattr(os, "getxattr", lambda _fd, name: self.attrs[name])
+        monkeypatch.setattr(os, "setxattr", self.setxattr)
+        monkeypatch.setattr(os, "removexattr", self.removexattr)
+        monkeypatch.setattr(os, "fchmod", self.fchmod)
+        monkeypatch.setattr(os, "fstat", lambda _fd: os.stat_result((self.mode,) + (0,) * 9))
+
+    def setxattr(self, _fd: int, name: str, value: bytes) -> None:
+        self.attrs[name] = value
+        self.done.append(name)
+
+    def removexattr(self, _fd: int, name: str) -> None:
+        del self.attrs[name]
+        self.done.append(f"-{name}")
+
+    def fchmod(self, _fd: int, mode: int) -> None:
+        self.mode = mode
+        self.done.append(f"chmod {mode:o}")
+
+
+def test_the_order_plain_attributes_acl_mode_then_an_nfs4_acl(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """user.* while the file is still writable; the POSIX ACL before the mode (never more
+    open than the original); an NFSv4 ACL, from which the server derives the mode, after it
+    (a chmod rewrites it); an ACL the folder gave the new file, gone."""
+    from remedies.engine import file_attrs
+
+    inode = FakeInode({ACCESS_ACL: b"inherited", "system.nfs4_acl": b"synthesised"})
+    inode.install(monkeypatch)
+    wanted = {"user.note": b"n", ACCESS_ACL: b"acl", "system.nfs4_acl": b"nfs4"}
+    file_attrs.give(3, "rc", 0o444, wanted)
+    assert inode.done == ["user.note", ACCESS_ACL, "chmod 444", "system.nfs4_acl"]
+
+    inode = FakeInode({ACCESS_ACL: b"inherited"})
+    inode.install(monkeypatch)
+    file_attrs.give(3, "rc", 0o640, {"user.note": b"n"})
+    assert inode.done == ["user.note", f"-{ACCESS_ACL}", "chmod 640"]

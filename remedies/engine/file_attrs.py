@@ -35,6 +35,11 @@ Attrs = Mapping[str, bytes]
 ACCESS_ACL = "system.posix_acl_access"
 # Only folders have a default ACL; kept like any other attribute should a file show one.
 ACLS = (ACCESS_ACL, "system.posix_acl_default")
+# ACLs that are a permission model of their own, the mode derived from them (an NFSv4 home,
+# RFC 7530 6.4.1): a chmod rewrites their entries for owner, group and everyone, so they
+# go on after the mode, as coreutils' `cp -p` sets them (gnulib qcopy-acl). Not tried
+# here: no NFSv4 server on the test machine.
+WHOLE_ACLS = ("system.nfs4_acl", "system.nfs4acl", "system.richacl")
 
 # Hashes the kernel computes and keeps itself when IMA appraisal or EVM is on
 # (Documentation/security/IMA-templates, integrity/integrity.h): IMA_XATTR_DIGEST,
@@ -109,7 +114,7 @@ def give(fd: int, where: str, mode: int, wanted: Attrs | None, *, public: bool =
     3. The mode last. The original's mode and ACL agree (the kernel keeps its group bits
        equal to the mask), so this chmod rewrites the mask to the value it already has.
        For a `public` file the mode is 0644 whatever the original's: this chmod then does
-       to the ACL's mask what `chmod 644` does.
+       to the ACL's mask what `chmod 644` does. (An NFSv4 ACL comes after it: WHOLE_ACLS.)
     4. Everything read back and compared with what was wanted: a value the kernel or the
        filesystem did not keep is a refusal, not a surprise later.
     An attribute the new file already holds with the same value is not set again.
@@ -127,7 +132,7 @@ def give(fd: int, where: str, mode: int, wanted: Attrs | None, *, public: bool =
             )
     copy = _ours_to_copy(wanted)
     for name, value in copy.items():
-        if name not in ACLS and have.get(name) != value:
+        if name not in ACLS and name not in WHOLE_ACLS and have.get(name) != value:
             _set(fd, where, name, value)
     for name in ACLS:
         if name in copy and have.get(name) != copy[name]:
@@ -137,13 +142,18 @@ def give(fd: int, where: str, mode: int, wanted: Attrs | None, *, public: bool =
             # original had none, so the file would be more (or less) open than it was.
             _remove(fd, where, name)
     os.fchmod(fd, mode)
+    if any(name in copy for name in WHOLE_ACLS):
+        now = read(fd) or {}
+        for name in WHOLE_ACLS:
+            if name in copy and now.get(name) != copy[name]:
+                _set(fd, where, name, copy[name])
     _check(fd, where, mode, copy, public=public)
 
 
 def _check(fd: int, where: str, mode: int, copy: dict[str, bytes], *, public: bool) -> None:
     got = read(fd) or {}
     for name, value in copy.items():
-        if name == ACCESS_ACL and public:
+        if public and name == ACCESS_ACL:
             continue  # rewritten by the chmod to 0644, as documented above
         if got.get(name) != value:
             raise FileProblem(
