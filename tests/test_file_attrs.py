@@ -34,9 +34,9 @@ from remedies.engine import fileio
 from remedies.errors import Conflict, FileProblem
 from tests.conftest import REPO, Result, Sandbox, require_program
 from tests.support import figures, fleet
+from tests.support.accounts import SYSTEM_PYTHON, User
 from tests.support.system import add_user, new_user_name, remove_user, require_root
 from tests.support.terminal import Terminal
-from tests.test_privilege import SYSTEM_PYTHON, User
 
 APPLY = ("apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes")
 BEDROCK = b"export CLAUDE_CODE_USE_BEDROCK=1\n"
@@ -230,7 +230,7 @@ def test_an_acl_narrowed_while_remedy_waits_is_not_widened_again(
 @pytest.fixture
 def user(folder: Path) -> Iterator[User]:
     """A throwaway user whose home root works in; remedy runs from a root-only folder with
-    the system Python, as on a fleet host (see tests/test_privilege.py)."""
+    the system Python, as on a fleet host (see tests/support/accounts.py)."""
     require_program(SYSTEM_PYTHON)
     name = new_user_name()
     home = add_user(name)
