@@ -1,0 +1,220 @@
+"""The regexes of remedy files: linear time, and exactly Python's `re.search` on the subset.
+
+Patterns of the subset are generated from its grammar (hypothesis), with values over an
+alphabet chosen where Python's answers are subtle: a final newline (`$`), `²` (a digit to
+str.isdigit but not to `\\d`, which is str.isdecimal), `٣` (an Arabic-Indic digit), `Ⅻ`
+(alphanumeric), a combining accent (not), `\\x1c` and U+2028 (white space to Python).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from remedies.catalog import linear_regex
+from remedies.catalog.linear_regex import MAX_SIZE, MAX_TEXT, Unsupported, check, search
+from tests.conftest import REPO
+
+VALUE_CHARS = "ab-_1 é\n\tA٣²Ⅻ\u0300\x1c\u2028.["
+SPECIAL = "\\.^$*+?{}[]()|"
+
+
+def _outside(char: str) -> str:
+    return "\\" + char if char in SPECIAL else char
+
+
+def _inside(char: str) -> str:
+    return "\\" + char if char in "\\]-[^&~|" else char
+
+
+_chars = st.sampled_from("ab-_1 é\n٣.[{")
+_literal = _chars.map(_outside)
+_escape = st.sampled_from(["\\n", "\\t", "\\x61", "\\u00e9", "\\x0a", "\\-", "\\ ", "\\/"])
+_category = st.sampled_from(["\\d", "\\D", "\\w", "\\W", "\\s", "\\S"])
+_anchor = st.sampled_from(["^", "$", "\\A", "\\Z"])
+_range = st.tuples(_chars, _chars).map(lambda t: "-".join(_inside(c) for c in sorted(t)))
+_items = st.lists(st.one_of(_chars.map(_inside), _range, _category), min_size=1, max_size=3)
+_class = st.builds(
+    lambda negated, items, dash: "[" + "^" * negated + dash[0] + "".join(items) + dash[1] + "]",
+    st.booleans(),
+    _items,
+    st.sampled_from([("", ""), ("-", ""), ("", "-")]),  # a bare - first or last is a literal
+)
+_leaf = st.one_of(_literal, _escape, st.just("."), _class, _category, _anchor, st.just(""))
+_quantifier = st.builds(
+    lambda q, lazy: q + "?" * lazy,
+    st.sampled_from(["*", "+", "?", "{0}", "{1}", "{2}", "{0,}", "{2,}", "{0,1}", "{1,3}"]),
+    st.booleans(),
+)
+
+
+def _extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.lists(inner, min_size=2, max_size=3).map("".join),
+        st.lists(inner, min_size=2, max_size=3).map("|".join),
+        st.builds(lambda x, capture: ("(" if capture else "(?:") + x + ")", inner, st.booleans()),
+        # Wrapped first: a quantifier on a quantifier or an anchor is not a pattern.
+        st.builds(lambda x, q: f"(?:{x}){q}", inner, _quantifier),
+    )
+
+
+PATTERNS = st.recursive(_leaf, _extend, max_leaves=8)
+VALUES = st.lists(st.text(VALUE_CHARS, max_size=10), min_size=1, max_size=8)
+
+
+def python_says(pattern: str, value: str) -> bool:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a FutureWarning: outside the subset
+        return re.search(pattern, value) is not None
+
+
+@settings(max_examples=1500, deadline=None)
+@given(PATTERNS, VALUES)
+def test_the_subset_answers_as_python_re_search(pattern: str, values: list[str]) -> None:
+    check(pattern)
+    for value in values:
+        assert search(pattern, value) == python_says(pattern, value), (pattern, value)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text("ab()[]{}|*+?^$.\\-,:0123dDwsSAZbxu^", max_size=12), VALUES)
+def test_what_the_subset_accepts_python_reads_the_same(pattern: str, values: list[str]) -> None:
+    """Any text at all: what we accept, Python accepts without a warning and answers alike."""
+    try:
+        check(pattern)
+    except Unsupported:
+        return
+    for value in values:
+        assert search(pattern, value) == python_says(pattern, value), (pattern, value)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "said"),
+    [
+        ("(a)\\1", "position 3: \\1: backreferences"),
+        ("(?P<m>a)(?P=m)", "position 0: only (...) and (?:...) groups"),
+        ("(?=a)", "lookarounds"),
+        ("(?<!a)b", "lookarounds"),
+        ("(?i)claude", "inline flags"),
+        ("(?i:claude)", "inline flags"),
+        ("(?(1)a|b)", "conditionals"),
+        ("(?>a+)", "atomic groups"),
+        ("(?#note)", "comments"),
+        ("a*+", "multiple repeat"),
+        ("a{2}{3}", "multiple repeat"),
+        ("\\bword\\b", "word boundaries"),
+        ("\\B", "word boundaries"),
+        ("\\0", "octal"),
+        ("\\N{DIGIT ONE}", "\\N is not supported"),
+        ("\\U0001F600", "\\U is not supported"),
+        ("a{,3}", "{,n} is written {0,n}"),
+        ("a{x}", "a literal { is written \\{"),
+        ("a}", "a literal } is written \\}"),
+        ("a]", "a literal ] is written \\]"),
+        ("[]a]", "a literal ] is written \\]"),
+        ("[[a]", "a literal [ inside a class"),
+        ("[a&&b]", "&& inside a class"),
+        ("[a-c-e]", "a literal - is written \\-"),
+        ("[\\d-z]", "bad character range"),
+        ("[z-a]", "bad character range"),
+        ("[\\A]", "no meaning inside a class"),
+        ("^*", "nothing to repeat"),
+        ("(a", "missing )"),
+        ("a)", "unbalanced parenthesis"),
+        ("a\\", "cannot end with \\"),
+        ("\\x4", "exactly 2 hex digits"),
+        ("a{501}", f"a count above {MAX_SIZE}"),
+        ("[a-z]{1,63}" * 8, "504 characters and classes once each {m,n} is written out"),
+        ("((a{20}){20}){20}", "8000 characters and classes"),
+        ("((?:){500}){500}", "250000 characters and classes"),
+        ("(" * 40 + ")" * 40, "groups nested more than 32 deep"),
+        ("a" * 1001, "longer than 1000 characters"),
+    ],
+)
+def test_what_is_not_of_the_subset_is_refused_in_one_line(pattern: str, said: str) -> None:
+    with pytest.raises(Unsupported) as caught:
+        check(pattern)
+    assert said in str(caught.value), str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_value_longer_than_the_bound_never_matches() -> None:
+    assert search("a", "a" * MAX_TEXT)
+    assert not search("a", "a" * (MAX_TEXT + 1))
+
+
+def test_every_catalogue_pattern_is_of_the_subset() -> None:
+    from remedies.catalog.data_format import parse_spec
+
+    folder = REPO / "remedies" / "catalog" / "data"
+    patterns = []
+    for path in sorted(folder.glob("*.toml")):
+        spec = parse_spec(path.read_bytes(), str(path))
+        patterns += [p for _, p in spec.when.matching]
+        patterns += [o.pattern for o in spec.options if o.pattern]
+    assert len(patterns) >= 5
+    for pattern in patterns:
+        check(pattern)
+
+
+# The worst the bounds allow, each in a child with a hang guard (not a timing assertion):
+# Python's re does not finish the first within the guard.
+WORST = {
+    "the issue's nested quantifiers": ("^(a+)+$", "'a' * 40 + 'b'"),
+    "nested quantifiers, a value of the longest": ("^(a+)+$", f"'a' * {MAX_TEXT - 1} + 'b'"),
+    "every position alive, the longest value": (
+        f"^(?:(?:a|a?)+){{{MAX_SIZE // 3}}}$",
+        f"'a' * {MAX_TEXT - 1} + 'b'",
+    ),
+    "a new state at every character": (
+        "(?:a|b)*a(?:a|b){60}(?:a|b){0,60}c",
+        f"''.join('ab'[(i * 7919 >> 3) % 2] for i in range({MAX_TEXT}))",
+    ),
+    "a distinct character each time": (
+        "[^a][^b][^c]" * 30,
+        f"''.join(chr(0x4E00 + i) for i in range({MAX_TEXT}))",
+    ),
+}
+
+CHILD = """
+import sys, time
+from remedies.catalog.linear_regex import search
+value = {value}
+started = time.perf_counter()
+found = search({pattern!r}, value)
+print(found, round((time.perf_counter() - started) * 1000, 1))
+"""
+
+
+@pytest.mark.parametrize(("pattern", "value"), list(WORST.values()), ids=list(WORST))
+def test_the_worst_the_bounds_allow_finishes(pattern: str, value: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD.format(pattern=pattern, value=value)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    print(pattern[:40], "->", done.stdout.strip(), "ms")
+
+
+def test_the_module_is_pure() -> None:
+    """Text in, yes or no out: it imports nothing of remedy and nothing that reads a file."""
+    source = Path(linear_regex.__file__).read_text()
+    imports = [line for line in source.splitlines() if line.startswith(("import ", "from "))]
+    assert imports == [
+        "from __future__ import annotations",
+        "import functools",
+        "from bisect import bisect_right",
+        "from dataclasses import dataclass",
+        "from typing import Optional, Union",
+    ]
