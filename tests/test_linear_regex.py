@@ -61,12 +61,28 @@ def _extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         st.lists(inner, min_size=2, max_size=3).map("|".join),
         st.builds(lambda x, capture: ("(" if capture else "(?:") + x + ")", inner, st.booleans()),
         # Wrapped first: a quantifier on a quantifier or an anchor is not a pattern.
+        # Twice: quantifiers are what the automaton is about.
+        st.builds(lambda x, q: f"(?:{x}){q}", inner, _quantifier),
         st.builds(lambda x, q: f"(?:{x}){q}", inner, _quantifier),
     )
 
 
-PATTERNS = st.recursive(_leaf, _extend, max_leaves=8)
-VALUES = st.lists(st.text(VALUE_CHARS, max_size=10), min_size=1, max_size=8)
+# Anchored at either end more often than chance would: unanchored, `x*` and `x?` say alike.
+PATTERNS = st.builds(
+    lambda ends, inner: ends[0] + inner + ends[1],
+    st.sampled_from([("", ""), ("^", ""), ("", "$"), ("^(?:", ")$"), ("\\A(?:", ")\\Z")]),
+    st.recursive(_leaf, _extend, max_leaves=8),
+)
+# Few characters often (runs of them reach the counts), all the subtle ones as often.
+VALUES = st.lists(
+    st.one_of(
+        st.text("ab\n", max_size=10),
+        st.text("a1²٣_ \u2028\x1c", max_size=10),
+        st.text(VALUE_CHARS, max_size=10),
+    ),
+    min_size=1,
+    max_size=8,
+)
 
 
 def python_says(pattern: str, value: str) -> bool:
@@ -75,7 +91,7 @@ def python_says(pattern: str, value: str) -> bool:
         return re.search(pattern, value) is not None
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=2000, deadline=None)
 @given(PATTERNS, VALUES)
 def test_the_subset_answers_as_python_re_search(pattern: str, values: list[str]) -> None:
     check(pattern)
