@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 from remedies.catalog import linear_regex
 from remedies.catalog.linear_regex import MAX_SIZE, MAX_TEXT, Unsupported, check, search
-from tests.conftest import REPO
+from tests.conftest import REPO, Sandbox
+from tests.support import figures
 
 VALUE_CHARS = "ab-_1 é\n\tA٣²Ⅻ\u0300\x1c\u2028.["
 SPECIAL = "\\.^$*+?{}[]()|"
@@ -231,6 +232,106 @@ def test_the_module_is_pure() -> None:
         "from __future__ import annotations",
         "import functools",
         "from bisect import bisect_right",
-        "from dataclasses import dataclass",
         "from typing import Optional, Union",
     ]
+
+
+# --- through the command line: a remedy file's regexes -------------------------------------
+
+NESTED = "^(a+)+$"  # the issue's: Python's re tries every way of cutting 40 a's into runs
+HOSTILE = "a" * 40 + "b"
+
+MATCHING = """\
+name = "slow-model"
+summary = "A model regex that backtracks"
+
+[when]
+matching = {{ ANTHROPIC_MODEL = "{pattern}" }}
+
+[what]
+unset = ["ANTHROPIC_MODEL"]
+"""
+
+OPTION = """\
+name = "slow-option"
+summary = "An option pattern that backtracks"
+
+[options.model]
+help = "a model"
+pattern = "{pattern}"
+
+[what]
+set = {{ ANTHROPIC_MODEL = "{{model}}" }}
+"""
+
+
+def _user_file(sandbox: Sandbox, text: str) -> Path:
+    return sandbox.write(".config/remedy/remedies/slow.toml", text)
+
+
+def test_doctor_finishes_with_nested_quantifiers_in_a_users_file(sandbox: Sandbox) -> None:
+    """The issue's file: Python's re never finished this doctor (a minute's hang guard here;
+    on the old code it was still running after it)."""
+    _user_file(sandbox, MATCHING.format(pattern=NESTED))
+    sandbox.write(".bashrc", f"export ANTHROPIC_MODEL={HOSTILE}\n")
+    doctor = sandbox.remedy("doctor", "--shell", "bash", "--json", timeout=60)
+    assert doctor.code == 0, doctor.stderr
+    assert "slow-model" not in [p.get("remedy") for p in doctor.json()["problems"]]
+    figures.add("regexes: hostile patterns matched in linear time or refused")
+    # The same pattern still means what it says: 40 a's match.
+    sandbox.write(".bashrc", f"export ANTHROPIC_MODEL={'a' * 40}\n")
+    doctor = sandbox.remedy("doctor", "--shell", "bash", "--json", timeout=60)
+    assert "slow-model" in [p.get("remedy") for p in doctor.json()["problems"]], doctor.stdout
+
+
+def test_an_option_pattern_with_nested_quantifiers_refuses_a_value_at_once(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    path = tmp_path / "slow.toml"
+    path.write_text(OPTION.format(pattern=NESTED))
+    applied = sandbox.remedy(
+        "apply", str(path), "--model", HOSTILE, "--shell", "bash", "--dry-run", timeout=60
+    )
+    assert applied.code == 2, (applied.stdout, applied.stderr)
+    lines = applied.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"--model {HOSTILE!r} is not a model" in lines[0], lines
+    figures.add("regexes: hostile patterns matched in linear time or refused")
+    longest = sandbox.remedy(
+        "apply", str(path), "--model", "a" * (MAX_TEXT + 1), "--shell", "bash", "--dry-run"
+    )
+    assert longest.code == 2 and "longer than any model (at most 4096)" in longest.stderr
+    assert "a" * 100 not in longest.stderr  # the value is not echoed back
+    fine = sandbox.remedy("apply", str(path), "--model", "aaaa", "--shell", "bash", "--dry-run")
+    assert fine.code == 0, fine.stderr
+
+
+REFUSED = {
+    "a backreference": ("(a)\\\\1", "\\1: backreferences"),
+    "a lookahead": ("claude(?=-opus)", "lookarounds"),
+    "an inline flag": ("(?i)^opus", "inline flags"),
+    "a word boundary": ("\\\\bopus\\\\b", "word boundaries"),
+    "a count too big": ("(a{100}){100}", "10000 characters and classes"),
+}
+
+
+@pytest.mark.parametrize(("pattern", "said"), list(REFUSED.values()), ids=list(REFUSED))
+def test_what_is_outside_the_subset_is_refused_when_the_file_is_read(
+    sandbox: Sandbox, tmp_path: Path, pattern: str, said: str
+) -> None:
+    """One line naming the file, its line and the key, exit 2: in a user's folder (doctor)
+    and on the command line (apply). Python's re took each of these."""
+    _user_file(sandbox, MATCHING.format(pattern=pattern))
+    doctor = sandbox.remedy("doctor", "--shell", "bash", timeout=60)
+    assert doctor.code == 2, (doctor.stdout, doctor.stderr)
+    line = doctor.stderr.strip()
+    assert "\n" not in line and "Traceback" not in line, line
+    assert "slow.toml:5: when.matching: ANTHROPIC_MODEL: not a regex of the subset" in line
+    assert said in line, line
+    path = tmp_path / "option.toml"
+    path.write_text(OPTION.format(pattern=pattern))
+    applied = sandbox.remedy("apply", str(path), "--model", "a", "--dry-run", timeout=60)
+    assert applied.code == 2, (applied.stdout, applied.stderr)
+    line = applied.stderr.strip()
+    assert "\n" not in line and said in line, line
+    assert "option.toml:6: options.pattern: model: not a regex of the subset" in line, line
+    figures.add("regexes: hostile patterns matched in linear time or refused", 2)

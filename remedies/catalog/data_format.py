@@ -318,11 +318,10 @@ def _options(read: _Reader, doc: Mapping[str, Any]) -> tuple[Option, ...]:
             raise read.fail(name, "must be a table (help, pattern, example, ...)", "options")
         read.only(table, _OPTION, "options")
         pattern = table.get("pattern")
-        if pattern is not None:
-            try:
-                re.compile(str(pattern))
-            except re.error as e:
-                raise read.fail("pattern", f"{name}: not a regex ({e})", "options") from None
+        if isinstance(pattern, str):
+            why = _regex_trouble(pattern)
+            if why:
+                raise read.fail("pattern", f"{name}: {why}", "options")
         lookup = table.get("default_from")
         if lookup is not None and lookup not in LOOKUPS:
             known = ", ".join(LOOKUPS)
@@ -369,6 +368,19 @@ def _placeholders(read: _Reader, spec: RemedySpec) -> None:
                 raise read.fail(key, f"{{{name}}} is not a declared [options.{name}]", table)
 
 
+def _regex_trouble(pattern: str) -> str | None:
+    """Why a file's regex cannot be matched (None when it can): the subset of Python's regexes
+    that linear_regex matches in time linear in the value (issue 22: `^(a+)+$` with Python's
+    re never finished a doctor)."""
+    from remedies.catalog.linear_regex import Unsupported, check
+
+    try:
+        check(pattern)
+    except Unsupported as e:
+        return f"not a regex of the subset remedy files use ({e})"
+    return None
+
+
 def _when(read: _Reader, doc: Mapping[str, Any]) -> When:
     read.only(doc, _WHEN, "when")
     providers = read.strings(doc, "provider", "when")
@@ -389,10 +401,9 @@ def _when(read: _Reader, doc: Mapping[str, Any]) -> When:
     for variable, pattern in matching.items():
         if not VARIABLE.match(variable) or not isinstance(pattern, str):
             raise read.fail("matching", f'{variable}: must be NAME = "regex"', "when")
-        try:
-            re.compile(pattern)
-        except re.error as e:
-            raise read.fail("matching", f"{variable}: not a regex ({e})", "when") from None
+        why = _regex_trouble(pattern)
+        if why:
+            raise read.fail("matching", f"{variable}: {why}", "when")
     set_in = read.mapping(doc, "set_in", "when")
     for variable, place in set_in.items():
         if not VARIABLE.match(variable) or place not in _PLACES:

@@ -6,13 +6,13 @@ real client sent."""
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 import click
 
+from remedies.catalog import linear_regex
 from remedies.catalog.data_format import Option, RemedySpec
 from remedies.catalog.interface import EnvRemedy, MachineProposal, Proposal
 from remedies.claude.diagnosis import Diagnosis, Finding, Recommendation
@@ -85,11 +85,19 @@ def _checked(option: Option, value: str | None) -> str | None:
 
 
 def check_value(option: Option, value: str) -> str:
+    """The value given for an option, stripped; BadInput unless it matches the file's pattern
+    (matched in linear time, linear_regex; a value over its MAX_TEXT never matches)."""
     value = value.strip()
+    what = option.name.replace("_", " ")
+    example = f" (e.g. {option.flag} {option.example})" if option.example else ""
+    if option.pattern and len(value) > linear_regex.MAX_TEXT:
+        raise BadInput(
+            f"{option.flag}: {len(value)} characters is longer than any {what}"
+            f" (at most {linear_regex.MAX_TEXT}){example}"
+        )
     bad = not value or "\0" in value or "\n" in value
-    if bad or (option.pattern and not re.search(option.pattern, value)):
-        example = f" (e.g. {option.flag} {option.example})" if option.example else ""
-        raise BadInput(f"{option.flag} {value!r} is not a {option.name.replace('_', ' ')}{example}")
+    if bad or (option.pattern and not linear_regex.search(option.pattern, value)):
+        raise BadInput(f"{option.flag} {value!r} is not a {what}{example}")
     return value
 
 
@@ -306,7 +314,8 @@ def evaluate(spec: RemedySpec, picture: Picture, claude: ClaudeOnPath, home: Any
         evidence.append(f"no {name}")
     for name, pattern in when.matching:
         value = _client_value(picture, name)
-        if value is None or not re.search(pattern, value):
+        # Linear time, and a value over linear_regex.MAX_TEXT characters never matches.
+        if value is None or not linear_regex.search(pattern, value):
             return None
         evidence.append(_where(picture, name, home))
     for name, place in when.set_in:

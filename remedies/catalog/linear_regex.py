@@ -56,7 +56,6 @@ from __future__ import annotations
 
 import functools
 from bisect import bisect_right
-from dataclasses import dataclass
 from typing import Optional, Union
 
 MAX_PATTERN = 1000  # characters of a pattern
@@ -77,35 +76,50 @@ class Unsupported(ValueError):
     """A pattern outside the subset or over a bound; str() is one line: where, and what."""
 
 
-@dataclass(frozen=True)
+# The parsed pattern. Plain classes: a dataclass costs about a millisecond to define, and every
+# command that reads the catalogue imports this module.
+
+
 class _Chars:
     """One character of the value: in `ranges` (code points, inclusive) or of a category."""
 
-    ranges: tuple[tuple[int, int], ...]
-    categories: frozenset[str] = frozenset()
-    negated: bool = False
+    __slots__ = ("categories", "negated", "ranges")
+
+    def __init__(
+        self,
+        ranges: tuple[tuple[int, int], ...],
+        categories: frozenset[str] = frozenset(),
+        negated: bool = False,
+    ) -> None:
+        self.ranges, self.categories, self.negated = ranges, categories, negated
 
 
-@dataclass(frozen=True)
 class _Anchor:
-    kind: str
+    __slots__ = ("kind",)
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
 
 
-@dataclass(frozen=True)
 class _Seq:
-    items: tuple[_Node, ...]
+    __slots__ = ("items",)
+
+    def __init__(self, items: tuple[_Node, ...]) -> None:
+        self.items = items
 
 
-@dataclass(frozen=True)
 class _Alt:
-    branches: tuple[_Node, ...]
+    __slots__ = ("branches",)
+
+    def __init__(self, branches: tuple[_Node, ...]) -> None:
+        self.branches = branches
 
 
-@dataclass(frozen=True)
 class _Repeat:
-    item: _Node
-    least: int
-    most: Optional[int]  # None: no upper bound
+    __slots__ = ("item", "least", "most")
+
+    def __init__(self, item: _Node, least: int, most: Optional[int]) -> None:
+        self.item, self.least, self.most = item, least, most  # most None: no upper bound
 
 
 _Node = Union[_Chars, _Anchor, _Seq, _Alt, _Repeat]
@@ -525,10 +539,26 @@ class _Classes:
 # --- the interface -------------------------------------------------------------------------
 
 
+def check(pattern: str) -> None:
+    """Raise Unsupported (one line: where, what) unless `pattern` is of the subset and within
+    the bounds. Reading a file checks its patterns; only a search builds the automaton."""
+    _parsed(pattern)
+
+
+def search(pattern: str, text: str) -> bool:
+    """Whether `pattern` (of the subset) matches somewhere in `text`: what
+    `re.search(pattern, text) is not None` says; False for a text over MAX_TEXT characters."""
+    return compile_pattern(pattern).search(text)
+
+
 @functools.lru_cache(maxsize=256)
 def compile_pattern(pattern: str) -> Pattern:
-    """The pattern compiled; Unsupported (one line: what, where) if it is not of the subset
-    or over a bound."""
+    """The pattern's automaton (Unsupported as `check`)."""
+    return Pattern(_parsed(pattern))
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(pattern: str) -> _Node:
     if len(pattern) > MAX_PATTERN:
         raise Unsupported(f"longer than {MAX_PATTERN} characters")
     root = _Reader(pattern).pattern()
@@ -537,15 +567,4 @@ def compile_pattern(pattern: str) -> Pattern:
         raise Unsupported(
             f"{size} characters and classes once each {{m,n}} is written out (at most {MAX_SIZE})"
         )
-    return Pattern(root)
-
-
-def check(pattern: str) -> None:
-    """Raise Unsupported unless `pattern` is of the subset and within the bounds."""
-    compile_pattern(pattern)
-
-
-def search(pattern: str, text: str) -> bool:
-    """Whether `pattern` (of the subset) matches somewhere in `text`: what
-    `re.search(pattern, text) is not None` says; False for a text over MAX_TEXT characters."""
-    return compile_pattern(pattern).search(text)
+    return root
