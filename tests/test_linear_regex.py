@@ -8,6 +8,7 @@ str.isdigit but not to `\\d`, which is str.isdecimal), `٣` (an Arabic-Indic dig
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -15,7 +16,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from remedies.catalog import linear_regex
@@ -98,6 +99,46 @@ def test_the_subset_answers_as_python_re_search(pattern: str, values: list[str])
     check(pattern)
     for value in values:
         assert search(pattern, value) == python_says(pattern, value), (pattern, value)
+
+
+ON_OTHER_PYTHON = """
+import importlib.util, json, re, sys, warnings
+spec = importlib.util.spec_from_file_location("linear_regex", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+differ = []
+for pattern, values in json.load(sys.stdin):
+    module.check(pattern)
+    for value in values:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            said = re.search(pattern, value) is not None
+        if module.search(pattern, value) != said:
+            differ.append([pattern, value, said])
+print(json.dumps(differ))
+"""
+
+
+@pytest.mark.parametrize("version", ["3.9", "3.13"])
+@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
+@given(cases=st.lists(st.tuples(PATTERNS, VALUES), min_size=60, max_size=60))
+def test_the_same_answers_on_the_oldest_and_newest_python(
+    version: str, cases: list[tuple[str, list[str]]]
+) -> None:
+    """Each Python's own re and Unicode tables: the zipapp runs on 3.9 (the module imports
+    only the standard library, so the child loads it alone)."""
+    from tests.test_zipapp_pythons import python_at
+
+    done = subprocess.run(
+        [python_at(version), "-c", ON_OTHER_PYTHON, linear_regex.__file__],
+        input=json.dumps(cases),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout) == []
 
 
 @settings(max_examples=1500, deadline=None)
