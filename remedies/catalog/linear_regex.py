@@ -36,9 +36,14 @@ doubled `&&`, `~~`, `||` inside a class (Python warns they may become set operat
 Bounds, so that no match can take long whatever the file says: a pattern of at most
 MAX_PATTERN characters, groups nested at most MAX_DEPTH deep, and at most MAX_SIZE characters
 and classes once every `{m,n}` is written out (`[a-z]{1,63}` counts 63); a value longer than
-MAX_TEXT characters never matches. Measured on this machine's 2 cores (tests and the README
-say how): the worst pattern of the bounds against the worst value of MAX_TEXT characters
-takes tens of milliseconds; the catalogue's patterns take microseconds.
+MAX_TEXT characters never matches. Why these: the catalogue's largest pattern has 30, four
+DNS labels of `{1,63}` fit; a value a remedy looks at is a model id, a region, a number, a
+URL, far shorter than 4096 characters, and one longer is none of those. Measured on this
+machine (2 shared cores, Python 3.9, the slowest here) with the worst shapes we found, each
+of the bounds' size (tests/test_linear_regex.py, WORST): `[ab]*a[ab]{497}c` against 4096
+pseudo-random a's and b's (a new state at every character) and 4096 distinct characters
+against 500 classes each take under 10 ms to search and under 10 ms to compile; the
+catalogue's patterns take microseconds. Python's re never finished the issue's pattern.
 
 How (Glushkov's position automaton, simulated with the set of positions as an int's bits):
 each character or class in the pattern, and each anchor, is a position; `follow[p]` is the
@@ -46,10 +51,12 @@ set of positions that may come right after `p`. Reading a value, the state is th
 positions that have just matched a character; the next state is the positions that may follow
 one of them (or begin the pattern: the search may start anywhere) and accept the next
 character. That is one pass, with work per character bounded by the pattern's size, never by
-the ways of cutting the value. Anchors are positions that match no character: they are passed
-only where they hold, which is at the start, the end or just before a final newline, so
-everywhere else a state's successor depends on the state alone and is remembered (the lazy
-DFA of RE2, without its memory bound: at most one new state per character).
+the ways of cutting the value: the follow sets of a state are joined a byte of positions at a
+time, from tables filled as bytes are met, so a step is at most MAX_SIZE / 8 look-ups. Anchors
+are positions that match no character: they are passed only where they hold, which is at the
+start, the end or just before a final newline, so everywhere else a state's successor depends
+on the state alone and is remembered (the lazy DFA of RE2, without its memory bound: at most
+one new state per character, and MAX_TEXT characters).
 """
 
 from __future__ import annotations
@@ -381,10 +388,7 @@ class _Builder:
         if isinstance(node, _Anchor):
             return self.position(node.kind)
         if isinstance(node, _Seq):
-            fragment: _Fragment = (0, 0, True)
-            for item in node.items:
-                fragment = self.then(fragment, self.build(item))
-            return fragment
+            return self.chain([self.build(item) for item in node.items], (0, 0, True))
         if isinstance(node, _Alt):
             first, last, empty = 0, 0, False
             for branch in node.branches:
@@ -393,26 +397,29 @@ class _Builder:
             return first, last, empty
         return self.repeat(node)
 
+    def chain(self, fragments: list[_Fragment], tail: _Fragment) -> _Fragment:
+        """Fragments one after another, joined from the right: each links its own last
+        positions only. From the left, `a?a?a?...` would link every earlier one again each
+        time (quadratic: 500 of them took 80 ms to compile)."""
+        for fragment in reversed(fragments):
+            tail = self.then(fragment, tail)
+        return tail
+
     def repeat(self, node: _Repeat) -> _Fragment:
-        fragment: _Fragment = (0, 0, True)
-        for copy in range(node.least):
-            first, last, empty = self.build(node.item)
-            if copy == node.least - 1 and node.most is None:
-                self.link(last, first)  # x{m,}: the last copy repeats
-            fragment = self.then(fragment, (first, last, empty))
-        if node.most is None and node.least == 0:
-            first, last, _ = self.build(node.item)
-            self.link(last, first)
-            fragment = self.then(fragment, (first, last, True))
-        elif node.most is not None:
+        copies = [self.build(node.item) for _ in range(node.least)]
+        tail: _Fragment = (0, 0, True)
+        if node.most is None:
+            if not copies:
+                first, last, _ = self.build(node.item)
+                copies.append((first, last, True))
+            first, last, _ = copies[-1]
+            self.link(last, first)  # x{m,} is x{m-1}x+, x* is (x+)?
+        else:
             # x{0,3} as (x(x(x)?)?)?: each copy links to the next only, not to all later ones
-            tail: _Fragment = (0, 0, True)
             for _ in range(node.most - node.least):
-                first, last, empty = self.build(node.item)
-                tail = self.then((first, last, empty), tail)
-                tail = (tail[0], tail[1], True)
-            fragment = self.then(fragment, tail)
-        return fragment
+                first, last, _ = self.then(self.build(node.item), tail)
+                tail = (first, last, True)
+        return self.chain(copies, tail)
 
 
 class Pattern:
@@ -430,7 +437,9 @@ class Pattern:
             if isinstance(kind, str):
                 anchors[kind] |= 1 << index
         self._begin, self._dollar, self._end = anchors[_BEGIN], anchors[_DOLLAR], anchors[_END]
-        self._tables = _follow_tables(build.follow)
+        self._follow = build.follow
+        # For each byte of positions, the union of their follow sets, for the values met.
+        self._tables: list[dict[int, int]] = [{} for _ in range(0, len(build.follow), 8)]
         chars = [(1 << i, k) for i, k in enumerate(build.kinds) if isinstance(k, _Chars)]
         self._classes = _Classes(chars)
 
@@ -441,10 +450,21 @@ class Pattern:
         while positions:
             byte = positions & 255
             if byte:
-                found |= tables[chunk][byte]
+                union = tables[chunk].get(byte)
+                if union is None:
+                    union = tables[chunk][byte] = self._union(chunk * 8, byte)
+                found |= union
             positions >>= 8
             chunk += 1
         return found
+
+    def _union(self, start: int, byte: int) -> int:
+        union = 0
+        while byte:
+            low = byte & -byte
+            union |= self._follow[start + low.bit_length() - 1]
+            byte ^= low
+        return union
 
     def _ready(self, matched: int, begin: bool, dollar: bool, end: bool) -> int:
         """The positions that may come next, passing the anchors that hold here."""
@@ -481,19 +501,6 @@ class Pattern:
                 mask = masks[char] = self._classes.mask(char)
             matched = ready & mask
         return bool(self._ready(matched, last == -1, True, True) & self._accept)
-
-
-def _follow_tables(follow: list[int]) -> list[list[int]]:
-    """For each byte of positions, the union of their follow sets for each of its 256 values."""
-    tables = []
-    for start in range(0, len(follow), 8):
-        table = [0] * 256
-        for byte in range(1, 256):
-            low = byte & -byte
-            index = start + low.bit_length() - 1
-            table[byte] = table[byte ^ low] | (follow[index] if index < len(follow) else 0)
-        tables.append(table)
-    return tables
 
 
 class _Classes:
