@@ -377,3 +377,15 @@ def test_what_is_outside_the_subset_is_refused_when_the_file_is_read(
     assert "\n" not in line and said in line, line
     assert "option.toml:6: options.pattern: model: not a regex of the subset" in line, line
     figures.add("regexes: hostile patterns matched in linear time or refused", 2)
+
+
+def test_the_readme_and_the_format_state_the_bounds_the_code_has() -> None:
+    from remedies.catalog import data_format
+    from remedies.catalog.linear_regex import MAX_PATTERN
+
+    readme = " ".join((REPO / "README.md").read_text().split())
+    docstring = " ".join((data_format.__doc__ or "").split())
+    for text in (readme, docstring):
+        assert f"over {MAX_PATTERN} characters" in text
+        assert f"over {MAX_SIZE} characters and classes" in text
+        assert f"over {MAX_TEXT} characters never matches" in text

@@ -44,6 +44,18 @@ value, so it is idempotent by construction. Lookups (`default_from`) read a valu
 already configured elsewhere: "aws-config-region" (the profile's region in ~/.aws/config),
 "gcloud-project" (gcloud's core/project).
 
+Regexes (`matching`, an option's `pattern`) are searched for anywhere in the value, as
+Python's `re.search` would, but by catalog.linear_regex, in time linear in the value: with
+Python's re, `^(a+)+$` in one file hung `remedy doctor` on every host (issue 22). Its subset:
+characters and escapes (`\\.`, `\\n`, `\\xhh`, `\\uhhhh`), `.`, classes `[a-z0-9]` and
+`[^...]` (a literal `-` first or last), `\\d \\w \\s \\D \\W \\S`, `^` and `\\A`, `$`
+(the end, or before a final newline) and `\\Z`, `|`, `(...)`, `(?:...)`, `*`, `+`, `?`,
+`{m}`, `{m,}`, `{m,n}` (a `?` after one is allowed and changes nothing). Refused like any
+other error: backreferences, lookarounds, `\\b`, inline flags such as `(?i)`, any other
+`(?` group, possessive quantifiers, a bare `{`, `}` or `]`; a pattern over 1000 characters,
+or over 500 characters and classes once each `{m,n}` is written out. A value over 4096
+characters never matches (an option's value that long is refused).
+
 Anything else is an error naming the file, the key and its line: a misspelt key silently
 ignored would be a remedy that does not do what its author thinks.
 """

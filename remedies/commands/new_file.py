@@ -29,7 +29,7 @@ links = []                          # where the problem and the fix are describe
 # versions = ">=2.1.81"             # the installed Claude Code, a version range
 # present = ["ANTHROPIC_BEDROCK_BASE_URL"]
 # absent = ["CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS"]
-# matching = {{ CLAUDE_CODE_MAX_OUTPUT_TOKENS = "^4096$" }}
+# matching = {{ CLAUDE_CODE_MAX_OUTPUT_TOKENS = "^4096$" }}  # a regex (README's subset)
 
 [what]                              # what goes in the start-up files (and settings files
 set = {{ }}                           # that set the same variables)
