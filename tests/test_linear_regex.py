@@ -3,7 +3,8 @@
 Patterns of the subset are generated from its grammar (hypothesis), with values over an
 alphabet chosen where Python's answers are subtle: a final newline (`$`), `²` (a digit to
 str.isdigit but not to `\\d`, which is str.isdecimal), `٣` (an Arabic-Indic digit), `Ⅻ`
-(alphanumeric), a combining accent (not), `\\x1c` and U+2028 (white space to Python).
+(alphanumeric), a combining accent (not), `\\x1c` and U+2028 (white space to Python), and a
+lone surrogate (how os.environ holds a byte that is not UTF-8).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from remedies.catalog.linear_regex import MAX_SIZE, MAX_TEXT, Unsupported, check
 from tests.conftest import REPO, Sandbox
 from tests.support import figures
 
-VALUE_CHARS = "ab-_1 é\n\tA٣²Ⅻ\u0300\x1c\u2028.["
+VALUE_CHARS = "ab-_1 é\n\tA٣²Ⅻ\u0300\x1c\u2028.[\udc80"
 SPECIAL = "\\.^$*+?{}[]()|"
 
 
