@@ -73,7 +73,7 @@ rollout-verify: fleet-ready
 	$(PLAYBOOK) -e remedy_action=verify
 
 fleet-report: $(STAMP)
-	$(BIN)/remedy fleet-report "$(REPORTS)" $(if $(JSON),--json,)
+	@$(BIN)/remedy fleet-report "$(REPORTS)" $(if $(JSON),--json,)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info

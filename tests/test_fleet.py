@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.support import claude_client, fleet
+from remedies.redact import printable
+from tests.support import claude_client, figures, fleet
 
 ARGS = {"remedy": "mantle", "args": "--shell bash"}
 
@@ -204,3 +207,69 @@ def test_a_remedy_file_in_a_temporary_folder_rolls_out(tmp_path: Path) -> None:
     assert back.returncode == 0, back.stdout[-3000:]
     for name, home in homes.items():
         assert (home / ".bashrc").read_bytes() == before[name]
+
+
+# --- issue 22, item 8: a host's name never chooses where its report goes ------------------
+
+ODD_NAMES = [
+    # The first left REPORTS before: `REPORTS/<name>.json` is two folders up, and the
+    # temporary file beside it, `REPORTS/.<name>.json.tmp`, three. The second is the
+    # issue's form (its temporary file needed a folder `REPORTS/...`).
+    "./../../outside/evil",
+    "../../outside/evil",
+    "..",
+    ".hidden",
+    "Web1",
+    "web1",
+    "a/b",
+    "a_b",
+    "$(touch pwned)",
+    "{{ 7 * 7 }}",
+    "ünï cödé",
+    "line\nbreak",
+    "bell\x07\x1b]0;title",
+    "x" * 300,
+]
+
+
+def test_odd_host_names_write_their_reports_inside_reports_only(tmp_path: Path) -> None:
+    """Every host's report is one file directly in REPORTS whatever its name: `../` left it
+    (a host named `../../../home/admin/.claude/settings` wrote there), `Web1` and `web1`
+    would share a file on a case-insensitive disk. The JSON and fleet-report keep the real
+    name, printed without its control characters."""
+    reports_dir = tmp_path / "a" / "b" / "reports"
+    for outside in (tmp_path / "a" / "outside", tmp_path / "outside"):
+        outside.mkdir(parents=True)  # where `./../../outside/evil` and its temporary file go
+    inventory, _homes = fleet.named_inventory(tmp_path / "fleet", ODD_NAMES)
+    before = fleet.files_under(tmp_path)
+    done = fleet.make("rollout-check", inventory, reports_dir, batch="100%", **ARGS)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    written = fleet.files_under(tmp_path) - before
+    assert all(p.parent == reports_dir for p in written), sorted(map(str, written))
+    assert len(written) == len(ODD_NAMES), "one report per host, none shared"
+    for path in written:
+        assert re.fullmatch(r"[a-z0-9_][a-z0-9._~-]*\.json", path.name), path.name
+        assert len(path.name) <= 130
+    found = fleet.reports_by_host(reports_dir)
+    assert sorted(found) == sorted(ODD_NAMES), "the JSON keeps each host's real name"
+    assert all(r["rc"] == 0 and r["dry_run"] is True for r in found.values())
+    assert (reports_dir / "web1.json").exists(), "a safe name is kept as it is"
+
+    summary = fleet.make("fleet-report", inventory, reports_dir, json="1")
+    assert summary.returncode == 0, summary.stderr
+    shown = json.loads(summary.stdout)["outcomes"]["would change"]
+    assert len(shown) == len(ODD_NAMES)
+    assert sorted(shown) == sorted(printable(n) for n in ODD_NAMES)
+    assert not any(c in n for n in shown for c in "\x07\x1b\n")
+    remedy = Path(sys.executable).parent / "remedy"
+    person = subprocess.run(
+        [str(remedy), "fleet-report", "--verbose", str(reports_dir)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "NO_COLOR": "1"},
+    )
+    assert person.returncode == 0, person.stderr
+    assert " ./../../outside/evil," in person.stdout, person.stdout
+    assert "\x1b" not in person.stdout and "\x07" not in person.stdout
+    figures.add("hostile host names whose reports stayed inside REPORTS", len(ODD_NAMES))

@@ -1,5 +1,9 @@
 """Ansible callback: save each host's remedy JSON as <REMEDY_REPORTS>/<host>.json.
 
+The file's name comes from the host's name made safe (`report_name`), never the name itself:
+a host named `../../../home/admin/.claude/settings` wrote there (issue 22, item 8). The real
+name stays in the report's "host" field, which `remedy fleet-report` shows.
+
 A callback costs nothing per host, where a report-writing task costs one controller-side
 copy per host per batch (measured: it tripled a rollout's time, `make bench`). It sees every
 outcome of the `remedy <action>` task: ok, failed, and unreachable hosts, so a failed host is
@@ -8,12 +12,51 @@ in the reports even when its wave stops the rollout.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from ansible.plugins.callback import CallbackBase
+
+# Lower-case letters, digits, `.`, `_` and `-`: safe in every file system and shell, and no
+# two names differ only by case (a Mac's APFS and NTFS are case-insensitive: `Web1` and
+# `web1` would share one file there).
+_UNSAFE = re.compile(r"[^a-z0-9._-]")
+_LONGEST = 100  # characters kept of a host's name; a file name may have 255 bytes
+# `~` is never in a kept name, so a name ending in `~<hash>` came from a changed host name:
+# it cannot be any other host's unchanged name, and two changed names differ by their hash.
+_HASH_SEP = "~"
+_HASH_HEX = 16
+
+
+def report_name(host: str) -> str:
+    """The report's file name (without .json) for a host: the name itself when it is safe, or
+    the name made safe with a short hash of the real name appended.
+
+    Safe: only `_UNSAFE`'s complement, no leading dot or dash, at most `_LONGEST`
+    characters, not empty. Distinct hosts get distinct names.
+    """
+    kept = _UNSAFE.sub("_", host.lower())[:_LONGEST] or "_"
+    if kept[0] in ".-":  # not hidden, not `.` or `..`, not taken for an option by `ls *`
+        kept = "_" + kept[1:]
+    if kept == host:
+        return kept
+    digest = hashlib.sha256(host.encode("utf-8", "surrogatepass")).hexdigest()[:_HASH_HEX]
+    return f"{kept}{_HASH_SEP}{digest}"
+
+
+def report_path(folder: Path, host: str) -> Path:
+    """Where a host's report goes: always a file directly inside `folder` (checked, not
+    assumed: a name with a separator, or one that resolves elsewhere, is refused)."""
+    base = folder.resolve()
+    target = base / f"{report_name(host)}.json"
+    if target.parent != base or Path(os.path.normpath(target)).parent != base:
+        raise ValueError(f"a report for host {host!r} would land outside {base}")
+    return target
 
 
 class CallbackModule(CallbackBase):  # type: ignore[misc]
@@ -47,10 +90,17 @@ class CallbackModule(CallbackBase):  # type: ignore[misc]
         host = result._host.get_name()
         report.update({"host": host, "action": name.split()[1], "rc": rc, "error": error})
         self.folder.mkdir(parents=True, exist_ok=True)
-        temp = self.folder / f".{host}.json.tmp"
-        temp.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
-        temp.chmod(0o600)
-        temp.replace(self.folder / f"{host}.json")
+        target = report_path(self.folder, host)
+        # A new file of our own (0600 from the start: diffs quote start-up files), then
+        # renamed over the report: a rename replaces a link, never writes through it.
+        fd, temp = tempfile.mkstemp(prefix=".report-", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(fd, "w") as out:
+                out.write(json.dumps(report, indent=2, sort_keys=True) + "\n")
+            os.replace(temp, target)
+        except BaseException:
+            os.unlink(temp)
+            raise
 
     def v2_runner_on_ok(self, result: Any) -> None:
         self._save(result)

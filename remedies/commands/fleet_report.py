@@ -1,6 +1,7 @@
 """`remedy fleet-report DIR`: what a rollout did, for a person and for a program.
 
-Reads the <host>.json reports `make rollout` (and -check, -revert, -verify) wrote. For a
+Reads the per-host JSON reports `make rollout` (and -check, -revert, -verify) wrote, each
+named after its host's name made safe; the real name is the report's "host" field. For a
 person, a thousand hosts fit on a screen: the count of each outcome first, then the failed
 and unreachable hosts grouped by their first error line, most common first; the names of the
 others only with --verbose. Hosts sort naturally (host2 before host10).
@@ -33,9 +34,10 @@ command = click.Command(
     "fleet-report",
     callback=_fleet_report,
     short_help=SHORT_HELP["fleet-report"],
-    help="Read the <host>.json reports of `make rollout` in DIR and summarise them: how many "
-    "hosts changed, were already fine, failed or were unreachable; the failed and unreachable "
-    "ones grouped by their first error line; the versions seen. --verbose names every host.",
+    help="Read the JSON reports of `make rollout` in DIR (one per host) and summarise them: "
+    "how many hosts changed, were already fine, failed or were unreachable; the failed and "
+    "unreachable ones grouped by their first error line; the versions seen. --verbose names "
+    "every host.",
     params=[
         click.Argument(["folder"], type=click.Path(path_type=Path), metavar="DIR"),
         click.Option(["--verbose", "-v"], is_flag=True, help="Name the hosts of every outcome."),

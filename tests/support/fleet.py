@@ -75,8 +75,41 @@ def local_inventory(
     return inventory, homes
 
 
+def named_inventory(folder: Path, names: list[str]) -> tuple[Path, dict[str, Path]]:
+    """Local hosts with any names at all (a YAML inventory, written as JSON: INI cannot hold
+    a space or a newline in a name); each host's home is numbered, never named after it."""
+    homes = {}
+    hosts = {}
+    for i, name in enumerate(names):
+        home = folder / "homes" / f"host{i}"
+        home.mkdir(parents=True)
+        (home / ".bashrc").write_bytes(PLANTED)
+        homes[name] = home
+        hosts[name] = {
+            "ansible_connection": "local",
+            "remedy_home": str(home),
+            "remedy_python": sys.executable,
+        }
+    inventory = folder / "hosts.yml"
+    inventory.write_text(json.dumps({"all": {"hosts": hosts}}))
+    return inventory, homes
+
+
+def files_under(folder: Path) -> set[Path]:
+    return {p for p in folder.rglob("*") if p.is_file() or p.is_symlink()}
+
+
 def reports(folder: Path) -> dict[str, dict[str, Any]]:
     return {p.stem: json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))}
+
+
+def reports_by_host(folder: Path) -> dict[str, dict[str, Any]]:
+    """The reports keyed by the host each names (a file's name is the host's made safe)."""
+    found = {}
+    for report in reports(folder).values():
+        assert report["host"] not in found, f"two reports for {report['host']!r}"
+        found[report["host"]] = report
+    return found
 
 
 def new_bash_env(home: Path) -> dict[str, str]:
