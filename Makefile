@@ -41,12 +41,22 @@ REPORTS ?= reports
 BATCH ?= 25%
 MAX_FAIL ?= 0
 SCOPE ?= user
-# A remedy file (REMEDY=./fix.toml) is copied to each host: Ansible needs its absolute path.
-REMEDY_ARG = $(if $(filter %.toml,$(REMEDY)),$(abspath $(REMEDY)),$(REMEDY))
-# ARGS travel in the environment: `-e key=value` would split them at spaces.
-PLAYBOOK = REMEDY_ARGS='$(ARGS)' REMEDY_REPORTS="$(abspath $(REPORTS))" \
-	$(BIN)/ansible-playbook -i "$(INVENTORY)" fleet/rollout.yml \
-	-e remedy_batch="$(BATCH)" -e remedy_max_fail="$(MAX_FAIL)" -e remedy_scope="$(SCOPE)"
+FLEET_TARGETS := rollout rollout-check rollout-revert rollout-verify
+# What a person typed reaches the playbook in the environment, never through the recipe's
+# shell (a quote in ARGS broke out of REMEDY_ARGS='$(ARGS)') nor `-e key=value` (split at
+# spaces, templated by Ansible). $(value X) is X as typed: make expands no `$` in it.
+# The playbook splits ARGS into words itself (fleet/filter_plugins/remedy_argv.py).
+$(FLEET_TARGETS) fleet-ready fleet-report: export REMEDY_INVENTORY := $(value INVENTORY)
+$(FLEET_TARGETS) fleet-ready fleet-report: export REMEDY_REPORTS := $(value REPORTS)
+$(FLEET_TARGETS): export REMEDY_NAME := $(value REMEDY)
+$(FLEET_TARGETS): export REMEDY_ARGS := $(value ARGS)
+$(FLEET_TARGETS): export REMEDY_BATCH := $(value BATCH)
+$(FLEET_TARGETS): export REMEDY_MAX_FAIL := $(value MAX_FAIL)
+$(FLEET_TARGETS): export REMEDY_SCOPE := $(value SCOPE)
+# An ARGS that cannot be split is one line before Ansible starts; then the playbook, whose
+# inventory the recipe's shell reads from the environment (quoted: taken as it is).
+PLAYBOOK = $(BIN)/python fleet/filter_plugins/remedy_argv.py && \
+	$(BIN)/ansible-playbook -i "$$REMEDY_INVENTORY" fleet/rollout.yml
 PYZ_SOURCES := $(shell find remedies shells -name '*.py') pyproject.toml fleet/build_pyz.py
 
 .PHONY: rollout rollout-check rollout-revert rollout-verify fleet-report pyz
@@ -57,23 +67,23 @@ dist/remedy.pyz: $(STAMP) $(PYZ_SOURCES)
 pyz: dist/remedy.pyz
 
 fleet-ready: $(STAMP) dist/remedy.pyz
-	@test -n "$(INVENTORY)" || { echo "make: give INVENTORY=<inventory file>" >&2; exit 2; }
-	@mkdir -p "$(REPORTS)"
+	@test -n "$$REMEDY_INVENTORY" || { echo "make: give INVENTORY=<inventory file>" >&2; exit 2; }
+	@mkdir -p "$$REMEDY_REPORTS"
 
 rollout: fleet-ready
-	$(PLAYBOOK) -e remedy_action=apply -e remedy_name="$(REMEDY_ARG)"
+	$(PLAYBOOK) -e remedy_action=apply
 
 rollout-check: fleet-ready
-	$(PLAYBOOK) -e remedy_action=check -e remedy_name="$(REMEDY_ARG)" --check
+	$(PLAYBOOK) -e remedy_action=check --check
 
 rollout-revert: fleet-ready
-	$(PLAYBOOK) -e remedy_action=revert -e remedy_name="$(REMEDY_ARG)"
+	$(PLAYBOOK) -e remedy_action=revert
 
 rollout-verify: fleet-ready
 	$(PLAYBOOK) -e remedy_action=verify
 
 fleet-report: $(STAMP)
-	@$(BIN)/remedy fleet-report "$(REPORTS)" $(if $(JSON),--json,)
+	@$(BIN)/remedy fleet-report "$$REMEDY_REPORTS" $(if $(JSON),--json,)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -207,6 +208,108 @@ def test_a_remedy_file_in_a_temporary_folder_rolls_out(tmp_path: Path) -> None:
     assert back.returncode == 0, back.stdout[-3000:]
     for name, home in homes.items():
         assert (home / ".bashrc").read_bytes() == before[name]
+
+
+# --- issue 22, item 4: ARGS are an argv list, never a shell string -----------------------
+
+
+def test_shell_syntax_in_args_runs_nothing_on_a_host(tmp_path: Path) -> None:
+    """`;`, `$(...)`, backticks, `|` and `#` in ARGS reach remedy as words: it refuses them
+    (a usage error, in the host's report), the run fails, and nothing else ran. It used to
+    run `touch` on every host and report the host as fine."""
+    inventory, homes = fleet.local_inventory(tmp_path, ["h1"])
+    marks = [tmp_path / f"pwned{i}" for i in range(4)]
+    hostile = (
+        f"--shell bash $(touch {marks[0]}) `touch {marks[1]}` ; touch {marks[2]} "
+        f"| touch {marks[3]} #"
+    )
+    out = tmp_path / "reports"
+    result = fleet.make("rollout", inventory, out, remedy="mantle", args=hostile)
+    assert result.returncode != 0, "a host whose remedy refused its arguments fails the run"
+    assert not [m for m in marks if m.exists()], "shell syntax in ARGS ran on the host"
+    report = fleet.reports(out)["h1"]
+    assert report["rc"] == 2, report
+    assert report["error"].startswith("remedy: error: Got unexpected extra arguments ($(touch")
+    assert (homes["h1"] / ".bashrc").read_bytes() == fleet.PLANTED
+    figures.add("fleet ARGS with shell syntax, run on no host", 4)
+
+
+# Quotes of both kinds, an expansion, a command substitution, backslashes, a comment, a
+# newline (between members) and an Ansible template: each is data all the way to the host.
+HOSTILE_JSON = (
+    '{"thinking":{"type":"adaptive"},\n'
+    '"note":"it\'s $HOME $(id) `id` \\\\ ; # \\"q\\" {{ lookup(\'pipe\', \'id\') }}"}'
+)
+
+
+@pytest.mark.parametrize(
+    "value", ['{"thinking":{"type":"adaptive"}}', HOSTILE_JSON], ids=["adaptive", "hostile"]
+)
+def test_a_json_value_in_args_arrives_intact(tmp_path: Path, value: str) -> None:
+    """`ARGS="--value '{...}'"` for extra-body: the value a new shell on the host gets is
+    exactly the one typed (it arrived as `{thinking:{type:adaptive}}`, quotes stripped)."""
+    inventory, homes = fleet.local_inventory(tmp_path, ["h1"])
+    out = tmp_path / "reports"
+    args = f"--shell bash --value {shlex.quote(value)}"
+    done = fleet.make("rollout", inventory, out, remedy="extra-body", args=args)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert fleet.reports(out)["h1"]["changed"] is True
+    assert fleet.new_bash_env(homes["h1"])["CLAUDE_CODE_EXTRA_BODY"] == value
+    figures.add("fleet ARGS values read back on the host by a real shell")
+
+
+def test_a_failing_remedy_fails_its_host_and_stops_the_rollout(tmp_path: Path) -> None:
+    """A quoted value with a space reaches remedy as one argument; remedy refuses it, and its
+    own one-line message is the canary's report; later waves never start."""
+    inventory, homes = fleet.local_inventory(tmp_path, ["canary", "b1", "b2"])
+    out = tmp_path / "reports"
+    args = "--shell bash --region 'eu west 1'"
+    result = fleet.make("rollout", inventory, out, remedy="mantle", batch="2", args=args)
+    assert result.returncode != 0
+    found = fleet.reports(out)
+    assert list(found) == ["canary"], found
+    assert found["canary"]["rc"] == 2
+    assert found["canary"]["error"] == (
+        "remedy: error: Invalid value for '--region': 'eu west 1' is not an AWS region name "
+        "(e.g. us-east-1) (see `remedy apply mantle --help`)"
+    )
+    recap = result.stdout.split("PLAY RECAP")[-1]
+    assert "failed=1" in next(x for x in recap.splitlines() if x.startswith("canary"))
+    for home in homes.values():
+        assert (home / ".bashrc").read_bytes() == fleet.PLANTED
+
+
+def test_args_with_an_unbalanced_quote_are_one_line_and_touch_no_host(tmp_path: Path) -> None:
+    """Through make: one `remedy: error:` line before Ansible starts. Through the playbook
+    alone: the controller-side first task fails, before anything reaches a host."""
+    fix = tmp_path / "quiet.toml"
+    fix.write_text('name = "quiet"\nsummary = "s"\n[what]\nunset = ["DISABLE_PROMPT_CACHING"]\n')
+    inventory, homes = fleet.local_inventory(tmp_path, ["h1", "h2"])
+    out = tmp_path / "reports"
+    bad = '--shell bash --value \'{"a": 1}'
+    result = fleet.make("rollout", inventory, out, remedy="extra-body", args=bad)
+    assert result.returncode == 2
+    said = [line for line in result.stderr.splitlines() if line.startswith("remedy: ")]
+    assert said == [
+        "remedy: error: ARGS cannot be split into arguments (no closing quotation): quote an "
+        "argument that holds spaces or quotes as in a shell, e.g. --value '{\"a\": 1}'"
+    ], result.stderr
+    assert "PLAY [" not in result.stdout, "Ansible never started"
+
+    tmp = tmp_path / "host-tmp"
+    tmp.mkdir()
+    alone = fleet.playbook(
+        inventory,
+        out,
+        "apply",
+        {"REMEDY_NAME": str(fix), "REMEDY_ARGS": bad, "TMPDIR": str(tmp)},
+    )
+    assert alone.returncode != 0
+    assert "ARGS cannot be split into arguments (no closing quotation)" in alone.stdout
+    assert not list(tmp.iterdir()), "nothing reached a host, not even the remedy file"
+    assert not list(out.glob("*.json"))
+    for home in homes.values():
+        assert (home / ".bashrc").read_bytes() == fleet.PLANTED
 
 
 # --- issue 22, item 8: a host's name never chooses where its report goes ------------------

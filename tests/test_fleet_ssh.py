@@ -8,6 +8,7 @@ import json
 import pwd
 import re
 import secrets
+import shlex
 import shutil
 import socket
 import subprocess
@@ -130,10 +131,8 @@ def test_rollout_over_ssh(ssh_fleet: tuple[Path, dict[str, Path]], tmp_path: Pat
         assert (home / ".bashrc").read_bytes() == fleet.PLANTED
 
 
-def test_machine_scope_over_ssh(ssh_fleet: tuple[Path, dict[str, Path]], tmp_path: Path) -> None:
-    """SCOPE=machine over real SSH, connected as root: one drop-in per host, no home read."""
-    fleet.ansible_ready()
-    inventory, homes = ssh_fleet
+def machine_host(inventory: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """The first host of the SSH fleet connected as root (su as become), with its own /etc."""
     first = inventory.read_text().splitlines()[1]
     system = tmp_path / "machine"
     (system / "etc").mkdir(parents=True)
@@ -143,6 +142,14 @@ def test_machine_scope_over_ssh(ssh_fleet: tuple[Path, dict[str, Path]], tmp_pat
     machine.write_text(
         f"[fleet]\nmachine1 {host} ansible_become_method=su remedy_system_root={system}\n"
     )
+    return machine, system
+
+
+def test_machine_scope_over_ssh(ssh_fleet: tuple[Path, dict[str, Path]], tmp_path: Path) -> None:
+    """SCOPE=machine over real SSH, connected as root: one drop-in per host, no home read."""
+    fleet.ansible_ready()
+    inventory, homes = ssh_fleet
+    machine, system = machine_host(inventory, tmp_path)
     out = tmp_path / "reports"
     scope = {"remedy": "mantle", "args": "--region eu-west-3", "scope": "machine"}
     done = fleet.make("rollout", machine, out, **scope)
@@ -154,5 +161,37 @@ def test_machine_scope_over_ssh(ssh_fleet: tuple[Path, dict[str, Path]], tmp_pat
     for home in homes.values():
         assert (home / ".bashrc").read_bytes() == fleet.PLANTED, "no home is touched"
     back = fleet.make("rollout-revert", machine, out, remedy="mantle", scope="machine")
+    assert back.returncode == 0, back.stdout[-4000:]
+    assert not (system / "etc/claude-code").exists()
+
+
+def test_args_over_ssh_as_root_are_words(
+    ssh_fleet: tuple[Path, dict[str, Path]], tmp_path: Path
+) -> None:
+    """Through ssh, root's login shell, su and /bin/sh, as root with SCOPE=machine: shell
+    syntax in ARGS runs nothing (it ran `id` as root on every host, issue 22), and a JSON
+    value with quotes of both kinds lands in the drop-in exactly as typed."""
+    fleet.ansible_ready()
+    inventory, _homes = ssh_fleet
+    machine, system = machine_host(inventory, tmp_path)
+    out = tmp_path / "reports"
+    pwned = tmp_path / "pwned-as-root"
+    hostile = f"--region eu-west-3 ; touch {pwned} #"
+    refused = fleet.make("rollout", machine, out, remedy="mantle", args=hostile, scope="machine")
+    assert refused.returncode != 0
+    assert not pwned.exists(), "ARGS ran as root on the host"
+    report = fleet.reports(out)["machine1"]
+    assert report["rc"] == 2 and report["error"].startswith(
+        "remedy: error: Got unexpected extra arguments (; touch"
+    ), report
+    assert not (system / "etc/claude-code").exists()
+
+    value = '{"thinking":{"type":"adaptive"},"note":"it\'s $HOME `id` \\"q\\""}'
+    args = f"--value {shlex.quote(value)}"
+    done = fleet.make("rollout", machine, out, remedy="extra-body", args=args, scope="machine")
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    dropin = system / "etc/claude-code/managed-settings.d/zz-remedy-extra-body.json"
+    assert json.loads(dropin.read_bytes())["env"]["CLAUDE_CODE_EXTRA_BODY"] == value
+    back = fleet.make("rollout-revert", machine, out, remedy="extra-body", scope="machine")
     assert back.returncode == 0, back.stdout[-4000:]
     assert not (system / "etc/claude-code").exists()

@@ -59,6 +59,22 @@ def report_path(folder: Path, host: str) -> Path:
     return target
 
 
+def remedy_message(outcome: dict[str, Any], rc: object) -> str:
+    """A failed run's one line: remedy's own `remedy: error: ...` (the last one on stderr, or
+    on stdout where a pty merged the two), else stderr's last line, else Ansible's message."""
+    lines = [
+        line.strip()
+        for key in ("stdout", "stderr")
+        for line in str(outcome.get(key) or "").splitlines()
+        if line.strip()
+    ]
+    own = [line for line in lines if line.startswith("remedy: error: ")]
+    if own:
+        return own[-1]
+    stderr = str(outcome.get("stderr") or "").strip().splitlines()
+    return stderr[-1] if stderr else str(outcome.get("msg") or f"exit {rc}")
+
+
 class CallbackModule(CallbackBase):  # type: ignore[misc]
     CALLBACK_VERSION = 2.0
     CALLBACK_TYPE = "aggregate"
@@ -80,13 +96,12 @@ class CallbackModule(CallbackBase):  # type: ignore[misc]
             report = json.loads(stdout) if stdout.startswith("{") else {}
         except ValueError:
             report = {}
-        stderr_lines = str(outcome.get("stderr", "")).strip().splitlines()
         rc = None if unreachable else outcome.get("rc")
         error = None
         if unreachable:
             error = f"unreachable: {outcome.get('msg', '')}".strip()
         elif rc != 0:
-            error = stderr_lines[-1] if stderr_lines else str(outcome.get("msg") or f"exit {rc}")
+            error = remedy_message(outcome, rc)
         host = result._host.get_name()
         report.update({"host": host, "action": name.split()[1], "rc": rc, "error": error})
         self.folder.mkdir(parents=True, exist_ok=True)

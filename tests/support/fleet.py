@@ -95,6 +95,35 @@ def named_inventory(folder: Path, names: list[str]) -> tuple[Path, dict[str, Pat
     return inventory, homes
 
 
+def playbook(
+    inventory: Path, reports: Path, action: str, env: dict[str, str], *options: str
+) -> subprocess.CompletedProcess[str]:
+    """fleet/rollout.yml run straight, without make: what the Makefile exports, given here."""
+    return subprocess.run(
+        [
+            str(Path(sys.executable).parent / "ansible-playbook"),
+            "-i",
+            str(inventory),
+            "fleet/rollout.yml",
+            "-e",
+            f"remedy_action={action}",
+            *options,
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+        env={
+            "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
+            "HOME": str(reports.parent),
+            "ANSIBLE_NOCOLOR": "1",
+            "REMEDY_REPORTS": str(reports),
+            **env,
+        },
+    )
+
+
 def files_under(folder: Path) -> set[Path]:
     return {p for p in folder.rglob("*") if p.is_file() or p.is_symlink()}
 
