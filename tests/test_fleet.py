@@ -187,8 +187,9 @@ def test_machine_scope_runs_once_per_host_as_root_and_reverts(tmp_path: Path) ->
 
 
 def test_a_remedy_file_in_a_temporary_folder_rolls_out(tmp_path: Path) -> None:
-    """REMEDY=/some/fix.toml: the file travels to each host beside the zipapp."""
-    fix = tmp_path / "elsewhere" / "quiet.toml"
+    """REMEDY=/some/fix.toml: the file travels to each host beside the zipapp, whatever
+    characters its path holds."""
+    fix = tmp_path / "my fixes" / "quiet.toml"  # a space: make split such a path once
     fix.parent.mkdir()
     fix.write_text(
         'name = "quiet-caching"\nsummary = "Caching back on"\n'
