@@ -1,8 +1,8 @@
-"""Ansible callback: save each host's remedy JSON as <REMEDY_REPORTS>/<host>.json.
+"""Ansible callback: save each host's remedy JSON as <REMEDY_REPORTS>/<name>.json.
 
-The file's name comes from the host's name made safe (`report_name`), never the name itself:
-a host named `../../../home/admin/.claude/settings` wrote there (issue 22, item 8). The real
-name stays in the report's "host" field, which `remedy fleet-report` shows.
+`<name>` is the host's name made safe (`report_name`), never the name itself: a host named
+with `../` wrote outside REMEDY_REPORTS on the controller (issue 22, item 8). The real name
+stays in the report's "host" field, which `remedy fleet-report` shows.
 
 A callback costs nothing per host, where a report-writing task costs one controller-side
 copy per host per batch (measured: it tripled a rollout's time, `make bench`). It sees every

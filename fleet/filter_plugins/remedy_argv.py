@@ -1,9 +1,9 @@
 """Ansible filters: remedy's arguments are a list on the controller, one word per argument.
 
-`make rollout ARGS='--value '"'"'{"a":"b"}'"'"''` used to reach each host as one string
-spliced into a shell command line (issue 22, item 4): `; id #` in ARGS ran `id` on every
-host (as root with SCOPE=machine), quotes were stripped, and the task's exit code was the
-last command's. Now:
+`make rollout ARGS=...` used to reach each host as one string spliced into a shell command
+line (issue 22, item 4): `; id #` in ARGS ran `id` on every host (as root with
+SCOPE=machine), quotes were stripped (`--value '{"a":"b"}'` arrived as `{a:b}`), and the
+task's exit code was the last command's. Now:
 
 - `remedy_words` splits ARGS once, on the controller, by POSIX shell-word rules
   (`shlex.split`: quotes group, a backslash escapes, `#` is an ordinary character, nothing
