@@ -1,18 +1,29 @@
 """Keeping secrets out of everything remedy prints.
 
-A value is secret when its variable is named like one (a token, key, secret, password or
-credential), whatever the source. Printed text that may quote a user's file (diffs, a shell's
-error message, a fleet report) goes through `redact_text`, which masks the value of every
-secret-named assignment in the syntaxes we read, and the password of every URL:
+A value is secret when its variable is named like one (a token, key, secret, password,
+credential, authorization or cookie, or a list of headers: `*_HEADERS`), whatever the source.
+Printed text that may quote a user's file (diffs, a shell's error message, a fleet report)
+goes through `redact_text`, which masks the value of every secret-named assignment in the
+syntaxes we read:
 
 - sh, bash, zsh, ksh, dotenv: `NAME=value`, `NAME+=value`, several on a line
   (`export X=1 GITHUB_TOKEN=…`, `env A=1 B_TOKEN=… cmd`), values continued by a backslash
-  or by a quote that spans lines;
+  or by a quote that spans lines; the operand of a parameter expansion that gives a
+  secret-named variable a value (`: ${ANTHROPIC_API_KEY:=…}`, `${GITHUB_TOKEN:-…}`);
 - fish `set -gx NAME value`, fish's universal variables `SETUVAR --export NAME:value`;
 - csh `setenv NAME value`, `set NAME = value`; pwsh `$env:NAME = 'value'` (here-strings too);
 - JSON and Python members `"name": "value"`, at any depth of escaping (JSON held in a JSON
   string: `\\"api_key\\":\\"…\\"`);
-- URLs: `scheme://user:password@host`.
+- HTTP headers and lists of them, `Name: value` and `name=value`, whose name is
+  credential-like (`Authorization: …`, `x-api-key: …`, `Cookie: …`, `api-key=…,x-tenant=t`).
+
+and, whatever the name, anything shaped like a secret:
+
+- a URL's userinfo, user and password, whatever its characters (see `_url_spans` for how
+  far it is taken to go): `http://TOKEN@proxy`, `http://user:pa/ss@proxy:3128`;
+- the credential after `Bearer` or `Basic` (any case), unless it is a plain word
+  (`Basic settings`, `the bearer of`);
+- Anthropic keys (`sk-ant-…`) and AWS access key ids (`AKIA`/`ASIA` and 16 more).
 
 An assignment's value is masked from its first character to the end of the line, and on
 every line it continues onto, as far as the quotes and backslashes of its syntax say (more
@@ -31,7 +42,14 @@ import re
 
 REDACTED = "set (redacted)"
 _MASK = "<redacted>"
-_SECRET_NAME = re.compile(r"(?i)(TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|KEY|CREDENTIAL)")
+# Also a header's name (`x-api-key`, `Proxy-Authorization`, `Set-Cookie`) and a JSON key.
+# HEADERS: ANTHROPIC_CUSTOM_HEADERS and OTEL_EXPORTER_OTLP_HEADERS carry `Authorization` and
+# `api-key` headers. AUTH alone only as a whole word of a header's name (`x-auth: …`): as a
+# part of a variable's name it is a switch (CLAUDE_CODE_SKIP_BEDROCK_AUTH=1), not a secret.
+_SECRET_NAME = re.compile(
+    r"(?i)(TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|KEY|CREDENTIAL|AUTHORIZATION|COOKIE|HEADERS"
+    r"|(?:^|-)AUTH(?:-|$))"
+)
 # A limit counted in tokens (CLAUDE_CODE_MAX_OUTPUT_TOKENS, MAX_THINKING_TOKENS) is a number,
 # not a secret: hidden, doctor could not show it and verify's probe would drop it.
 _TOKEN_COUNT = re.compile(r"(?i)MAX_(?:[A-Z]+_)*TOKENS\Z")
@@ -54,13 +72,18 @@ def shown(name: str, value: str | None) -> str | None:
     return redact_text(value)
 
 
+def holds_secret(name: str, value: str) -> bool:
+    """Whether printing `value` as it is would print a secret: its name, or its shape."""
+    return shown(name, value) != value
+
+
 def redact_text(text: str) -> str:
     """Mask secret values in text that may quote a start-up file, a settings file or a diff.
 
     The text is taken whole (a value may continue onto later lines); the result has exactly
     the newlines of `text`.
     """
-    spans = _assignment_spans(text) + _url_spans(text)
+    spans = _assignment_spans(text) + _url_spans(text) + _shape_spans(text)
     if not spans:
         return text
     out: list[str] = []
@@ -112,6 +135,13 @@ _TRIGGER = re.compile(
     r"|(?<![\w$-])(?P<keyword>setenv|setx|set|SETUVAR|SET_EXPORT|SET)(?=[ \t])"
     # "name": value, 'name': value, \"name\": value (JSON in a JSON string), ...
     r"|(?<!\\)(?P<quote>\\*[\"'])(?P<key>[\w.-]+)(?P=quote)[ \t]*:"
+    # ${NAME:=value}, ${NAME:-value} (and =, -, :+, :?): the operand may be the secret itself
+    r"|\$\{(?P<param>[A-Za-z_][A-Za-z0-9_]*):?[-=+?]"
+    # Name: value and name=value, a header (x-api-key: …) or one of a list (api-key=…,x=y).
+    # Tried after NAME=value, which takes any name it can; this one takes the names with a
+    # '-' (and those starting with a digit). No '_': `bash: GITHUB_TOKEN: unbound variable`
+    # is a message, not a header.
+    r"|(?<![\w-])(?P<header>[A-Za-z0-9][A-Za-z0-9-]*)[ \t]*[:=]"
 )
 _BLANKS = re.compile(r"[ \t]*")
 _SPACE = re.compile(r"\s*")
@@ -136,7 +166,7 @@ _Found = tuple[list[_Span], int]  # what to mask, where to read on
 
 
 def _assignment_spans(text: str) -> list[_Span]:
-    if "=" not in text and ":" not in text and "set" not in text and "SET" not in text:
+    if not any(c in text for c in ("=", ":", "set", "SET", "${")):
         return []  # no alternative of _TRIGGER can match: spare the search
     spans: list[_Span] = []
     pos = 0
@@ -148,8 +178,12 @@ def _assignment_spans(text: str) -> list[_Span]:
             found = _assignment(text, match)
         elif match.group("keyword") is not None:
             found = _keyword(text, match)
-        else:
+        elif match.group("key") is not None:
             found = _json_member(text, match)
+        elif match.group("param") is not None:
+            found = _named_value(text, match, match.group("param"))
+        else:
+            found = _named_value(text, match, match.group("header"))
         spans += found[0]
         pos = max(found[1], match.end())
 
@@ -161,6 +195,15 @@ def _assignment(text: str, match: re.Match[str]) -> _Found:
     pwsh = text[max(0, start - 5) : start].lower() == "$env:"
     value = _skip(_BLANKS, text, match.end())
     return _value(text, start, value, "pwsh" if pwsh else "sh")
+
+
+def _named_value(text: str, match: re.Match[str], name: str) -> _Found:
+    """A header's value, or the operand of ${NAME:-…}: to the end of the command, read as sh
+    reads it (a header quoted in a start-up file ends with its quote, or later)."""
+    if not is_secret(name):
+        return [], match.end()
+    value = _skip(_BLANKS, text, match.end())
+    return _value(text, match.start(), value, "sh")
 
 
 def _keyword(text: str, match: re.Match[str]) -> _Found:
@@ -360,24 +403,78 @@ def _lex(text: str, at: int, until: int, dialect: str, state: _State) -> tuple[i
 
 # --- URLs --------------------------------------------------------------------------------
 
-# The authority after "://": it holds no '/' and no blank, so two scans never overlap. The
-# userinfo ends at its last '@' (a password with a bare '@' in it is still all masked).
-_AUTHORITY = re.compile(r"[^/\s]*")
+# A URL runs from "://" to the next blank: a URL holds none, and a quote or a backslash may
+# be part of a password as written in a file (JSON escapes them). Its userinfo, user and
+# password, runs to the last '@' of the URL, so a password may hold ':', '/', '?', '#' and
+# '@' unencoded (`http://user:pa/ss@proxy:3128`, which no URL parser reads as its writer
+# meant). The one exception keeps links to packages and profiles whole: when what precedes
+# the first '/', '?' or '#' is a plain host name (localhost, a name with a dot, an IP
+# address; no port, no '@'), an '@' after it is in the path:
+# https://registry.npmjs.org/@anthropic-ai/claude-code. The price: a user alone with a dot
+# and a '/' in it (`http://a.b/c@proxy`) is read as a host and a path; a URL with a port and
+# an '@' in its path (`http://localhost:4873/@scope/pkg`) is masked to that '@'.
+_URL_WORD = re.compile(r"\S*")
+_AUTHORITY_END = re.compile(r"[/?#]")
+_PLAIN_HOST = re.compile(r"localhost|[\w-]+(?:\.[\w-]+)+\.?|\[[0-9A-Fa-f:.]*\]|")
 
 
 def _url_spans(text: str) -> list[tuple[int, int]]:
+    """Each URL's userinfo. Linear: each URL (blank-free run) is read once for its last '@';
+    an authority is searched for its end only up to the next "://" (whose '/' ends it)."""
     spans = []
+    word_end = last_at = -1
     at = text.find("://")
     while at >= 0:
         start = at + 3
-        end = _skip(_AUTHORITY, text, start)
-        user_end = text.rfind("@", start, end)
-        if user_end >= 0:
-            colon = text.find(":", start, user_end)
-            if colon >= 0:
-                spans.append((colon + 1, user_end))
-        at = text.find("://", max(end - 1, at + 1))
+        if start > word_end:  # a new blank-free run: its end and its last '@'
+            word_end = _skip(_URL_WORD, text, start)
+            last_at = text.rfind("@", start, word_end)
+        if last_at < start:
+            at = text.find("://", max(start, word_end))  # no '@' ahead in this run
+            continue
+        found = _AUTHORITY_END.search(text, start, word_end)
+        authority_end = word_end if found is None else found.start()
+        if _PLAIN_HOST.fullmatch(text, start, authority_end) is None:
+            spans.append((start, last_at))
+        at = text.find("://", start)
     return spans
+
+
+# --- secrets by their shape --------------------------------------------------------------
+
+# Each alternative is a fixed word (bearer and basic only where a word begins, the
+# look-behind) and consumes at most that word, the blanks after it or the 16 characters of a
+# key id, so a failed try costs a few characters; what it masks is skipped by the scan.
+_SHAPE = re.compile(
+    # Authorization: Bearer …, Basic …; curl --oauth2-bearer …; Basic%20… (OTEL's headers)
+    r"(?<![A-Za-z0-9_])(?i:bearer|basic)(?P<scheme>[ \t]+|%20)"
+    r"|sk-ant-"  # sk-ant-api03-…, sk-ant-oat01-…, sk-ant-admin01-…
+    r"|(?:AKIA|ASIA)(?=[A-Z0-9]{16})"  # an AWS access key id, long-lived or temporary
+)
+_CREDENTIAL = re.compile(r"[^\s\"'`]*")
+_KEY_RUN = re.compile(r"[A-Za-z0-9_-]*")
+# What follows "Basic" or "Bearer" in prose ("Basic settings.", "the bearer of") is a word:
+# letters, lower case but the first, shorter than a credential is long; not masked.
+_PLAIN_WORD = re.compile(r"[A-Za-z][a-z]{0,18}[.,;:!?)]*")
+
+
+def _shape_spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    while True:
+        match = _SHAPE.search(text, pos)
+        if match is None:
+            return spans
+        if match.group("scheme") is not None:
+            start = match.end()
+            end = _skip(_CREDENTIAL, text, start)
+            if _PLAIN_WORD.fullmatch(text, start, end) is None:
+                spans.append((start, end))
+        else:
+            start = match.start()
+            end = _skip(_KEY_RUN, text, match.end())
+            spans.append((start, end))
+        pos = max(end, match.end())
 
 
 # --- terminal safety ---------------------------------------------------------------------

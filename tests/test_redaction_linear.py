@@ -37,6 +37,27 @@ CASES = {
     "a quote left open on each line": "'KEY=\"\\n' * (MB4 // 6)",
     "a commented-out block": "'# KEY=\\'a\\n' + '#x\\n' * (MB4 // 3)",
     "terminal escapes": "'\\x1b[' * (MB4 // 2)",
+    # secrets by their shape (issue 22, item 7)
+    "Bearer repeated": "'Bearer ' * (MB4 // 7)",
+    "bearer and 4 MB of blanks": "'bearer' + ' ' * MB4 + 'x'",
+    "Basic and a 4 MB credential": "'Basic ' + 'A' * MB4",
+    "Basic and a word, repeated": "'Basic a ' * (MB4 // 8)",
+    "sk-ant- repeated": "'sk-ant-' * (MB4 // 7)",
+    "sk-ant- and a 4 MB key": "'sk-ant-' + 'a' * MB4",
+    "AKIA repeated": "'AKIA' * (MB4 // 4)",
+    "AKIA and 4 MB of capitals": "'AKIA' + 'A' * MB4",
+    "a 4 MB header name": "'x-' * (MB4 // 2) + ': v'",
+    "header names and blanks": "'a-b  ' * (MB4 // 5)",
+    "credential-like headers": "'x-api-key: a\\n' * (MB4 // 13)",
+    "a header list": "'a=1,' * (MB4 // 4)",
+    "${ repeated": "'${' * (MB4 // 2)",
+    "${NAME without an operator": "'${A_TOKEN' * (MB4 // 9)",
+    "secret defaults": "'${A_TOKEN:-' * (MB4 // 11)",
+    "URLs with userinfo in one word": "'http://u@' * (MB4 // 9)",
+    "a 4 MB dotted authority": "'x://' + 'a.' * (MB4 // 2) + ':@'",
+    "links with @ in their path": "'https://a.b/@' * (MB4 // 13)",
+    "a URL and 4 MB of @": "'x://' + '@' * MB4",
+    "a URL and 4 MB without a blank": "'http://' + 'a' * MB4 + '@'",
 }
 
 CHILD = """

@@ -120,7 +120,7 @@ def test_fleet_report_prints_no_secret_and_no_control_character(
     printed = human.stdout + human.stderr
     assert SECRET not in printed
     assert "GITHUB_TOKEN=<redacted>" in printed
-    assert "https://user:<redacted>@proxy.example/" in printed
+    assert "https://<redacted>@proxy.example/" in printed
     assert not CONTROL.search(printed), "no escape sequence reaches the terminal"
     assert "failed 3" in printed and "h1" in printed and "h2" in printed
     assert "list.json is not a readable report" in printed

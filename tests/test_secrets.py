@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from remedies.redact import REDACTED, is_secret, printable, redact_text, shown
+from remedies.redact import REDACTED, holds_secret, is_secret, printable, redact_text, shown
 
 SECRET = "wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY"
 
@@ -24,6 +24,12 @@ SECRET = "wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY"
         "MAX_TOKENS_KEY",
         "GITHUB_TOKEN_MAX_TOKENS_SECRET",
         "GITHUB_TOKEN_MAX_TOKENS",
+        # lists of headers: `Authorization: Bearer …`, `api-key=…`
+        "ANTHROPIC_CUSTOM_HEADERS",
+        "OTEL_EXPORTER_OTLP_HEADERS",
+        "OTEL_EXPORTER_OTLP_TRACES_HEADERS",
+        "HTTP_AUTHORIZATION",
+        "SESSION_COOKIE",
     ],
 )
 def test_secret_names(name: str) -> None:
@@ -40,6 +46,12 @@ def test_secret_names(name: str) -> None:
         "AWS_PROFILE",
         "CLAUDE_CODE_MAX_OUTPUT_TOKENS",
         "MAX_THINKING_TOKENS",
+        # switches, not secrets: hidden, doctor could not show them nor the probe keep them
+        "CLAUDE_CODE_SKIP_BEDROCK_AUTH",
+        "CLAUDE_CODE_SKIP_MANTLE_AUTH",
+        "CLAUDE_CODE_SKIP_VERTEX_AUTH",
+        "CLAUDE_CODE_USE_BEDROCK_SSO",
+        "AUTHOR",
     ],
 )
 def test_ordinary_names(name: str) -> None:
@@ -83,6 +95,27 @@ def test_ordinary_names(name: str) -> None:
         f"alias gh='GITHUB_TOKEN={SECRET} gh'",
         f"https://me:{SECRET}@proxy.example/",
         f"https://me:p@{SECRET}@proxy.example/",
+        # by shape, whatever the name (issue 22, item 7)
+        f'export ANTHROPIC_CUSTOM_HEADERS="Authorization: Bearer {SECRET}"',
+        f"export OTEL_EXPORTER_OTLP_HEADERS=x-tenant=t,api-key={SECRET}",
+        f"x-tenant=t,api-key={SECRET}",
+        f"Authorization=Basic%20{SECRET},x-tenant=t",
+        f"export HTTPS_PROXY=http://{SECRET}@proxy:3128",
+        f"export HTTPS_PROXY=http://user:pa/{SECRET}@proxy:3128",
+        f"export HTTPS_PROXY=http://user:pa?{SECRET}#x@proxy:3128",
+        f": ${{ANTHROPIC_API_KEY:={SECRET}}}",
+        f'claude() {{ ANTHROPIC_API_KEY="${{ANTHROPIC_API_KEY:-{SECRET}}}" command claude; }}',
+        f"echo ${{GITHUB_TOKEN-{SECRET}}}",
+        f"curl -H 'Authorization: Bearer {SECRET}' https://api.example.com",
+        f"curl -H 'X-Api-Key: {SECRET}'",
+        f"curl -H 'Cookie: session={SECRET}'",
+        f"x-auth: {SECRET}",
+        f"BEARER {SECRET}",
+        f"curl --oauth2-bearer {SECRET} https://api.example.com",
+        f'{{"Authorization": "Basic {SECRET}"}}',
+        f'{{"env": {{"ANTHROPIC_CUSTOM_HEADERS": "X-Api-Key: {SECRET}"}}}}',
+        f"key sk-ant-api03-{SECRET}",
+        f"sk-ant-oat01-{SECRET}",
     ],
 )
 def test_redact_text(line: str) -> None:
@@ -96,9 +129,52 @@ def test_ordinary_text_is_untouched() -> None:
     assert redact_text(text) == text
 
 
-def test_url_passwords_are_masked_in_values() -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        "npm install https://registry.npmjs.org/@anthropic-ai/claude-code/-/claude-code-2.1.1.tgz",
+        "see https://www.npmjs.com/package/@anthropic-ai/claude-code and https://x.org/@me",
+        "# Basic settings. The bearer of bad news.",
+        "Content-Type: application/json",
+        "export CLAUDE_CODE_SKIP_BEDROCK_AUTH=1",
+        "echo ${ANTHROPIC_MODEL:-claude-opus-4-7}",
+    ],
+)
+def test_what_only_looks_like_a_secret_is_untouched(text: str) -> None:
+    assert redact_text(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("AKIAIOSFODNN7EXAMPLE", "<redacted>"),
+        ("id ASIAIOSFODNN7EXAMPLE.", "id <redacted>."),
+        ("http://TOKEN@proxy:3128", "http://<redacted>@proxy:3128"),
+        ("http://user:pa/ss@proxy:3128/x", "http://<redacted>@proxy:3128/x"),
+        # a port and an '@' in the path: masked too much, never too little
+        ("http://localhost:4873/@scope/pkg", "http://<redacted>@scope/pkg"),
+        ("Authorization: Bearer abc.def", "Authorization: <redacted>"),
+        ('"Bearer abc.def"', '"Bearer <redacted>"'),
+        ("ANTHROPIC_API_KEY=sk-ant-api03-x # note", "ANTHROPIC_API_KEY=<redacted>"),
+        ("gw=sk-ant-api03-abc_d-e!", "gw=<redacted>!"),
+    ],
+)
+def test_how_a_shape_is_masked(text: str, masked: str) -> None:
+    assert redact_text(text) == masked
+
+
+def test_a_value_is_shown_masked_when_its_shape_is_a_secrets() -> None:
+    assert shown("HTTPS_PROXY", f"http://{SECRET}@proxy") == "http://<redacted>@proxy"
+    assert shown("AWS_PROFILE", "AKIAIOSFODNN7EXAMPLE") == "<redacted>"
+    assert holds_secret("HTTPS_PROXY", f"http://{SECRET}@proxy")
+    assert holds_secret("ANTHROPIC_CUSTOM_HEADERS", "x-tenant: t")
+    assert not holds_secret("ANTHROPIC_BEDROCK_BASE_URL", "https://gw.example/@x")
+
+
+def test_url_userinfo_is_masked_in_values() -> None:
+    # The user too: a token is often the user (https://TOKEN:x-oauth-basic@github.com).
     assert shown("ANTHROPIC_BEDROCK_BASE_URL", f"https://me:{SECRET}@p.example/x") == (
-        "https://me:<redacted>@p.example/x"
+        "https://<redacted>@p.example/x"
     )
 
 
@@ -156,4 +232,4 @@ def test_a_line_doctor_cannot_evaluate_is_redacted() -> None:
 def test_printable_redacts_and_drops_control_characters() -> None:
     text = f"h1\x1b[31m\x1b]0;title\x07\x9b2J\x7f\x00 failed: GITHUB_TOKEN={SECRET}\nnext\tline"
     assert printable(text) == "h1 failed: GITHUB_TOKEN=<redacted> next line"
-    assert printable(f"https://u:{SECRET}@host/") == "https://u:<redacted>@host/"
+    assert printable(f"https://u:{SECRET}@host/") == "https://<redacted>@host/"
