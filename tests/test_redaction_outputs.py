@@ -8,6 +8,7 @@ from pathlib import Path
 
 from remedies.engine.diffs import unified_diff
 from tests.conftest import Sandbox
+from tests.support import terminal
 
 SECRET = "Sup3rSecretValue-do-not-print-9f8e7d"
 TAIL = "second-line-of-the-secret-4a1b"
@@ -140,3 +141,26 @@ def test_fleet_report_prints_no_secret_and_no_control_character(
     assert not any(SECRET in s or TAIL in s for s in strings)
     assert sorted(summary["outcomes"]["failed"]) == ["h1", "h2", "h4"]
     assert summary["versions"] == {"claude 2.0.1": 1}
+
+
+def test_a_terminal_is_not_told_a_line_that_holds_a_secret(sandbox: Sandbox) -> None:
+    """doctor at a terminal names what this terminal lacks and, when it can, the line to type:
+    never a line that would print a secret, whether its name or its shape says so."""
+    sandbox.write(
+        ".bashrc",
+        "export CLAUDE_CODE_USE_BEDROCK=1\n"
+        "export ANTHROPIC_BEDROCK_BASE_URL=https://termS3cret@gw.example/\n"
+        "export ANTHROPIC_MODEL=sk-ant-api03-modelS3cret\n",
+    )
+    env = {**sandbox.env, "PATH": "/usr/bin:/bin"}
+    code, screen = terminal.Terminal(["doctor", "--shell", "bash"], env).finish()
+    assert code == 0, screen
+    assert "this terminal still has" in screen, screen
+    assert "termS3cret" not in screen and "modelS3cret" not in screen, screen
+    assert "https://<redacted>@gw.example/" in screen, "the value is shown, masked"
+    assert "the model is pinned to <redacted>" in screen, screen
+    # The same finding in JSON, where no terminal's filter stands between it and the reader.
+    document = sandbox.remedy("doctor", "--shell", "bash", "--json", env={"PATH": "/usr/bin:/bin"})
+    assert "modelS3cret" not in document.stdout + document.stderr
+    messages = [p["message"] for p in document.json()["problems"]]
+    assert any(m.startswith("the model is pinned to <redacted>") for m in messages), messages

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from remedies.claude.this_terminal import compare
 from remedies.redact import REDACTED, holds_secret, is_secret, printable, redact_text, shown
+from shells import shell_named
 
 SECRET = "wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY"
 
@@ -169,6 +173,17 @@ def test_a_value_is_shown_masked_when_its_shape_is_a_secrets() -> None:
     assert holds_secret("HTTPS_PROXY", f"http://{SECRET}@proxy")
     assert holds_secret("ANTHROPIC_CUSTOM_HEADERS", "x-tenant: t")
     assert not holds_secret("ANTHROPIC_BEDROCK_BASE_URL", "https://gw.example/@x")
+
+
+def test_a_terminal_line_that_would_print_a_secret_is_not_offered() -> None:
+    bash = shell_named("bash")
+    assert bash is not None
+    new = {"ANTHROPIC_BEDROCK_BASE_URL": f"https://{SECRET}@gw.example/", "X": "1"}
+    stale = compare({}, new, ["ANTHROPIC_BEDROCK_BASE_URL", "X"], bash)
+    assert stale is not None and stale.fix is None
+    assert SECRET not in stale.line() and SECRET not in json.dumps(stale.to_json())
+    plain = compare({}, {"X": "1"}, ["X"], bash)
+    assert plain is not None and plain.fix == "export X=1"
 
 
 def test_url_userinfo_is_masked_in_values() -> None:

@@ -19,6 +19,7 @@ from remedies.claude.known_issues import (
 from remedies.claude.model_ids import is_opus_4_7, mantle_model_id
 from remedies.claude.sources import MODEL_VARIABLES, SETTINGS_MODEL, Picture, Source, is_on
 from remedies.output import path_shown
+from remedies.redact import shown
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def diagnose(picture: Picture, claude: ClaudeOnPath, fixed_version: str, home: P
             Finding(
                 "other-model",
                 "info",
-                f"the model is pinned to {model}; the invalid beta "
+                f"the model is pinned to {shown('ANTHROPIC_MODEL', model)}; the invalid beta "
                 "flag error hits Opus 4.7 on bedrock-runtime",
             )
         )

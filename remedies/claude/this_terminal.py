@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from remedies.redact import is_secret, printable, shown
+from remedies.redact import holds_secret, printable, shown
 from shells.base import Shell
 
 
@@ -66,7 +66,8 @@ def compare(
         shell.render_unset(d.name) if d.new is None else shell.render_set(d.name, d.new)
         for d in drifts
     ]
-    secret = any(d.new is not None and is_secret(d.name) for d in drifts)
+    # Not by name alone: `export HTTPS_PROXY=http://TOKEN@proxy` would print the token.
+    secret = any(d.new is not None and holds_secret(d.name, d.new) for d in drifts)
     return StaleTerminal(drifts, None if secret else "; ".join(fixes))
 
 
