@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from remedies.claude.this_terminal import compare
+from remedies.context import Context
 from remedies.redact import REDACTED, holds_secret, is_secret, printable, redact_text, shown
+from remedies.verify.containment import contain
 from shells import shell_named
 
 SECRET = "wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY"
@@ -184,6 +187,26 @@ def test_a_terminal_line_that_would_print_a_secret_is_not_offered() -> None:
     assert SECRET not in stale.line() and SECRET not in json.dumps(stale.to_json())
     plain = compare({}, {"X": "1"}, ["X"], bash)
     assert plain is not None and plain.fix == "export X=1"
+
+
+def test_a_probe_carries_no_list_of_headers(tmp_path: Path) -> None:
+    """Lists of headers are credentials (`Authorization: Bearer …`): the probe, which skips
+    authentication, gets none. Nothing it judges depends on them: measured with 2.1.111, an
+    `anthropic-beta` given in ANTHROPIC_CUSTOM_HEADERS is replaced by the client's own, on
+    Bedrock and on Mantle."""
+    home = tmp_path / "home"
+    (home / ".claude").mkdir(parents=True)
+    headers = {
+        "ANTHROPIC_CUSTOM_HEADERS": f"Authorization: Bearer {SECRET}",
+        "OTEL_EXPORTER_OTLP_HEADERS": f"api-key={SECRET}",
+    }
+    (home / ".claude/settings.json").write_text(json.dumps({"env": headers}))
+    ctx = Context(home=home, env={"HOME": str(home), "PATH": "/usr/bin:/bin"}, cwd=home)
+    shell_env = {**headers, "CLAUDE_CODE_USE_BEDROCK": "1"}
+    contained = contain(ctx, shell_env, "http://127.0.0.1:9", tmp_path / "scratch")
+    assert not set(headers) & set(contained.env)
+    assert not set(headers) & set(contained.settings.get("env", {}))
+    assert contained.env["CLAUDE_CODE_USE_BEDROCK"] == "1"
 
 
 def test_url_userinfo_is_masked_in_values() -> None:

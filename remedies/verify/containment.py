@@ -8,7 +8,11 @@ The child gets the environment a new shell of the user's would get, but:
   stand-in can tell which endpoint the client chose;
 - authentication is skipped (CLAUDE_CODE_SKIP_*_AUTH=1) and credentials, AWS profile and
   config files, instance metadata and proxies are taken away, so no signing and no
-  credential lookup can reach a network;
+  credential lookup can reach a network. Credentials are every secret-named variable
+  (redact.is_secret), lists of headers among them (ANTHROPIC_CUSTOM_HEADERS carries
+  `Authorization: Bearer …`): nothing a proof judges depends on them (measured, 2.1.111: an
+  `anthropic-beta` given in ANTHROPIC_CUSTOM_HEADERS is replaced by the client's own, on
+  Bedrock and on Mantle), and the stand-in records every header it is sent;
 - CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1: measured to be the only switch that stops the
   client from looking up api.anthropic.com;
 - HOME, CLAUDE_CONFIG_DIR and the working folder are throwaway folders: the user's settings
