@@ -164,3 +164,17 @@ def test_the_probe_gets_only_what_runs_it_and_claude_codes_configuration(tmp_pat
     assert contained.env["AWS_REGION"] == "eu-west-3"
     assert contained.env["NODE_EXTRA_CA_CERTS"] == "/etc/ssl/corp.pem"
     assert contained.env["LC_ALL"] == "C.UTF-8"
+
+
+def test_a_remedy_that_sends_claude_code_elsewhere_says_so() -> None:
+    """Endpoints, proxies and a CA are configuration (a gateway fix needs them), but they
+    decide where requests and credentials go: the person applying is told, every time."""
+    from remedies.catalog.data_remedy import to_remedy
+
+    text = HEAD + '[what]\nset = { ANTHROPIC_BASE_URL = "https://gw.example.com" }\n'
+    remedy = to_remedy(parse_spec(text.encode(), "gw.toml"))
+    assert remedy.machine is not None
+    notes = remedy.machine(None, {}).notes
+    assert any("ANTHROPIC_BASE_URL=https://gw.example.com decides where" in n for n in notes)
+    quiet = to_remedy(parse_spec((HEAD + PLACES["unset"].format(name="AWS_REGION")).encode(), "q"))
+    assert quiet.machine is None or not quiet.machine(None, {}).notes

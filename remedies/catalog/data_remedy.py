@@ -15,6 +15,7 @@ import click
 from remedies.catalog import linear_regex
 from remedies.catalog.data_format import Option, RemedySpec
 from remedies.catalog.interface import EnvRemedy, MachineProposal, Proposal
+from remedies.claude.config_variables import REDIRECTING
 from remedies.claude.diagnosis import Diagnosis, Finding, Recommendation
 from remedies.claude.installs import ClaudeOnPath
 from remedies.claude.known_issues import parse_version
@@ -250,15 +251,17 @@ def to_remedy(spec: RemedySpec) -> EnvRemedy:
                 set=(*sets, *moved, *((n, v) for n, v, _ in rewrites)),
                 comment=f"Claude Code: {spec.summary}",
             ),
-            notes=(*notes, *(f"see {link}" for link in spec.links[:1])),
+            notes=(*notes, *redirections(sets), *(f"see {link}" for link in spec.links[:1])),
             details={"from": spec.origin, **({"options": values} if values else {})},
             settings=lambda loaded: settings_ops(loaded, spec, values, region),
         )
 
     def machine(ctx: Context | None, options: Mapping[str, Any]) -> MachineProposal:
         values = option_values(ctx, spec, options, {})
+        env = tuple((name, fill(value, values)) for name, value in spec.set)
         return MachineProposal(
-            env=tuple((name, fill(value, values)) for name, value in spec.set),
+            env=env,
+            notes=redirections(env),
             details={"from": spec.origin, **({"options": values} if values else {})},
         )
 
@@ -274,6 +277,20 @@ def to_remedy(spec: RemedySpec) -> EnvRemedy:
         # the value it changes: such a remedy has no machine form.
         machine=None if spec.unset or spec.move_to_shell or spec.rewrite else machine,
         proof=None if spec.proof.empty else spec.proof,
+    )
+
+
+def redirections(sets: Sequence[tuple[str, str]]) -> tuple[str, ...]:
+    """What a person must know before a remedy file sends Claude Code elsewhere: an endpoint,
+    a proxy or a CA decides where requests go, and the credentials they carry go there too
+    (claude.config_variables.REDIRECTING). Said each time, never hidden in the diff."""
+    from remedies.redact import shown
+
+    return tuple(
+        f"{name}={shown(name, value)} decides where Claude Code sends its requests, and your "
+        "credentials with them: apply it only if you trust where it points"
+        for name, value in sets
+        if name in REDIRECTING
     )
 
 
