@@ -170,10 +170,10 @@ class Runner:
 
 def _as_root_may(program: str, env: Mapping[str, str]) -> Mapping[str, str]:
     """Every program remedy starts goes through here: as root, only one that no other user
-    can change, with a PATH of root's folders (remedies/privilege.py says why)."""
+    can change, with a PATH of root's folders (remedies/root_programs.py says why)."""
     if os.geteuid() != 0:
         return env
-    from remedies.privilege import env_for_root_run
+    from remedies.root_programs import env_for_root_run
 
     return env_for_root_run(program, env)
 

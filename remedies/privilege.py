@@ -22,9 +22,7 @@ import contextlib
 import importlib
 import os
 import pwd
-import stat
 import sys
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,154 +133,22 @@ def _code_paths() -> list[tuple[str, int]]:
     return found
 
 
-def root_may_run(program: Path) -> bool:
-    """Whether root may run `program` without running a user's code (see why_root_may_not_run)."""
-    return why_root_may_not_run(program) is None
+def users_site_loaded() -> str | None:
+    """Where Python, run as root, already loaded code a user can write, or None.
 
-
-def why_root_may_not_run(program: Path) -> str | None:
-    """None when `program`, as named and as it finally resolves, is root's alone: every
-    path step (the link as named, its folders, the file it resolves to and its folders)
-    belongs to root, and no one else can write it. An npm prefix in a home, a ~/.local/bin,
-    a group-writable /opt folder all fail. A world-writable folder with the sticky bit
-    (/tmp) is a step root may go through: there no one but root can rename or delete the
-    root-owned entry below it. Else one phrase saying which step and why."""
-    return why_not_owned_alone(program, frozenset({0}))
-
-
-def why_not_owned_alone(path: Path, owners: frozenset[int]) -> str | None:
-    """why_root_may_not_run for any set of trusted owners (root and the running user, for a
-    file the running user reads): None when every step of `path`, as named and resolved,
-    belongs to one of `owners` and no one else can write it."""
-    named = Path(os.path.abspath(path))
-    try:
-        real = named.resolve(strict=True)
-    except (OSError, RuntimeError):
-        return f"{path} cannot be followed to a file"
-    for step in dict.fromkeys((named, *named.parents, real, *real.parents)):
-        problem = _not_owned_alone(step, owners, crossed=step not in (named, real))
-        if problem:
-            return problem
-    return None
-
-
-def _not_owned_alone(path: Path, owners: frozenset[int], *, crossed: bool) -> str | None:
-    """Why `path` is not its owners' alone; `crossed`: a folder on the way, not the end."""
-    try:
-        info = os.stat(path, follow_symlinks=False)
-    except OSError as e:
-        return f"{path} cannot be looked at ({e.strerror})"
-    if info.st_uid not in owners:
-        return f"{path} belongs to {_account_name(info.st_uid)}"
-    if stat.S_ISLNK(info.st_mode):
-        return None  # a link cannot be changed, only replaced: its folder is checked too
-    sticky = crossed and stat.S_ISDIR(info.st_mode) and info.st_mode & stat.S_ISVTX
-    if info.st_mode & 0o022 and not sticky:
-        return f"{path} can be written by others than its owner"
-    return None
-
-
-def _account_name(uid: int) -> str:
-    try:
-        return pwd.getpwuid(uid).pw_name
-    except KeyError:
-        return f"uid {uid}"
-
-
-def root_safe_path(value: str) -> str:
-    """A PATH with only the folders root may search: absolute, root's alone and not writable
-    by anyone else (not even sticky: anyone may add a program to /tmp). A program found
-    through the rest would be whatever a user put there."""
-    kept = [
-        folder
-        for folder in value.split(os.pathsep)
-        if folder.startswith("/") and why_root_may_not_run(Path(folder)) is None
-    ]
-    return os.pathsep.join(dict.fromkeys(kept))
-
-
-# A script's interpreter may itself be a script (Linux follows a few levels).
-_INTERPRETER_DEPTH = 4
-
-
-def env_for_root_run(argv0: str, env: Mapping[str, str]) -> dict[str, str]:
-    """The environment root may run `argv0` with, or RemedyError saying why root does not.
-
-    Root runs only what root alone can write: the program (resolved on the PATH it runs
-    with), the interpreter its `#!` line names and, for `#!/usr/bin/env node`, the program
-    env finds; and it runs it with a PATH of root's folders only, so nothing the program
-    starts by name later can be a user's either (issue 22: a `node` shim in a user-writable
-    folder ahead on root's PATH ran as uid 0 through claude's `#!/usr/bin/env node`)."""
-    safe = dict(env)
-    if "PATH" in safe:
-        safe["PATH"] = root_safe_path(safe["PATH"])
-    program = _found(argv0, safe.get("PATH", ""))
-    if program is None:
-        return safe  # nothing to run: the run fails as "not found"
-    problem = _why_not_run(program, safe.get("PATH", ""), _INTERPRETER_DEPTH)
-    if problem:
-        raise RemedyError(
-            f"root does not run {argv0}: {problem}; root runs only programs no other user can "
-            "change (run remedy as that user instead)"
-        )
-    return safe
-
-
-def _found(name: str, path_value: str) -> Path | None:
-    if "/" in name:
-        return Path(name)
-    for folder in path_value.split(os.pathsep):
-        candidate = os.path.join(folder, name)
-        if folder and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
-            return Path(candidate)
-    return None
-
-
-def _why_not_run(program: Path, path_value: str, depth: int) -> str | None:
-    problem = why_root_may_not_run(program)
-    if problem or depth == 0:
-        return problem or f"{program} starts a chain of interpreters too long to follow"
-    line = _shebang(program)
-    if line is None:
+    Python adds `$HOME/.local/lib/pythonX.Y/site-packages` to sys.path and runs the `.pth`
+    files there before any program starts, for root too when HOME is a user's (a fleet run
+    as root with `remedy_home`, `sudo HOME=/home/dev remedy`): an adversarial review ran a
+    user's `.pth` as uid 0 that way. That is over before remedy's first line; what remedy
+    can do is refuse to go on, and say how to run it so it cannot happen (`python3 -I`, or
+    PYTHONNOUSERSITE=1, which the fleet playbook sets)."""
+    if os.geteuid() != 0:
         return None
-    interpreter, _, argument = line.partition(" ")
-    problem = _why_not_run(Path(interpreter), path_value, depth - 1)
-    if problem or os.path.basename(interpreter) != "env":
-        return problem and f"{problem} (the interpreter of {program})"
-    name = _env_program(argument)
-    if name is None:
-        return f"{program}'s first line runs env without a program root can check"
-    found = _found(name, path_value)
-    if found is None:
-        return None  # env finds nothing on the safe PATH: the run fails, running nothing
-    problem = _why_not_run(found, path_value, depth - 1)
-    return problem and f"{problem} (what {program}'s `#!{line}` runs)"
+    import site
 
-
-def _shebang(program: Path) -> str | None:
-    """The `#!` line of a script, without `#!` and trimmed, or None for a binary."""
-    try:
-        with open(program, "rb") as file:
-            head = file.read(256)
-    except OSError:
+    folder = getattr(site, "USER_SITE", None)
+    if not site.ENABLE_USER_SITE or not folder or not os.path.isdir(folder):
         return None
-    if not head.startswith(b"#!"):
-        return None
-    line = head[2:].split(b"\n", 1)[0].decode("utf-8", "replace").strip()
-    return " ".join(line.split())
+    from remedies.root_programs import why_not_owned_alone
 
-
-def _env_program(argument: str) -> str | None:
-    """The program `#!/usr/bin/env ARGUMENT` runs: env's options (-S splits the rest into
-    words, -i, -u NAME) and NAME=VALUE settings come first (env(1))."""
-    words = argument.split()
-    index = 0
-    while index < len(words):
-        word = words[index]
-        if word in ("-u", "--unset", "-C", "--chdir"):
-            index += 2
-        elif word.startswith("-") or "=" in word:
-            index += 1
-        else:
-            return word
-    return None
+    return folder if why_not_owned_alone(Path(folder), frozenset({0})) else None

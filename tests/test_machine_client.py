@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from remedies.privilege import root_may_run
+from remedies.root_programs import root_may_run
 from tests.conftest import Sandbox
 from tests.support import claude_client
 from tests.support.system import require_root

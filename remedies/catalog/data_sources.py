@@ -83,7 +83,7 @@ def why_untrusted(path: Path, folder: Folder) -> str | None:
         return None  # a user's own folder, read by that user
     if folder.system and path.is_symlink():
         return "it is a symlink"
-    from remedies.privilege import why_not_owned_alone
+    from remedies.root_programs import why_not_owned_alone
 
     problem = why_not_owned_alone(path, frozenset({0, me}))
     if problem is None and not path.is_file():

@@ -40,7 +40,7 @@ from remedies.engine.jsonedit import JsonOp, apply_ops
 from remedies.engine.transaction import Change, commit_apply, recover
 from remedies.errors import BadInput, FileProblem, RemedyError
 from remedies.output import Output
-from remedies.privilege import root_may_run
+from remedies.root_programs import root_may_run
 
 
 def _safe_folders(ctx: Context) -> None:

@@ -139,7 +139,7 @@ def _verify_machine(
     from remedies.claude.installs import all_on_path
     from remedies.claude.managed_paths import applied_on_machine
     from remedies.errors import RemedyError
-    from remedies.privilege import root_may_run
+    from remedies.root_programs import root_may_run
     from remedies.verify.offline import verify_offline
 
     empty = {"PATH": ctx.env.get("PATH", ""), "HOME": str(ctx.home)}
