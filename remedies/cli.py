@@ -200,11 +200,27 @@ def _not_utf8(args: list[str]) -> str | None:
     return None
 
 
+def _users_site_loaded() -> str | None:
+    if os.geteuid() != 0:
+        return None  # the common case pays for no import
+    from remedies.privilege import users_site_loaded
+
+    return users_site_loaded()
+
+
 def main(argv: list[str] | None = None) -> None:
     args = debug_first(sys.argv[1:] if argv is None else argv)
     bad = _not_utf8(args)
     if bad:
         _fail(bad, EXIT_USAGE)
+    loaded = _users_site_loaded()
+    if loaded:
+        _fail(
+            f"Python, run as root, loaded {loaded}, a folder another user can change, before "
+            "remedy started: run remedy as root with `python3 -I` or PYTHONNOUSERSITE=1 (the "
+            "fleet playbook sets it), or as that user (`sudo -u USER remedy ...`)",
+            EXIT_FAILURE,
+        )
     debug = args[:1] == ["--debug"]
     how = Invocation.of(args)
     try:

@@ -275,6 +275,9 @@ def test_a_fleet_run_as_root_for_a_users_home_works_as_that_user(
     folder.chmod(0o777)
     marker = folder / "uid"
     user.write(".bashrc", f"id -u >> {marker}\n".encode() + PLANTED)
+    # Python runs a .pth file of the user's site folder at start-up: root must not (the
+    # playbook sets PYTHONNOUSERSITE).
+    user.write(f"{user_site()}/zz-test.pth", pth_recording(marker))
     inventory = tmp_path / "hosts.ini"
     inventory.write_text(
         "[fleet]\n"
@@ -408,3 +411,39 @@ def _as_user_on_machine(user: User, folder: Path) -> None:
     assert "needs an administrator" in stderr and len(stderr.strip().splitlines()) == 1
     assert sorted(p.name for p in system.rglob("*")) == ["etc"], "nothing written"
     figures.add("privilege attacks refused")
+
+
+def user_site() -> str:
+    """The user site folder of the system Python, relative to a home."""
+    version = subprocess.run(
+        [SYSTEM_PYTHON, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    return f".local/lib/python{version}/site-packages"
+
+
+def pth_recording(marker: Path) -> bytes:
+    return f"import os; open({str(marker)!r}, 'a').write('%d\\n' % os.getuid())\n".encode()
+
+
+def test_python_run_as_root_for_a_users_home_refuses_when_it_loaded_their_code(
+    user: User,
+) -> None:
+    """`sudo HOME=/home/u remedy ...`: Python loaded the user's site folder as root before
+    remedy started. Nothing can undo that; remedy says so and stops, and with
+    PYTHONNOUSERSITE=1 (or -I) nothing of theirs runs as root."""
+    folder = Path(tempfile.mkdtemp(prefix="remedy-marker-"))
+    folder.chmod(0o777)
+    marker = folder / "uid"
+    user.write(".bashrc", PLANTED)
+    user.write(f"{user_site()}/zz-test.pth", pth_recording(marker))
+    try:
+        refused(user.remedy("doctor", "--shell", "bash"), "PYTHONNOUSERSITE", user_site())
+        quiet = user.remedy("doctor", "--shell", "bash", env={"PYTHONNOUSERSITE": "1"})
+        assert quiet.code == 0, quiet.stderr
+        ran_as = marker.read_text().split()
+        assert ran_as.count("0") == 1, "only the refused run loaded it as root"
+    finally:
+        shutil.rmtree(folder)
