@@ -193,10 +193,14 @@ def _not_utf8(args: list[str]) -> str | None:
     for number, arg in enumerate(args, 1):
         try:
             arg.encode("utf-8")
-        except UnicodeEncodeError:
-            # Its value is not shown: it may be anything, a secret included.
+        except UnicodeEncodeError as e:
+            # Its value is not shown, only the byte: it may be anything, a secret included.
+            byte = ord(arg[e.start]) - 0xDC00  # the surrogate escape of an undecodable byte
             after = f" (after {args[number - 2]})" if number > 1 else ""
-            return f"argument {number}{after} is not UTF-8 text; remedy writes only text"
+            return (
+                f"argument {number}{after} holds the byte 0x{byte:02X}, which is not UTF-8 "
+                "text; remedy writes only text"
+            )
     return None
 
 

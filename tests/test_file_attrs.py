@@ -33,8 +33,8 @@ from hypothesis import strategies as st
 from remedies.engine import fileio
 from remedies.errors import Conflict, FileProblem
 from tests.conftest import REPO, Result, Sandbox, require_program
-from tests.support import figures, fleet
-from tests.support.accounts import SYSTEM_PYTHON, User
+from tests.support import figures
+from tests.support.accounts import User, throwaway_user
 from tests.support.system import add_user, new_user_name, remove_user, require_root
 from tests.support.terminal import Terminal
 
@@ -230,26 +230,11 @@ def test_an_acl_narrowed_while_remedy_waits_is_not_widened_again(
 @pytest.fixture
 def user(folder: Path) -> Iterator[User]:
     """A throwaway user whose home root works in; remedy runs from a root-only folder with
-    the system Python, as on a fleet host (see tests/support/accounts.py)."""
-    require_program(SYSTEM_PYTHON)
-    name = new_user_name()
-    home = add_user(name)
-    import pwd
-
-    account = pwd.getpwnam(name)
-    hidden = Path(tempfile.mkdtemp(prefix="remedy-root-only-"))
-    hidden.chmod(0o700)
-    pyz = hidden / "remedy.pyz"
-    shutil.copy(fleet.zipapp(), pyz)
-    for skel in (".bashrc", ".profile", ".bash_logout", ".kshrc"):
-        (home / skel).unlink(missing_ok=True)
-    try:
-        if not keeps_attributes(home):
-            skip_or_fail(f"{home} keeps no user attributes and ACLs")
-        yield User(name, home, account.pw_uid, account.pw_gid, pyz)
-    finally:
-        remove_user(name)
-        shutil.rmtree(hidden, ignore_errors=True)
+    the system Python, as on a fleet host (tests/support/accounts.py)."""
+    with throwaway_user() as made:
+        if not keeps_attributes(made.home):
+            skip_or_fail(f"{made.home} keeps no user attributes and ACLs")
+        yield made
 
 
 def test_a_read_only_file_keeps_its_attributes_when_its_owner_edits_it(user: User) -> None:

@@ -5,6 +5,7 @@ tests/conftest.py, so every test module can ask for `user` and `victim`."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -70,14 +71,14 @@ class User:
         return path
 
 
-@pytest.fixture
-def user() -> Iterator[User]:
-    require_root("the privilege tests (a second user)")
+@contextlib.contextmanager
+def throwaway_user() -> Iterator[User]:
+    """A new user with a home, and remedy's zipapp in a root-only folder, as Ansible's remote
+    temp folder is (remedy must still work from there); both gone afterwards."""
     require_program(SYSTEM_PYTHON)
     name = new_user_name()
     home = add_user(name)
     account = pwd.getpwnam(name)
-    # Root-only, as Ansible's remote temp folder is: remedy must still work from there.
     hidden = Path(tempfile.mkdtemp(prefix="remedy-root-only-"))
     hidden.chmod(0o700)
     pyz = hidden / "remedy.pyz"
@@ -89,6 +90,13 @@ def user() -> Iterator[User]:
     finally:
         remove_user(name)
         shutil.rmtree(hidden, ignore_errors=True)
+
+
+@pytest.fixture
+def user() -> Iterator[User]:
+    require_root("the privilege tests (a second user)")
+    with throwaway_user() as made:
+        yield made
 
 
 @pytest.fixture

@@ -34,14 +34,17 @@ def run_make(target: str, *settings: str, home: Path) -> subprocess.CompletedPro
         text=True,
         timeout=900,
         check=False,
-        env={
-            **network_settings(),
-            "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
-            "HOME": str(home),
-            "ANSIBLE_NOCOLOR": "1",
-            "ANSIBLE_HOST_KEY_CHECKING": "False",
-        },
+        env={**network_settings(), **controller_env(home), "ANSIBLE_HOST_KEY_CHECKING": "False"},
     )
+
+
+def controller_env(home: Path) -> dict[str, str]:
+    """What the controller's make or ansible-playbook runs with: this venv's Ansible first."""
+    return {
+        "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
+        "HOME": str(home),
+        "ANSIBLE_NOCOLOR": "1",
+    }
 
 
 def make(
@@ -114,13 +117,7 @@ def playbook(
         text=True,
         timeout=900,
         check=False,
-        env={
-            "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
-            "HOME": str(reports.parent),
-            "ANSIBLE_NOCOLOR": "1",
-            "REMEDY_REPORTS": str(reports),
-            **env,
-        },
+        env={**controller_env(reports.parent), "REMEDY_REPORTS": str(reports), **env},
     )
 
 
