@@ -134,6 +134,10 @@ class Invocation:
         cannot be read gives the safe answer: not --machine (root then works in a home
         only as its owner). Remedy names are resolved as root would resolve them for
         --machine, reading no one's home (catalog.data_sources)."""
+        if "--machine" not in args and "--json" not in args:
+            # Neither can be set without its own word on the line (click takes no
+            # abbreviations, and no option reads the environment): no parse needed.
+            return cls()
         leaf = _parsed(args)
         if leaf is None:
             return cls()
@@ -207,7 +211,7 @@ def _not_utf8(args: list[str]) -> str | None:
 def _users_site_loaded() -> str | None:
     if os.geteuid() != 0:
         return None  # the common case pays for no import
-    from remedies.privilege import users_site_loaded
+    from remedies.root_programs import users_site_loaded
 
     return users_site_loaded()
 

@@ -131,24 +131,3 @@ def _code_paths() -> list[tuple[str, int]]:
     if os.path.isdir(dynload):
         found.append((dynload, os.R_OK | os.X_OK))
     return found
-
-
-def users_site_loaded() -> str | None:
-    """Where Python, run as root, already loaded code a user can write, or None.
-
-    Python adds `$HOME/.local/lib/pythonX.Y/site-packages` to sys.path and runs the `.pth`
-    files there before any program starts, for root too when HOME is a user's (a fleet run
-    as root with `remedy_home`, `sudo HOME=/home/dev remedy`): an adversarial review ran a
-    user's `.pth` as uid 0 that way. That is over before remedy's first line; what remedy
-    can do is refuse to go on, and say how to run it so it cannot happen (`python3 -I`, or
-    PYTHONNOUSERSITE=1, which the fleet playbook sets)."""
-    if os.geteuid() != 0:
-        return None
-    import site
-
-    folder = getattr(site, "USER_SITE", None)
-    if not site.ENABLE_USER_SITE or not folder or not os.path.isdir(folder):
-        return None
-    from remedies.root_programs import why_not_owned_alone
-
-    return folder if why_not_owned_alone(Path(folder), frozenset({0})) else None

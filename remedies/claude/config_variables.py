@@ -32,8 +32,9 @@ import re
 
 # Variables that make a program (the dynamic loader, Node.js, a shell, an interpreter, git,
 # an AWS SDK) load or run code of the value's choosing: named in the refusal, because a
-# person who wrote one should read why, not only that it is not listed.
-_RUNS_CODE = re.compile(
+# person who wrote one should read why, not only that it is not listed. Compiled when a
+# name is refused, not when `remedy list` imports this.
+_RUNS_CODE = (
     r"(?:PATH|LD_\w+|DYLD_\w+|NODE_OPTIONS|NODE_PATH|NODE_REPL_EXTERNAL_MODULE"
     r"|BASH_ENV|ENV|BASH_FUNC_\S+|PROMPT_COMMAND|PS[0-4]|ZDOTDIR|SHELLOPTS|BASHOPTS|IFS"
     r"|PYTHON\w*|PERL5OPT|PERL5LIB|PERLLIB|RUBYOPT|RUBYLIB|GIT_\w+|EDITOR|VISUAL|PAGER"
@@ -157,15 +158,21 @@ LISTED = frozenset(
     }
 )
 # Vertex's per-model regions (VERTEX_REGION_CLAUDE_3_5_HAIKU, ...): a region name each.
-_VERTEX_MODEL_REGION = re.compile(r"VERTEX_REGION_CLAUDE_[A-Z0-9_]+\Z")
+_VERTEX_MODEL_REGION = "VERTEX_REGION_CLAUDE_"
+
+
+def _vertex_model_region(name: str) -> bool:
+    rest = name[len(_VERTEX_MODEL_REGION) :]
+    plain = all("A" <= c <= "Z" or "0" <= c <= "9" or c == "_" for c in rest)
+    return name.startswith(_VERTEX_MODEL_REGION) and bool(rest) and plain
 
 
 def refusal(name: str) -> str | None:
     """Why a remedy file may not change `name`, in a phrase; None when it may."""
-    if _RUNS_CODE.match(name):
-        return f"{name} makes programs load or run code of its value's choosing"
-    if name in LISTED or _VERTEX_MODEL_REGION.match(name):
+    if name in LISTED or _vertex_model_region(name):
         return None
+    if re.match(_RUNS_CODE, name):
+        return f"{name} makes programs load or run code of its value's choosing"
     return (
         f"{name} is not on remedy's list of Claude Code settings a remedy file may change "
         "(remedies/claude/config_variables.py)"
