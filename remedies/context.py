@@ -54,7 +54,7 @@ class Runner:
                 [argv0, *argv[1:]] if argv0 else list(argv),
                 executable=argv[0] if argv0 else None,
                 env=dict(env),
-                cwd=cwd,
+                cwd=_where_root_may(cwd),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -143,6 +143,7 @@ class Runner:
             process = subprocess.Popen(
                 list(argv),
                 env=dict(env),
+                cwd=_where_root_may(None),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
@@ -176,6 +177,15 @@ def _as_root_may(program: str, env: Mapping[str, str]) -> Mapping[str, str]:
     from remedies.root_programs import env_for_root_run
 
     return env_for_root_run(program, env)
+
+
+def _where_root_may(cwd: Path | None) -> Path | None:
+    """A program root starts works in "/" unless told where: the working folder it would
+    inherit may be a user's, and programs read things there (a version manager's
+    .tool-versions, npm's .npmrc, Claude Code's .mcp.json in every folder above it)."""
+    if cwd is None and os.geteuid() == 0:
+        return Path("/")
+    return cwd
 
 
 def _read_as_it_comes(

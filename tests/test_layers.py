@@ -2,7 +2,7 @@
 
     cli -> commands -> {catalog, verify} -> claude -> engine -> shells
 
-Everyone may import the kernel (context, errors, options, output, redact, privilege,
+Everyone may import the kernel (context, errors, options, output, redact, privilege, scratch,
 root_programs); nothing
 imports upward or sideways between catalog and verify; shells/ imports nothing of remedies;
 the import graph has no cycle. Every import counts, function-level and TYPE_CHECKING ones
@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 KERNEL = {"remedies", "remedies.context", "remedies.errors", "remedies.options"}
 KERNEL |= {"remedies.output", "remedies.redact", "remedies.privilege", "remedies.typos"}
-KERNEL |= {"remedies.root_programs"}
+KERNEL |= {"remedies.root_programs", "remedies.scratch"}
 # Higher imports lower; equal ranks in different packages may not import each other.
 RANKS = {
     "remedies.__main__": 7,

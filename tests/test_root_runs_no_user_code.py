@@ -200,3 +200,31 @@ def test_root_does_not_run_a_claude_a_user_can_write(sandbox: Sandbox, users_fol
     assert "Traceback" not in upgrade.stderr, upgrade.stderr
     assert not marker.exists(), marker.read_text()
     figures.add("privilege attacks refused")
+
+
+@pytest.mark.parametrize("command", [("verify", "--shell", "bash"), ("verify", "--machine")])
+def test_no_mcp_server_a_user_left_above_the_probe_runs(
+    sandbox: Sandbox, users_folder: Path, command: tuple[str, ...]
+) -> None:
+    """Claude Code in -p mode starts the MCP servers of every .mcp.json in its working folder
+    and the folders above it, without asking. A user's /tmp/.mcp.json (here: a sticky
+    folder anyone may write, as TMPDIR and as the folder remedy is run from) must never run:
+    the probe works in a folder of the running user's own, and starts no MCP server."""
+    claude = claude_client.install()
+    shared = users_folder / "tmp"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    marker = users_folder / "ran-as"
+    server = {"command": "/bin/sh", "args": ["-c", f"id -u >> {marker}"]}
+    (shared / ".mcp.json").write_text(json.dumps({"mcpServers": {"theirs": server}}))
+    os.chown(shared / ".mcp.json", SOMEONE, SOMEONE)
+    sandbox.write(
+        ".bashrc", f"export PATH={claude.parent}:$PATH\nexport CLAUDE_CODE_USE_BEDROCK=1\n"
+    )
+    env = {**machine_env(sandbox, f"{claude.parent}:/usr/bin:/bin"), "TMPDIR": str(shared)}
+    result = sandbox.remedy(*command, "--json", env=env, cwd=shared)
+    assert "Traceback" not in result.stderr, result.stderr
+    runs = json.loads(result.stdout)["runs"]
+    assert runs and all(r["exit_code"] is not None for r in runs), "the client did run"
+    assert not marker.exists(), f"an MCP server ran as {marker.read_text()!r}"
+    figures.add("privilege attacks refused")

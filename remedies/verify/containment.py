@@ -38,6 +38,12 @@ from remedies.errors import RemedyError
 from remedies.output import display
 from remedies.redact import is_secret
 
+# Every claude remedy runs gets these: no MCP server but the (empty) set given here. In -p mode
+# the client starts the stdio servers of every .mcp.json in its working folder and the folders
+# above it without asking (an adversarial review ran a user's /tmp/.mcp.json as root that way,
+# with 2.1.111); 2.1.69 and 2.1.111 both know the flags.
+NO_MCP = ("--strict-mcp-config", "--mcp-config", '{"mcpServers":{}}')
+
 # Each endpoint variable and the path prefix it gets at the stand-in.
 ENDPOINTS = {
     "ANTHROPIC_BEDROCK_BASE_URL": "bedrock",
@@ -45,6 +51,7 @@ ENDPOINTS = {
     "ANTHROPIC_BASE_URL": "anthropic",
     "ANTHROPIC_VERTEX_BASE_URL": "vertex",
     "ANTHROPIC_FOUNDRY_BASE_URL": "foundry",
+    "ANTHROPIC_AWS_BASE_URL": "anthropic-aws",
 }
 QUIET = {
     # The stand-in's answers are final: retrying only delays the verdict.
@@ -58,6 +65,8 @@ SKIP_AUTH = {
     "CLAUDE_CODE_SKIP_BEDROCK_AUTH": "1",
     "CLAUDE_CODE_SKIP_MANTLE_AUTH": "1",
     "CLAUDE_CODE_SKIP_VERTEX_AUTH": "1",
+    "CLAUDE_CODE_SKIP_FOUNDRY_AUTH": "1",
+    "CLAUDE_CODE_SKIP_ANTHROPIC_AWS_AUTH": "1",
 }
 # Taken away from the child: anything that finds credentials, or routes traffic elsewhere.
 _REMOVED = {

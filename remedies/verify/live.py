@@ -18,6 +18,7 @@ from remedies.engine.new_shell import ShellEnv
 from remedies.errors import RemedyError
 from remedies.output import Output
 from remedies.redact import redact_text
+from remedies.verify.containment import NO_MCP
 
 # Outcome classes, in the order they are tested against the client's output.
 _PATTERNS = [
@@ -114,7 +115,7 @@ def verify_live(ctx: Context, shell_env: ShellEnv, model: str, timeout: float) -
     env = {"CLAUDE_CODE_MAX_RETRIES": "1", **shell_env.env}
     try:
         done = ctx.runner.run(
-            [claude.path, "-p", "say hello", "--model", model],
+            [claude.path, "-p", "say hello", "--model", model, *NO_MCP],
             env=env,
             cwd=ctx.cwd,
             timeout=timeout,

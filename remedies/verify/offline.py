@@ -10,7 +10,6 @@ upgrade fixed things on the service side, which no offline check can prove.
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -27,7 +26,8 @@ from remedies.engine.new_shell import ShellEnv
 from remedies.errors import RemedyError
 from remedies.output import Output
 from remedies.redact import redact_text
-from remedies.verify.containment import ENDPOINTS, contain, merged_user_settings
+from remedies.scratch import private_scratch
+from remedies.verify.containment import ENDPOINTS, NO_MCP, contain, merged_user_settings
 from remedies.verify.standin import RecordedRequest, StandIn
 from remedies.verify.tls_material import make_tls_material
 
@@ -185,7 +185,7 @@ def probe_once(
     asked = model or "its default model"
     ctx.progress(f"running your claude in a new {shell_env.label} ({asked})...")
     trusted = sorted({p.tls_trusts for _name, p in proofs if p.tls_trusts})
-    with tempfile.TemporaryDirectory(prefix="remedy-verify-") as scratch:
+    with private_scratch("verify-") as scratch:
         tls = make_tls_material(ctx, Path(scratch)) if trusted else None
         with StandIn(tls=(str(tls.cert), str(tls.key)) if tls else None) as standin:
             swap = {name: str(tls.ca) for name in trusted} if tls else {}
@@ -215,7 +215,7 @@ def _run_contained(
     contained = contain(ctx, shell_env.env, url, scratch, swap)
     try:
         done = ctx.runner.run(
-            [claude, "-p", PROMPT, *(["--model", model] if model else [])],
+            [claude, "-p", PROMPT, *NO_MCP, *(["--model", model] if model else [])],
             env=contained.env,
             cwd=contained.cwd,
             timeout=timeout,
