@@ -66,12 +66,51 @@ def owner_of_home(home: Path) -> Account | None:
         except OSError as e:
             raise RemedyError(f"cannot look at the home {home}: {e.strerror}") from e
     if st.st_uid == 0:
-        return None
+        return _owner_inside(probe, st.st_mode)
+    return _account(st.st_uid, st.st_gid)
+
+
+def _account(uid: int, gid: int) -> Account:
     try:
-        entry = pwd.getpwuid(st.st_uid)
+        entry = pwd.getpwuid(uid)
     except KeyError:
-        return Account(st.st_uid, st.st_gid, None)
+        return Account(uid, gid, None)
     return Account(entry.pw_uid, entry.pw_gid, entry.pw_name)
+
+
+def _owner_inside(home: Path, mode: int) -> Account | None:
+    """A home root owns may still be someone else's to fill: an SFTP chroot keeps the home
+    root's and the files in it the user's; HOME=/tmp holds everyone's. Root running their
+    ~/.bashrc there ran it as uid 0 (second adversarial review of issue 22). So: a home
+    others can write is refused; one whose dotfiles (what shells and remedy read) belong to
+    one other user is that user's, and root becomes them; several others, refused."""
+    if mode & 0o022:
+        raise RemedyError(
+            f"{home} can be written by others than root, and root works only in a home no one "
+            "else can change: run remedy as the user whose files are there"
+        )
+    others: dict[int, int] = {}
+    try:
+        entries = [e for e in os.scandir(home) if e.name.startswith(".")]
+    except OSError as e:
+        raise RemedyError(f"cannot look at the home {home}: {e.strerror}") from e
+    for entry in entries:
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if info.st_uid != 0:
+            others.setdefault(info.st_uid, info.st_gid)
+    if not others:
+        return None
+    if len(others) > 1:
+        names = ", ".join(sorted(_account(u, g).label for u, g in others.items()))
+        raise RemedyError(
+            f"the files in {home} belong to several users ({names}); root works in a home as "
+            "its one owner: run remedy as the user whose files you mean"
+        )
+    ((uid, gid),) = others.items()
+    return _account(uid, gid)
 
 
 def become(account: Account, home: Path) -> None:

@@ -228,3 +228,31 @@ def test_no_mcp_server_a_user_left_above_the_probe_runs(
     assert runs and all(r["exit_code"] is not None for r in runs), "the client did run"
     assert not marker.exists(), f"an MCP server ran as {marker.read_text()!r}"
     figures.add("privilege attacks refused")
+
+
+def test_a_home_root_owns_but_a_user_fills_is_the_users(user: User) -> None:
+    """An SFTP-chroot layout: the home folder root's, the files in it the user's. Root ran
+    their ~/.bashrc as uid 0; now remedy works there as the user, and a home anyone can
+    write (HOME=/tmp) is refused."""
+    folder = Path(tempfile.mkdtemp(prefix="remedy-chroot-"))
+    folder.chmod(0o755)
+    marker = folder / "uid"
+    marker.touch()
+    marker.chmod(0o666)
+    home = folder / "home"
+    home.mkdir(mode=0o755)
+    for name in (".bashrc", ".profile"):
+        (home / name).write_bytes(f"id -u >> {marker}\n".encode() + PLANTED)
+        os.chown(home / name, user.uid, user.gid)
+    shared = folder / "tmp"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    try:
+        doctor = user.remedy("doctor", "--shell", "bash", env={"HOME": str(home)})
+        assert "Traceback" not in doctor.stderr, doctor.stderr
+        assert set(marker.read_text().split()) == {str(user.uid)}, "their files, as them"
+        refused = user.remedy("doctor", "--shell", "bash", env={"HOME": str(shared)})
+        one_line(refused, 1, "can be written by others than root")
+    finally:
+        shutil.rmtree(folder)
+    figures.add("privilege attacks refused", 2)
