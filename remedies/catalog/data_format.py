@@ -69,7 +69,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from remedies.claude.config_variables import refusal
+from remedies.claude.config_variables import refusal, value_refusal
 from remedies.claude.request_proof import Proof
 from remedies.errors import BadInput
 
@@ -441,6 +441,12 @@ def _sets(read: _Reader, doc: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     if not found and not any(doc.get(k) for k in ("unset", "move_to_shell", "rewrite")):
         raise read.fail("what", "a remedy must set or unset something", None)
     read.configuration(tuple(found), "set", "what")
+    for variable, value in found.items():
+        # A value with an {option} is held to its shape once filled (data_remedy.filled).
+        why = None if PLACEHOLDER.search(value) else value_refusal(variable, value)
+        if why is not None:
+            line = line_of_word(read.text, variable, "what")
+            raise BadInput(f"{read.origin}:{line}: what.set: {why}")
     return tuple(found.items())
 
 

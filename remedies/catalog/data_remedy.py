@@ -15,7 +15,7 @@ import click
 from remedies.catalog import linear_regex
 from remedies.catalog.data_format import Option, RemedySpec
 from remedies.catalog.interface import EnvRemedy, MachineProposal, Proposal
-from remedies.claude.config_variables import REDIRECTING
+from remedies.claude.config_variables import CREDENTIALS, REDIRECTING, value_refusal
 from remedies.claude.diagnosis import Diagnosis, Finding, Recommendation
 from remedies.claude.installs import ClaudeOnPath
 from remedies.claude.known_issues import parse_version
@@ -183,7 +183,7 @@ def settings_ops(
     every shell), or loses it; a rewrite rule changes the values it covers here too (and
     the `model` that /model writes, when ANTHROPIC_MODEL is rewritten)."""
     env = loaded.env
-    sets = [(name, fill(value, values or {})) for name, value in spec.set]
+    sets = filled(spec, values or {})
     ops: list[JsonOp] = [
         (ENV, name, json.dumps(value, ensure_ascii=False))
         for name, value in sets
@@ -238,7 +238,7 @@ def to_remedy(spec: RemedySpec) -> EnvRemedy:
                 if n not in done and (v := earlier_pin(picture, n)) is not None
             ]
         rewrites = shell_rewrites(spec, picture) if picture is not None else []
-        sets = [(name, fill(value, values)) for name, value in spec.set]
+        sets = filled(spec, values)
         region = client_region(picture) if picture is not None else None
         notes = [
             f"{name} {old.value} becomes {new}, for {region}"
@@ -258,7 +258,7 @@ def to_remedy(spec: RemedySpec) -> EnvRemedy:
 
     def machine(ctx: Context | None, options: Mapping[str, Any]) -> MachineProposal:
         values = option_values(ctx, spec, options, {})
-        env = tuple((name, fill(value, values)) for name, value in spec.set)
+        env = filled(spec, values)
         return MachineProposal(
             env=env,
             notes=redirections(env),
@@ -282,16 +282,35 @@ def to_remedy(spec: RemedySpec) -> EnvRemedy:
 
 def redirections(sets: Sequence[tuple[str, str]]) -> tuple[str, ...]:
     """What a person must know before a remedy file sends Claude Code elsewhere: an endpoint,
-    a proxy or a CA decides where requests go, and the credentials they carry go there too
-    (claude.config_variables.REDIRECTING). Said each time, never hidden in the diff."""
+    a proxy or a CA decides where requests go, and the credentials they carry go there too;
+    a credential decides whose account they go to (claude.config_variables). Said each
+    time, never hidden in the diff."""
     from remedies.redact import shown
 
-    return tuple(
-        f"{name}={shown(name, value)} decides where Claude Code sends its requests, and your "
-        "credentials with them: apply it only if you trust where it points"
-        for name, value in sets
-        if name in REDIRECTING
-    )
+    notes = []
+    for name, value in sets:
+        if name in REDIRECTING:
+            notes.append(
+                f"{name}={shown(name, value)} decides where Claude Code sends its requests, and "
+                "your credentials with them: apply it only if you trust where it points"
+            )
+        elif name in CREDENTIALS:
+            notes.append(
+                f"{name} (set) decides whose account Claude Code's requests, and your "
+                "conversations, go to: apply it only if you know whose it is"
+            )
+    return tuple(notes)
+
+
+def filled(spec: RemedySpec, values: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """The file's `set`, its `{option}`s filled, each value held to its shape
+    (claude.config_variables.value_refusal): an option's value can make any string."""
+    sets = tuple((name, fill(value, values)) for name, value in spec.set)
+    for name, value in sets:
+        why = value_refusal(name, value)
+        if why is not None:
+            raise BadInput(f"{spec.origin}: {why}")
+    return sets
 
 
 def _wants(spec: RemedySpec) -> bool:

@@ -23,7 +23,9 @@ shell or a settings file sets (telemetry exporters, a Unix socket, NODE_OPTIONS)
 
 Endpoint, proxy and CA variables are listed (gateway fixes are a main use of remedy files) but
 they decide where Claude Code sends its requests, credentials included: REDIRECTING names
-them, and apply says so each time a remedy sets one.
+them, and apply says so each time a remedy sets one, as it does for a credential, which
+decides whose account requests go to. Some values are held to a shape (value_refusal): a
+region or project pasted into a host name, and the keys CLAUDE_CODE_EXTRA_BODY may carry.
 """
 
 from __future__ import annotations
@@ -44,6 +46,9 @@ _RUNS_CODE = (
     r"|npm_config_\w+|NPM_CONFIG_\w+|CLAUDE_CODE_SHELL\w*|CLAUDE_ENV_FILE|CLAUDE_CONFIG_DIR"
     r"|CLAUDE_CODE_GIT_BASH_PATH|CLAUDE_CODE_PLUGIN_\w+_DIR)\Z"
 )
+
+# Whose account requests go to (a key names one).
+CREDENTIALS = frozenset({"ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "AWS_BEARER_TOKEN_BEDROCK"})
 
 # Where requests, and the credentials they carry, go.
 REDIRECTING = frozenset(
@@ -89,9 +94,7 @@ LISTED = frozenset(
         "ANTHROPIC_BEDROCK_REGION_PREFIX",
         "ANTHROPIC_BEDROCK_SERVICE_TIER",
         # Credentials (a stale one is a remedy's to unset).
-        "ANTHROPIC_API_KEY",
-        "ANTHROPIC_AUTH_TOKEN",
-        "AWS_BEARER_TOKEN_BEDROCK",
+        *CREDENTIALS,
         # Models.
         "ANTHROPIC_MODEL",
         "ANTHROPIC_DEFAULT_MODEL",
@@ -165,6 +168,45 @@ def _vertex_model_region(name: str) -> bool:
     rest = name[len(_VERTEX_MODEL_REGION) :]
     plain = all("A" <= c <= "Z" or "0" <= c <= "9" or c == "_" for c in rest)
     return name.startswith(_VERTEX_MODEL_REGION) and bool(rest) and plain
+
+
+# Values the client pastes into a host name (https://bedrock-runtime.${AWS_REGION}.amazonaws.com,
+# https://${CLOUD_ML_REGION}-aiplatform..., the Foundry resource): a second review sent a
+# Bedrock key to another host with AWS_REGION='evil.example/x?'. Such a value is a name.
+_NAMES_A_HOST_PART = frozenset(
+    {
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION",
+        "CLOUD_ML_REGION",
+        "ANTHROPIC_FOUNDRY_RESOURCE",
+        "ANTHROPIC_VERTEX_PROJECT_ID",
+        "GOOGLE_CLOUD_PROJECT",
+        "GCLOUD_PROJECT",
+        "ANTHROPIC_AWS_WORKSPACE_ID",
+        "ANTHROPIC_BEDROCK_REGION_PREFIX",
+    }
+)
+# What a remedy file may put in CLAUDE_CODE_EXTRA_BODY: the client spreads it over every
+# request body, so `system` or `messages` there would replace the prompt (second review).
+EXTRA_BODY_KEYS = ("thinking", "anthropic_beta", "service_tier")
+
+
+def value_refusal(name: str, value: str) -> str | None:
+    """Why a remedy file may not give `name` this value, in a phrase; None when it may."""
+    names_a_host_part = name in _NAMES_A_HOST_PART or _vertex_model_region(name)
+    if names_a_host_part and value and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", value):
+        return f"{name} is a region, project or resource name, not {value!r}"
+    if name == "CLAUDE_CODE_EXTRA_BODY":
+        import json
+
+        try:
+            body = json.loads(value)
+        except ValueError:
+            return f"{name} must be a JSON object"
+        if not isinstance(body, dict) or not set(body) <= set(EXTRA_BODY_KEYS):
+            return f"{name} may hold only {', '.join(EXTRA_BODY_KEYS)} in a remedy file"
+    return None
 
 
 def refusal(name: str) -> str | None:

@@ -17,11 +17,17 @@ from typing import Any
 import click
 
 from remedies.catalog.data_format import RemedySpec
-from remedies.catalog.data_remedy import check_value, rewritten, settings_values
+from remedies.catalog.data_remedy import (
+    check_value,
+    filled,
+    redirections,
+    rewritten,
+    settings_values,
+)
 from remedies.catalog.data_sources import read_spec
 from remedies.claude.installs import find_claude
 from remedies.claude.region import REGION_VARIABLES
-from remedies.claude.request_proof import fill, with_values
+from remedies.claude.request_proof import with_values
 from remedies.commands import SHORT_HELP
 from remedies.context import Context
 from remedies.engine.new_shell import ShellEnv, new_shell_envs
@@ -37,6 +43,9 @@ class CheckResult:
     spec: RemedySpec
     before: ProbeRun | None
     after: ProbeRun | None
+    # Where it would send Claude Code, or whose account (data_remedy.redirections): check is
+    # what a person runs to vet a colleague's file, so it says so too.
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -50,10 +59,13 @@ class CheckResult:
             "proven": self.ok,
             "before": self.before.proof_failures if self.before else None,
             "after": self.after.proof_failures if self.after else None,
+            "notes": list(self.notes),
         }
 
     def for_person(self, out: Output) -> None:
         out.say(f"{self.spec.origin}: a valid remedy file ({self.spec.name})", bold=True)
+        for note in self.notes:
+            out.say(f"  note: {note}")
         if self.after is None:
             out.say("  no [proof]: nothing to run")
             return
@@ -88,14 +100,15 @@ def _values(spec: RemedySpec, given: tuple[str, ...]) -> dict[str, str]:
 def check_file(ctx: Context, path: Path, given: tuple[str, ...] = ()) -> CheckResult:
     spec = read_spec(path, str(path))
     values = _values(spec, given)
+    notes = redirections(filled(spec, values))
     if spec.proof.empty:
-        return CheckResult(spec, None, None)
+        return CheckResult(spec, None, None, notes)
     shell = choose_shells(ctx, (), False)[0]
     plain = new_shell_envs(ctx, shell, traced=False)[0]  # its environment is all it needs
     changed = dict(plain.env)
     for name in spec.unset:
         changed.pop(name, None)
-    changed.update((name, fill(value, values)) for name, value in spec.set)
+    changed.update(filled(spec, values))
     changed.update(settings_values(ctx, spec.move_to_shell))  # written nowhere: the env only
     region = next((changed[n] for n in REGION_VARIABLES if changed.get(n)), None)
     for name, rule in spec.rewrite:
@@ -109,7 +122,7 @@ def check_file(ctx: Context, path: Path, given: tuple[str, ...] = ()) -> CheckRe
     before = probe_once(ctx, claude.path, plain, None, 90, proofs=proofs)
     with_it = ShellEnv(plain.shell, plain.login, changed, plain.interactive)
     after = probe_once(ctx, claude.path, with_it, None, 90, proofs=proofs)
-    return CheckResult(spec, before, after)
+    return CheckResult(spec, before, after, notes)
 
 
 @click.pass_obj
