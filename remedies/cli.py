@@ -208,12 +208,12 @@ def _not_utf8(args: list[str]) -> str | None:
     return None
 
 
-def _users_site_loaded() -> str | None:
+def _code_root_did_not_choose() -> str | None:
     if os.geteuid() != 0:
         return None  # the common case pays for no import
-    from remedies.root_programs import users_site_loaded
+    from remedies.root_programs import code_root_did_not_choose
 
-    return users_site_loaded()
+    return code_root_did_not_choose()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -221,12 +221,13 @@ def main(argv: list[str] | None = None) -> None:
     bad = _not_utf8(args)
     if bad:
         _fail(bad, EXIT_USAGE)
-    loaded = _users_site_loaded()
-    if loaded:
+    theirs = _code_root_did_not_choose()
+    if theirs:
         _fail(
-            f"Python, run as root, loaded {loaded}, a folder another user can change, before "
-            "remedy started: run remedy as root with `python3 -I` or PYTHONNOUSERSITE=1 (the "
-            "fleet playbook sets it), or as that user (`sudo -u USER remedy ...`)",
+            f"Python, run as root, looks for code in {theirs}, which another user can change, "
+            "and may have run it before remedy started: run remedy as root with `python3 -I` "
+            "or PYTHONNOUSERSITE=1 (the fleet playbook sets it) from a folder of root's, or "
+            "as that user (`sudo -u USER remedy ...`)",
             EXIT_FAILURE,
         )
     debug = args[:1] == ["--debug"]

@@ -29,6 +29,7 @@ from remedies.errors import RemedyError
 
 _MAX_LINKS = 40  # as the kernel's own limit on symlinks in one path (ELOOP)
 _INTERPRETER_DEPTH = 4  # a script's interpreter may itself be a script
+_NOWHERE = "/nonexistent/remedy-found-no-folder-root-may-search"
 
 
 def root_may_run(program: Path) -> bool:
@@ -176,8 +177,9 @@ def env_for_root_run(argv0: str, env: Mapping[str, str]) -> dict[str, str]:
     env finds; and it runs it with a PATH of root's folders only, so nothing the program
     starts by name later can be a user's either."""
     safe = dict(env)
-    if "PATH" in safe:
-        safe["PATH"] = root_safe_path(safe["PATH"])
+    # With no folder left, a program looks in the working folder (an empty PATH is "." to
+    # sh and env, as a missing one is Python's default): a path only root could create.
+    safe["PATH"] = root_safe_path(safe.get("PATH", os.defpath)) or _NOWHERE
     program = _found(argv0, safe.get("PATH", ""))
     if program is None:
         return safe  # nothing to run: the run fails as "not found"
@@ -250,20 +252,51 @@ def _env_program(argument: str) -> str | None:
     return name if plain else None
 
 
-def users_site_loaded() -> str | None:
-    """Where Python, run as root, already loaded code a user can write, or None.
+def code_root_did_not_choose() -> str | None:
+    """What Python, run as root, loads (or may have loaded) from a place another user can
+    change, in a phrase; None when nothing.
 
     Python adds `$HOME/.local/lib/pythonX.Y/site-packages` to sys.path and runs the `.pth`
     files there before any program starts, for root too when HOME is a user's (a fleet run
-    as root with `remedy_home`, `sudo HOME=/home/dev remedy`): an adversarial review ran a
-    user's `.pth` as uid 0 that way. That is over before remedy's first line; what remedy
-    can do is refuse to go on, and say how to run it so it cannot happen (`python3 -I`, or
-    PYTHONNOUSERSITE=1, which the fleet playbook sets)."""
+    as root with `remedy_home`, `sudo HOME=/home/dev remedy`); `python -m remedies` puts the
+    working folder first on sys.path; PYTHONPATH adds anything. Adversarial reviews ran a
+    user's `.pth` and a user's `dotenv.py` as uid 0 that way. That happens before remedy's
+    first line, and a `.pth` may even remove its own folder, so remedy judges where Python
+    looks, not what it found: every sys.path entry, and the user site folder unless it is
+    switched off (`python3 -I`, `-s`, PYTHONNOUSERSITE=1, which the fleet playbook sets),
+    must be root's alone, or its nearest existing folder must be."""
     if os.geteuid() != 0:
         return None
     import site
+    import sys
 
-    folder = getattr(site, "USER_SITE", None)
-    if not site.ENABLE_USER_SITE or not folder or not os.path.isdir(folder):
-        return None
-    return folder if why_not_owned_alone(Path(folder), frozenset({0})) else None
+    places = [_place_of(entry) for entry in sys.path]
+    user_site = getattr(site, "USER_SITE", None)
+    if site.ENABLE_USER_SITE and user_site and not sys.flags.no_user_site:
+        places.append(user_site)
+    for place in dict.fromkeys(places):
+        problem = why_not_owned_alone(_nearest_existing(Path(place)), frozenset({0}))
+        if problem is not None:
+            return f"{place} ({problem})"
+    return None
+
+
+def _place_of(entry: str) -> str:
+    """Where on disk Python looks for a sys.path entry: relative ones (`""` for `python -m`)
+    in the working folder; a name a path hook claims (an editable install's finder) is not a
+    place, and its hook's own folders are on sys.path too."""
+    import sys
+    from importlib.machinery import FileFinder
+
+    if os.path.isabs(entry):
+        return entry
+    finder = sys.path_importer_cache.get(entry)
+    if entry and finder is not None and not isinstance(finder, FileFinder):
+        return "/"
+    return os.path.join(os.getcwd(), entry)
+
+
+def _nearest_existing(path: Path) -> Path:
+    while not os.path.lexists(path) and path != path.parent:
+        path = path.parent
+    return path

@@ -260,7 +260,8 @@ def test_root_refuses_when_the_user_cannot_read_remedy(user: User) -> None:
     can = subprocess.run(["runuser", "-u", user.name, "--", "test", "-x", python], check=False)
     if can.returncode == 0:
         pytest.skip(f"every user can run {python} here")
-    refused(Sandbox(user.home).remedy("status"), f"only as {user.name}", "sudo -u")
+    # From root's own folder: `python -m` puts the working folder first on sys.path.
+    refused(Sandbox(user.home).remedy("status", cwd=Path("/")), f"only as {user.name}", "sudo -u")
     assert not (user.home / ".local").exists()
 
 
@@ -429,21 +430,38 @@ def pth_recording(marker: Path) -> bytes:
 
 
 def test_python_run_as_root_for_a_users_home_refuses_when_it_loaded_their_code(
-    user: User,
+    user: User, tmp_path: Path
 ) -> None:
-    """`sudo HOME=/home/u remedy ...`: Python loaded the user's site folder as root before
-    remedy started. Nothing can undo that; remedy says so and stops, and with
-    PYTHONNOUSERSITE=1 (or -I) nothing of theirs runs as root."""
+    """`sudo HOME=/home/u remedy ...`: Python loads the user's site folder as root before
+    remedy starts. Nothing can undo that; remedy says so and stops, even when the folder is
+    gone by then (a .pth may remove its own folder), and with PYTHONNOUSERSITE=1 (or -I)
+    nothing of theirs runs as root. `python -m remedies` from a user's folder likewise."""
     folder = Path(tempfile.mkdtemp(prefix="remedy-marker-"))
     folder.chmod(0o777)
     marker = folder / "uid"
     user.write(".bashrc", PLANTED)
-    user.write(f"{user_site()}/zz-test.pth", pth_recording(marker))
+    plain = {"PYTHONNOUSERSITE": None}
     try:
-        refused(user.remedy("doctor", "--shell", "bash"), "PYTHONNOUSERSITE", user_site())
-        quiet = user.remedy("doctor", "--shell", "bash", env={"PYTHONNOUSERSITE": "1"})
+        refused(user.remedy("doctor", "--shell", "bash", env=plain), "PYTHONNOUSERSITE")
+        user.write(f"{user_site()}/zz-test.pth", pth_recording(marker))
+        refused(user.remedy("doctor", "--shell", "bash", env=plain), user_site())
+        quiet = user.remedy("doctor", "--shell", "bash")
         assert quiet.code == 0, quiet.stderr
         ran_as = marker.read_text().split()
         assert ran_as.count("0") == 1, "only the refused run loaded it as root"
+        # The working folder first on sys.path: a user's module there.
+        theirs = user.home / "work"
+        user.write("work/keep", b"")
+        (theirs / "dotenv.py").write_text(f"open({str(marker)!r}, 'a').write('m\\n')\n")
+        os.chown(theirs / "dotenv.py", user.uid, user.gid)
+        module = subprocess.run(
+            [sys.executable, "-m", "remedies", "list"],
+            env={**base_env(tmp_path), "PYTHONNOUSERSITE": "1"},
+            cwd=theirs,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert module.returncode == 1 and str(theirs) in module.stderr, module.stderr
     finally:
         shutil.rmtree(folder)

@@ -93,3 +93,14 @@ def test_a_plain_first_line_is_run(place: Path, line: str) -> None:
     script = program(folder(place / "bin") / "claude", f"#!{line}\nexit 0\n")
     env = env_for_root_run(str(script), {"PATH": "/usr/bin:/bin"})
     assert env["PATH"] == "/usr/bin:/bin"
+
+
+def test_with_no_folder_left_a_program_is_looked_for_nowhere(place: Path) -> None:
+    """An empty PATH is the working folder to sh and env; a missing one is Python's default
+    (a second review ran a user's ./claude as root when every folder had been dropped)."""
+    theirs = folder(place / "theirs", SOMEONE)
+    program(theirs / "claude", owner=SOMEONE)
+    env = env_for_root_run("claude", {"PATH": str(theirs)})
+    assert env["PATH"].startswith("/nonexistent/"), env["PATH"]
+    assert env_for_root_run("sh", {})["PATH"] in ("/bin:/usr/bin", "/usr/bin:/bin", "/bin")
+    figures.add("privilege attacks refused")

@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Result, Sandbox
-from tests.support import claude_client, figures
+from tests.support import claude_client, figures, fleet
 from tests.support.accounts import PLANTED, User
 from tests.support.system import require_root
 
@@ -222,7 +224,16 @@ def test_no_mcp_server_a_user_left_above_the_probe_runs(
         ".bashrc", f"export PATH={claude.parent}:$PATH\nexport CLAUDE_CODE_USE_BEDROCK=1\n"
     )
     env = {**machine_env(sandbox, f"{claude.parent}:/usr/bin:/bin"), "TMPDIR": str(shared)}
-    result = sandbox.remedy(*command, "--json", env=env, cwd=shared)
+    # The zipapp, as a fleet host runs it: `python -m` would put the folder on sys.path.
+    done = subprocess.run(
+        [sys.executable, str(fleet.zipapp()), *command, "--json"],
+        env={k: v for k, v in {**sandbox.env, **env}.items() if v is not None},
+        cwd=shared,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    result = Result(done.returncode, done.stdout.decode(), done.stderr.decode())
     assert "Traceback" not in result.stderr, result.stderr
     runs = json.loads(result.stdout)["runs"]
     assert runs and all(r["exit_code"] is not None for r in runs), "the client did run"

@@ -38,11 +38,14 @@ class User:
     gid: int
     pyz: Path
 
-    def remedy(self, *args: str, env: dict[str, str] | None = None) -> Result:
-        """remedy run by root for this user's home."""
+    def remedy(self, *args: str, env: Mapping[str, str | None] | None = None) -> Result:
+        """remedy run by root for this user's home, as the fleet playbook runs it (with
+        PYTHONNOUSERSITE=1: Python must not load the user's site folder as root); `env`
+        adds to that (None: leave it out)."""
+        merged = {**base_env(self.home), "PYTHONNOUSERSITE": "1", **(env or {})}
         done = subprocess.run(
             [SYSTEM_PYTHON, str(self.pyz), *args],
-            env={**base_env(self.home), **(env or {})},
+            env={k: v for k, v in merged.items() if v is not None},
             cwd="/",
             capture_output=True,
             timeout=120,
