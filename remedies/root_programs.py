@@ -22,6 +22,7 @@ import functools
 import os
 import pwd
 import stat
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -121,16 +122,30 @@ def root_safe_path(value: str) -> str:
     """A PATH with only the folders root may search: absolute, root's alone and not writable
     by anyone else (not even sticky: anyone may add a program to /tmp), and holding no
     program someone else can change. A program found through the rest would be whatever a
-    user put there."""
-    kept = [folder for folder in value.split(os.pathsep) if _searchable_by_root(folder)]
-    return os.pathsep.join(dict.fromkeys(kept))
+    user put there. Worked out once per run: the threads that start new shells side by side
+    would otherwise each scan /usr/bin at once, holding one another up."""
+    with _SCAN_LOCK:
+        found = _SAFE_PATHS.get(value)
+        if found is None:
+            kept = [folder for folder in value.split(os.pathsep) if _searchable_by_root(folder)]
+            found = _SAFE_PATHS[value] = os.pathsep.join(dict.fromkeys(kept))
+    return found
+
+
+_SCAN_LOCK = threading.Lock()
+_SAFE_PATHS: dict[str, str] = {}
+
+
+def _searchable_by_root(folder: str) -> bool:
+    if not folder.startswith("/") or why_not_owned_alone(Path(folder), frozenset({0})):
+        return False
+    return _holds_only_roots_programs(os.path.realpath(folder))
 
 
 @functools.lru_cache(maxsize=64)
-def _searchable_by_root(folder: str) -> bool:
-    """Asked once per folder per run: a folder of thousands of programs takes a few ms."""
-    if not folder.startswith("/") or why_not_owned_alone(Path(folder), frozenset({0})):
-        return False
+def _holds_only_roots_programs(folder: str) -> bool:
+    """Asked once per real folder per run (/bin and /usr/bin are one on most systems now):
+    /usr/bin's thousand programs take a few milliseconds."""
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -143,7 +158,9 @@ def _searchable_by_root(folder: str) -> bool:
         if stat.S_ISDIR(info.st_mode):
             continue
         if stat.S_ISLNK(info.st_mode):
-            if _link_not_roots(entry.path):
+            # A link to a name in this same folder (python3 -> python3.11) leads to an
+            # entry judged in this loop itself, in a folder judged already.
+            if "/" in os.readlink(entry.path) and _link_not_roots(entry.path):
                 return False
         elif info.st_uid != 0 or info.st_mode & 0o022:
             return False  # a user's file here can be made a program, and found by name
