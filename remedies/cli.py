@@ -199,11 +199,17 @@ def _not_utf8(args: list[str]) -> str | None:
             arg.encode("utf-8")
         except UnicodeEncodeError as e:
             # Its value is not shown, only the byte: it may be anything, a secret included.
-            byte = ord(arg[e.start]) - 0xDC00  # the surrogate escape of an undecodable byte
+            # Python carries an undecodable byte b as the surrogate U+DC00 + b.
+            code = ord(arg[e.start])
+            what = (
+                f"the byte 0x{code - 0xDC00:02X}"
+                if 0xDC80 <= code <= 0xDCFF
+                else "a lone surrogate"
+            )
             after = f" (after {args[number - 2]})" if number > 1 else ""
             return (
-                f"argument {number}{after} holds the byte 0x{byte:02X}, which is not UTF-8 "
-                "text; remedy writes only text"
+                f"argument {number}{after} holds {what}, which is not UTF-8 text; remedy "
+                "writes only text"
             )
     return None
 
