@@ -106,6 +106,13 @@ def read_state(path: Path) -> FileState:
         raise FileProblem(f"cannot read {path}: {e.strerror}") from e
     finally:
         os.close(fd)
+    return _opened(path, target, data, st, attrs)
+
+
+def _opened(
+    path: Path, target: Path, data: bytes, st: os.stat_result, attrs: dict[str, bytes] | None
+) -> FileState:
+    """A file as read from one descriptor: its bytes, fstat and extended attributes."""
     xattrs = None if attrs is None else tuple(sorted(attrs.items()))
     return FileState(path, target, data, stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid, xattrs)
 
@@ -317,8 +324,7 @@ def _read_plain(path: Path) -> FileState | None:
         return None
     finally:
         os.close(fd)
-    xattrs = None if attrs is None else tuple(sorted(attrs.items()))
-    return FileState(path, path, data, stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid, xattrs)
+    return _opened(path, path, data, st, attrs)
 
 
 def _changed(target: Path) -> Exception:
