@@ -24,7 +24,7 @@ from remedies.errors import BadInput
 from tests.conftest import Sandbox
 from tests.support import figures
 from tests.support.export_readers import read_mobileconfig, read_ps1, read_reg
-from tests.support.system import require_root
+from tests.support.system import a_machine, require_root
 
 KEY = r"HKEY_LOCAL_MACHINE\SOFTWARE\Policies\ClaudeCode"
 PS1_STRINGS = ["Stop", r"HKLM:\SOFTWARE\Policies\ClaudeCode", "Settings"]
@@ -186,8 +186,7 @@ def test_an_argument_that_is_not_utf8_is_refused_in_one_line(sandbox: Sandbox) -
 def test_apply_machine_refuses_it_by_the_same_rule(sandbox: Sandbox) -> None:
     require_root("changing a machine's managed settings")
     root = Path(sandbox.env["REMEDY_SYSTEM_ROOT"])
-    (root / "etc").mkdir(parents=True)
-    (root / "var/lib").mkdir(parents=True)
+    a_machine(root)
     done = sandbox.remedy("apply", "extra-body", "--machine", "--value", NOT_UTF8, "--yes")
     assert done.code == 2, done.stderr
     assert done.stderr.count("\n") == 1 and "unexpected" not in done.stderr

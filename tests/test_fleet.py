@@ -13,6 +13,7 @@ import pytest
 
 from remedies.redact import printable
 from tests.support import claude_client, figures, fleet
+from tests.support.system import a_machine
 
 ARGS = {"remedy": "mantle", "args": "--shell bash"}
 
@@ -158,8 +159,7 @@ def test_machine_scope_runs_once_per_host_as_root_and_reverts(tmp_path: Path) ->
     lines = ["[fleet]"]
     for name in ("host1", "host2", "host10"):
         root = tmp_path / "machines" / name
-        (root / "etc").mkdir(parents=True)
-        (root / "var/lib").mkdir(parents=True)
+        a_machine(root)
         roots[name] = root
         lines.append(
             f"{name} ansible_connection=local ansible_become_method=su "

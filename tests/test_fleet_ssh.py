@@ -20,7 +20,7 @@ import pytest
 
 from tests.conftest import require_program
 from tests.support import fleet
-from tests.support.system import add_user, give, remove_user, require_root
+from tests.support.system import a_machine, add_user, give, remove_user, require_root
 
 USERS = 2
 
@@ -135,8 +135,7 @@ def machine_host(inventory: Path, tmp_path: Path) -> tuple[Path, Path]:
     """The first host of the SSH fleet connected as root (su as become), with its own /etc."""
     first = inventory.read_text().splitlines()[1]
     system = tmp_path / "machine"
-    (system / "etc").mkdir(parents=True)
-    (system / "var/lib").mkdir(parents=True)
+    a_machine(system)
     host = re.sub(r"ansible_user=\S+", "ansible_user=root", first.split(" ", 1)[1])
     machine = tmp_path / "machine.ini"
     machine.write_text(

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Sandbox
-from tests.support.system import require_root
+from tests.support.system import a_machine, require_root
 
 APPLY = ("apply", "mantle", "--machine", "--region", "eu-west-3", "--yes")
 DROPIN = "etc/claude-code/managed-settings.d/zz-remedy-mantle.json"
@@ -27,11 +27,7 @@ DROPIN = "etc/claude-code/managed-settings.d/zz-remedy-mantle.json"
 @pytest.fixture
 def machine(sandbox: Sandbox) -> Path:
     require_root("changing a machine's managed settings")
-    root = Path(sandbox.env["REMEDY_SYSTEM_ROOT"])
-    # What every Linux machine has: remedy creates neither.
-    (root / "etc").mkdir(parents=True)
-    (root / "var/lib").mkdir(parents=True)
-    return root
+    return a_machine(Path(sandbox.env["REMEDY_SYSTEM_ROOT"]))
 
 
 def tree(root: Path) -> dict[str, object]:

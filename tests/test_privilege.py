@@ -34,7 +34,7 @@ from tests.support.accounts import (
     sha,
     untouched,
 )
-from tests.support.system import give
+from tests.support.system import a_machine, give
 
 
 def test_a_crafted_journal_cannot_make_root_write_a_system_file(user: User, victim: Path) -> None:
@@ -362,8 +362,7 @@ def test_machine_scope_as_root_reads_no_home(user: User, victim: Path, tmp_path:
     user.write(".claude/settings.json", b'{"env": {"AWS_REGION": "us-west-2"}}')
     before = _home_bytes(user.home)
     system = tmp_path / "system"
-    (system / "etc").mkdir(parents=True)
-    (system / "var/lib").mkdir(parents=True)
+    a_machine(system)
     args = ("apply", "mantle", "--machine", "--region", "eu-west-3", "--yes")
     result = user.remedy(*args, env={"REMEDY_SYSTEM_ROOT": str(system)})
     assert result.code == 0, result.stderr

@@ -25,7 +25,7 @@ import pytest
 from tests.conftest import Result, Sandbox
 from tests.support import claude_client, figures, fleet
 from tests.support.accounts import PLANTED, User
-from tests.support.system import require_root
+from tests.support.system import a_machine, require_root
 
 SOMEONE = 4242  # a uid with no rights of root's: the folders below are theirs
 
@@ -135,8 +135,7 @@ def test_machine_as_a_value_keeps_root_out_of_the_users_home(
     marker = folder / "uid"
     user.write(".bashrc", f"id -u >> {marker}\n".encode() + PLANTED)
     system = folder / "system"  # where the user, too, may read managed settings
-    (system / "etc").mkdir(parents=True)
-    (system / "var/lib").mkdir(parents=True)
+    a_machine(system)
     try:
         result = user.remedy(*command, env={"REMEDY_SYSTEM_ROOT": str(system)})
         assert "Traceback" not in result.stderr, result.stderr
@@ -158,8 +157,7 @@ def test_machine_as_a_value_keeps_root_out_of_the_users_home(
 
 def machine_env(sandbox: Sandbox, path: str) -> dict[str, str | None]:
     system = sandbox.home.parent / "system"
-    (system / "etc").mkdir(parents=True, exist_ok=True)
-    (system / "var/lib").mkdir(parents=True, exist_ok=True)
+    a_machine(system)
     return {"PATH": path, "REMEDY_SYSTEM_ROOT": str(system)}
 
 

@@ -20,7 +20,7 @@ import pytest
 from tests.conftest import Sandbox
 from tests.support import figures
 from tests.support.accounts import User
-from tests.support.system import require_root
+from tests.support.system import a_machine, require_root
 
 SOMEONE = 4242
 FIX = """\
@@ -38,9 +38,8 @@ set = {{ CLAUDE_CODE_USE_MANTLE = "1" }}
 @pytest.fixture
 def system(sandbox: Sandbox) -> Path:
     require_root("files that belong to someone else than the run")
-    root = Path(sandbox.env["REMEDY_SYSTEM_ROOT"])
+    root = a_machine(Path(sandbox.env["REMEDY_SYSTEM_ROOT"]))
     (root / "etc/remedy/remedies").mkdir(parents=True)
-    (root / "var/lib").mkdir(parents=True)
     return root
 
 

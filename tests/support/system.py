@@ -52,3 +52,11 @@ def remove_user(name: str) -> None:
             return  # gone (userdel may still complain about a missing mail spool)
         time.sleep(0.1)
     raise AssertionError(f"could not remove test user {name}: {said.decode()}")
+
+
+def a_machine(root: Path) -> Path:
+    """`root` as a machine's / for REMEDY_SYSTEM_ROOT: what every Linux machine has, /etc and
+    /var/lib (remedy creates neither), and nothing of Claude Code's or remedy's yet."""
+    (root / "etc").mkdir(parents=True, exist_ok=True)
+    (root / "var/lib").mkdir(parents=True, exist_ok=True)
+    return root
