@@ -10,12 +10,15 @@ import importlib
 import os
 import sys
 from dataclasses import dataclass, field, replace
-from typing import Any, NoReturn, cast
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import click
 
 from remedies import __version__
 from remedies.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, Declined, RemedyError
+
+if TYPE_CHECKING:
+    from remedies.context import Context, RunRecord
 
 COMMANDS = {
     "completion": "remedies.commands.completion",
@@ -76,9 +79,22 @@ def cli(click_ctx: click.Context, debug: bool) -> None:
       remedy status            what is applied where
       remedy revert            put every byte back
     """
+    how = click_ctx.obj if isinstance(click_ctx.obj, Invocation) else Invocation()
+    ctx = how.given if how.given is not None else _context_of_process(click_ctx, how)
+    if how.for_a_program:
+        # A program reads the document, often through a pty that merges stderr into stdout
+        # (Ansible over ssh -tt): no progress lines, even on a terminal.
+        ctx = replace(ctx, progress=lambda _text: None)
+    if how.machine:
+        ctx = replace(ctx, machine=True)
+    click_ctx.obj = replace(ctx, record=how.record)
+
+
+def _context_of_process(click_ctx: click.Context, how: Invocation) -> Context:
+    """The Context of this process, once root has become the owner of the home it is to
+    work in (a Context given by a caller is theirs: it changes no one's privilege)."""
     from remedies.context import Context, home_from_environment
 
-    how = click_ctx.obj if isinstance(click_ctx.obj, Invocation) else Invocation()
     # --machine works on /etc for every user and reads no home: root stays root for it.
     stays = click_ctx.invoked_subcommand in ROOT_MAY_STAY_ROOT or how.machine
     if os.geteuid() == 0 and not stays:
@@ -88,15 +104,9 @@ def cli(click_ctx: click.Context, debug: bool) -> None:
         account = owner_of_home(home)
         if account is not None:
             become(account, home)
-    ctx = Context.from_process()
-    if how.for_a_program:
-        # A program reads the document, often through a pty that merges stderr into stdout
-        # (Ansible over ssh -tt): no progress lines, even on a terminal.
-        ctx = replace(ctx, progress=lambda _text: None)
-    if how.machine:
-        ctx = replace(ctx, machine=True)
-    ctx = replace(ctx, committed=how.committed)
-    click_ctx.obj = ctx
+    from shells.detect import process_tree_shell
+
+    return Context.from_process(process_tree_shell)
 
 
 # click >= 8.2 raises this for a group run without a command; 8.1 (the zipapp's, for Python
@@ -106,13 +116,20 @@ _NO_ARGS_IS_HELP: type[Exception] = getattr(
 )
 
 
-def _fail(message: str, code: int) -> NoReturn:
+def _fail(message: str, code: int) -> int:
+    """The one line a failure gets on stderr; its exit code."""
     if code == EXIT_INTERRUPTED and sys.stderr.isatty():
         # The terminal echoed ^C where the cursor was (after a question, mid-line): the
         # message goes on a line of its own.
         click.echo("", err=True)
     click.echo(f"remedy: error: {message}", err=True)
-    sys.exit(code)
+    return code
+
+
+def _new_record() -> RunRecord:
+    from remedies.context import RunRecord
+
+    return RunRecord()
 
 
 @dataclass(frozen=True)
@@ -122,11 +139,13 @@ class Invocation:
 
     for_a_program: bool = False  # --json: the output is a document for a program
     machine: bool = False  # --machine: stay root, work on the machine's managed settings
-    # Filled by the run (Context.committed): what main() may say after a Ctrl-C.
-    committed: list[str] = field(default_factory=list)
+    # The Context a caller gave run() (a test), else None: the process's own is built.
+    given: Context | None = None
+    # Filled by the run (Context.record): what run() may say after a Ctrl-C.
+    record: RunRecord = field(default_factory=_new_record)
 
     @classmethod
-    def of(cls, args: list[str]) -> Invocation:
+    def of(cls, args: list[str], given: Context | None = None) -> Invocation:
         """What click makes of the whole command line, parsed the way the run will parse it
         (never by looking for `--machine` in the text: `apply mantle --model --machine`
         pins a model called "--machine"), with nothing run: click's resilient parsing runs
@@ -137,18 +156,19 @@ class Invocation:
         if "--machine" not in args and "--json" not in args:
             # Neither can be set without its own word on the line (click takes no
             # abbreviations, and no option reads the environment): no parse needed.
-            return cls()
-        leaf = _parsed(args)
+            return cls(given=given)
+        leaf = _parsed(args, given)
         if leaf is None:
-            return cls()
-        return cls(leaf.params.get("json_mode") is True, leaf.params.get("machine") is True)
+            return cls(given=given)
+        json_mode = leaf.params.get("json_mode") is True
+        return cls(json_mode, leaf.params.get("machine") is True, given)
 
 
-def _parsed(args: list[str]) -> click.Context | None:
+def _parsed(args: list[str], given: Context | None) -> click.Context | None:
     """The innermost command's click context for `args`, or None when they do not parse."""
     from remedies.context import Context
 
-    here = Context.from_process()
+    here = given if given is not None else Context.from_process()
     try:
         ctx = cli.make_context(
             "remedy",
@@ -186,7 +206,7 @@ def debug_first(args: list[str]) -> list[str]:
 
 def _interrupted(how: Invocation) -> str:
     """Ctrl-C that no command turned into its own message: true about what is in place."""
-    if not how.committed:
+    if not how.record.committed:
         return "interrupted; nothing was changed"
     return "interrupted; `remedy status` says what is applied here"
 
@@ -222,14 +242,17 @@ def _code_root_did_not_choose() -> str | None:
     return code_root_did_not_choose()
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = debug_first(sys.argv[1:] if argv is None else argv)
+def run(argv: list[str], ctx: Context | None = None) -> int:
+    """`remedy ARGV`: its exit code, with its output on sys.stdout and sys.stderr. `ctx`, when
+    given (a test's), is the Context the command runs with, in this process; otherwise the
+    process's own is built (and root becomes the home's owner first)."""
+    args = debug_first(argv)
     bad = _not_utf8(args)
     if bad:
-        _fail(bad, EXIT_USAGE)
-    theirs = _code_root_did_not_choose()
+        return _fail(bad, EXIT_USAGE)
+    theirs = _code_root_did_not_choose() if ctx is None else None
     if theirs:
-        _fail(
+        return _fail(
             f"Python, run as root, looks for code in {theirs}, which another user can change, "
             "and may have run it before remedy started: run remedy as root with `python3 -I` "
             "or PYTHONNOUSERSITE=1 (the fleet playbook sets it) from a folder of root's, or "
@@ -237,50 +260,48 @@ def main(argv: list[str] | None = None) -> None:
             EXIT_FAILURE,
         )
     debug = args[:1] == ["--debug"]
-    how = Invocation.of(args)
+    how = Invocation.of(args, ctx)
     try:
         result: Any = cli.main(args=args, prog_name="remedy", standalone_mode=False, obj=how)
     except click.exceptions.Exit as e:
-        sys.exit(e.exit_code)
+        return e.exit_code
     except click.Abort as e:
         # click turns Ctrl-C anywhere in a command into Abort. Each transaction is all or
         # nothing, but a command may have committed one before: never claim nothing changed.
         if isinstance(e.__cause__ or e.__context__, KeyboardInterrupt):
-            _fail(_interrupted(how), EXIT_INTERRUPTED)
-        _fail("aborted; nothing changed", EXIT_FAILURE)
+            return _fail(_interrupted(how), EXIT_INTERRUPTED)
+        return _fail("aborted; nothing changed", EXIT_FAILURE)
     except click.UsageError as e:
         if isinstance(e, _NO_ARGS_IS_HELP):
             e.show()  # `remedy` alone: the help, as a person expects
-            sys.exit(e.exit_code)
+            return e.exit_code
         where = e.ctx.command_path if e.ctx else "remedy"
-        _fail(f"{e.format_message()} (see `{where} --help`)", e.exit_code)
+        return _fail(f"{e.format_message()} (see `{where} --help`)", e.exit_code)
     except click.ClickException as e:
-        _fail(e.format_message(), e.exit_code)
+        return _fail(e.format_message(), e.exit_code)
     except Declined as e:
         click.echo(str(e), err=True)  # a choice, not a failure: no "error:"
-        sys.exit(e.exit_code)
+        return e.exit_code
     except RemedyError as e:
         if debug:
             _print_traceback()
-        _fail(str(e), e.exit_code)
+        return _fail(str(e), e.exit_code)
     except KeyboardInterrupt:
-        _fail(_interrupted(how), EXIT_INTERRUPTED)
+        return _fail(_interrupted(how), EXIT_INTERRUPTED)
     except OSError as e:
         # A full disk, a read-only filesystem, a permission: the system said no. Name the
         # path and the reason; the transaction has already put every file back.
         if debug:
             _print_traceback()
         where = f"{e.filename}: " if e.filename else ""
-        _fail(f"{where}{e.strerror or e}; nothing was changed", EXIT_FAILURE)
+        return _fail(f"{where}{e.strerror or e}; nothing was changed", EXIT_FAILURE)
     except Exception as e:
         if debug:
             _print_traceback()
-        _fail(f"unexpected {type(e).__name__}: {e} (run with --debug for details)", EXIT_FAILURE)
-    sys.exit(result if isinstance(result, int) else 0)
-
-
-if __name__ == "__main__":
-    main()
+        return _fail(
+            f"unexpected {type(e).__name__}: {e} (run with --debug for details)", EXIT_FAILURE
+        )
+    return result if isinstance(result, int) else 0
 
 
 def _print_traceback() -> None:
@@ -288,3 +309,12 @@ def _print_traceback() -> None:
     import traceback
 
     traceback.print_exc()
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    """The `remedy` program: run() with this process's arguments, then exit with its code."""
+    sys.exit(run(sys.argv[1:] if argv is None else argv))
+
+
+if __name__ == "__main__":
+    main()

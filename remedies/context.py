@@ -284,25 +284,41 @@ def _kill_group(process: subprocess.Popen[bytes], fired: threading.Event) -> Non
         os.killpg(process.pid, signal.SIGKILL)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Faults:
     """Test hooks at each step of a transaction, so that fault tests can stop a run at every
     step deterministically instead of hoping a timer lands between two system calls:
     REMEDY_CRASH_AT=N kills this process with SIGKILL at the Nth point, REMEDY_FAIL_AT=N
-    makes the Nth point fail like a disk error would."""
+    makes the Nth point fail like a disk error would. The points passed are counted in the
+    run's record (RunRecord.points_seen)."""
 
     crash_at: int = 0
     fail_at: int = 0
-    seen: int = 0
 
-    def point(self, label: str, can_fail: bool = True) -> None:
-        self.seen += 1
-        if self.crash_at and self.seen == self.crash_at:
-            sys.stderr.write(f"remedy: test crash at point {self.seen} ({label})\n")
-            sys.stderr.flush()
-            os.kill(os.getpid(), signal.SIGKILL)
-        if can_fail and self.fail_at and self.seen == self.fail_at:
-            raise FileProblem(f"test failure at point {self.seen} ({label})")
+    @classmethod
+    def from_environment(cls, env: Mapping[str, str]) -> Faults:
+        crash_at = env.get("REMEDY_CRASH_AT", "")
+        fail_at = env.get("REMEDY_FAIL_AT", "")
+        return cls(
+            crash_at=int(crash_at) if crash_at.isdigit() else 0,
+            fail_at=int(fail_at) if fail_at.isdigit() else 0,
+        )
+
+
+@dataclass
+class RunRecord:
+    """What a run records as it goes, shared by every copy of its Context (the Context
+    itself is what the run was given, and frozen)."""
+
+    # Answers worth asking once per run (what a new shell gets costs a shell start), keyed
+    # by what was asked. Only engine.new_shell writes here, and a commit empties it (the
+    # start-up files changed); a changed environment must use a new key.
+    asked: dict[tuple[str, ...], object] = field(default_factory=dict)
+    # Transactions this run committed (their txids): an interrupted run says "nothing was
+    # changed" only when it is true.
+    committed: list[str] = field(default_factory=list)
+    # Fault points passed so far (Faults).
+    points_seen: int = 0
 
 
 def _warn_once() -> Callable[[str], None]:
@@ -322,8 +338,16 @@ def _on_terminal(text: str) -> None:
     sys.stderr.flush()
 
 
+def _no_parent_shell() -> str | None:
+    return None
+
+
 @dataclass(frozen=True)
 class Context:
+    """What a run is given. Built from the process by the command line (from_process), and
+    by a test from a temporary HOME and an environment of its own (from_environment, or
+    directly): `remedy` then runs in the test's process (cli.run(argv, ctx=...))."""
+
     home: Path
     env: Mapping[str, str]
     cwd: Path
@@ -337,10 +361,10 @@ class Context:
     # it, through REMEDY_SYSTEM_ROOT, so that they never touch the machine's own /etc.
     system_root: Path = Path("/")
     platform: str = sys.platform
-    # Answers worth asking once per run (what a new shell gets costs a shell start), keyed
-    # by what was asked. Only engine.new_shell writes here; `replace(ctx, env=...)` copies
-    # share it, so a changed environment must use a new key.
-    asked: dict[tuple[str, ...], object] = field(default_factory=dict, compare=False)
+    # The shell among this process's ancestors, by name, asked only when a command needs to
+    # know which shell the user runs (shells.detect): the process tree for the command line,
+    # none for a test's Context, whose answer must not depend on what started the tests.
+    parent_shell: Callable[[], str | None] = field(default=_no_parent_shell, compare=False)
     # A line while something takes a while ("running your claude in a new zsh..."): on a
     # terminal's stderr only, so stdout (and --json) stays the result alone.
     progress: Callable[[str], None] = field(default=lambda _text: None, compare=False)
@@ -350,9 +374,19 @@ class Context:
     # Machine scope (--machine): remedy changes Claude Code's managed settings for every user
     # of the machine, keeps its journal in a system folder, and reads nothing in any home.
     machine: bool = False
-    # Transactions this run committed (their txids), shared by every copy of the context:
-    # an interrupted run says "nothing was changed" only when it is true.
-    committed: list[str] = field(default_factory=list, compare=False)
+    # What the run records as it goes; `replace(ctx, ...)` copies share it.
+    record: RunRecord = field(default_factory=RunRecord, compare=False)
+
+    def point(self, label: str, can_fail: bool = True) -> None:
+        """A step of a transaction, where a fault test may crash or fail the run (Faults)."""
+        self.record.points_seen += 1
+        seen = self.record.points_seen
+        if self.faults.crash_at and seen == self.faults.crash_at:
+            sys.stderr.write(f"remedy: test crash at point {seen} ({label})\n")
+            sys.stderr.flush()
+            os.kill(os.getpid(), signal.SIGKILL)
+        if can_fail and self.faults.fail_at and seen == self.faults.fail_at:
+            raise FileProblem(f"test failure at point {seen} ({label})")
 
     @property
     def state_dir(self) -> Path:
@@ -374,34 +408,57 @@ class Context:
         """A system file such as /etc/environment, under system_root."""
         return self.system_root / absolute.lstrip("/")
 
+    def given_path(self, typed: str | Path) -> Path:
+        """A path the user typed, taken from the folder they typed it in (ctx.cwd), which is
+        not this process's when a test runs remedy in its own process."""
+        return self.cwd / typed
+
     def which(self, program: str) -> str | None:
         import shutil
 
         return shutil.which(program, path=self.env.get("PATH", os.defpath))
 
     @classmethod
-    def from_process(cls) -> Context:
-        env = dict(os.environ)
-        home = home_from_environment()
-        crash_at = env.get("REMEDY_CRASH_AT", "")
-        fail_at = env.get("REMEDY_FAIL_AT", "")
+    def from_environment(
+        cls,
+        env: Mapping[str, str],
+        cwd: Path,
+        *,
+        interactive: bool = False,
+        on_terminal: bool = False,
+        parent_shell: Callable[[], str | None] = _no_parent_shell,
+    ) -> Context:
+        """The Context a run gets in this environment: the one place an environment becomes
+        a Context, for the command line and for tests alike. `on_terminal`: stderr is a
+        terminal (progress lines are shown)."""
         return cls(
-            home=Path(home),
-            env=env,
-            cwd=Path.cwd(),
+            home=home_from_environment(env),
+            env=dict(env),
+            cwd=cwd,
             system_root=Path(env.get("REMEDY_SYSTEM_ROOT") or "/"),
+            interactive=interactive,
+            progress=_on_terminal if on_terminal else (lambda _text: None),
+            warn=_warn_once(),
+            faults=Faults.from_environment(env),
+            parent_shell=parent_shell,
+        )
+
+    @classmethod
+    def from_process(cls, parent_shell: Callable[[], str | None] = _no_parent_shell) -> Context:
+        """This process's Context; `parent_shell` is how to find the shell among its
+        ancestors (the command line passes shells.detect.process_tree_shell: the kernel
+        imports no layer)."""
+        return cls.from_environment(
+            os.environ,
+            Path.cwd(),
             # Whether a person is there is a question about the terminal they type at, not
             # about stdout: `remedy apply mantle | tee apply.log` still asks (on stderr).
             interactive=sys.stdin.isatty(),
-            progress=_on_terminal if sys.stderr.isatty() else (lambda _text: None),
-            warn=_warn_once(),
-            faults=Faults(
-                crash_at=int(crash_at) if crash_at.isdigit() else 0,
-                fail_at=int(fail_at) if fail_at.isdigit() else 0,
-            ),
+            on_terminal=sys.stderr.isatty(),
+            parent_shell=parent_shell,
         )
 
 
-def home_from_environment() -> Path:
+def home_from_environment(env: Mapping[str, str] = os.environ) -> Path:
     """The home remedy works in: $HOME, else the running user's from the passwd database."""
-    return Path(os.environ.get("HOME") or pwd.getpwuid(os.getuid()).pw_dir)
+    return Path(env.get("HOME") or pwd.getpwuid(os.getuid()).pw_dir)

@@ -21,15 +21,26 @@ def _a_version(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     return value
 
 
+def _fixed_version(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """--fixed-version, else REMEDY_FIXED_VERSION in the run's environment (the Context's,
+    which is not this process's when a test runs remedy in its own: click's `envvar` would
+    read os.environ), else the default."""
+    from remedies.context import Context
+
+    run = ctx.find_object(Context)
+    if ctx.get_parameter_source(param.name or "") is click.core.ParameterSource.DEFAULT and run:
+        value = run.env.get("REMEDY_FIXED_VERSION") or value
+    return _a_version(ctx, param, value)
+
+
 def fixed_version_option(default: str) -> click.Option:
     """--fixed-version; its default is Claude Code knowledge (claude.known_issues)."""
     return click.Option(
         ["--fixed-version"],
         metavar="VERSION",
-        envvar="REMEDY_FIXED_VERSION",
         default=default,
         show_default=True,
-        callback=_a_version,
+        callback=_fixed_version,
         help="The first Claude Code version treated as fixed (env REMEDY_FIXED_VERSION).",
     )
 

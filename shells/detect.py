@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from shells import normalise, shell_named
 from shells.base import Shell
 
 
-def detect(env: Mapping[str, str]) -> tuple[Shell, str] | None:
-    """The user's shell and how we know it, or None when nothing tells us."""
+def detect(
+    env: Mapping[str, str], parent_shell: Callable[[], str | None]
+) -> tuple[Shell, str] | None:
+    """The user's shell and how we know it, or None when nothing tells us. `parent_shell`
+    names the shell among the caller's ancestors (process_tree_shell for the command line;
+    a test passes its own answer, so that what started the tests does not change it)."""
     login_shell = shell_named(env.get("SHELL", "")) if env.get("SHELL") else None
-    found = _from_process_tree()
+    parent = parent_shell()
+    found = shell_named(parent) if parent else None
     if found is not None:
         # `sh` among our ancestors is nearly always a `sh -c` from make, npm or an IDE task,
         # not the shell the user types into (shellingham documents that such chains report
@@ -24,11 +29,13 @@ def detect(env: Mapping[str, str]) -> tuple[Shell, str] | None:
     return None
 
 
-def _from_process_tree() -> Shell | None:
+def process_tree_shell() -> str | None:
+    """The name of the nearest shell among this process's ancestors, if shellingham finds
+    one."""
     try:
         import shellingham  # imported here: only commands that need a shell pay for it
 
         name, _path = shellingham.detect_shell()
     except Exception:
         return None
-    return shell_named(normalise(name))
+    return normalise(name)

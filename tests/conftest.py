@@ -27,6 +27,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 # Fixtures for tests where privilege is the point (root and a throwaway user).
 pytest_plugins = ["tests.support.accounts"]
+if os.environ.get("REMEDY_TEST_AUDIT"):
+    # What each test starts and needs, recorded (tests/support/audit.py).
+    pytest_plugins.append("tests.support.audit")
 
 
 # Files the shells write themselves when the probes start them; never ours to compare.
@@ -66,6 +69,8 @@ def base_env(home: Path) -> dict[str, str]:
         "LC_ALL": "C.UTF-8",
         "TERM": "dumb",
         "NO_COLOR": "1",
+        # The user's shell, said as a login would: what started the tests must not choose it.
+        "SHELL": "/bin/bash",
         "XDG_CONFIG_HOME": str(home / ".config"),
         "XDG_DATA_HOME": str(home / ".local" / "share"),
         "XDG_STATE_HOME": str(home / ".local" / "state"),
@@ -134,14 +139,24 @@ class Sandbox:
         env: Mapping[str, str | None] | None = None,
         timeout: float = 120,
         cwd: Path | None = None,
+        process: bool = False,
     ) -> Result:
-        """remedy in this home; `env` adds to the clean environment (None: leave it out)."""
+        """remedy in this home; `env` adds to the clean environment (None: leave it out).
+        It runs in the test process (tests/support/inprocess.py) unless `process` (or the
+        run needs one: a crash point, or REMEDY_TEST_PROCESS=1 to run every test's remedy
+        as `python -m remedies`, the way the two are compared)."""
+        from tests.support.inprocess import needs_a_process, remedy_in_process
+
         merged = {**self.env, **(env or {})}
         run_env = {k: v for k, v in merged.items() if v is not None}
+        where = cwd or self.home
+        if not (process or needs_a_process(run_env) or os.environ.get("REMEDY_TEST_PROCESS")):
+            code, out, err = remedy_in_process(args, run_env, where)
+            return Result(code, out.decode(), err.decode())
         done = subprocess.run(
             [sys.executable, "-m", "remedies", *args],
             env=run_env,
-            cwd=cwd or self.home,
+            cwd=where,
             capture_output=True,
             timeout=timeout,
             stdin=subprocess.DEVNULL,

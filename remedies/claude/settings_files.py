@@ -39,7 +39,11 @@ class SettingsFile:
 def user_settings_dir(ctx: Context) -> Path:
     # CLAUDE_CONFIG_DIR moves the user folder (FACTS.md).
     value = ctx.env.get("CLAUDE_CONFIG_DIR", "")
-    return Path(value).expanduser() if value else ctx.home / ".claude"
+    if not value:
+        return ctx.home / ".claude"
+    if value == "~" or value.startswith("~/"):
+        return ctx.home / value[2:]  # the run's home, not whichever this process has
+    return Path(value).expanduser()
 
 
 def settings_files(ctx: Context) -> list[SettingsFile]:

@@ -76,7 +76,7 @@ def _from_file(name: str, ctx: Context | None) -> Remedy:
     from remedies.catalog.data_sources import read_spec
     from remedies.errors import BadInput
 
-    spec = read_spec(Path(name), name)
+    spec = read_spec(ctx.given_path(name) if ctx is not None else Path(name), name)
     if registry.known(spec.name, ctx):
         raise BadInput(f"{name}: name {spec.name!r} is already a remedy's; choose another")
     return to_remedy(spec)

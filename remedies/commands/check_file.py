@@ -98,7 +98,7 @@ def _values(spec: RemedySpec, given: tuple[str, ...]) -> dict[str, str]:
 
 
 def check_file(ctx: Context, path: Path, given: tuple[str, ...] = ()) -> CheckResult:
-    spec = read_spec(path, str(path))
+    spec = read_spec(ctx.given_path(path), str(path))
     values = _values(spec, given)
     notes = redirections(filled(spec, values))
     if spec.proof.empty:

@@ -86,12 +86,13 @@ def doctor(
     # The remedy files' [when] look at more variables than the built-in diagnosis does.
     specs = registry.data(ctx).specs
     names = tuple(dict.fromkeys([*WATCHED, *(n for spec in specs for n in variables(spec))]))
-    collect(ctx, everyone, tuple(env_files), names=names)
+    env_files = tuple(ctx.given_path(f) for f in env_files)
+    collect(ctx, everyone, env_files, names=names)
     # `claude --version` (a Node.js start, most of doctor's time) runs while the shells do:
     # the claude that runs is found on this PATH, whatever the shells answer.
     found: list[ClaudeOnPath] = []
     truth = ask_shells(ctx, shells[:1], names, meanwhile=lambda: found.append(find_claude(ctx)))
-    picture = collect(ctx, everyone, tuple(env_files), names=names, truth=truth)
+    picture = collect(ctx, everyone, env_files, names=names, truth=truth)
     claude = found[0]
     if claude.install_method == "missing" and truth:
         claude = _from_a_new_shell(ctx, truth) or claude

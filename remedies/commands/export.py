@@ -56,7 +56,7 @@ def _machine_remedy(name: str, ctx: Context | None) -> EnvRemedy | None:
 def _command(remedy: EnvRemedy) -> click.Command:
     @click.pass_obj
     def callback(ctx: Context, /, fmt: str, output: Path | None, **options: Any) -> None:
-        export(remedy, fmt, output, options)
+        export(remedy, fmt, output and ctx.given_path(output), options)
 
     return click.Command(
         remedy.name,

@@ -27,7 +27,7 @@ from remedies.redact import printable
 
 @click.pass_obj
 def _fleet_report(ctx: Context, folder: Path, verbose: bool, json_mode: bool) -> None:
-    fleet_report(ctx, folder, json_mode, verbose=verbose)
+    fleet_report(ctx, ctx.given_path(folder), json_mode, verbose=verbose)
 
 
 command = click.Command(

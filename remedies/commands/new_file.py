@@ -49,7 +49,7 @@ unset = []
 def _new(ctx: Context, name: str, output: Path | None) -> None:
     if not NAME.match(name):
         raise BadInput(f"{name!r}: a remedy name is lower-case letters, digits and '-'")
-    path = output or Path(f"{name}.toml")
+    path = ctx.given_path(output or f"{name}.toml")
     text = SKELETON.format(name=name, path=path)
     write_new(path, text.encode())
     click.echo(f"wrote {path}: fill it in, then `remedy check {path}`")

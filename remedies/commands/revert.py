@@ -42,7 +42,7 @@ def _revert(
     machine: bool,
 ) -> None:
     # `remedy revert ./fix.toml` (a fleet's REMEDY=./fix.toml): the name the file declares.
-    names = tuple(_name_of(name) for name in names)
+    names = tuple(_name_of(ctx, name) for name in names)
     if machine:  # ctx.machine is set from the command line already (cli.Invocation)
         from remedies.claude.managed_dropin import need_administrator
 
@@ -54,12 +54,10 @@ def _revert(
     out.show(revert(ctx, names, RunOptions(dry_run, yes, json_mode), out))
 
 
-def _name_of(name: str) -> str:
-    from pathlib import Path
-
+def _name_of(ctx: Context, name: str) -> str:
     from remedies.catalog.data_sources import is_path, read_spec
 
-    return read_spec(Path(name), name).name if is_path(name) else name
+    return read_spec(ctx.given_path(name), name).name if is_path(name) else name
 
 
 def _complete_applied(

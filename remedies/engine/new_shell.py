@@ -222,7 +222,7 @@ def _asked_key(ctx: Context, shell: Shell) -> tuple[str, ...]:
 
 def answered(ctx: Context, shell: Shell) -> bool:
     """Whether asked() already knows what new shells of this one get, in this run."""
-    return _asked_key(ctx, shell) in ctx.asked
+    return _asked_key(ctx, shell) in ctx.record.asked
 
 
 def asked(
@@ -236,11 +236,11 @@ def asked(
     `meanwhile` is done while the shells run, or at once when the answer is known."""
     names = tuple(sorted(set(watched)))
     key = _asked_key(ctx, shell)
-    if key not in ctx.asked:
-        ctx.asked[key] = _probe(ctx, shell, PROBE_TIMEOUT, meanwhile=meanwhile)
+    if key not in ctx.record.asked:
+        ctx.record.asked[key] = _probe(ctx, shell, PROBE_TIMEOUT, meanwhile=meanwhile)
     elif meanwhile is not None:
         meanwhile()
-    probes = ctx.asked[key]
+    probes = ctx.record.asked[key]
     assert isinstance(probes, list)
     return _as_envs(shell, probes, names)
 

@@ -23,7 +23,7 @@ def choose_shells(ctx: Context, names: tuple[str, ...], all_shells: bool) -> lis
     if all_shells:
         chosen += [s for s in SHELLS if installed(ctx, s)]
     if not names and not all_shells:
-        found = detect(ctx.env)
+        found = detect(ctx.env, ctx.parent_shell)
         if found is None:
             raise BadInput(
                 "cannot tell which shell you use; pass --shell NAME "

@@ -106,14 +106,14 @@ def commit(
             "release_backups": list(release_backups),
         }
         state.write_pending(pending)
-        ctx.faults.point("pending written")
+        ctx.point("pending written")
         for change in changes:
             made = fileio.make_folders(change.state.target.parent, public=change.public)
             created += [str(p) for p in made]
         for change, temp in zip(changes, temps):
             if temp is not None and change.new is not None:
                 fileio.stage(change.state, change.new, temp, public=change.public)
-                ctx.faults.point("staged")
+                ctx.point("staged")
                 warning = _check_syntax(ctx, change, temp)
                 if warning:
                     warnings.append(warning)
@@ -130,16 +130,16 @@ def commit(
                 fileio.remove(change.state.target, expected=change.state.data)
             else:
                 fileio.install(temp, change.state.target, change.state.data, change.state)
-            ctx.faults.point("installed")
+            ctx.point("installed")
         state.save(make_journal(txid, records, created))
     except Exception:
         # Some files may hold their new bytes already: put them back now, as recovery would.
         _roll_back(state, txid, pending)
         raise
     # Committed. What is left is tidying up; if it fails, the next run's recover() does it.
-    ctx.committed.append(txid)
-    ctx.asked.clear()  # start-up files changed: what new shells get must be asked again
-    ctx.faults.point("journal saved", can_fail=False)
+    ctx.record.committed.append(txid)
+    ctx.record.asked.clear()  # start-up files changed: what new shells get must be asked again
+    ctx.point("journal saved", can_fail=False)
     with contextlib.suppress(OSError):
         _finish(state, txid, pending, keep_own_backups=keep_backups)
     return Committed(txid, records, warnings)
