@@ -121,7 +121,7 @@ def test_every_packaged_remedy_sets_only_configuration() -> None:
         assert all(is_configuration(n) for n in changed), file_name
 
 
-# Listed from newer clients' CHANGELOG (../shared/FACTS.md, "Newer clients"), not in 2.1.111.
+# Listed from newer clients' CHANGELOG (docs/claude-code.md, "Newer clients"), not in 2.1.111.
 NEWER = {
     "ANTHROPIC_DEFAULT_MODEL",
     "ANTHROPIC_BEDROCK_REGION_PREFIX",

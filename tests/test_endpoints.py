@@ -1,5 +1,6 @@
-"""Where the client would send a request: shown by the offline check, which answers on
-loopback instead (FACTS.md: the default base URLs, replaced by a *_BASE_URL variable)."""
+"""Where the client would send a request: shown by the offline check, which answers on loopback
+instead (the default base URLs, replaced by a *_BASE_URL variable: docs/claude-code.md,
+"Default base URLs and overrides")."""
 
 from __future__ import annotations
 
@@ -27,7 +28,9 @@ from remedies.claude.region import real_host
             },
             "gw.corp",
         ),
-        ("mantle", {}, None),  # no region: the client fails, and no host is guessed
+        # No region: no host is guessed, although 2.1.111 falls back to us-east-1
+        # (docs/claude-code.md, "Region reading").
+        ("mantle", {}, None),
         ("vertex", {"AWS_REGION": "eu-west-3"}, None),
     ],
 )

@@ -1,8 +1,8 @@
 """extra-body: the community CLAUDE_CODE_EXTRA_BODY workaround, offered because users ask.
 
-Measured with the real client (FACTS.md): 2.1.111, 2.1.112 and 2.1.330 still send
-`anthropic_beta` in the body with this set, so it does not fix the 400 there. We say so
-every time; we never call it verified unless a check shows it.
+Measured with the real client (docs/claude-code.md, "Body betas by version"): 2.1.111,
+2.1.112 and 2.1.330 still send `anthropic_beta` in the body with this set, so it does not fix
+the 400 there. We say so every time; we never call it verified unless a check shows it.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """mantle: send Claude Code to the Bedrock Mantle endpoint, which Opus 4.7 accepts.
 
-Claude Code picks its provider in this order (FACTS.md): CLAUDE_CODE_USE_BEDROCK, then
-..._FOUNDRY, ..._ANTHROPIC_AWS, ..._MANTLE. So turning Mantle on is not enough: Bedrock must be
-off everywhere a new shell could get it, and in Claude Code's settings files, whose `env`
-overrides every shell. Mantle also needs a region and rejects Bedrock inference-profile model
-ids (`us.anthropic.…`), so pinned ids are rewritten to `anthropic.…`.
+Claude Code picks its provider in this order (docs/claude-code.md, "Provider precedence"):
+CLAUDE_CODE_USE_BEDROCK, then ..._FOUNDRY, ..._ANTHROPIC_AWS, ..._MANTLE. So turning Mantle on
+is not enough: Bedrock must be off everywhere a new shell could get it, and in Claude Code's
+settings files, whose `env` overrides every shell. Mantle also needs a region and rejects
+Bedrock inference-profile model ids (`us.anthropic.…`), so pinned ids are rewritten to
+`anthropic.…`.
 """
 
 from __future__ import annotations

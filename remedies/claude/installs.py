@@ -1,5 +1,5 @@
 """Every `claude` on this machine's PATH: where it really is, how it was installed, and, when
-asked, which version it says (FACTS.md, "Install and upgrade"):
+asked, which version it says (docs/claude-code.md, "Install kinds and upgrade"):
 
 - npm: `<prefix>/bin/claude` -> `<prefix>/lib/node_modules/@anthropic-ai/claude-code/cli.js`
   for a global install (`npm prefix -g`, which honours NPM_CONFIG_PREFIX); a local one has

@@ -1,8 +1,9 @@
 """The known problems remedy can diagnose, as data: a version range, a provider, a model.
 
-From FACTS.md and the public record: anthropics/claude-code#49238 (2.1.111, Opus 4.7 on
-Bedrock, 400 invalid beta flag; no fix version in the changelog, so versions below 2.1.113
-are treated as affected, a setting), and #56595 (a regression reported in 2.1.129).
+From the public record (docs/claude-code.md, "Body betas by version"):
+anthropics/claude-code#49238 (2.1.111, Opus 4.7 on Bedrock, 400 invalid beta flag; no fix
+version in the changelog, so versions below 2.1.113 are treated as affected, a setting), and
+#56595 (a regression reported in 2.1.129).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from packaging.version import InvalidVersion, Version
 
 # The first version treated as fixed. A setting: --fixed-version or REMEDY_FIXED_VERSION.
 DEFAULT_FIXED_VERSION = "2.1.113"
-# Claude Code can use the Mantle endpoint from this version on (FACTS.md).
+# Claude Code can use the Mantle endpoint from this version on (docs/claude-code.md,
+# "Mantle minimum version").
 MANTLE_MIN_VERSION = "2.1.94"
 
 

@@ -8,8 +8,9 @@ The same settings object (`{"env": {...}}`) in four forms, each a pure function 
 - `reg`: a Windows policy, value `Settings` (the settings as a JSON string) under
   `HKLM\\SOFTWARE\\Policies\\ClaudeCode`, for regedit or Group Policy preferences;
 - `ps1`: the same policy as PowerShell, for an Intune platform script.
-Where Claude Code reads them is FACTS.md, "Machine-wide settings". Identifiers and UUIDs are
-derived from the content, so exporting the same settings twice gives the same bytes.
+Where Claude Code reads them: docs/claude-code.md, "Machine-wide managed settings". Identifiers
+and UUIDs are derived from the content, so exporting the same settings twice gives the same
+bytes.
 
 Each form is quoted for every quote character its reader knows, and a value a form cannot
 carry exactly is refused before anything is written (`check_carried`): a value is data on

@@ -2,7 +2,8 @@
 
 bedrock-runtime accepts cross-region inference profiles such as `us.anthropic.claude-opus-4-7`
 or `global.anthropic.claude-opus-4-7`; Mantle rejects them with a 400 naming the model
-(FACTS.md), so a pinned id in that form must be rewritten when switching to Mantle.
+(docs/claude-code.md, "Model id forms"), so a pinned id in that form must be rewritten when
+switching to Mantle.
 """
 
 from __future__ import annotations

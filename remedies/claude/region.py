@@ -1,10 +1,10 @@
 """The AWS region Mantle will use, where it comes from, and whether our block must pin it.
 
 Claude Code builds the Mantle URL from AWS_REGION, else AWS_DEFAULT_REGION, in its own
-environment (FACTS.md); it does not read ~/.aws/config for it. So a region found only in
-~/.aws/config, given with --region, or present only in this process, is written into our
-block; one that every configured shell, a settings file or the login environment already
-provides is not.
+environment; 2.1.111 does not read ~/.aws/config for it (docs/claude-code.md,
+"Region reading"). So a region found only in ~/.aws/config, given with --region, or present
+only in this process, is written into our block; one that every configured shell, a settings
+file or the login environment already provides is not.
 """
 
 from __future__ import annotations
@@ -59,8 +59,8 @@ class Region:
     replaces: str | None = None  # the region configured before, when --region differs
 
 
-# Where the client sends a model request, by endpoint (FACTS.md: the default base URLs; a
-# *_BASE_URL variable replaces them).
+# Where the client sends a model request, by endpoint; a *_BASE_URL variable replaces the
+# default (docs/claude-code.md, "Default base URLs and overrides").
 _HOSTS = {
     "mantle": ("ANTHROPIC_BEDROCK_MANTLE_BASE_URL", "bedrock-mantle.{region}.api.aws"),
     "bedrock": ("ANTHROPIC_BEDROCK_BASE_URL", "bedrock-runtime.{region}.amazonaws.com"),

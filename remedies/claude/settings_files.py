@@ -1,10 +1,10 @@
 """Claude Code's settings files: where they are, what their `env` holds, and editing them.
 
 Claude Code merges the `env` objects of its settings files over the process environment, so a
-variable set there beats every start-up file (FACTS.md; maintainer comment in
-anthropics/claude-code#78567). Precedence, lowest first: user, project, project-local,
-managed. Managed settings belong to an administrator: we read them always and write them only
-with --system.
+variable set there beats every start-up file (docs/claude-code.md, "Settings precedence";
+maintainer comment in anthropics/claude-code#78567). Precedence, lowest first: user, project,
+project-local, managed. Managed settings belong to an administrator: we read them always and
+write them only with --system.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ class SettingsFile:
 
 
 def user_settings_dir(ctx: Context) -> Path:
-    # CLAUDE_CONFIG_DIR moves the user folder (FACTS.md).
+    # CLAUDE_CONFIG_DIR moves the user folder (docs/claude-code.md, "Settings precedence").
     value = ctx.env.get("CLAUDE_CONFIG_DIR", "")
     if not value:
         return ctx.home / ".claude"
@@ -50,7 +50,7 @@ def settings_files(ctx: Context) -> list[SettingsFile]:
     """Every settings file Claude Code started in ctx.cwd would read, lowest precedence first."""
     project = ctx.cwd / ".claude"
     managed = managed_dir(ctx)
-    # Dot-files are not read by Claude Code (FACTS.md, "Machine-wide settings").
+    # Dot-files are not read by Claude Code (docs/claude-code.md, "Machine-wide managed settings").
     drop_ins = sorted(
         p for p in (managed / "managed-settings.d").glob("*.json") if not p.name.startswith(".")
     )

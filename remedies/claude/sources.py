@@ -1,7 +1,8 @@
 """Where each variable Claude Code's provider choice reads comes from, and which place wins.
 
-Places, highest precedence first (FACTS.md: settings `env` overrides the process; managed
-settings override the user's; a wrapper's .env is loaded into the process it starts):
+Places, highest precedence first (settings `env` overrides the process; managed settings
+override the user's; a wrapper's .env is loaded into the process it starts:
+docs/claude-code.md, "Settings precedence"):
 
     managed settings > project-local settings > project settings > user settings
       > --env-file > the user's shell start-up files > ~/.config/environment.d
