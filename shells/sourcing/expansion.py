@@ -11,7 +11,7 @@ import glob
 import re
 from collections.abc import Mapping
 
-from shells.base import Where
+from shells.base import Family, Where
 from shells.sourcing.ansi_c import ansi_c
 
 # A brace list that multiplies into more words than this is not a start-up file's doing.
@@ -20,7 +20,7 @@ _MAX_ALTERNATIVES = 256
 _MAX_WORD = 4096
 
 _Chunk = tuple[str, bool]  # (text, literal): literal text is escaped in a glob pattern
-_GLOB_CHARS = {"posix": "*?[", "zsh": "*?[", "fish": "*?", "csh": "*?["}
+_GLOB_CHARS = {Family.POSIX: "*?[", Family.ZSH: "*?[", Family.FISH: "*?", Family.CSH: "*?["}
 _SEQUENCE = re.compile(rb"-?[0-9]+\.\.-?[0-9]+(\.\.-?[0-9]+)?|[A-Za-z]\.\.[A-Za-z]")
 # What lookup() gives a variable that nothing set, not even the environment (None: unknown).
 UNSET = object()
@@ -34,11 +34,17 @@ class Expander:
     """Expands a word the way the shell would, without running anything."""
 
     def __init__(
-        self, family: str, where: Where, defined: Mapping[str, str] | None, braces: bool
+        self,
+        family: Family,
+        where: Where,
+        defined: Mapping[str, str] | None,
+        braces: bool,
+        own: Mapping[str, str],
     ) -> None:
         self.family = family
         self.where = where
         self.braces = braces
+        self.own = own  # what the shell sets itself before its first file (Shell.own_variables)
         self.vars: dict[str, str | None] = dict(defined or {})
         self.loops: dict[str, list[str] | None] = {}
 
@@ -99,15 +105,15 @@ class Expander:
         if name in self.vars:
             return self.vars[name]
         env = self.where.env
-        if name == "HOME" or (self.family == "csh" and name == "home"):
+        if name == "HOME":
             return str(self.where.home)
+        if name in self.own:
+            return self.own[name]
         if name == "ZDOTDIR":
             value = env.get("ZDOTDIR", "")
             return value if value.startswith("/") else UNSET
         if name == "XDG_CONFIG_HOME":
             return str(self.where.config_home())
-        if self.family == "fish" and name == "__fish_config_dir":
-            return str(self.where.config_home() / "fish")
         return UNSET
 
     def _variable(self, name: str, quoted: bool) -> list[list[_Chunk]]:
@@ -116,7 +122,7 @@ class Expander:
             return [[(p, False)] for p in value]
         if not isinstance(value, str):
             raise _Unknown
-        if self.family == "posix" and not quoted and any(c in value for c in " \t\n*?["):
+        if self.family is Family.POSIX and not quoted and any(c in value for c in " \t\n*?["):
             raise _Unknown  # unquoted in sh/bash/ksh: split into words and globbed
         return [[(value, True)]]
 
@@ -159,9 +165,9 @@ class Expander:
                     word[:start] + word[a + 1 : b] + word[close + 1 :]
                     for a, b in zip(edges, edges[1:])
                 ]
-            if self.family != "fish" and _SEQUENCE.fullmatch(inner):
+            if self.family is not Family.FISH and _SEQUENCE.fullmatch(inner):
                 raise _Unknown  # {1..3}: a sequence
-            if self.family == "fish" and b"$" in inner:
+            if self.family is Family.FISH and b"$" in inner:
                 return [word[:start] + inner + word[close + 1 :]]  # fish `{$var}`
         return None
 
@@ -195,12 +201,12 @@ class Expander:
         if c == ord("'"):
             j = i + 1
             while j < len(word) and word[j] != ord("'"):
-                j += 2 if word[j] == ord("\\") and self.family == "fish" else 1
+                j += 2 if word[j] == ord("\\") and self.family is Family.FISH else 1
             return j + 1
         if c == ord('"'):
             j = i + 1
             while j < len(word) and word[j] != ord('"'):
-                j += 2 if word[j] == ord("\\") and self.family != "csh" else 1
+                j += 2 if word[j] == ord("\\") and self.family is not Family.CSH else 1
             return j + 1
         # ${...} / $(...)
         opening, closing = word[i + 1], (ord("}") if word[i + 1] == ord("{") else ord(")"))
@@ -218,7 +224,7 @@ class Expander:
 
     def _drop_qualifiers(self, word: bytes) -> bytes:
         """zsh glob qualifiers, `*.zsh(N)` or `*(.N)`: they filter matches, we keep files only."""
-        if self.family != "zsh" or not word.endswith(b")"):
+        if self.family is not Family.ZSH or not word.endswith(b")"):
             return word
         start = word.rfind(b"(")
         if start <= 0 or not any(c in word[:start] for c in b"*?["):
@@ -227,7 +233,7 @@ class Expander:
 
     def _word(self, word: bytes, assign: bool, quoted: bool = False) -> list[list[_Chunk]]:
         """Expand one word (braces already done) into alternatives of chunks."""
-        parser = {"fish": self._fish_piece, "csh": self._csh_piece}.get(
+        parser = {Family.FISH: self._fish_piece, Family.CSH: self._csh_piece}.get(
             self.family, self._posix_piece
         )
         alternatives: list[list[_Chunk]] = [[]]
@@ -286,7 +292,7 @@ class Expander:
             raise _Unknown
         if chr(c) in _GLOB_CHARS[self.family] and not assign:
             return i + 1, [[(chr(c), False)]]
-        if self.family == "zsh" and c in b"~^#" and not assign:
+        if self.family is Family.ZSH and c in b"~^#" and not assign:
             raise _Unknown  # extended_glob operators, if the user turned them on
         return i + 1, [[(self._text(word[i : i + 1]), True)]]
 
@@ -347,7 +353,7 @@ class Expander:
             return self._fish_dollar(word, i)
         if c in b"()":
             raise _Unknown  # a command substitution
-        if chr(c) in _GLOB_CHARS["fish"] and not assign:
+        if chr(c) in _GLOB_CHARS[Family.FISH] and not assign:
             return i + 1, [[(chr(c), False)]]
         return i + 1, [[(self._text(word[i : i + 1]), True)]]
 
@@ -385,7 +391,7 @@ class Expander:
             return self._csh_dollar(word, i)
         if c in b"`!()":
             raise _Unknown
-        if chr(c) in _GLOB_CHARS["csh"] and not assign:
+        if chr(c) in _GLOB_CHARS[Family.CSH] and not assign:
             return i + 1, [[(chr(c), False)]]
         return i + 1, [[(self._text(word[i : i + 1]), True)]]
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shells.base import Family
+
 
 @dataclass(frozen=True)
 class Token:
@@ -60,7 +62,7 @@ def _matching(code: bytes, i: int) -> int:
     return len(code)
 
 
-def tokens(raw: bytes, code: bytes, family: str) -> list[Token]:
+def tokens(raw: bytes, code: bytes, family: Family) -> list[Token]:
     """Words and operators of one line. `code` is the lexer's masked copy of `raw`, so quoted
     text never looks like an operator; word text is taken from `raw` at the same offsets."""
     out: list[Token] = []
@@ -77,7 +79,7 @@ def tokens(raw: bytes, code: bytes, family: str) -> list[Token]:
             continue
         start = i
         while i < n and code[i] not in _WORD_END:
-            if code[i] == ord(")") or (code[i] == ord("(") and family in ("fish", "csh")):
+            if code[i] == ord(")") or (code[i] == ord("(") and family in (Family.FISH, Family.CSH)):
                 break
             if code[i] == ord("("):
                 # `$(...)`, `name()`, zsh `*.zsh(N)`, `arr=(a b)`: the group is part of the word.

@@ -1,9 +1,10 @@
 """Reading a real shell's execution trace: what it sourced, where it assigned a variable.
 
-parse_trace() reads the stderr of a shell started with xtrace on and PS4 set to trace_ps4():
-sourced_files() lists what that shell really sourced, assignments() where it assigned given
-variables. A trace holds every value the start-up files set, secrets included: nothing here
-logs or returns a value, only names, files and line numbers.
+parse_trace() reads the stderr of a shell started with xtrace on and PS4 set to its Shell's
+trace_ps4 (trace_ps4() finds it by the program's name): sourced_files() lists what that
+shell really sourced, assignments() where it assigned given variables. A trace holds every
+value the start-up files set, secrets included: nothing here logs or returns a value, only
+names, files and line numbers.
 
 Trace formats, measured with bash 5.2.15, zsh 5.9 and ksh 93u+m/1.0.4 (tests/test_sourcing.py
 re-checks each):
@@ -40,22 +41,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from shells import SHELLS
+from shells.base import MARK
 from shells.sourcing.ansi_c import ansi_c
 
-MARK = "\x1f"
 
-_PS4 = {
-    # bash: ignored when bash runs as root (then lines carry the default `+ ` prefix).
-    "bash": "+" + MARK + "${BASH_SOURCE}" + MARK + "${LINENO}" + MARK + " ",
-    "zsh": "+" + MARK + "%x" + MARK + "%I" + MARK + " ",
-    "ksh": "+" + MARK + "${.sh.file}" + MARK + "${LINENO}" + MARK + " ",
-}
-
-
-def trace_ps4(shell_name: str) -> str | None:
-    """The PS4 to put in the environment of a traced bash, zsh or ksh; None for other shells."""
-    name = shell_name.rsplit("/", 1)[-1].lstrip("-")
-    return _PS4.get("ksh" if name == "ksh93" else name)
+def trace_ps4(program: str) -> str | None:
+    """The PS4 for a traced shell named by its program (`bash`, `/usr/bin/zsh`, `-ksh93`):
+    that Shell's trace_ps4; None for a shell whose trace names no file and line, or no shell."""
+    name = program.rsplit("/", 1)[-1].lstrip("-")
+    shell = next((s for s in SHELLS if name == s.name or name in s.executables), None)
+    return None if shell is None else shell.trace_ps4
 
 
 class TraceLine(NamedTuple):

@@ -18,15 +18,12 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from shells.base import Shell, Where
-from shells.fish import Fish
-from shells.posix import PosixShell, Zsh
+from shells.base import Family, Shell, Where
 from shells.sourcing.expansion import Expander
 from shells.sourcing.walk_csh import CshWalker
 from shells.sourcing.walk_fish import FishWalker
 from shells.sourcing.walk_posix import PosixWalker
 from shells.sourcing.walker import SourceRef, Walker
-from shells.tcsh import Tcsh
 
 # A glob in a start-up file names a handful of snippets: past this many, the rest are left out.
 MAX_MATCHES = 256
@@ -101,18 +98,6 @@ def _split_lines(data: bytes) -> list[bytes]:
     return io.BytesIO(data).readlines()  # splits at LF only, in C
 
 
-def _family(shell: Shell) -> str | None:
-    if isinstance(shell, Fish):
-        return "fish"
-    if isinstance(shell, Tcsh):
-        return "csh"
-    if isinstance(shell, Zsh):
-        return "zsh"
-    if isinstance(shell, PosixShell):
-        return "posix"
-    return None  # PowerShell: `. $PROFILE...` is not followed
-
-
 def _walk(
     shell: Shell,
     data: bytes,
@@ -120,13 +105,14 @@ def _walk(
     defined: Mapping[str, str] | None,
     until_line: int | None,
 ) -> Walker | None:
-    family = _family(shell)
+    family = shell.family
     if family is None:
-        return None
+        return None  # a family the walk cannot read (PowerShell: `. $PROFILE...`)
     lines = _split_lines(data)
     infos = shell.scan(lines)
-    expander = Expander(family, where, defined, braces=shell.name != "sh")
-    kind = {"fish": FishWalker, "csh": CshWalker}.get(family, PosixWalker)
+    own = shell.own_variables(where)
+    expander = Expander(family, where, defined, shell.brace_expansion, own)
+    kind = {Family.FISH: FishWalker, Family.CSH: CshWalker}.get(family, PosixWalker)
     walker = kind(family, expander)
     walker.run(lines, infos, until_line)
     return walker

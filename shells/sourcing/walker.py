@@ -14,6 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from shells.base import Family
 from shells.lexing import LineInfo, strip_line_ending
 from shells.sourcing.expansion import UNSET, Expander
 from shells.sourcing.tokens import Token, bare, is_redirect, tokens
@@ -46,10 +47,10 @@ NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Words before a command that leave it the same command (`builtin source f`).
 PREFIXES = frozenset({"builtin", "command", "noglob", "nocorrect"})
 _FILE_TESTS = {
-    "posix": frozenset({"-f", "-e", "-r", "-s", "-a", "-h", "-L"}),
-    "zsh": frozenset({"-f", "-e", "-r", "-s", "-a", "-h", "-L"}),
-    "fish": frozenset({"-f", "-e", "-r", "-s", "-L"}),
-    "csh": frozenset({"-f", "-e", "-r", "-s"}),
+    Family.POSIX: frozenset({"-f", "-e", "-r", "-s", "-a", "-h", "-L"}),
+    Family.ZSH: frozenset({"-f", "-e", "-r", "-s", "-a", "-h", "-L"}),
+    Family.FISH: frozenset({"-f", "-e", "-r", "-s", "-L"}),
+    Family.CSH: frozenset({"-f", "-e", "-r", "-s"}),
 }
 # `-z "$X"` / `-z $X` / `-z "${X}"`: the idiom for "give X a default".
 _EMPTY_TEST_OPERAND = re.compile(r'"?\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?"?\Z')
@@ -72,7 +73,7 @@ class Walker(ABC):
     """Reads statements line by line, keeping just enough state: open blocks, loop variables,
     the file tests guarding the current and-or list, variables with a known value."""
 
-    def __init__(self, family: str, expander: Expander) -> None:
+    def __init__(self, family: Family, expander: Expander) -> None:
         self.family = family
         self.expander = expander
         self.refs: list[SourceRef] = []
@@ -244,7 +245,7 @@ class Walker(ABC):
         texts = [w.decode("utf-8", "surrogateescape") for w in words]
         for k, text in enumerate(texts):
             operand = texts[k + 1] if k + 1 < len(texts) else None
-            if self.family == "csh":
+            if self.family is Family.CSH:
                 # `if ( ! $?X )`: X is not set.
                 found = _CSH_UNSET_TEST.match(text) if text.startswith("!") else None
                 if found is None and text == "!" and operand is not None:
