@@ -10,7 +10,8 @@ The layers, each a sub-package; imports go one way only, down (tests/test_layers
 - claude/    what Claude Code is and reads: installs, settings files, sources, diagnosis
 - engine/    this machine's files: byte transforms, plans, the journal, the only writes
 The kernel (context, errors, options, output, redact, privilege) may be imported by anyone
-and imports no layer; shells/ is a leaf that imports nothing of remedies.
+and imports no layer but shells/, a leaf that imports nothing of remedies (redact reads how
+each shell quotes from its Shell).
 """
 
 __version__ = "0.1.0"

@@ -31,6 +31,10 @@ is fine: nothing is lost by masking too much). A JSON value is masked inside its
 Each masked piece of a line becomes `<redacted>`; newlines are kept, so a redacted text has
 the lines of the original, one for one.
 
+What is a shell's own (how far a value goes in its quotes, the command or prefix that marks
+its assignments) is read from its Shell (`value_quoting`, `set_commands`, `name_prefix`):
+a new shell brings its own. Text no shell's marks claim is read with the POSIX rules.
+
 Everything here runs in time linear in the length of the text: each regular expression can
 only start at the beginning of a run of the characters it consumes, and every scan resumes
 where the last one ended. A megabyte-long line with no newline is an ordinary input.
@@ -39,6 +43,11 @@ where the last one ended. A megabyte-long line with no newline is an ordinary in
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cache
+
+from shells import SHELLS
+from shells.base import ValueQuoting
 
 REDACTED = "set (redacted)"
 _MASK = "<redacted>"
@@ -126,13 +135,18 @@ def _masked(piece: str) -> str:
 
 # --- finding assignments -----------------------------------------------------------------
 
+# Words before a name that set it and are no shell's (Shell.set_commands has those): cmd.exe's
+# `setx NAME value` and `SET NAME=value`, and the lines of a variable store (fish_variables:
+# `SETUVAR --export NAME:value`, whose value runs to the line's end).
+_OTHER_SET_WORDS = frozenset({"setx", "SET", "SETUVAR", "SET_EXPORT"})
+_SET_WORDS = _OTHER_SET_WORDS | {c.word for s in SHELLS for c in s.set_commands}
 # Each alternative can only begin where its run begins (the look-behinds), so a failed try
 # costs the length of one run, and runs do not overlap: the search is linear.
 _TRIGGER = re.compile(
     # NAME=value, NAME+=value, NAME = value (dotenv, csh, pwsh), --token=value
     r"(?<![A-Za-z0-9_])(?P<name>[A-Za-z_][A-Za-z0-9_]*)[ \t]*\+?="
     # set -gx NAME value (fish), setenv NAME value (csh), SETUVAR --export NAME:value (fish)
-    r"|(?<![\w$-])(?P<keyword>setenv|setx|set|SETUVAR|SET_EXPORT|SET)(?=[ \t])"
+    r"|(?<![\w$-])(?P<keyword>" + "|".join(sorted(map(re.escape, _SET_WORDS))) + r")(?=[ \t])"
     # "name": value, 'name': value, \"name\": value (JSON in a JSON string), ...
     r"|(?<!\\)(?P<quote>\\*[\"'])(?P<key>[\w.-]+)(?P=quote)[ \t]*:"
     # ${NAME:=value}, ${NAME:-value} (and =, -, :+, :?): the operand may be the secret itself
@@ -192,9 +206,16 @@ def _assignment(text: str, match: re.Match[str]) -> _Found:
     if not is_secret(match.group("name")):
         return [], match.end()  # its value may hold more assignments: read on from `=`
     start = match.start()
-    pwsh = text[max(0, start - 5) : start].lower() == "$env:"
+    dialect = next(
+        (
+            d
+            for prefix, d in _BY_PREFIX
+            if text[max(0, start - len(prefix)) : start].lower() == prefix
+        ),
+        _DEFAULT,
+    )
     value = _skip(_BLANKS, text, match.end())
-    return _value(text, start, value, "pwsh" if pwsh else "sh")
+    return _value(text, start, value, dialect)
 
 
 def _named_value(text: str, match: re.Match[str], name: str) -> _Found:
@@ -203,7 +224,7 @@ def _named_value(text: str, match: re.Match[str], name: str) -> _Found:
     if not is_secret(name):
         return [], match.end()
     value = _skip(_BLANKS, text, match.end())
-    return _value(text, match.start(), value, "sh")
+    return _value(text, match.start(), value, _DEFAULT)
 
 
 def _keyword(text: str, match: re.Match[str]) -> _Found:
@@ -222,15 +243,15 @@ def _keyword(text: str, match: re.Match[str]) -> _Found:
         newline = text.find("\n", at)
         end = len(text) if newline < 0 else newline
         return [(at + 1, end)], end
-    dialect = "fish" if keyword == "set" else "sh"
     value = _skip(_BLANKS, text, at)
-    if text.startswith("=", value):  # csh: set NAME = value
+    equals = text.startswith("=", value)
+    if equals:  # csh: set NAME = value
         value = _skip(_BLANKS, text, value + 1)
-        dialect = "sh"
     elif value == at:
         return [], at  # NAME[1] or NAME; or the like: not a value we know
     if value >= len(text) or text[value] in "\r\n;|&":
         return [], value  # set -q NAME; set -e NAME
+    dialect = _BY_COMMAND.get((keyword, equals), _DEFAULT)
     return _value(text, match.start(), value, dialect)
 
 
@@ -280,31 +301,50 @@ def _string_end(text: str, start: int, quote: str) -> tuple[int, int]:
 
 # --- how far a value goes ----------------------------------------------------------------
 
-# The characters that matter in each state, per dialect. `sh` is also dotenv and csh.
-_CODE = {
-    "sh": re.compile(r"[\\'\"`()#\n]"),
-    "fish": re.compile(r"[\\'\"()#\n]"),
-    "pwsh": re.compile(r"[`'\"()#@\n]"),
-}
-_BACKSLASH_DOUBLE = re.compile(r'[\\"]')
-_IN_QUOTE = {
-    # '...' has no escapes in sh; $'...' and `...` do
-    "sh": {
-        "'": re.compile("'"),
-        '"': _BACKSLASH_DOUBLE,
-        "$'": re.compile(r"[\\']"),
-        "`": re.compile(r"[\\`]"),
-    },
-    "fish": {"'": re.compile(r"[\\']"), '"': _BACKSLASH_DOUBLE},  # \' and \\ in '...'
-    "pwsh": {"'": re.compile("'"), '"': re.compile(r'[`"]')},  # '' is two quotes
-}
+
+@dataclass(frozen=True)
+class _Dialect:
+    """A shell's ValueQuoting, compiled: the characters that matter in each state."""
+
+    escape: str
+    code: re.Pattern[str]  # outside quotes
+    opening: str  # the characters that open a quote
+    ansi: bool  # `'` after `$` opens $'...', which has escapes
+    inside: dict[str, re.Pattern[str]]  # in each open quote: its closer and its escape
+    here_strings: bool
+
+
+@cache
+def _dialect(quoting: ValueQuoting) -> _Dialect:
+    opening = "".join(sorted({quote[-1] for quote, _ in quoting.quotes}))
+    specials = set(quoting.escape + opening + "()#\n" + ("@" if quoting.here_strings else ""))
+    return _Dialect(
+        escape=quoting.escape,
+        code=re.compile("[" + "".join(re.escape(c) for c in sorted(specials)) + "]"),
+        opening=opening,
+        ansi=any(quote == "$'" for quote, _ in quoting.quotes),
+        inside={quote: re.compile("[" + chars + "]") for quote, chars in quoting.quotes},
+        here_strings=quoting.here_strings,
+    )
+
+
+# Text no shell's marks claim (a dotenv file, a header, `${NAME:-…}`, `NAME=value`) is read
+# with the POSIX rules, ValueQuoting's defaults.
+_DEFAULT = _dialect(ValueQuoting())
+# `$env:NAME = …`: the shell whose assignments a prefix marks.
+_BY_PREFIX = [(s.name_prefix.lower(), _dialect(s.value_quoting)) for s in SHELLS if s.name_prefix]
+# `set NAME …`, `setenv NAME …`, `set NAME = …` (the bool): whose command it is.
+_BY_COMMAND: dict[tuple[str, bool], _Dialect] = {}
+for _shell in SHELLS:
+    for _command in _shell.set_commands:
+        _BY_COMMAND.setdefault((_command.word, _command.equals), _dialect(_shell.value_quoting))
+
 _HERE_STRING = re.compile(r"@(['\"])[ \t]*\r?\n")  # pwsh @' ... '@
 _COMMENT_LINE = re.compile(r"[ \t]*(?::[ \t]+)?#+[ \t]?")
 _WORD_START = " \t\n;&|()<>"  # where `#` begins a comment
-_CLOSE = {"'": "'", '"': '"', "`": "`", "$'": "'"}
 
 
-def _value(text: str, trigger: int, value: int, dialect: str) -> _Found:
+def _value(text: str, trigger: int, value: int, dialect: _Dialect) -> _Found:
     """A value runs to the newline that ends its command (or the text's end).
 
     The state at the value (inside a quote, a comment?) is read from the start of its line,
@@ -340,17 +380,17 @@ def _value(text: str, trigger: int, value: int, dialect: str) -> _Found:
 _State = tuple[str, int]  # what is open (code, comment, a quote...), open parentheses
 
 
-def _lex(text: str, at: int, until: int, dialect: str, state: _State) -> tuple[int, _State]:
+def _lex(text: str, at: int, until: int, dialect: _Dialect, state: _State) -> tuple[int, _State]:
     """Read from `at` in `state` to `until`, or to a newline that ends the command.
 
     Returns where it stopped and the state there. What is open: code, a comment, a quote
     ("'", '"', "`", "$'") or a pwsh here-string ("@'", '@"'); and how many parentheses.
     """
-    escape = "`" if dialect == "pwsh" else "\\"
+    escape = dialect.escape
     mode, depth = state
     while at < until:
         if mode == "code":
-            found = _CODE[dialect].search(text, at, until)
+            found = dialect.code.search(text, at, until)
             if found is None:
                 return until, (mode, depth)
             at = found.start()
@@ -361,8 +401,8 @@ def _lex(text: str, at: int, until: int, dialect: str, state: _State) -> tuple[i
             if char == "\n":
                 if depth == 0:
                     return at, (mode, depth)
-            elif char in "'\"`":
-                ansi = char == "'" and dialect == "sh" and text[at - 1 : at] == "$"
+            elif char in dialect.opening:
+                ansi = char == "'" and dialect.ansi and text[at - 1 : at] == "$"
                 mode = "$'" if ansi else char
             elif char == "(":
                 depth += 1
@@ -371,7 +411,7 @@ def _lex(text: str, at: int, until: int, dialect: str, state: _State) -> tuple[i
             elif char == "#":
                 if at == 0 or text[at - 1] in _WORD_START:
                     mode = "comment"
-            elif char == "@":
+            elif char == "@" and dialect.here_strings:
                 here = _HERE_STRING.match(text, at)
                 if here is not None:
                     mode = "@" + here.group(1)
@@ -389,11 +429,11 @@ def _lex(text: str, at: int, until: int, dialect: str, state: _State) -> tuple[i
                 return until, (mode, depth)
             at, mode = close + 3, "code"
         else:
-            found = _IN_QUOTE[dialect][mode].search(text, at, until)
+            found = dialect.inside[mode].search(text, at, until)
             if found is None:
                 return until, (mode, depth)
             at = found.start()
-            if text[at] == _CLOSE[mode]:
+            if text[at] == mode[-1]:  # the closer: `'` closes $'...' too
                 mode = "code"
                 at += 1
             else:

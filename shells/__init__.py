@@ -1,7 +1,8 @@
 """One small type per shell, and how to find the ones a user has.
 
 `remedies` asks this package three things: which shell types exist (`SHELLS`), which one a
-name means (`shell_named`), and which the user runs (`shells.detect`).
+name means (`shell_named`), and which the user runs (`shells.detect`). SHELLS is the one
+registry: a new shell is its module and one line here (shells/base.py, "Adding a shell").
 """
 
 from __future__ import annotations

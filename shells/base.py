@@ -1,4 +1,28 @@
-"""The interface every shell type implements, and the pieces they share."""
+"""The interface every shell type implements, and the pieces they share.
+
+Adding a shell: everything remedy knows of a shell is an attribute or a method of its
+`Shell` subclass, in one module of its own (shells/posix.py holds the POSIX family,
+shells/fish.py fish, ...); listing an instance in `shells.SHELLS` registers it. Nothing
+outside that module names a shell (tests/test_one_home_per_shell.py holds it): code that
+needs a fact asks the shell object. What each fact is for:
+
+- where it reads and where we write start-up files (`read_set`, `write_set`), and the
+  variables a start-up file sets that move the files read after it (`movers`: ZDOTDIR,
+  ENV), which engine.new_shell learns before and after a shell runs;
+- how it quotes (`quote`, `render_set`, `render_unset`) and recognises an assignment
+  (`syntax`, `mentions`, `is_simple_assignment`, `assigned_value`, `unsets`);
+- how remedies.redact reads a value written for it in free text (`value_quoting`,
+  `set_commands`, `name_prefix`), to mask a secret a diff or an error message quotes;
+- which family's statements the static walk of `source` lines reads (`family`,
+  `brace_expansion`; shells.sourcing), and the PS4 that makes its trace name file and line
+  (`trace_ps4`, with `traced`);
+- how to ask the real shell (`syntax_check_argv`, `probe_argv`, `probe_modes`,
+  `script_probe_argv`), and what its presence among remedy's ancestors says
+  (`ancestor_is_a_launcher`, shells.detect).
+
+A shell of a family the static walk does not know (family None) is still edited, checked and
+asked; only its `source` lines are not followed by reading.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +30,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import Enum, auto
 from pathlib import Path
 from typing import Literal
 
@@ -26,6 +51,74 @@ _PRINT_ENV = (
     f"import os,sys;s={ENV_SENTINEL!r};sys.stdout.buffer.write(s+b'\\0'.join("
     "k+b'='+v for k,v in os.environb.items())+s)"
 )
+
+
+# Separates the file and the line in a traced shell's PS4 (Shell.trace_ps4), so that the
+# trace reader (shells.sourcing.trace) can tell our prefix from a start-up file's own stderr.
+MARK = "\x1f"
+
+
+class Family(Enum):
+    """Whose statements the static walk of `source` lines reads (shells.sourcing)."""
+
+    POSIX = auto()  # sh, bash, ksh: `. FILE`, `[ -f F ] && . F`, `for f in ...; do`
+    ZSH = auto()  # POSIX, plus glob qualifiers `*.zsh(N)`, `for f (list)`, extended globs
+    FISH = auto()  # `source F`, `test -f F; and source F`, `for f in ...; ... end`
+    CSH = auto()  # `source F`, `if ( -f F ) source F`, `foreach f ( ... )`
+
+
+class Reach(Enum):
+    """How far a variable set in a start-up file moves the files read after it."""
+
+    # Only the files this same shell reads later: ZDOTDIR set in ~/.zshenv moves .zprofile,
+    # .zshrc and .zlogin; the .zshenv read is the one where ZDOTDIR pointed before.
+    LATER_FILES = auto()
+    # Every shell the session starts afterwards: ENV exported by ~/.profile names the file
+    # an interactive sh reads.
+    SESSION = auto()
+
+
+@dataclass(frozen=True)
+class Mover:
+    """A variable one start-up file sets that moves where the shell reads others."""
+
+    variable: str
+    set_in: str  # the start-up file that sets it, relative to HOME (read to learn it)
+    reach: Reach
+
+
+@dataclass(frozen=True)
+class SetCommand:
+    """A command that gives a variable a value: `set NAME value` (fish), `setenv NAME value`
+    (csh); `equals`: an `=` stands between the name and the value (csh `set NAME = value`)."""
+
+    word: str
+    equals: bool = False
+
+
+@dataclass(frozen=True)
+class ValueQuoting:
+    """How far a value written in a shell's syntax goes, as remedies.redact reads free text
+    (a diff, a shell's error message, a fleet report) to mask a secret. Reading too far only
+    masks more; stopping short would print the rest of the secret.
+
+    The defaults are the POSIX shells' rules, which redaction also applies to text no
+    shell's marks claim (dotenv files, headers, `${NAME:-value}`).
+    """
+
+    # The escape character outside quotes (it also carries a command onto the next line).
+    escape: str = "\\"
+    # Each quote that may open (`$'` opens on its last character), with what matters inside
+    # it as a regular-expression character class: its closer, and its escape if it has one.
+    # '...' has no escapes in POSIX shells; $'...' and `...` do.
+    quotes: tuple[tuple[str, str], ...] = (
+        ("'", "'"),
+        ('"', r'\\"'),
+        ("$'", r"\\'"),
+        ("`", r"\\`"),
+    )
+    # PowerShell's @'...'@ and @"..."@, which run from a line's end to a line starting '@.
+    here_strings: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,6 +201,24 @@ class Shell(ABC):
     # no-op that still parses wherever the line stood (an `if` body may not be empty in sh).
     neutralise_template: str = "# disabled by remedy {remedy}: "
 
+    # --- facts the rest of remedy asks for (the module's docstring says who asks) ----------
+    # Whose statements the static walk reads; None: `source` lines are not followed.
+    family: Family | None = None
+    # Whether `{a,b}` in a word is two words (not in sh and dash).
+    brace_expansion: bool = False
+    # PS4 for a trace that names file and line, MARK-separated (see shells.sourcing.trace);
+    # None: the trace (if `traced` makes one) carries no file:line.
+    trace_ps4: str | None = None
+    movers: tuple[Mover, ...] = ()
+    value_quoting: ValueQuoting = ValueQuoting()
+    set_commands: tuple[SetCommand, ...] = ()
+    # What stands right before the name when a line sets a variable (`$env:NAME = v`); the
+    # case of its letters does not matter.
+    name_prefix: str = ""
+    # Found among remedy's ancestors, this shell is nearly always a `-c` that make, npm or an
+    # IDE task started, not the shell the user types into: $SHELL says more (shells.detect).
+    ancestor_is_a_launcher: bool = False
+
     # --- start-up files -------------------------------------------------------------------
     @abstractmethod
     def read_set(self, where: Where) -> list[Path]:
@@ -116,6 +227,11 @@ class Shell(ABC):
     @abstractmethod
     def write_set(self, where: Where) -> list[Path]:
         """Where our block goes so that login, interactive and IDE-started shells all get it."""
+
+    def own_variables(self, where: Where) -> dict[str, str]:
+        """Variables the shell sets itself before its first start-up file, which a `source`
+        line may use (the static walk expands them; HOME it knows for every shell)."""
+        return {}
 
     # --- rendering --------------------------------------------------------------------------
     def _quoted(self, argv: list[str]) -> str:

@@ -18,10 +18,11 @@ def detect(
     parent = parent_shell()
     found = shell_named(parent) if parent else None
     if found is not None:
-        # `sh` among our ancestors is nearly always a `sh -c` from make, npm or an IDE task,
-        # not the shell the user types into (shellingham documents that such chains report
-        # sh), so the login shell named by $SHELL is the better answer when it is another one.
-        if found.name == "sh" and login_shell is not None and login_shell.name != "sh":
+        # A launcher among our ancestors (`sh -c` from make, npm or an IDE task) is not the
+        # shell the user types into, so the login shell named by $SHELL is the better answer
+        # when it is another one.
+        launcher = found.ancestor_is_a_launcher
+        if launcher and login_shell is not None and login_shell.name != found.name:
             return login_shell, "$SHELL"
         return found, "the parent process"
     if login_shell is not None:

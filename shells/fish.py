@@ -18,7 +18,16 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from shells.base import Shell, Where, check_name, check_value, print_env_argv
+from shells.base import (
+    Family,
+    SetCommand,
+    Shell,
+    ValueQuoting,
+    Where,
+    check_name,
+    check_value,
+    print_env_argv,
+)
 from shells.lexing import Syntax
 from shells.words import Word, fish_word, fish_words
 
@@ -104,9 +113,17 @@ class Fish(Shell):
     name = "fish"
     executables: tuple[str, ...] = ("fish",)
     syntax = FISH_SYNTAX
+    family = Family.FISH
+    brace_expansion = True
+    # In '...' only \' and \\ are escapes; "..." as in POSIX shells; no $'...' or `...`.
+    value_quoting = ValueQuoting(quotes=(("'", r"\\'"), ('"', r'\\"')))
+    set_commands = (SetCommand("set"),)
 
     def _dir(self, where: Where) -> Path:
         return where.config_home() / "fish"
+
+    def own_variables(self, where: Where) -> dict[str, str]:
+        return {"__fish_config_dir": str(self._dir(where))}
 
     def read_set(self, where: Where) -> list[Path]:
         # fish(1) "Configuration files": conf.d/*.fish in name order, then config.fish.

@@ -7,7 +7,17 @@ import shlex
 from functools import lru_cache
 from pathlib import Path
 
-from shells.base import Shell, Where, check_name, check_value, print_env_argv
+from shells.base import (
+    MARK,
+    Family,
+    Mover,
+    Reach,
+    Shell,
+    Where,
+    check_name,
+    check_value,
+    print_env_argv,
+)
 from shells.lexing import Syntax
 from shells.words import Word, posix_word
 
@@ -55,6 +65,8 @@ class PosixShell(Shell):
     """What bash, zsh, dash and ksh have in common."""
 
     syntax = POSIX_SYNTAX
+    family: Family | None = Family.POSIX
+    brace_expansion = True
     # `:` is the null command: a commented-out line must still be a command, because
     # `if ...; then` followed directly by `fi` is a syntax error in every POSIX shell.
     neutralise_template = ": # disabled by remedy {remedy}: "
@@ -98,8 +110,8 @@ class PosixShell(Shell):
 
     def traced(self, argv: list[str]) -> list[str]:
         # -x (xtrace) from the first command of the first start-up file on; every POSIX
-        # shell prints `. FILE` with FILE expanded, and PS4 (see shells.sourcing) adds
-        # file:line where the shell allows it.
+        # shell prints `. FILE` with FILE expanded, and trace_ps4 adds file:line where the
+        # shell has them.
         return [argv[0], "-x", *argv[1:]]
 
 
@@ -110,6 +122,8 @@ def first_existing(paths: list[Path]) -> Path | None:
 class Bash(PosixShell):
     name = "bash"
     executables: tuple[str, ...] = ("bash",)
+    # Ignored when bash runs as root: its lines then carry the default `+ ` prefix.
+    trace_ps4 = "+" + MARK + "${BASH_SOURCE}" + MARK + "${LINENO}" + MARK + " "
 
     def _login_files(self, where: Where) -> list[Path]:
         # bash(1) INVOCATION: a login shell reads the first of these that exists.
@@ -131,6 +145,10 @@ class Bash(PosixShell):
 class Zsh(PosixShell):
     name = "zsh"
     executables: tuple[str, ...] = ("zsh",)
+    family = Family.ZSH
+    trace_ps4 = "+" + MARK + "%x" + MARK + "%I" + MARK + " "
+    # zsh(1): ZDOTDIR set in ~/.zshenv moves .zprofile, .zshrc and .zlogin (see _dotdir).
+    movers = (Mover("ZDOTDIR", ".zshenv", Reach.LATER_FILES),)
 
     def _dotdir(self, where: Where, later: bool = False) -> Path:
         value = where.env.get("ZDOTDIR", "")
@@ -171,6 +189,12 @@ class Sh(PosixShell):
 
     name = "sh"
     executables: tuple[str, ...] = ("sh", "dash")
+    brace_expansion = False
+    # ENV exported by ~/.profile names the file every interactive sh then reads (_env_file).
+    movers = (Mover("ENV", ".profile", Reach.SESSION),)
+    # `sh` among our ancestors is nearly always a `sh -c` from make, npm or an IDE task
+    # (shellingham documents that such chains report sh).
+    ancestor_is_a_launcher = True
 
     def _env_file(self, where: Where) -> list[Path]:
         # POSIX sh 2.5.3: an interactive shell reads the file named by $ENV (after parameter
@@ -200,6 +224,9 @@ class Ksh(Sh):
     name = "ksh"
     executables: tuple[str, ...] = ("ksh", "ksh93")
     rc_name = ".kshrc"
+    brace_expansion = True
+    trace_ps4: str | None = "+" + MARK + "${.sh.file}" + MARK + "${LINENO}" + MARK + " "
+    ancestor_is_a_launcher = False  # make, npm and IDE tasks start sh, not ksh
 
     def _rc_file(self, where: Where) -> list[Path]:
         return self._env_file(where) or [where.home / self.rc_name]
@@ -222,3 +249,4 @@ class Mksh(Ksh):
     name = "mksh"
     executables: tuple[str, ...] = ("mksh",)
     rc_name = ".mkshrc"
+    trace_ps4 = None  # mksh has no variable for the file being read (ksh93: ${.sh.file})

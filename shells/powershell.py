@@ -6,7 +6,14 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from shells.base import Shell, Where, check_name, check_value, print_env_argv
+from shells.base import (
+    Shell,
+    ValueQuoting,
+    Where,
+    check_name,
+    check_value,
+    print_env_argv,
+)
 from shells.lexing import Syntax
 from shells.powershell_strings import single_quoted
 from shells.words import Word, powershell_word
@@ -46,6 +53,10 @@ class PowerShell(Shell):
     executables: tuple[str, ...] = ("pwsh", "powershell")
     # Backtick escapes outside and inside double quotes; '' inside '...'; @'...'@ here-strings.
     syntax = Syntax(escape=ord("`"), powershell=True)
+    # A backtick escapes outside quotes and in "..."; '' in '...' reads as a quote that
+    # closes and opens again, which ends the value at the same place.
+    value_quoting = ValueQuoting(escape="`", quotes=(("'", "'"), ('"', '`"')), here_strings=True)
+    name_prefix = "$env:"
 
     def _profile_dir(self, where: Where) -> Path:
         # about_Profiles: on Linux and macOS the current-user profiles live in

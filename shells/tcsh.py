@@ -17,7 +17,15 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from shells.base import Shell, Where, check_name, check_value, print_env_argv
+from shells.base import (
+    Family,
+    SetCommand,
+    Shell,
+    Where,
+    check_name,
+    check_value,
+    print_env_argv,
+)
 from shells.lexing import Syntax
 from shells.words import Word, csh_word
 
@@ -52,12 +60,21 @@ class Tcsh(Shell):
     name = "tcsh"
     executables: tuple[str, ...] = ("tcsh",)
     syntax = TCSH_SYNTAX
+    family = Family.CSH
+    brace_expansion = True
+    # Redaction reads its values with the POSIX rules (the default value_quoting): they
+    # take `\"` inside "..." as escaped where tcsh does not, which can only read further.
+    set_commands = (SetCommand("setenv"), SetCommand("set", equals=True))
 
     def read_set(self, where: Where) -> list[Path]:
         # tcsh(1) Startup and shutdown: ~/.tcshrc (or ~/.cshrc without it), then ~/.login
         # for login shells.
         h = where.home
         return [h / ".tcshrc", h / ".cshrc", h / ".login"]
+
+    def own_variables(self, where: Where) -> dict[str, str]:
+        # tcsh(1): the shell variable `home` mirrors HOME.
+        return {"home": str(where.home)}
 
     def write_set(self, where: Where) -> list[Path]:
         # Read by every tcsh, login or not. ~/.cshrc is never read when ~/.tcshrc exists, so

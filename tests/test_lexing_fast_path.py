@@ -53,7 +53,7 @@ def test_the_fast_path_is_taken_for_ordinary_lines() -> None:
 @settings(max_examples=3000)
 @given(st.lists(st.sampled_from(["'", '"', "\\", "$", "$'", "a", " ", "\n"]), max_size=40))
 def test_a_trace_line_the_fast_check_passes_leaves_no_quote_open(pieces: list[str]) -> None:
-    from shells.sourcing import _CLOSED, _Quote
+    from shells.sourcing.trace import _CLOSED, _Quote
 
     text = "".join(pieces)
     slow = _Quote()

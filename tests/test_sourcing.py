@@ -982,7 +982,7 @@ def test_the_one_match_for_a_common_line_says_what_the_slow_path_says(raw_bytes:
     """parse_trace takes most lines with one match (_COMMON); the slow path (_start, then
     the quote walked character by character) must read such a line the same way, and every
     line it finds whole, with no second prefix, must be one _COMMON takes."""
-    from shells.sourcing import _COMMON, _MARKED, _PLAIN, _start
+    from shells.sourcing.trace import _COMMON, _MARKED, _PLAIN, _start
 
     raw = raw_bytes.decode("utf-8", "surrogateescape").split("\n")[0]
     fast = _COMMON.fullmatch(raw)

@@ -26,7 +26,7 @@ from remedies.claude.managed_paths import is_ours
 from remedies.claude.settings_files import load, settings_files
 from remedies.context import Context
 from remedies.engine.blocks import content, find_blocks, mentioning, split_lines
-from remedies.engine.direnv_files import is_allowed, nearest_envrc
+from remedies.engine.direnv_files import ENVRC_SHELL, is_allowed, nearest_envrc
 from remedies.engine.fileio import read_bytes
 from remedies.engine.new_shell import ShellEnv, answered, asked, startup_where
 from remedies.engine.shell_choice import installed
@@ -233,7 +233,7 @@ def from_envrc(ctx: Context, names: tuple[str, ...]) -> list[Source]:
     from shells import shell_named
 
     envrc = nearest_envrc(ctx.cwd)
-    bash = shell_named("bash")
+    bash = shell_named(ENVRC_SHELL)
     if envrc is None or bash is None:
         return []
     check_size(envrc, display(ctx, envrc))

@@ -16,6 +16,9 @@ from pathlib import Path
 from remedies.engine.fileio import sha256
 
 ENVRC = ".envrc"
+# direnv evaluates every .envrc with bash, whatever the user's shell (its stdlib is bash):
+# a fact of direnv's, so the one place outside shells/ that names a shell.
+ENVRC_SHELL = "bash"
 
 
 def nearest_envrc(cwd: Path) -> Path | None:

@@ -25,7 +25,7 @@ from remedies.engine.shell_choice import installed
 from remedies.engine.startup_bounds import check_read_set, check_startup_file
 from remedies.errors import RemedyError
 from remedies.output import path_shown
-from shells.base import Shell, Where, parse_env_dump
+from shells.base import Mover, Reach, Shell, Where, parse_env_dump
 
 # What a new terminal inherits from the login session, and nothing else of ours.
 SESSION_VARIABLES = ("HOME", "USER", "LOGNAME", "PATH", "SHELL", "TERM", "LANG", "TMPDIR")
@@ -135,14 +135,14 @@ def _probe(
     traced: bool = True,
     meanwhile: Callable[[], object] | None = None,
 ) -> list[_Probe]:
-    from shells.sourcing import TraceReader, sourced_files, trace_ps4
+    from shells.sourcing import TraceReader, sourced_files
 
     executable = installed(ctx, shell)
     if executable is None:
         raise RemedyError(f"{shell.name} is not installed here, so its environment cannot be asked")
     base = session_env(ctx.env)
     check_read_set(shell, static_where(ctx))
-    ps4 = trace_ps4(shell.name) if traced else None
+    ps4 = shell.trace_ps4 if traced else None
     env = {**base, "PS4": ps4} if ps4 else base
     modes = _modes(shell, executable, ctx.python)
     labels = [f"{'login ' if m[0] else ''}{shell.name}{'' if m[1] else ' -c'}" for m in modes]
@@ -193,25 +193,47 @@ def _probe(
     return found
 
 
-def zsh_dotdir(envs: list[ShellEnv]) -> str | None:
-    """ZDOTDIR as zsh itself resolved it (~/.zshenv may move every later file there)."""
-    for env in envs:
-        value = env.env.get("ZDOTDIR", "")
-        if env.shell == "zsh" and value.startswith("/"):
-            return value
-    return None
+def movers() -> list[tuple[Shell, Mover]]:
+    """Each variable that moves start-up files (Shell.movers), once, with the first shell
+    that names it (ksh and mksh read ENV as sh does)."""
+    from shells import SHELLS
+
+    found: dict[tuple[str, str], tuple[Shell, Mover]] = {}
+    for shell in SHELLS:
+        for mover in shell.movers:
+            found.setdefault((mover.variable, mover.set_in), (shell, mover))
+    return list(found.values())
+
+
+def moved_later(envs: list[ShellEnv]) -> dict[str, str]:
+    """Variables as the shell itself resolved them that move its later files (ZDOTDIR:
+    ~/.zshenv may move every later file there)."""
+    later: dict[str, str] = {}
+    for shell, mover in movers():
+        if mover.reach is not Reach.LATER_FILES:
+            continue
+        for env in envs:
+            value = env.env.get(mover.variable, "")
+            if env.shell == shell.name and value.startswith("/"):
+                later.setdefault(mover.variable, value)
+                break
+    return later
 
 
 def startup_where(ctx: Context, envs: list[ShellEnv]) -> Where:
-    """Where the shells look for their files: the session's environment, plus ZDOTDIR as
-    zsh's own ~/.zshenv sets it (remedy's own ZDOTDIR never counts). sh and ksh read the
-    file named by ENV: the one a login sh ended with, else the session's."""
+    """Where the shells look for their files: the session's environment, plus what a shell's
+    first file set that moves its later ones (ZDOTDIR as zsh's own ~/.zshenv sets it;
+    remedy's own never counts). A variable that reaches the session (ENV, which names the
+    file sh and ksh read): the value a login shell ended with, else the session's."""
     env = session_env(ctx.env)
-    dotdir = zsh_dotdir(envs)
-    later = {"ZDOTDIR": dotdir} if dotdir else {}
-    named = next((e.env["ENV"] for e in envs if e.login and "ENV" in e.env), ctx.env.get("ENV"))
-    if named:
-        env["ENV"] = named
+    later = moved_later(envs)
+    for _shell, mover in movers():
+        if mover.reach is not Reach.SESSION:
+            continue
+        name = mover.variable
+        named = next((e.env[name] for e in envs if e.login and name in e.env), ctx.env.get(name))
+        if named:
+            env[name] = named
     return Where(ctx.home, env, later)
 
 
@@ -246,27 +268,23 @@ def asked(
 
 
 def static_where(ctx: Context) -> Where:
-    """Where the shells look, read from the files alone, before any shell is started: the
-    ZDOTDIR ~/.zshenv sets, the ENV ~/.profile exports (a device or a huge file named
-    there must be refused before a shell reads it)."""
-    from shells import shell_named
+    """Where the shells look, read from the files alone, before any shell is started: what
+    each mover's file sets (the ZDOTDIR ~/.zshenv sets, the ENV ~/.profile exports; a device
+    or a huge file named there must be refused before a shell reads it)."""
     from shells.sourcing import static_variables
 
     env = session_env(ctx.env)
     where = Where(ctx.home, env)
     later: dict[str, str] = {}
-    for shell_name, relative, name in (("zsh", ".zshenv", "ZDOTDIR"), ("sh", ".profile", "ENV")):
-        shell = shell_named(shell_name)
-        path = ctx.home / relative
+    for shell, mover in movers():
+        path = ctx.home / mover.set_in
         check_startup_file(path, path_shown(path, ctx.home))
         try:
             data = read_bytes(path)
         except RemedyError:
             continue
-        value = static_variables(shell, data, where).get(name) if shell and data else None
+        value = static_variables(shell, data, where).get(mover.variable) if data else None
         if value and value.startswith("/"):
-            if name == "ZDOTDIR":
-                later[name] = value
-            else:
-                env[name] = value
+            moved = later if mover.reach is Reach.LATER_FILES else env
+            moved[mover.variable] = value
     return Where(ctx.home, env, later)

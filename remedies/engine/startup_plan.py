@@ -7,7 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from remedies.context import Context
-from remedies.engine.direnv_files import allow_content, allow_file, is_allowed, nearest_envrc
+from remedies.engine.direnv_files import (
+    ENVRC_SHELL,
+    allow_content,
+    allow_file,
+    is_allowed,
+    nearest_envrc,
+)
 from remedies.engine.envedit import EnvEdit, plan_rc_edit
 from remedies.engine.fileio import FileState, read_state
 from remedies.engine.journal import encode_line
@@ -154,7 +160,7 @@ def plan_envrc(ctx: Context, remedy: str, edit: EnvEdit) -> list[Change]:
     from shells import shell_named
 
     envrc = nearest_envrc(ctx.cwd)
-    bash = shell_named("bash")
+    bash = shell_named(ENVRC_SHELL)
     if envrc is None or bash is None:
         return []
     state = read_state(envrc)
