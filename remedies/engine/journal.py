@@ -9,7 +9,9 @@ from start-up files):
     backups/TXID/N        the bytes a file had before transaction TXID changed it
 
 An ENTRY names its remedy and, per file, the hashes before and after, the backup, and an
-`undo` recipe used when the user has edited the file since (then their edits are kept).
+`undo` recipe used when the user has edited the file since (then their edits are kept;
+engine.undo). Every record is checked as it is read: a journal remedy did not write is
+refused (DamagedState), never obeyed.
 `committed` is the id of the last transaction that completed: a pending.json with that id
 finished, one with another id is rolled back (see transaction.recover).
 """
@@ -24,15 +26,17 @@ import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from remedies.context import Context
 from remedies.engine import state_checks
+from remedies.engine import undo as recipes
 from remedies.engine.fileio import belongs_to_folder, private_folder, read_all, write_private
 from remedies.engine.startup_bounds import kind
 from remedies.engine.state_checks import DamagedState, Places
+from remedies.engine.undo import NoUndo, UndoRecipe
 from remedies.errors import Conflict, RemedyError
 
 VERSION = 1
@@ -48,15 +52,52 @@ class FileRecord:
     old_sha256: str | None
     new_sha256: str | None
     backup: str | None  # relative to the state folder
-    undo: dict[str, Any] = field(default_factory=dict)
+    undo: UndoRecipe = field(default_factory=NoUndo)
+
+    def to_json(self) -> dict[str, Any]:
+        # In this order: pending.json is written unsorted, as it always was.
+        return {
+            "path": self.path,
+            "target": self.target,
+            "existed": self.existed,
+            "old_sha256": self.old_sha256,
+            "new_sha256": self.new_sha256,
+            "backup": self.backup,
+            "undo": self.undo.to_json(),
+        }
 
     @classmethod
-    def from_json(cls, raw: Any, txid: str, places: Places, where: Path) -> FileRecord:
-        record = cls(**raw)
-        state_checks.file_path(record.path, places, where)
-        state_checks.file_path(record.target, places, where)
-        state_checks.backup_name(record.backup, txid, where)
-        return record
+    def from_json(cls, raw: object, txid: str, places: Places, where: Path) -> FileRecord:
+        """A record as to_json wrote it, checked (ValueError, KeyError or DamagedState if it
+        is not). A missing `undo` stands for NoUndo's `{}`, as it always did."""
+        if not isinstance(raw, dict) or set(raw) - _RECORD_MEMBERS:
+            # Named by its members only: its undo recipe holds lines of the user's files.
+            members = sorted(map(str, raw)) if isinstance(raw, dict) else type(raw).__name__
+            raise ValueError(f"a file record that is not one remedy writes: {members}")
+        path, target, existed = raw["path"], raw["target"], raw["existed"]
+        old_sha256, new_sha256 = raw["old_sha256"], raw["new_sha256"]
+        state_checks.file_path(path, places, where)
+        state_checks.file_path(target, places, where)
+        if not isinstance(existed, bool) or not _is_hash(old_sha256) or not _is_hash(new_sha256):
+            raise ValueError(
+                f"a file record with existed={existed!r}, hashes {old_sha256!r}, {new_sha256!r}"
+            )
+        return cls(
+            path=path,
+            target=target,
+            existed=existed,
+            old_sha256=old_sha256,
+            new_sha256=new_sha256,
+            backup=state_checks.backup_name(raw["backup"], txid, where),
+            undo=recipes.from_json(raw.get("undo", {}), where),
+        )
+
+
+_RECORD_MEMBERS = {"path", "target", "existed", "old_sha256", "new_sha256", "backup", "undo"}
+
+
+def _is_hash(value: object) -> bool:
+    return value is None or isinstance(value, str)
 
 
 @dataclass(frozen=True)
@@ -70,6 +111,17 @@ class Entry:
     # Order of application: revert goes newest first by this, never by txid (two applies in
     # one second have txids in random order). Journals from before it count by position.
     seq: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "txid": self.txid,
+            "remedy": self.remedy,
+            "at": self.at,
+            "files": [f.to_json() for f in self.files],
+            "details": self.details,
+            "created_folders": list(self.created_folders),
+            "seq": self.seq,
+        }
 
     @classmethod
     def from_json(cls, raw: dict[str, Any], position: int, places: Places, where: Path) -> Entry:
@@ -90,19 +142,6 @@ class Entry:
         )
 
 
-def encode_line(line: bytes) -> str:
-    """A line of a user's file as the journal keeps it (undo recipes): any bytes survive."""
-    import base64  # only when a journal records lines: status never does
-
-    return base64.b64encode(line).decode("ascii")
-
-
-def decode_line(text: str) -> bytes:
-    import base64
-
-    return base64.b64decode(text.encode("ascii"))
-
-
 def next_seq(entries: tuple[Entry, ...]) -> int:
     return max((e.seq for e in entries), default=0) + 1
 
@@ -116,7 +155,7 @@ class Journal:
         doc = {
             "version": VERSION,
             "committed": self.committed,
-            "entries": [asdict(e) for e in self.entries],
+            "entries": [e.to_json() for e in self.entries],
         }
         return json.dumps(doc, indent=1, sort_keys=True).encode() + b"\n"
 

@@ -26,6 +26,7 @@ from remedies.context import Context
 from remedies.engine import fileio
 from remedies.engine.fileio import FileState, sha256
 from remedies.engine.journal import Entry, FileRecord, Journal, StateFolder, next_seq
+from remedies.engine.undo import NoUndo, UndoRecipe
 from remedies.errors import Conflict, FileProblem, RemedyError
 from remedies.redact import redact_text
 
@@ -39,7 +40,8 @@ class Change:
 
     state: FileState
     new: bytes | None
-    undo: dict[str, Any] = field(default_factory=dict)
+    # How revert takes out only our part once the user has edited the file (revert_plan).
+    undo: UndoRecipe = field(default_factory=NoUndo)
     check: SyntaxCheck | None = None
     summary: str = ""
     # Read by every user of the machine (a managed-settings drop-in): 0644, folders 0755,
@@ -98,7 +100,7 @@ def commit(
         pending = {
             "txid": txid,
             "files": [
-                {**r.__dict__, "temp": str(t) if t else None} for r, t in zip(records, temps)
+                {**r.to_json(), "temp": str(t) if t else None} for r, t in zip(records, temps)
             ],
             "folders": sorted(
                 {str(p) for c in changes for p in fileio.missing_folders(c.state.target.parent)}
