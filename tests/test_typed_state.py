@@ -1,5 +1,5 @@
-"""The journal's typed state (engine.undo): every kind of undo recipe reads back exactly as it
-was written, in the shape older releases wrote."""
+"""The journal's typed state (engine.undo, engine.pending): every kind of undo recipe, and
+pending.json, read back exactly as it was written, in the shape older releases wrote."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from remedies.engine import undo
-from remedies.engine.journal import Journal
+from remedies.engine.journal import Journal, StateFolder
+from remedies.engine.pending import Pending, read_pending
 from remedies.engine.state_checks import DamagedState, Places
 from remedies.engine.undo import JsonUndo, NoUndo, RcUndo, StoreUndo, UndoRecipe
-from tests.support.old_state import JOURNAL
+from tests.support.old_state import JOURNAL, PENDING
 
 WHERE = Path("/state/journal.json")
 
@@ -46,6 +47,20 @@ def test_an_empty_recipe_is_no_recipe_and_nothing_else_empty_is() -> None:
     for raw in bad:
         with pytest.raises(DamagedState, match="undo recipe remedy never writes"):
             undo.from_json(raw, WHERE)
+
+
+def test_a_pending_record_of_the_previous_release_is_written_back_byte_for_byte(
+    tmp_path: Path,
+) -> None:
+    state = StateFolder(tmp_path / "state", Places((tmp_path,)))
+    text = PENDING.replace("@HOME@", str(tmp_path))
+    state.root.mkdir()
+    state.pending_path.write_text(text)
+    pending = read_pending(state)
+    assert pending is not None
+    assert [type(f.record.undo) for f in pending.files] == [StoreUndo, RcUndo]
+    assert pending.to_bytes() == text.encode()
+    assert Pending.from_json(json.loads(text), state) == pending
 
 
 lines = st.binary(max_size=40)

@@ -6,6 +6,7 @@ from start-up files):
     lock                  held while a command reads or changes anything
     journal.json          {"version": 1, "committed": TXID, "entries": [ENTRY, ...]}
     pending.json          the transaction under way, written before any file changes
+                          (engine.pending)
     backups/TXID/N        the bytes a file had before transaction TXID changed it
 
 An ENTRY names its remedy and, per file, the hashes before and after, the backup, and an
@@ -306,41 +307,6 @@ class StateFolder:
                 if item.name.isdigit() and item.is_file(follow_symlinks=False):
                     os.unlink(item.path)
         os.rmdir(folder)
-
-    def read_pending(self) -> dict[str, Any] | None:
-        try:
-            data = read_state_file(self.pending_path)
-            if data is None:
-                return None
-            raw = json.loads(data)
-            if not isinstance(raw, dict):
-                raise ValueError("not an object")
-            return self._checked_pending(raw)
-        except (DamagedState, ValueError, KeyError, TypeError, RecursionError) as e:
-            # pending.json is written atomically, so a damaged one was never a valid record:
-            # no file was touched under it. It is set aside, never obeyed.
-            aside = self.pending_path.with_name("pending.json.damaged")
-            os.replace(self.pending_path, aside)
-            raise DamagedState(
-                f"set aside {self.pending_path} as {aside.name}: it is not one remedy wrote "
-                f"({e}); nothing was changed"
-            ) from e
-
-    def _checked_pending(self, raw: dict[str, Any]) -> dict[str, Any]:
-        where = self.pending_path
-        txid = state_checks.txid(raw["txid"], where)
-        for item in raw["files"]:
-            state_checks.file_path(item["path"], self.places, where)
-            state_checks.file_path(item["target"], self.places, where)
-            state_checks.backup_name(item["backup"], txid, where)
-        state_checks.folder_paths(raw.get("folders", []), self.places, where)
-        for released in raw.get("release_backups", []):
-            state_checks.txid(released, where)
-        return raw
-
-    def write_pending(self, record: dict[str, Any]) -> None:
-        private_folder(self.root)
-        write_private(self.pending_path, json.dumps(record, indent=1).encode())
 
     def clear_pending(self) -> None:
         self.pending_path.unlink(missing_ok=True)
