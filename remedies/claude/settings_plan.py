@@ -14,6 +14,7 @@ from remedies.claude.settings_files import SettingsPlanner, load, settings_files
 from remedies.context import Context
 from remedies.engine.jsonedit import apply_ops
 from remedies.engine.transaction import Change
+from remedies.engine.undo import JsonUndo
 from remedies.errors import FileProblem, RemedyError
 from remedies.output import display
 
@@ -63,7 +64,7 @@ def plan_settings_changes(
                 Change(
                     state=loaded.state,
                     new=new_text.encode("utf-8"),
-                    undo={"kind": "json", "ops": undo},
+                    undo=JsonUndo(tuple(undo)),
                     summary=f"settings: {_keys(ops)}",
                 )
             )

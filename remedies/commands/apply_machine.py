@@ -38,6 +38,7 @@ from remedies.engine.fileio import read_state, sha256
 from remedies.engine.journal import Journal, locked
 from remedies.engine.jsonedit import JsonOp, apply_ops
 from remedies.engine.transaction import Change, commit_apply, recover
+from remedies.engine.undo import JsonUndo
 from remedies.errors import BadInput, FileProblem, RemedyError
 from remedies.output import Output
 from remedies.root_programs import root_may_run
@@ -94,7 +95,7 @@ def _keys_change(settings: LoadedSettings, env: dict[str, str], where: str) -> C
     return Change(
         settings.state,
         new_text.encode("utf-8"),
-        undo={"kind": "json", "ops": undo},
+        undo=JsonUndo(tuple(undo)),
         summary=f"settings: {', '.join(env)}",
     )
 

@@ -6,10 +6,13 @@ from start-up files):
     lock                  held while a command reads or changes anything
     journal.json          {"version": 1, "committed": TXID, "entries": [ENTRY, ...]}
     pending.json          the transaction under way, written before any file changes
+                          (engine.pending)
     backups/TXID/N        the bytes a file had before transaction TXID changed it
 
 An ENTRY names its remedy and, per file, the hashes before and after, the backup, and an
-`undo` recipe used when the user has edited the file since (then their edits are kept).
+`undo` recipe used when the user has edited the file since (then their edits are kept;
+engine.undo). Every record is checked as it is read: a journal remedy did not write is
+refused (DamagedState), never obeyed.
 `committed` is the id of the last transaction that completed: a pending.json with that id
 finished, one with another id is rolled back (see transaction.recover).
 """
@@ -24,15 +27,17 @@ import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from remedies.context import Context
 from remedies.engine import state_checks
+from remedies.engine import undo as recipes
 from remedies.engine.fileio import belongs_to_folder, private_folder, read_all, write_private
 from remedies.engine.startup_bounds import kind
 from remedies.engine.state_checks import DamagedState, Places
+from remedies.engine.undo import NoUndo, UndoRecipe
 from remedies.errors import Conflict, RemedyError
 
 VERSION = 1
@@ -48,15 +53,52 @@ class FileRecord:
     old_sha256: str | None
     new_sha256: str | None
     backup: str | None  # relative to the state folder
-    undo: dict[str, Any] = field(default_factory=dict)
+    undo: UndoRecipe = field(default_factory=NoUndo)
+
+    def to_json(self) -> dict[str, Any]:
+        # In this order: pending.json is written unsorted, as it always was.
+        return {
+            "path": self.path,
+            "target": self.target,
+            "existed": self.existed,
+            "old_sha256": self.old_sha256,
+            "new_sha256": self.new_sha256,
+            "backup": self.backup,
+            "undo": self.undo.to_json(),
+        }
 
     @classmethod
-    def from_json(cls, raw: Any, txid: str, places: Places, where: Path) -> FileRecord:
-        record = cls(**raw)
-        state_checks.file_path(record.path, places, where)
-        state_checks.file_path(record.target, places, where)
-        state_checks.backup_name(record.backup, txid, where)
-        return record
+    def from_json(cls, raw: object, txid: str, places: Places, where: Path) -> FileRecord:
+        """A record as to_json wrote it, checked (ValueError, KeyError or DamagedState if it
+        is not). A missing `undo` stands for NoUndo's `{}`, as it always did."""
+        if not isinstance(raw, dict) or set(raw) - _RECORD_MEMBERS:
+            # Named by its members only: its undo recipe holds lines of the user's files.
+            members = sorted(map(str, raw)) if isinstance(raw, dict) else type(raw).__name__
+            raise ValueError(f"a file record that is not one remedy writes: {members}")
+        path, target, existed = raw["path"], raw["target"], raw["existed"]
+        old_sha256, new_sha256 = raw["old_sha256"], raw["new_sha256"]
+        state_checks.file_path(path, places, where)
+        state_checks.file_path(target, places, where)
+        if not isinstance(existed, bool) or not _is_hash(old_sha256) or not _is_hash(new_sha256):
+            raise ValueError(
+                f"a file record with existed={existed!r}, hashes {old_sha256!r}, {new_sha256!r}"
+            )
+        return cls(
+            path=path,
+            target=target,
+            existed=existed,
+            old_sha256=old_sha256,
+            new_sha256=new_sha256,
+            backup=state_checks.backup_name(raw["backup"], txid, where),
+            undo=recipes.from_json(raw.get("undo", {}), where),
+        )
+
+
+_RECORD_MEMBERS = {"path", "target", "existed", "old_sha256", "new_sha256", "backup", "undo"}
+
+
+def _is_hash(value: object) -> bool:
+    return value is None or isinstance(value, str)
 
 
 @dataclass(frozen=True)
@@ -70,6 +112,17 @@ class Entry:
     # Order of application: revert goes newest first by this, never by txid (two applies in
     # one second have txids in random order). Journals from before it count by position.
     seq: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "txid": self.txid,
+            "remedy": self.remedy,
+            "at": self.at,
+            "files": [f.to_json() for f in self.files],
+            "details": self.details,
+            "created_folders": list(self.created_folders),
+            "seq": self.seq,
+        }
 
     @classmethod
     def from_json(cls, raw: dict[str, Any], position: int, places: Places, where: Path) -> Entry:
@@ -90,19 +143,6 @@ class Entry:
         )
 
 
-def encode_line(line: bytes) -> str:
-    """A line of a user's file as the journal keeps it (undo recipes): any bytes survive."""
-    import base64  # only when a journal records lines: status never does
-
-    return base64.b64encode(line).decode("ascii")
-
-
-def decode_line(text: str) -> bytes:
-    import base64
-
-    return base64.b64decode(text.encode("ascii"))
-
-
 def next_seq(entries: tuple[Entry, ...]) -> int:
     return max((e.seq for e in entries), default=0) + 1
 
@@ -116,7 +156,7 @@ class Journal:
         doc = {
             "version": VERSION,
             "committed": self.committed,
-            "entries": [asdict(e) for e in self.entries],
+            "entries": [e.to_json() for e in self.entries],
         }
         return json.dumps(doc, indent=1, sort_keys=True).encode() + b"\n"
 
@@ -267,41 +307,6 @@ class StateFolder:
                 if item.name.isdigit() and item.is_file(follow_symlinks=False):
                     os.unlink(item.path)
         os.rmdir(folder)
-
-    def read_pending(self) -> dict[str, Any] | None:
-        try:
-            data = read_state_file(self.pending_path)
-            if data is None:
-                return None
-            raw = json.loads(data)
-            if not isinstance(raw, dict):
-                raise ValueError("not an object")
-            return self._checked_pending(raw)
-        except (DamagedState, ValueError, KeyError, TypeError, RecursionError) as e:
-            # pending.json is written atomically, so a damaged one was never a valid record:
-            # no file was touched under it. It is set aside, never obeyed.
-            aside = self.pending_path.with_name("pending.json.damaged")
-            os.replace(self.pending_path, aside)
-            raise DamagedState(
-                f"set aside {self.pending_path} as {aside.name}: it is not one remedy wrote "
-                f"({e}); nothing was changed"
-            ) from e
-
-    def _checked_pending(self, raw: dict[str, Any]) -> dict[str, Any]:
-        where = self.pending_path
-        txid = state_checks.txid(raw["txid"], where)
-        for item in raw["files"]:
-            state_checks.file_path(item["path"], self.places, where)
-            state_checks.file_path(item["target"], self.places, where)
-            state_checks.backup_name(item["backup"], txid, where)
-        state_checks.folder_paths(raw.get("folders", []), self.places, where)
-        for released in raw.get("release_backups", []):
-            state_checks.txid(released, where)
-        return raw
-
-    def write_pending(self, record: dict[str, Any]) -> None:
-        private_folder(self.root)
-        write_private(self.pending_path, json.dumps(record, indent=1).encode())
 
     def clear_pending(self) -> None:
         self.pending_path.unlink(missing_ok=True)

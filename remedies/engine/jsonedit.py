@@ -9,8 +9,8 @@ text in, text out. Insert then delete of the same key gives back the original te
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from remedies.errors import FileProblem
 
@@ -212,9 +212,9 @@ def delete(text: str, path: tuple[str, ...], key: str, where: str = "document") 
 JsonOp = tuple[tuple[str, ...], str, "str | None"]
 
 
-def apply_ops(text: str, ops: list[JsonOp], where: str) -> tuple[str, list[list[Any]]]:
+def apply_ops(text: str, ops: list[JsonOp], where: str) -> tuple[str, list[JsonOp]]:
     """Apply ops in order; also return the undo ops (old raw values), to run in reverse."""
-    undo: list[list[Any]] = []
+    undo: list[JsonOp] = []
     for path, key, raw in ops:
         try:
             old = get_raw(text, path, key, where)
@@ -224,12 +224,12 @@ def apply_ops(text: str, ops: list[JsonOp], where: str) -> tuple[str, list[list[
                 text = set_raw(text, path, key, raw, where)
         except JsonProblem as e:
             raise FileProblem(str(e)) from e
-        undo.append([list(path), key, old])
+        undo.append((tuple(path), key, old))
     return text, undo
 
 
-def undo_ops(text: str, undo: list[list[Any]], where: str) -> str:
+def undo_ops(text: str, undo: Sequence[JsonOp], where: str) -> str:
     """Put back the old raw values recorded by apply_ops, newest first."""
-    for path, key, old in reversed(undo):
-        text, _ = apply_ops(text, [(tuple(path), str(key), old)], where)
+    for op in reversed(undo):
+        text, _ = apply_ops(text, [op], where)
     return text

@@ -17,32 +17,35 @@ from pathlib import Path
 from remedies.context import Context
 from remedies.engine.envedit import undo_rc_edit
 from remedies.engine.fileio import FileState, read_state, remove_empty_folders, sha256
-from remedies.engine.journal import Entry, FileRecord, Journal, StateFolder, decode_line
+from remedies.engine.journal import Entry, FileRecord, Journal, StateFolder
 from remedies.engine.jsonedit import undo_ops
 from remedies.engine.transaction import Change, commit
+from remedies.engine.undo import JsonUndo, NoUndo, RcUndo, StoreUndo, unhandled
 from remedies.output import display
 from shells import shell_named
 
 
 def _undo(ctx: Context, record: FileRecord, current: bytes) -> bytes:
+    """Only remedy's part taken out of a file the user has edited since, by its recipe."""
     undo = record.undo
-    if undo.get("kind") == "store":
-        shell = shell_named(str(undo["shell"]))
-        lines = [decode_line(str(line)) for line in undo["lines"]]
-        return current if shell is None else shell.restore_to_store(current, lines)
-    if undo.get("kind") == "json":
+    if isinstance(undo, RcUndo):
+        return undo_rc_edit(
+            current,
+            remedy=undo.remedy,
+            prefix=undo.prefix,
+            disabled=list(undo.disabled),
+            where=display(ctx, record.path),
+        )
+    if isinstance(undo, StoreUndo):
+        shell = shell_named(undo.shell)
+        return current if shell is None else shell.restore_to_store(current, list(undo.lines))
+    if isinstance(undo, JsonUndo):
         text = current.decode("utf-8", "surrogateescape")
         where = display(ctx, record.path)
-        return undo_ops(text, list(undo["ops"]), where).encode("utf-8", "surrogateescape")
-    if undo.get("kind") != "rc":
-        return current
-    return undo_rc_edit(
-        current,
-        remedy=str(undo["remedy"]),
-        prefix=decode_line(str(undo["prefix"])),
-        disabled=[(decode_line(str(line)), int(number)) for line, number in undo["disabled"]],
-        where=display(ctx, record.path),
-    )
+        return undo_ops(text, undo.ops, where).encode("utf-8", "surrogateescape")
+    if isinstance(undo, NoUndo):
+        return current  # a file remedy wrote whole, edited since: the edits are the user's
+    unhandled(undo)
 
 
 def _reverted(

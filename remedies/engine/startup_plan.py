@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 from remedies.context import Context
 from remedies.engine.direnv_files import (
@@ -16,9 +15,9 @@ from remedies.engine.direnv_files import (
 )
 from remedies.engine.envedit import EnvEdit, plan_rc_edit
 from remedies.engine.fileio import FileState, read_state
-from remedies.engine.journal import encode_line
 from remedies.engine.shell_choice import installed
 from remedies.engine.transaction import Change, SyntaxCheck
+from remedies.engine.undo import NoUndo, RcUndo, StoreUndo
 from remedies.output import display
 from shells.base import Shell, Where
 
@@ -86,11 +85,7 @@ def _store_changes(
         seen.add(state.target)
         new, dropped = shell.drop_from_store(state.data, edit.unset)
         if dropped:
-            undo = {
-                "kind": "store",
-                "shell": shell.name,
-                "lines": [encode_line(x) for x in dropped],
-            }
+            undo = StoreUndo(shell=shell.name, lines=tuple(dropped))
             summary = f"removed {len(dropped)} exported universal variable(s)"
             changes.append(Change(state=state, new=new, undo=undo, summary=summary))
     return changes
@@ -136,15 +131,12 @@ def plan_file(
     )
     if state.data is not None and result.new == state.data:
         return None
-    undo: dict[str, Any] = {
-        "kind": "rc",
-        "remedy": remedy,
-        "shell": shell.name,
-        "prefix": encode_line(shell.neutralise_prefix(remedy)),
-        "disabled": [
-            [encode_line(line), number] for line, number in zip(result.disabled, result.disabled_at)
-        ],
-    }
+    undo = RcUndo(
+        remedy=remedy,
+        shell=shell.name,
+        prefix=shell.neutralise_prefix(remedy),
+        disabled=tuple(zip(result.disabled, result.disabled_at)),
+    )
     return Change(
         state=state,
         new=result.new,
@@ -176,7 +168,7 @@ def plan_envrc(ctx: Context, remedy: str, edit: EnvEdit) -> list[Change]:
             Change(
                 state=read_state(allow),
                 new=allow_content(envrc),
-                undo={},
+                undo=NoUndo(),
                 summary=f"direnv allows the edited {display(ctx, envrc)}, as it allowed it before",
             )
         )

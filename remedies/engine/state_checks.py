@@ -61,7 +61,7 @@ def places_for(ctx: Context) -> Places:
 
 def txid(value: object, where: Path) -> str:
     if not isinstance(value, str) or not _TXID.fullmatch(value):
-        raise DamagedState(f"{where} names a transaction {value!r} remedy never made; {_ASIDE}")
+        raise DamagedState(f"{where} names a transaction {value!r} remedy never made; {ASIDE}")
     return value
 
 
@@ -69,7 +69,7 @@ def backup_name(value: object, of_txid: str, where: Path) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not re.fullmatch(rf"backups/{of_txid}/\d+", value):
-        raise DamagedState(f"{where} names a backup {value!r} remedy never made; {_ASIDE}")
+        raise DamagedState(f"{where} names a backup {value!r} remedy never made; {ASIDE}")
     return value
 
 
@@ -82,7 +82,7 @@ def file_path(value: object, places: Places, where: Path) -> Path:
         or os.path.normpath(value) != value
         or not places.holds(Path(value))
     ):
-        raise DamagedState(f"{where} names {value!r}, which is not a file remedy edits; {_ASIDE}")
+        raise DamagedState(f"{where} names {value!r}, which is not a file remedy edits; {ASIDE}")
     return Path(value)
 
 
@@ -99,4 +99,4 @@ def folder_paths(values: Iterable[object], places: Places, where: Path) -> list[
     return found
 
 
-_ASIDE = "nothing was changed. Move it aside to start afresh"
+ASIDE = "nothing was changed. Move it aside to start afresh"

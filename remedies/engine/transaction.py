@@ -26,6 +26,8 @@ from remedies.context import Context
 from remedies.engine import fileio
 from remedies.engine.fileio import FileState, sha256
 from remedies.engine.journal import Entry, FileRecord, Journal, StateFolder, next_seq
+from remedies.engine.pending import Pending, PendingFile, read_pending, write_pending
+from remedies.engine.undo import NoUndo, UndoRecipe
 from remedies.errors import Conflict, FileProblem, RemedyError
 from remedies.redact import redact_text
 
@@ -39,7 +41,8 @@ class Change:
 
     state: FileState
     new: bytes | None
-    undo: dict[str, Any] = field(default_factory=dict)
+    # How revert takes out only our part once the user has edited the file (revert_plan).
+    undo: UndoRecipe = field(default_factory=NoUndo)
     check: SyntaxCheck | None = None
     summary: str = ""
     # Read by every user of the machine (a managed-settings drop-in): 0644, folders 0755,
@@ -95,17 +98,17 @@ def commit(
     warnings: list[str] = []
     try:
         records = [_back_up(state, txid, i, c) for i, c in enumerate(changes)]
-        pending = {
-            "txid": txid,
-            "files": [
-                {**r.__dict__, "temp": str(t) if t else None} for r, t in zip(records, temps)
-            ],
-            "folders": sorted(
-                {str(p) for c in changes for p in fileio.missing_folders(c.state.target.parent)}
+        pending = Pending(
+            txid=txid,
+            files=tuple(PendingFile(r, str(t) if t else None) for r, t in zip(records, temps)),
+            folders=tuple(
+                sorted(
+                    {str(p) for c in changes for p in fileio.missing_folders(c.state.target.parent)}
+                )
             ),
-            "release_backups": list(release_backups),
-        }
-        state.write_pending(pending)
+            release_backups=release_backups,
+        )
+        write_pending(state, pending)
         ctx.point("pending written")
         for change in changes:
             made = fileio.make_folders(change.state.target.parent, public=change.public)
@@ -141,7 +144,7 @@ def commit(
     ctx.record.asked.clear()  # start-up files changed: what new shells get must be asked again
     ctx.point("journal saved", can_fail=False)
     with contextlib.suppress(OSError):
-        _finish(state, txid, pending, keep_own_backups=keep_backups)
+        _finish(state, txid, release_backups, keep_own_backups=keep_backups)
     return Committed(txid, records, warnings)
 
 
@@ -239,63 +242,65 @@ def _abort(state: StateFolder, txid: str, temps: list[Path | None], created: lis
     state.clear_pending()
 
 
-def _finish(state: StateFolder, txid: str, pending: dict[str, Any], keep_own_backups: bool) -> None:
+def _finish(
+    state: StateFolder, txid: str, release_backups: tuple[str, ...], keep_own_backups: bool
+) -> None:
     state.clear_pending()
-    for released in pending.get("release_backups", []):
-        state.drop_backups(str(released))
+    for released in release_backups:
+        state.drop_backups(released)
     if not keep_own_backups:
         state.drop_backups(txid)
 
 
 def recover(ctx: Context, state: StateFolder) -> list[str]:
     """Finish or roll back a transaction a crash interrupted. Returns notes for the user."""
-    pending = state.read_pending()
+    pending = read_pending(state)
     if pending is None:
         return []
-    txid = str(pending.get("txid"))
+    txid = pending.txid
     journal = state.load()
     _discard_temps(txid, pending)
     if journal.committed == txid:
-        _finish(state, txid, pending, keep_own_backups=True)
+        _finish(state, txid, pending.release_backups, keep_own_backups=True)
         return []
     notes = _roll_back(state, txid, pending)
     notes.append(f"rolled back an interrupted run ({txid})")
     return notes
 
 
-def _discard_temps(txid: str, pending: dict[str, Any]) -> None:
+def _discard_temps(txid: str, pending: Pending) -> None:
     """Remove the staged files of a transaction. Their names are derived again from the
     (checked) targets, never read from pending.json: a name there is data, not an order."""
-    for index, item in enumerate(pending.get("files", [])):
-        if item.get("temp"):
-            fileio.discard(_temp_for(Path(item["target"]), txid, index))
+    for index, item in enumerate(pending.files):
+        if item.temp:
+            fileio.discard(_temp_for(Path(item.record.target), txid, index))
 
 
-def _roll_back(state: StateFolder, txid: str, pending: dict[str, Any]) -> list[str]:
+def _roll_back(state: StateFolder, txid: str, pending: Pending) -> list[str]:
     """Give every file of an uncommitted transaction its old bytes; forget the transaction."""
     notes = []
     _discard_temps(txid, pending)
-    for item in pending.get("files", []):
-        notes += _roll_back_file(state, item)
-    fileio.remove_empty_folders([Path(p) for p in pending.get("folders", [])])
-    _finish(state, txid, {}, keep_own_backups=False)
+    for item in pending.files:
+        notes += _roll_back_file(state, item.record)
+    fileio.remove_empty_folders([Path(p) for p in pending.folders])
+    _finish(state, txid, (), keep_own_backups=False)
     return notes
 
 
-def _roll_back_file(state: StateFolder, item: dict[str, Any]) -> list[str]:
-    target = Path(item["target"])
+def _roll_back_file(state: StateFolder, record: FileRecord) -> list[str]:
+    target = Path(record.target)
     try:
         now = fileio.read_bytes(target)
     except FileProblem as e:
         return [f"could not check {target} while rolling back: {e}"]
     current = sha256(now)
-    if current == item["old_sha256"]:
+    if current == record.old_sha256:
         return []
-    if current != item["new_sha256"]:
-        return [f"{item['path']} changed during the interrupted run; left as it is"]
-    old = state.read_backup(item["backup"]) if item["existed"] else None
-    if item["existed"] and sha256(old) != item["old_sha256"]:
-        return [f"the backup of {item['path']} is missing; left as it is"]
+    if current != record.new_sha256:
+        return [f"{record.path} changed during the interrupted run; left as it is"]
+    old = state.read_backup(record.backup) if record.existed else None
+    if record.existed and sha256(old) != record.old_sha256:
+        return [f"the backup of {record.path} is missing; left as it is"]
     if old is None:
         fileio.remove(target, expected=now)
         return []
