@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: test lint bench demo clean fleet-ready
+.PHONY: test check lint bench demo clean fleet-ready
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,8 +15,15 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,lint,fleet]'
 	touch $(STAMP)
 
+# Every test (the README's command; CI runs it).
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The inner loop: what needs no real client, no root, no fleet and is not slow (real shells
+# are in: they are what remedy is about). Markers: pyproject.toml; tests/support/markers.py.
+CHECK_MARKERS := not real_client and not root and not fleet and not slow
+check: $(STAMP)
+	$(BIN)/python -m pytest -m "$(CHECK_MARKERS)" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check remedies shells tests bench demo fleet

@@ -26,10 +26,8 @@ from shells.base import parse_env_dump
 REPO = Path(__file__).resolve().parent.parent
 
 # Fixtures for tests where privilege is the point (root and a throwaway user).
-pytest_plugins = ["tests.support.accounts"]
-if os.environ.get("REMEDY_TEST_AUDIT"):
-    # What each test starts and needs, recorded (tests/support/audit.py).
-    pytest_plugins.append("tests.support.audit")
+# Each test's markers held to what it uses, and each part's speed (tests/support/markers.py).
+pytest_plugins = ["tests.support.accounts", "tests.support.markers"]
 
 
 # Files the shells write themselves when the probes start them; never ours to compare.
@@ -209,6 +207,33 @@ def sandbox(tmp_path: Path) -> Sandbox:
     home = tmp_path / "home"
     home.mkdir()
     return Sandbox(home)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """With workers (make test), the zipapp is built once, before any of them wants it: two
+    workers' `make dist/remedy.pyz` at once would write one file together."""
+    if getattr(session.config.option, "numprocesses", None) and not hasattr(
+        session.config, "workerinput"
+    ):
+        from tests.support import fleet
+
+        fleet.zipapp()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    from tests.support import figures
+
+    if hasattr(session.config, "workeroutput"):  # a pytest-xdist worker: to the controller
+        session.config.workeroutput["figures"] = dict(figures.COUNTS)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """pytest-xdist: a worker's safety figures, added to the controller's."""
+    from tests.support import figures
+
+    for name, count in getattr(node, "workeroutput", {}).get("figures", {}).items():
+        figures.add(name, count)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

@@ -12,6 +12,8 @@ import pytest
 
 from tests.conftest import Sandbox
 
+pytestmark = [pytest.mark.real_shell]
+
 BAD_FILE = 'name = "bad-one"\nsummary = "s"\n[what]\nset = { A = 1 }\n'
 EVIL_FILE = 'name = "evil"\nsummary = "s"\n[what]\nset = { LD_PRELOAD = "/tmp/x.so" }\n'
 

@@ -39,6 +39,7 @@ def test_doctor_names_a_settings_file_nested_too_deeply(sandbox: Sandbox, case: 
     figures.add("deeply nested JSON refused")
 
 
+@pytest.mark.real_shell
 @pytest.mark.parametrize("relative", [".claude/settings.json", ".claude/settings.local.json"])
 def test_apply_refuses_a_deep_settings_file_and_changes_nothing(
     sandbox: Sandbox, relative: str

@@ -87,6 +87,7 @@ def test_line_of_finds_the_key_in_its_table() -> None:
     assert line_of(text, "a") == 1
 
 
+@pytest.mark.real_shell
 def test_files_from_the_user_folder_and_a_path(sandbox: Sandbox, tmp_path: Path) -> None:
     folder = sandbox.home / ".config" / "remedy" / "remedies"
     folder.mkdir(parents=True)
@@ -126,6 +127,8 @@ def test_a_file_may_not_shadow_a_built_in(sandbox: Sandbox) -> None:
     assert "name 'mantle' is a built-in remedy's" in result.stderr and "m.toml" in result.stderr
 
 
+@pytest.mark.real_shell
+@pytest.mark.real_client
 def test_disable_betas_with_the_real_client(sandbox: Sandbox) -> None:
     """Bedrock through a gateway: doctor finds it, apply sets the switch, and the request the
     real client sends no longer carries tool-search-tool (measured with 2.1.111; the
@@ -169,6 +172,8 @@ def test_disable_betas_with_the_real_client(sandbox: Sandbox) -> None:
     assert sandbox.snapshot() == original
 
 
+@pytest.mark.real_shell
+@pytest.mark.real_client
 def test_new_writes_a_skeleton_that_check_reads_and_proves(sandbox: Sandbox) -> None:
     claude = claude_client.install()
     sandbox.write(
@@ -202,6 +207,8 @@ def test_new_writes_a_skeleton_that_check_reads_and_proves(sandbox: Sandbox) -> 
     assert failed.code == 1 and "not mantle" in failed.stdout, failed.stdout
 
 
+@pytest.mark.real_shell
+@pytest.mark.real_client
 def test_prompt_caching_off_with_the_real_client(sandbox: Sandbox) -> None:
     """A permanent DISABLE_PROMPT_CACHING=1: doctor finds it where it is set, apply unsets
     it, and the request the real client sends carries cache_control again (measured with
@@ -229,6 +236,8 @@ def test_prompt_caching_off_with_the_real_client(sandbox: Sandbox) -> None:
     assert sandbox.snapshot() == original
 
 
+@pytest.mark.real_shell
+@pytest.mark.real_client
 def test_ca_certs_move_from_settings_to_the_shells(sandbox: Sandbox) -> None:
     """NODE_EXTRA_CA_CERTS only in settings.json, with Claude Code 2.1.69 from npm (measured:
     before 2.1.70 the client ignores it there): doctor finds it, `check` shows the client
@@ -279,6 +288,8 @@ def test_ca_certs_move_from_settings_to_the_shells(sandbox: Sandbox) -> None:
     assert sandbox.snapshot() == original
 
 
+@pytest.mark.real_shell
+@pytest.mark.real_client
 def test_ca_certs_in_settings_is_no_problem_from_2_1_70(sandbox: Sandbox) -> None:
     """Measured: 2.1.70 and later trust a CA given only in settings.json; doctor says nothing."""
     claude = claude_client.install()
@@ -337,6 +348,8 @@ def _bedrock_home(sandbox: Sandbox, *lines: str) -> None:
     sandbox.write(".config/shell/claude.sh", "".join(f"{line}\n" for line in lines))
 
 
+@pytest.mark.real_shell
+@pytest.mark.real_client
 def test_max_output_tokens_stale_with_the_real_client(sandbox: Sandbox) -> None:
     """A 4096 copied from the old Bedrock docs: measured with 2.1.111, it is every request's
     max_tokens, from the shell or from settings; unset, the client's own default is back."""
@@ -361,6 +374,8 @@ def test_max_output_tokens_stale_with_the_real_client(sandbox: Sandbox) -> None:
     assert sandbox.snapshot() == original
 
 
+@pytest.mark.real_shell
+@pytest.mark.real_client
 def test_aws_region_missing_with_the_real_client(sandbox: Sandbox) -> None:
     """`aws configure` wrote eu-west-1 to ~/.aws/config; Claude Code 2.1.111 does not read it
     and asks for us. profiles. apply sets AWS_REGION from the profile; the request then asks
@@ -394,6 +409,8 @@ def test_aws_region_missing_with_the_real_client(sandbox: Sandbox) -> None:
     assert sandbox.snapshot() == original
 
 
+@pytest.mark.real_shell
+@pytest.mark.real_client
 def test_model_region_prefix_with_the_real_client(sandbox: Sandbox) -> None:
     """A team in eu-west-1 copied a us. model id from a US colleague's dotfiles, and /model
     left another in settings.json: both get the eu. prefix, in the file that sets them."""
@@ -432,6 +449,8 @@ def test_model_region_prefix_with_the_real_client(sandbox: Sandbox) -> None:
     assert sandbox.snapshot() == original
 
 
+@pytest.mark.real_shell
+@pytest.mark.real_client
 def test_vertex_project_and_region_with_the_real_client(sandbox: Sandbox) -> None:
     """Vertex with no project: measured with 2.1.111, the client sends nothing at all. The
     project comes from gcloud's configuration; the region must be given."""

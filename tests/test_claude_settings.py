@@ -15,6 +15,8 @@ import pytest
 from tests.conftest import Result, Sandbox
 from tests.support import figures
 
+pytestmark = [pytest.mark.real_shell]
+
 SETTINGS = ".claude/settings.json"
 APPLY = ("apply", "mantle", "--shell", "bash", "--yes")
 
@@ -320,6 +322,7 @@ def test_managed_settings_need_an_administrator(sandbox: Sandbox) -> None:
     assert managed.read_bytes() == b'{"env": {"CLAUDE_CODE_USE_BEDROCK": "1"}}'
 
 
+@pytest.mark.root
 def test_unwritable_managed_settings_are_refused_even_with_system(sandbox: Sandbox) -> None:
     managed = write_system(
         sandbox,

@@ -88,6 +88,7 @@ def test_extra_body_value_that_is_not_a_json_object_exits_2_and_writes_nothing(
     assert not (sandbox.home / ".profile").exists()
 
 
+@pytest.mark.real_shell
 def test_mantle_without_any_region_exits_2_and_says_how(sandbox: Sandbox) -> None:
     sandbox.write(BASHRC, PLANTED)
     result = sandbox.remedy("apply", "mantle", "--shell", "bash", "--yes")
@@ -103,6 +104,7 @@ def test_a_bad_region_exits_2(sandbox: Sandbox) -> None:
     no_traceback(result.stderr)
 
 
+@pytest.mark.real_shell
 def test_an_unknown_region_is_refused_and_a_newer_one_can_be_accepted(sandbox: Sandbox) -> None:
     """eu-west-99 is well formed but no AWS region: refused before anything is written,
     with the nearest real one; REMEDY_EXTRA_REGIONS accepts one announced since."""
@@ -118,6 +120,7 @@ def test_an_unknown_region_is_refused_and_a_newer_one_can_be_accepted(sandbox: S
     assert "differs from the region configured here (us-east-1" in accepted.stdout
 
 
+@pytest.mark.real_shell
 def test_region_from_the_environment_is_pinned_and_from_files_is_not(sandbox: Sandbox) -> None:
     result = sandbox.remedy(
         "apply", "mantle", "--shell", "bash", "--yes", env={"AWS_REGION": "ap-south-1"}
@@ -136,6 +139,7 @@ def test_region_from_the_environment_is_pinned_and_from_files_is_not(sandbox: Sa
     assert "eu-north-1, from ~/.bashrc:1" in result.stdout
 
 
+@pytest.mark.real_shell
 def test_dry_run_shows_a_diff_and_writes_nothing(sandbox: Sandbox) -> None:
     sandbox.write(BASHRC, PLANTED)
     result = sandbox.remedy(
@@ -151,6 +155,7 @@ def test_dry_run_shows_a_diff_and_writes_nothing(sandbox: Sandbox) -> None:
     assert not (sandbox.home / ".local").exists(), "status creates no state either"
 
 
+@pytest.mark.real_shell
 def test_json_documents(sandbox: Sandbox) -> None:
     sandbox.write(BASHRC, PLANTED)
     dry = sandbox.remedy(
@@ -178,6 +183,7 @@ def test_json_documents(sandbox: Sandbox) -> None:
     assert sorted(f["action"] for f in reverted["files"]) == ["deleted", "modified"]
 
 
+@pytest.mark.real_shell
 def test_status_sees_files_changed_since(sandbox: Sandbox) -> None:
     sandbox.write(BASHRC, PLANTED)
     sandbox.remedy("apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes")
@@ -187,6 +193,7 @@ def test_status_sees_files_changed_since(sandbox: Sandbox) -> None:
     assert "changed since" in result.stdout and "~/.bashrc" in result.stdout
 
 
+@pytest.mark.real_shell
 def test_revert_keeps_edits_made_after_apply(sandbox: Sandbox) -> None:
     sandbox.write(BASHRC, PLANTED)
     sandbox.remedy("apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes")
@@ -205,6 +212,7 @@ def test_nothing_to_revert_is_success(sandbox: Sandbox) -> None:
     assert sandbox.remedy("revert", "mantle", "--yes").code == 0
 
 
+@pytest.mark.real_shell
 def test_no_colour_when_piped_or_with_no_color(sandbox: Sandbox) -> None:
     sandbox.write(BASHRC, PLANTED)
     for env in ({}, {"NO_COLOR": "1"}):
@@ -214,6 +222,7 @@ def test_no_colour_when_piped_or_with_no_color(sandbox: Sandbox) -> None:
         assert "\x1b[" not in result.stdout + result.stderr
 
 
+@pytest.mark.real_shell
 @pytest.mark.parametrize(
     ("text", "where"),
     [
@@ -251,6 +260,7 @@ def test_a_fifo_is_refused_without_blocking(sandbox: Sandbox) -> None:
     assert "named pipe" in result.stderr
 
 
+@pytest.mark.real_shell
 def test_a_symlinked_dotfile_stays_a_symlink_and_its_target_is_edited(sandbox: Sandbox) -> None:
     target = sandbox.write("dotfiles/bashrc", PLANTED)
     os.symlink("dotfiles/bashrc", sandbox.home / BASHRC)
@@ -264,6 +274,7 @@ def test_a_symlinked_dotfile_stays_a_symlink_and_its_target_is_edited(sandbox: S
     assert target.read_bytes() == PLANTED
 
 
+@pytest.mark.real_shell
 def test_a_dangling_symlink_is_refused(sandbox: Sandbox) -> None:
     os.symlink("dotfiles/missing", sandbox.home / BASHRC)
     result = sandbox.remedy("apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes")
@@ -271,6 +282,7 @@ def test_a_dangling_symlink_is_refused(sandbox: Sandbox) -> None:
     assert "does not exist" in result.stderr
 
 
+@pytest.mark.real_shell
 def test_mode_is_kept(sandbox: Sandbox) -> None:
     path = sandbox.write(BASHRC, PLANTED)
     path.chmod(0o600)
@@ -281,6 +293,7 @@ def test_mode_is_kept(sandbox: Sandbox) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+@pytest.mark.real_shell
 def test_state_is_private(sandbox: Sandbox) -> None:
     sandbox.write(BASHRC, PLANTED)
     assert (
@@ -293,6 +306,7 @@ def test_state_is_private(sandbox: Sandbox) -> None:
         assert stat.S_IMODE(path.stat().st_mode) == expected, path
 
 
+@pytest.mark.real_shell
 def test_a_file_that_would_not_parse_is_never_installed(sandbox: Sandbox, tmp_path: Path) -> None:
     """The syntax check runs on the staged file; a failing check leaves everything as it was."""
     fake = tmp_path / "bin"
@@ -319,6 +333,7 @@ def test_a_file_that_would_not_parse_is_never_installed(sandbox: Sandbox, tmp_pa
     assert leftovers == []
 
 
+@pytest.mark.real_shell
 @pytest.mark.parametrize(("answer", "code"), [(b"n\n", 1), (b"y\n", 0)])
 @pytest.mark.parametrize("command", ["apply", "revert"])
 def test_piped_output_at_a_terminal_still_shows_the_diff_and_asks(
@@ -338,6 +353,7 @@ def test_piped_output_at_a_terminal_still_shows_the_diff_and_asks(
     assert (sandbox.snapshot() != before) == (code == 0)
 
 
+@pytest.mark.real_shell
 @pytest.mark.parametrize(
     "args",
     [
@@ -401,6 +417,7 @@ def test_on_a_terminal_it_shows_the_diff_and_asks(
     assert changed == (code == 0)
 
 
+@pytest.mark.real_shell
 @pytest.mark.parametrize("parent", ["zsh", "bash", "fish", "tcsh"])
 def test_the_shell_is_detected_from_the_parent_process(sandbox: Sandbox, parent: str) -> None:
     program = require_program(parent)
@@ -420,6 +437,7 @@ def test_the_shell_is_detected_from_the_parent_process(sandbox: Sandbox, parent:
     assert json.loads(done.stdout)["shells"] == [parent]
 
 
+@pytest.mark.real_shell
 def test_sh_in_between_defers_to_the_login_shell(sandbox: Sandbox) -> None:
     """`sh -c` (make, npm scripts) is not the user's shell: $SHELL is the better answer."""
     require_program("zsh")
@@ -444,6 +462,7 @@ def test_python_dash_m_and_the_console_script_agree(sandbox: Sandbox) -> None:
     assert done.stdout == sandbox.remedy("--version").stdout
 
 
+@pytest.mark.real_shell
 def test_all_shells_configures_every_installed_shell(sandbox: Sandbox) -> None:
     for program in ("bash", "zsh", "fish", "tcsh", "ksh"):
         require_program(program)
@@ -460,6 +479,7 @@ def test_all_shells_configures_every_installed_shell(sandbox: Sandbox) -> None:
     assert sandbox.snapshot() == {}
 
 
+@pytest.mark.real_shell
 def test_debug_shows_the_traceback(sandbox: Sandbox) -> None:
     sandbox.write(BASHRC, b"# <<< remedy mantle <<<\n")
     args = ["apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes"]
@@ -480,6 +500,7 @@ def test_colour_on_a_terminal(sandbox: Sandbox) -> None:
     assert "\x1b[" not in screen
 
 
+@pytest.mark.real_shell
 def test_a_file_broken_before_is_never_called_fixed(sandbox: Sandbox, tmp_path: Path) -> None:
     """A file that already fails the shell's check is not refused for that (the fault is
     not ours), but a block in it never runs: the real login bash says so, so nothing is
@@ -504,6 +525,7 @@ def test_a_file_broken_before_is_never_called_fixed(sandbox: Sandbox, tmp_path: 
     assert sandbox.snapshot() == before
 
 
+@pytest.mark.real_shell
 @pytest.mark.parametrize(
     ("shell", "startup", "said"),
     [
@@ -538,6 +560,7 @@ def test_a_line_in_the_way_after_the_change_is_named_and_nothing_changes(
     assert sandbox.snapshot() == before
 
 
+@pytest.mark.real_shell
 def test_apply_at_a_terminal_says_this_terminal_is_stale(sandbox: Sandbox) -> None:
     """New shells get the change; the terminal remedy ran in does not, and `claude` there
     still fails. Said plainly, with the exact lines for the user's shell."""
@@ -592,6 +615,7 @@ def test_a_typo_gets_the_nearest_name(sandbox: Sandbox, args: list[str], said: s
     assert not (sandbox.home / ".local").exists(), "bad input writes nothing"
 
 
+@pytest.mark.real_shell
 def test_completion_scripts_and_what_they_complete(sandbox: Sandbox) -> None:
     for shell in ("bash", "zsh", "fish"):
         script = sandbox.remedy("completion", shell)
@@ -604,6 +628,7 @@ def test_completion_scripts_and_what_they_complete(sandbox: Sandbox) -> None:
     assert sandbox.remedy("completion", "tcsh").code == 2
 
 
+@pytest.mark.real_shell
 def test_list_and_doctor_call_each_remedy_the_same(sandbox: Sandbox) -> None:
     sandbox.write(BASHRC, PLANTED)
     summaries = {
@@ -634,6 +659,7 @@ def test_json_on_a_pty_is_the_document_alone(sandbox: Sandbox) -> None:
     assert screen.startswith("asking a new bash what it gets..."), "progress without --json"
 
 
+@pytest.mark.real_shell
 @pytest.mark.parametrize(
     "args",
     [

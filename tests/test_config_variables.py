@@ -129,6 +129,7 @@ NEWER = {
 }
 
 
+@pytest.mark.real_client
 def test_every_listed_name_is_one_the_real_client_reads() -> None:
     """The list is of Claude Code's settings: each name is read by the real 2.1.111 (its
     cli.js names it), or by a newer client the CHANGELOG names. A typo would be a setting

@@ -85,6 +85,7 @@ CASES = [
 ]
 
 
+@pytest.mark.real_shell
 @pytest.mark.parametrize("case", CASES)
 @pytest.mark.parametrize("command", [("revert", "--yes"), ("status",), APPLY])
 def test_a_crafted_journal_is_refused(
@@ -101,6 +102,7 @@ def test_a_crafted_journal_is_refused(
     figures.add("crafted state files refused")
 
 
+@pytest.mark.real_shell
 def test_a_crafted_pending_record_is_set_aside(sandbox: Sandbox, outside: Path) -> None:
     sandbox.write(".bashrc", PLANTED)
     pending = {"txid": TXID, "files": [{**record(outside, None), "existed": False, "temp": "x"}]}
@@ -115,6 +117,7 @@ def test_a_crafted_pending_record_is_set_aside(sandbox: Sandbox, outside: Path) 
     figures.add("crafted state files refused")
 
 
+@pytest.mark.real_shell
 @pytest.mark.parametrize("name", ["lock", "journal.json", "pending.json"])
 @pytest.mark.parametrize("command", [("status",), ("revert", "--dry-run"), APPLY])
 def test_a_fifo_in_place_of_a_state_file_never_blocks(
@@ -149,6 +152,7 @@ def test_a_symlinked_state_folder_is_refused(sandbox: Sandbox, tmp_path: Path) -
     figures.add("crafted state files refused")
 
 
+@pytest.mark.real_shell
 def test_revert_goes_by_the_order_of_application_not_by_txid(sandbox: Sandbox) -> None:
     """Two applies in one second get txids in random order: make them sort the wrong way
     round, and revert must still give back the user's exact bytes."""

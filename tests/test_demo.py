@@ -5,8 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import REPO
 from tests.support.claude_client import install
+
+pytestmark = [pytest.mark.real_client]
 
 
 def test_the_demo_passes() -> None:

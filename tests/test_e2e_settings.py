@@ -12,6 +12,8 @@ from remedies.verify.standin import StandIn
 from tests.conftest import Sandbox
 from tests.support import claude_client
 
+pytestmark = [pytest.mark.real_shell, pytest.mark.real_client]
+
 
 @pytest.fixture(scope="module")
 def claude() -> Path:

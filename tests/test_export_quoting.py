@@ -183,6 +183,7 @@ def test_an_argument_that_is_not_utf8_is_refused_in_one_line(sandbox: Sandbox) -
             assert done.stdout == "" and not out.exists()
 
 
+@pytest.mark.root
 def test_apply_machine_refuses_it_by_the_same_rule(sandbox: Sandbox) -> None:
     require_root("changing a machine's managed settings")
     root = Path(sandbox.env["REMEDY_SYSTEM_ROOT"])

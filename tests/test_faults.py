@@ -60,6 +60,8 @@ def assert_each_file_old_or_new(
         assert now.get(name) in (old.get(name), new.get(name)), f"{name} is neither old nor new"
 
 
+@pytest.mark.real_shell
+@pytest.mark.slow
 @pytest.mark.parametrize("recover_with", ["revert", "apply"])
 def test_kill_at_every_step_of_apply(
     tmp_path: Path, applied_bytes: dict[str, bytes], recover_with: str
@@ -89,6 +91,8 @@ def test_kill_at_every_step_of_apply(
     pytest.fail("apply never completed")
 
 
+@pytest.mark.real_shell
+@pytest.mark.slow
 def test_kill_at_every_step_of_revert(tmp_path: Path, applied_bytes: dict[str, bytes]) -> None:
     for point in range(1, 20):
         home = tmp_path / f"h{point}"
@@ -127,6 +131,7 @@ def _killed_at_random(sandbox: Sandbox, args: tuple[str, ...], delay: float) -> 
     return process.wait() == SIGKILLED
 
 
+@pytest.mark.real_shell
 @pytest.mark.slow
 @pytest.mark.parametrize("operation", ["apply", "revert"])
 def test_kill_at_random_instants(
@@ -166,6 +171,7 @@ def test_kill_at_random_instants(
 RUNS = 16
 
 
+@pytest.mark.slow
 def test_concurrent_applies_equal_one(tmp_path: Path, applied_bytes: dict[str, bytes]) -> None:
     home = tmp_path / "home"
     home.mkdir()
@@ -204,6 +210,7 @@ def test_a_file_changed_between_plan_and_commit_is_not_overwritten(sandbox: Sand
     assert sandbox.read(".bash_profile") == FILES[".bash_profile"]
 
 
+@pytest.mark.real_shell
 def test_a_failure_at_any_step_leaves_every_file_as_it_was(tmp_path: Path) -> None:
     """In-process failures (a full disk, a refused rename) roll back at once, not next run."""
     for point in range(1, 20):
@@ -227,6 +234,8 @@ def test_a_failure_at_any_step_leaves_every_file_as_it_was(tmp_path: Path) -> No
     pytest.fail("apply never completed")
 
 
+@pytest.mark.real_shell
+@pytest.mark.root
 def test_a_rename_refused_on_the_second_file_puts_the_first_back(sandbox: Sandbox) -> None:
     """A real refusal: the second file is immutable (chattr +i), so rename(2) onto it fails."""
     chattr = require_program("chattr")

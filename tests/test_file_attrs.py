@@ -157,6 +157,8 @@ def no_temps(home: Path) -> None:
 # --- real apply and revert ---------------------------------------------------------------------
 
 
+@pytest.mark.real_shell
+@pytest.mark.root
 def test_apply_keeps_and_revert_gives_back_attributes_and_acls(folder: Path, stranger: str) -> None:
     require_program("setfacl")
     home = folder / "home"
@@ -200,6 +202,7 @@ def test_apply_keeps_and_revert_gives_back_attributes_and_acls(folder: Path, str
     figures.add("extended attributes and ACLs kept through apply and revert", len(planted))
 
 
+@pytest.mark.root
 def test_an_acl_narrowed_while_remedy_waits_is_not_widened_again(
     folder: Path, stranger: str
 ) -> None:
@@ -237,6 +240,7 @@ def user(folder: Path) -> Iterator[User]:
         yield made
 
 
+@pytest.mark.root
 def test_a_read_only_file_keeps_its_attributes_when_its_owner_edits_it(user: User) -> None:
     """Run as the user (root working in their home becomes them): an ordinary user may set
     `user.*` only on a file they may write, so the attributes go on before the 0444 mode."""
@@ -255,6 +259,7 @@ def test_a_read_only_file_keeps_its_attributes_when_its_owner_edits_it(user: Use
     figures.add("extended attributes and ACLs kept through apply and revert")
 
 
+@pytest.mark.root
 def test_an_attribute_the_user_cannot_set_is_refused_and_nothing_changes(user: User) -> None:
     """A Smack label root gave the user's file: the user can read it but not set it on a
     new file (Smack wants CAP_MAC_ADMIN; with no security module owning the name, the kernel
@@ -316,6 +321,7 @@ ORIGINALS = st.builds(
 )
 
 
+@pytest.mark.root
 @settings(
     max_examples=120,
     deadline=None,
@@ -358,6 +364,7 @@ def test_a_staged_file_carries_every_attribute(folder: Path, case: Original) -> 
     figures.add("attribute sets carried onto a staged file")
 
 
+@pytest.mark.root
 def test_a_file_remedy_creates_gets_what_any_new_file_there_gets(folder: Path) -> None:
     """No original, nothing to copy: the folder's default ACL stands, its mask the mode's."""
     os.setxattr(folder, DEFAULT_ACL, posix_acl(6, 4, 0, users={1000: 6}, mask=6))
@@ -374,6 +381,7 @@ def capability(number: int) -> bytes:
     return struct.pack("<IIIII", 0x02000001, 1 << number, 0, 0, 0)
 
 
+@pytest.mark.root
 @pytest.mark.parametrize(
     ("name", "value", "says"),
     [
@@ -401,6 +409,7 @@ def test_what_vouches_for_the_old_bytes_is_refused(
     figures.add("attributes that cannot be kept, refused")
 
 
+@pytest.mark.root
 def test_a_hash_the_kernel_keeps_itself_is_left_to_it(folder: Path) -> None:
     """An IMA hash (IMA_XATTR_DIGEST_NG) is the kernel's record of the old bytes: with
     appraisal on, the kernel writes the new one; a copy of the old would fail appraisal.
@@ -414,6 +423,7 @@ def test_a_hash_the_kernel_keeps_itself_is_left_to_it(folder: Path) -> None:
     assert attributes(temp) == {"user.note": b"kept"}
 
 
+@pytest.mark.root
 def test_an_attribute_already_equal_is_not_set_again(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -453,6 +463,7 @@ def test_without_extended_attributes_the_mode_still_travels(
     assert temp.read_bytes() == b"new\n"
 
 
+@pytest.mark.root
 @pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "check-then-rename"])
 @pytest.mark.parametrize("change", ["chmod", "setfacl", "user.note", "save"])
 def test_install_refuses_a_file_changed_in_any_way_since_it_was_read(

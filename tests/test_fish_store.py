@@ -53,6 +53,7 @@ def test_a_variable_set_again_since_is_left_alone() -> None:
     assert fish.restore_to_store(again, dropped) == again
 
 
+@pytest.mark.real_shell
 @pytest.mark.parametrize(
     "value", ["eu-central-1", "a b", "back\\slash", "ünïcode", "a:b=c", "$HOME"]
 )

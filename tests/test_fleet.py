@@ -15,6 +15,8 @@ from remedies.redact import printable
 from tests.support import claude_client, figures, fleet
 from tests.support.system import a_machine
 
+pytestmark = [pytest.mark.fleet]
+
 ARGS = {"remedy": "mantle", "args": "--shell bash"}
 
 
@@ -23,6 +25,7 @@ def _ansible() -> None:
     fleet.ansible_ready()
 
 
+@pytest.mark.real_shell
 def test_rollout_fixes_every_host_and_a_second_rollout_changes_nothing(tmp_path: Path) -> None:
     inventory, homes = fleet.local_inventory(tmp_path, [f"laptop{i}" for i in range(1, 6)])
     out = tmp_path / "reports"
@@ -60,6 +63,7 @@ def test_a_failing_canary_stops_the_rollout(tmp_path: Path) -> None:
         assert (homes[name] / ".bashrc").read_bytes() == fleet.PLANTED, "later waves never ran"
 
 
+@pytest.mark.real_shell
 def test_a_batch_over_the_failure_share_stops_later_batches(tmp_path: Path) -> None:
     names = ["c", "a1", "a2", "a3", "a4", "z1", "z2"]
     inventory, homes = fleet.local_inventory(tmp_path, names)
@@ -84,6 +88,7 @@ def test_a_batch_over_the_failure_share_stops_later_batches(tmp_path: Path) -> N
         assert (homes[name] / ".bashrc").read_bytes() == fleet.PLANTED
 
 
+@pytest.mark.real_client
 def test_check_verify_and_revert(tmp_path: Path) -> None:
     """rollout-check saves diffs and changes nothing; rollout-verify runs each host's real
     claude (2.1.111 from npm) offline; rollout-revert puts every byte back."""
@@ -186,6 +191,7 @@ def test_machine_scope_runs_once_per_host_as_root_and_reverts(tmp_path: Path) ->
         assert not (root / "etc/claude-code").exists()
 
 
+@pytest.mark.real_shell
 def test_a_remedy_file_in_a_temporary_folder_rolls_out(tmp_path: Path) -> None:
     """REMEDY=/some/fix.toml: the file travels to each host beside the zipapp, whatever
     characters its path holds."""
@@ -243,6 +249,7 @@ HOSTILE_JSON = (
 )
 
 
+@pytest.mark.real_shell
 @pytest.mark.parametrize(
     "value", ['{"thinking":{"type":"adaptive"}}', HOSTILE_JSON], ids=["adaptive", "hostile"]
 )

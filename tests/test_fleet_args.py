@@ -101,6 +101,7 @@ SHELLS = {
 }
 
 
+@pytest.mark.real_shell
 @pytest.mark.parametrize("shell", sorted(SHELLS))
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -22,6 +22,8 @@ from tests.conftest import require_program
 from tests.support import fleet
 from tests.support.system import a_machine, add_user, give, remove_user, require_root
 
+pytestmark = [pytest.mark.root, pytest.mark.fleet]
+
 USERS = 2
 
 
@@ -104,6 +106,7 @@ def ssh_fleet(tmp_path: Path) -> Iterator[tuple[Path, dict[str, Path]]]:
             remove_user(name)
 
 
+@pytest.mark.real_shell
 def test_rollout_over_ssh(ssh_fleet: tuple[Path, dict[str, Path]], tmp_path: Path) -> None:
     fleet.ansible_ready()
     if not shutil.which("python3", path="/usr/bin"):

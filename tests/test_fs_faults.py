@@ -16,6 +16,8 @@ import pytest
 from tests.conftest import Sandbox
 from tests.support import figures
 
+pytestmark = [pytest.mark.root]
+
 PLANTED = {
     ".bashrc": b"# laptop\nexport CLAUDE_CODE_USE_BEDROCK=1\n" + b"# padding\n" * 300,
     ".bash_profile": b". ~/.bashrc\nexport CLAUDE_CODE_USE_BEDROCK=1\n",
@@ -72,6 +74,7 @@ def no_leftovers(home: Path) -> None:
     assert [p for p in home.rglob("*") if ".remedy-" in p.name] == []
 
 
+@pytest.mark.real_shell
 @pytest.mark.parametrize("leave", [0, 4096, 8192, 12288, 16384, 24576])
 def test_a_full_disk_at_any_step_changes_nothing(small_fs: Path, leave: int) -> None:
     sandbox, original = planted_home(small_fs)
@@ -94,6 +97,7 @@ def test_a_full_disk_at_any_step_changes_nothing(small_fs: Path, leave: int) -> 
     assert sandbox.snapshot() == original
 
 
+@pytest.mark.real_shell
 def test_a_full_disk_during_revert(small_fs: Path) -> None:
     sandbox, original = planted_home(small_fs)
     assert sandbox.remedy(*APPLY).code == 0
@@ -108,6 +112,7 @@ def test_a_full_disk_during_revert(small_fs: Path) -> None:
     figures.add("full-disk faults survived")
 
 
+@pytest.mark.real_shell
 def test_a_read_only_filesystem(small_fs: Path) -> None:
     sandbox, original = planted_home(small_fs)
     assert sandbox.remedy(*APPLY).code == 0

@@ -14,6 +14,8 @@ import pytest
 from tests.conftest import Sandbox
 from tests.support import figures
 
+pytestmark = [pytest.mark.real_shell]
+
 BEDROCK = b"export CLAUDE_CODE_USE_BEDROCK=1"
 APPLY = ("apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes")
 

@@ -71,6 +71,7 @@ def plugin_env(tmp_path: Path) -> dict[str, str]:
     return {"PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])}
 
 
+@pytest.mark.real_shell
 @pytest.mark.parametrize("shell", SHELLS)
 def test_hostile_values_read_back_exactly(
     sandbox: Sandbox, plugin_env: dict[str, str], shell: str

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.conftest import Sandbox
 
 APPLY = ("apply", "mantle", "--shell", "bash", "--region", "us-east-1")
@@ -26,6 +28,7 @@ def files_described(doc: dict[str, Any]) -> None:
         assert item["action"] in ("created", "modified", "deleted")
 
 
+@pytest.mark.real_shell
 def test_apply_and_revert_documents(sandbox: Sandbox) -> None:
     sandbox.write(".bashrc", "export CLAUDE_CODE_USE_BEDROCK=1\n")
     dry = sandbox.remedy(*APPLY, "--dry-run", "--json")
@@ -50,6 +53,7 @@ def test_apply_and_revert_documents(sandbox: Sandbox) -> None:
     has(reverted.json(), reverted=list)
 
 
+@pytest.mark.real_shell
 def test_doctor_document(sandbox: Sandbox) -> None:
     sandbox.write(".bashrc", "export CLAUDE_CODE_USE_BEDROCK=1\n")
     doc = sandbox.remedy("doctor", "--json").json()

@@ -305,6 +305,7 @@ def _user_file(sandbox: Sandbox, text: str) -> Path:
     return sandbox.write(".config/remedy/remedies/slow.toml", text)
 
 
+@pytest.mark.real_shell
 def test_doctor_finishes_with_nested_quantifiers_in_a_users_file(sandbox: Sandbox) -> None:
     """The issue's file: Python's re never finished this doctor (a minute's hang guard here;
     on the old code it was still running after it)."""
@@ -320,6 +321,7 @@ def test_doctor_finishes_with_nested_quantifiers_in_a_users_file(sandbox: Sandbo
     assert "slow-model" in [p.get("remedy") for p in doctor.json()["problems"]], doctor.stdout
 
 
+@pytest.mark.real_shell
 def test_an_option_pattern_with_nested_quantifiers_refuses_a_value_at_once(
     sandbox: Sandbox, tmp_path: Path
 ) -> None:

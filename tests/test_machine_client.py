@@ -21,6 +21,8 @@ from tests.conftest import Sandbox
 from tests.support import claude_client
 from tests.support.system import require_root
 
+pytestmark = [pytest.mark.real_shell, pytest.mark.real_client, pytest.mark.root]
+
 MANAGED = Path("/etc/claude-code")
 STATE = Path("/var/lib/remedy")
 

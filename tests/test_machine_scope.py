@@ -20,6 +20,8 @@ import pytest
 from tests.conftest import Sandbox
 from tests.support.system import a_machine, require_root
 
+pytestmark = [pytest.mark.root]
+
 APPLY = ("apply", "mantle", "--machine", "--region", "eu-west-3", "--yes")
 DROPIN = "etc/claude-code/managed-settings.d/zz-remedy-mantle.json"
 
@@ -42,6 +44,7 @@ def tree(root: Path) -> dict[str, object]:
     return found
 
 
+@pytest.mark.real_shell
 def test_one_public_drop_in_and_revert_puts_the_machine_back(
     sandbox: Sandbox, machine: Path
 ) -> None:
@@ -83,6 +86,7 @@ def test_one_public_drop_in_and_revert_puts_the_machine_back(
     assert tree(machine) == before, "the machine byte for byte as before"
 
 
+@pytest.mark.real_shell
 def test_umask_077_still_gives_every_user_a_readable_drop_in(
     sandbox: Sandbox, machine: Path
 ) -> None:
@@ -182,6 +186,7 @@ def test_shell_options_make_no_sense_with_machine(sandbox: Sandbox, machine: Pat
     assert result.code == 2 and "--machine changes no shell" in result.stderr
 
 
+@pytest.mark.real_client
 def test_an_old_claude_needs_system_and_gets_the_main_file(
     sandbox: Sandbox, machine: Path, request: pytest.FixtureRequest
 ) -> None:

@@ -4,8 +4,12 @@ each way it ends (changes, dry run, nothing to do, an error)."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import Sandbox
 from tests.support import claude_client
+
+pytestmark = [pytest.mark.real_shell, pytest.mark.real_client]
 
 
 def test_no_human_line_shows_the_home_as_an_absolute_path(sandbox: Sandbox) -> None:

@@ -36,6 +36,8 @@ from tests.support.accounts import (
 )
 from tests.support.system import a_machine, give
 
+pytestmark = [pytest.mark.root]
+
 
 def test_a_crafted_journal_cannot_make_root_write_a_system_file(user: User, victim: Path) -> None:
     user.state(f"backups/{TXID}/0", b"root::0:0::/root:/bin/bash\n")
@@ -265,6 +267,7 @@ def test_root_refuses_when_the_user_cannot_read_remedy(user: User) -> None:
     assert not (user.home / ".local").exists()
 
 
+@pytest.mark.fleet
 def test_a_fleet_run_as_root_for_a_users_home_works_as_that_user(
     user: User, tmp_path: Path
 ) -> None:

@@ -85,6 +85,7 @@ def read_back(shell_name: str, home: Path, assignments: list[tuple[str, str]]) -
     return env
 
 
+@pytest.mark.real_shell
 @pytest.mark.parametrize("shell_name", sorted(RC_FILE))
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -291,6 +291,7 @@ def check_new_shell(env: dict[str, str], kind: str, region: str) -> None:
 # --- the five steps, for every home -------------------------------------------------------------
 
 
+@pytest.mark.real_shell
 def test_the_home_is_real(stories: Stories, name: str) -> None:
     layout = stories.story(name).layout
     assert layout.name == name, "each builder is listed under its own name"
@@ -308,6 +309,7 @@ def test_the_home_is_real(stories: Stories, name: str) -> None:
             assert env.get("PROJECT_ENV") == "dev", f"direnv did not load the .envrc ({kind})"
 
 
+@pytest.mark.real_shell
 def test_doctor_names_the_file_and_line(stories: Stories, name: str) -> None:
     story = stories.story(name)
     result = stories.result(name, "doctor")
@@ -328,6 +330,7 @@ def test_doctor_names_the_file_and_line(stories: Stories, name: str) -> None:
     )
 
 
+@pytest.mark.real_shell
 def test_apply_fixes_every_kind_of_new_shell(stories: Stories, name: str) -> None:
     story = stories.story(name)
     applied: Applied = stories.result(name, "apply")
@@ -351,6 +354,7 @@ def test_apply_fixes_every_kind_of_new_shell(stories: Stories, name: str) -> Non
             )
 
 
+@pytest.mark.real_shell
 def test_second_apply_changes_nothing(stories: Stories, name: str) -> None:
     applied: Applied = stories.result(name, "apply")
     if stories.story(name).layout.refused_at is not None:
@@ -493,6 +497,7 @@ def new_home(tmp_path: Path, label: str, files: dict[str, str]) -> Sandbox:
     return sandbox
 
 
+@pytest.mark.slow
 def test_a_start_up_file_that_hangs_is_a_clear_failure_not_a_hang(
     tmp_path: Path, leftovers: list[Path]
 ) -> None:
@@ -522,6 +527,7 @@ def test_a_start_up_file_that_hangs_is_a_clear_failure_not_a_hang(
         assert not processes_of(sandbox.home), "remedy left the start-up file's processes running"
 
 
+@pytest.mark.real_shell
 def test_a_plugin_that_reads_stdin_does_not_block(tmp_path: Path, leftovers: list[Path]) -> None:
     """A plugin that asks a question (`read -r x` in ~/.zshrc) when remedy's stdin is a pipe
     nobody writes to: remedy must not hand it its stdin; doctor and apply work as usual."""
@@ -579,6 +585,7 @@ def test_a_plugin_that_reads_stdin_does_not_block(tmp_path: Path, leftovers: lis
         check_new_shell(new_shell_env(sandbox, layout, kind), kind, "us-east-1")
 
 
+@pytest.mark.real_shell
 def test_a_start_up_file_that_exits_is_a_clear_failure(
     tmp_path: Path, leftovers: list[Path]
 ) -> None:

@@ -10,6 +10,8 @@ import pytest
 from shells import shell_named
 from tests.conftest import Sandbox, probe, require_program
 
+pytestmark = [pytest.mark.real_shell]
+
 BEDROCK = "CLAUDE_CODE_USE_BEDROCK"
 MANTLE = "CLAUDE_CODE_USE_MANTLE"
 

@@ -71,6 +71,7 @@ print("ok", len(text))
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("expression", list(CASES.values()), ids=list(CASES))
 def test_a_multi_megabyte_line_is_redacted_in_linear_time(expression: str) -> None:
     terminal = expression == CASES["terminal escapes"] or expression == CASES["a:// repeated"]

@@ -6,6 +6,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from remedies.engine.diffs import unified_diff
 from tests.conftest import Sandbox
 from tests.support import figures, terminal
@@ -40,6 +42,7 @@ def test_a_diff_still_shows_a_line_whose_secret_changed() -> None:
     assert "-export GITHUB_TOKEN=<redacted>\n+export GITHUB_TOKEN=<redacted>\n" in diff
 
 
+@pytest.mark.real_shell
 def test_a_dry_run_diff_masks_a_multi_line_secret(sandbox: Sandbox) -> None:
     sandbox.write(
         ".bashrc",
@@ -61,6 +64,7 @@ def test_a_dry_run_diff_masks_a_multi_line_secret(sandbox: Sandbox) -> None:
 # --- doctor -----------------------------------------------------------------------------
 
 
+@pytest.mark.real_shell
 def test_doctor_redacts_a_line_it_cannot_evaluate(sandbox: Sandbox) -> None:
     sandbox.write(
         ".bashrc",
@@ -263,6 +267,7 @@ def _leaks(printed: str) -> list[str]:
     return [s for s in SHAPED_SECRETS if s in printed]
 
 
+@pytest.mark.real_shell
 def test_a_secret_of_each_shape_is_never_printed(sandbox: Sandbox, tmp_path: Path) -> None:
     _plant_shapes(sandbox)
     apply = ("apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--dry-run")
@@ -325,6 +330,7 @@ def test_a_secret_of_each_shape_is_never_printed(sandbox: Sandbox, tmp_path: Pat
     figures.add("outputs checked for a secret of each shape", runs)
 
 
+@pytest.mark.real_shell
 def test_a_terminal_is_not_told_a_line_that_holds_a_secret(sandbox: Sandbox) -> None:
     """doctor at a terminal names what this terminal lacks and, when it can, the line to type:
     never a line that would print a secret, whether its name or its shape says so."""

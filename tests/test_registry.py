@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Sandbox
 
 PLUGIN = """
@@ -28,6 +30,7 @@ def install_plugin(folder: Path) -> None:
     (info / "entry_points.txt").write_text("[remedy.remedies]\ngreeting = greeting_remedy:REMEDY\n")
 
 
+@pytest.mark.real_shell
 def test_a_plugin_remedy_is_listed_applied_and_reverted(sandbox: Sandbox, tmp_path: Path) -> None:
     plugins = tmp_path / "site"
     plugins.mkdir()

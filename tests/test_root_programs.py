@@ -14,6 +14,8 @@ from remedies.root_programs import env_for_root_run, root_safe_path, why_not_own
 from tests.support import figures
 from tests.support.system import require_root
 
+pytestmark = [pytest.mark.root]
+
 SOMEONE = 4242
 ROOT = frozenset({0})
 

@@ -27,6 +27,8 @@ from tests.support import claude_client, figures, fleet
 from tests.support.accounts import PLANTED, User
 from tests.support.system import a_machine, require_root
 
+pytestmark = [pytest.mark.root]
+
 SOMEONE = 4242  # a uid with no rights of root's: the folders below are theirs
 
 
@@ -79,6 +81,7 @@ set = {{ CLAUDE_CODE_USE_MANTLE = "1", {name} = "{value}" }}
 """
 
 
+@pytest.mark.real_client
 @pytest.mark.parametrize("name", ["PATH", "LD_PRELOAD", "NODE_OPTIONS"])
 def test_a_remedy_file_that_loads_code_is_refused_before_anything_runs(
     sandbox: Sandbox, users_folder: Path, name: str
@@ -161,6 +164,8 @@ def machine_env(sandbox: Sandbox, path: str) -> dict[str, str | None]:
     return {"PATH": path, "REMEDY_SYSTEM_ROOT": str(system)}
 
 
+@pytest.mark.real_shell
+@pytest.mark.real_client
 @pytest.mark.parametrize(
     "command",
     [
@@ -188,6 +193,7 @@ def test_root_never_runs_the_node_a_users_folder_puts_first(
     figures.add("privilege attacks refused")
 
 
+@pytest.mark.real_shell
 def test_root_does_not_run_a_claude_a_user_can_write(sandbox: Sandbox, users_folder: Path) -> None:
     marker = shim(users_folder, "claude")
     path = f"{users_folder / 'bin'}:/usr/bin:/bin"
@@ -202,6 +208,7 @@ def test_root_does_not_run_a_claude_a_user_can_write(sandbox: Sandbox, users_fol
     figures.add("privilege attacks refused")
 
 
+@pytest.mark.real_client
 @pytest.mark.parametrize("command", [("verify", "--shell", "bash"), ("verify", "--machine")])
 def test_no_mcp_server_a_user_left_above_the_probe_runs(
     sandbox: Sandbox, users_folder: Path, command: tuple[str, ...]

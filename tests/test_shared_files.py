@@ -10,6 +10,8 @@ import pytest
 
 from tests.conftest import Sandbox, require_program
 
+pytestmark = [pytest.mark.real_shell]
+
 APPLY = {
     "mantle": ("apply", "mantle", "--shell", "zsh", "--region", "us-east-1", "--yes"),
     "extra-body": ("apply", "extra-body", "--shell", "zsh", "--yes"),

@@ -16,6 +16,7 @@ from remedies.errors import RemedyError
 ENV = {"PATH": os.environ["PATH"]}
 
 
+@pytest.mark.real_shell
 def test_meanwhile_runs_while_the_programs_do(tmp_path: Path) -> None:
     """Each program waits for a file that only `meanwhile` creates: were it run after the
     answers were awaited, every program would run out of time instead."""
@@ -47,6 +48,7 @@ def test_a_shell_may_write_a_mebibyte_ahead_of_our_reading(tmp_path: Path) -> No
     assert done.stdout.split() == [b"1048576", b"1048576"], done.stdout
 
 
+@pytest.mark.real_shell
 @pytest.mark.parametrize("when", ["at once", "once all have started"])
 def test_an_interruption_meanwhile_leaves_nothing_running(tmp_path: Path, when: str) -> None:
     """Ctrl-C (or any error) during `meanwhile` stops every program, also one whose thread
@@ -83,6 +85,7 @@ def test_an_interruption_meanwhile_leaves_nothing_running(tmp_path: Path, when: 
             os.kill(int(text), 0)
 
 
+@pytest.mark.real_shell
 @pytest.mark.parametrize(
     "script",
     [
@@ -109,6 +112,7 @@ def test_stderr_read_as_it_comes_still_times_out_and_kills(tmp_path: Path, scrip
         os.kill(pid, 0)
 
 
+@pytest.mark.real_shell
 def test_stderr_read_as_it_comes_is_all_there_and_stdout_too() -> None:
     pieces: list[bytes] = []
     script = "i=0; while [ $i -lt 2000 ]; do echo line $i >&2; echo out $i; i=$((i+1)); done"

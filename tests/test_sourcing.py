@@ -537,6 +537,7 @@ def traced_under(home: Path, stderr: bytes) -> list[Path]:
     return [p for p in sourced_files(parse_trace(stderr)) if home in p.parents]
 
 
+@pytest.mark.real_shell
 def test_fedora_bashrc_real_bash(tmp_path: Path) -> None:
     home = tmp_path
     plant(
@@ -557,6 +558,7 @@ def test_fedora_bashrc_real_bash(tmp_path: Path) -> None:
     assert follow(bash, Where(home, {}), [home / ".bashrc"]) == traced
 
 
+@pytest.mark.real_shell
 def test_mathiasbynens_bash_profile_real_bash(tmp_path: Path) -> None:
     home = tmp_path
     plant(
@@ -635,6 +637,7 @@ fi
 """
 
 
+@pytest.mark.real_shell
 def test_oh_my_zsh_real_zsh(tmp_path: Path) -> None:
     home = tmp_path
     omz = home / ".oh-my-zsh"
@@ -718,6 +721,7 @@ done
 """
 
 
+@pytest.mark.real_shell
 def test_thoughtbot_and_holman_real_zsh(tmp_path: Path) -> None:
     thoughtbot = tmp_path / "thoughtbot"
     plant(
@@ -758,6 +762,7 @@ def sourced_log(log: Path) -> list[Path]:
     return [Path(line) for line in log.read_text().splitlines()] if log.exists() else []
 
 
+@pytest.mark.real_shell
 def test_fish_source_real_fish(tmp_path: Path) -> None:
     home = tmp_path
     log = home / "sourced.log"
@@ -791,6 +796,7 @@ def test_fish_source_real_fish(tmp_path: Path) -> None:
     assert follow(_shell("fish"), where, [fish_dir / "config.fish"]) == real
 
 
+@pytest.mark.real_shell
 def test_tcsh_source_real_tcsh(tmp_path: Path) -> None:
     home = tmp_path
     log = home / "sourced.log"
@@ -842,6 +848,7 @@ export REMEDY_A
 INC = "# comment\nREMEDY_D=$'x\\ty'\nexport REMEDY_D\n"
 
 
+@pytest.mark.root
 def test_bash_assignments_with_our_ps4(shared_home: Path) -> None:
     home = shared_home
     plant(home, {".bashrc": BASHRC, ".bashrc.d/inc.sh": INC})
@@ -867,6 +874,7 @@ def test_bash_assignments_with_our_ps4(shared_home: Path) -> None:
     assert sourced_files(lines) == [Path(inc)]
 
 
+@pytest.mark.real_shell
 @pytest.mark.skipif(os.geteuid() != 0, reason="measures bash's behaviour as root")
 def test_bash_as_root_ignores_our_ps4(tmp_path: Path) -> None:
     plant(tmp_path, {".bashrc": BASHRC, ".bashrc.d/inc.sh": INC})
@@ -879,6 +887,7 @@ def test_bash_as_root_ignores_our_ps4(tmp_path: Path) -> None:
     assert sourced_files(lines) == [tmp_path / ".bashrc.d/inc.sh"]
 
 
+@pytest.mark.real_shell
 def test_zsh_assignments(tmp_path: Path) -> None:
     zshrc = BASHRC.replace(".bashrc.d/inc.sh", ".zsh.d/inc.zsh").replace("declare", "typeset -g")
     plant(tmp_path, {".zshrc": zshrc, ".zsh.d/inc.zsh": INC})
@@ -901,6 +910,7 @@ typeset -x REMEDY_C=3
 """
 
 
+@pytest.mark.real_shell
 def test_ksh_assignments(tmp_path: Path) -> None:
     plant(tmp_path, {".kshrc": KSHRC, ".ksh.d/inc.sh": INC})
     rc, inc = str(tmp_path / ".kshrc"), str(tmp_path / ".ksh.d/inc.sh")

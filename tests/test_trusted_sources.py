@@ -22,6 +22,8 @@ from tests.support import figures
 from tests.support.accounts import User
 from tests.support.system import a_machine, require_root
 
+pytestmark = [pytest.mark.root]
+
 SOMEONE = 4242
 FIX = """\
 name = "{name}"
@@ -61,6 +63,7 @@ def hostile_files(system: Path, elsewhere: Path) -> dict[str, Path]:
     return found
 
 
+@pytest.mark.real_shell
 def test_untrusted_files_in_etc_are_skipped_and_named(
     sandbox: Sandbox, system: Path, tmp_path: Path
 ) -> None:

@@ -65,6 +65,7 @@ def npm_global(tmp_path: Path) -> Path:
     return prefix
 
 
+@pytest.mark.real_client
 def test_npm_upgrade_then_nothing_then_revert(sandbox: Sandbox, npm_global: Path) -> None:
     bin_dir = npm_global / "bin"
     first = run(sandbox, bin_dir, *UPGRADE, "--to", "2.1.112")
@@ -181,6 +182,7 @@ def test_several_installs_the_first_is_upgraded(sandbox: Sandbox, tmp_path: Path
     assert version_of(second / "claude") == "2.1.100", "the shadowed install is left alone"
 
 
+@pytest.mark.real_shell
 def test_clean_workarounds_after_an_upgrade(sandbox: Sandbox) -> None:
     bin_dir = fake_installers.native(sandbox.home, "2.1.111", latest="2.1.150")
     sandbox.write(".bashrc", "export CLAUDE_CODE_USE_BEDROCK=1\n")
@@ -207,6 +209,8 @@ def test_no_claude_at_all(sandbox: Sandbox, tmp_path: Path) -> None:
 PIN = ("apply", "pin", "--shell", "bash", "--yes", "--json")
 
 
+@pytest.mark.real_shell
+@pytest.mark.real_client
 def test_pin_installs_keeps_and_reverts_with_npm(sandbox: Sandbox, npm_global: Path) -> None:
     """The real client from npm: pin to another version, updates off in every new shell;
     revert puts the version before back and every byte of the start-up files."""
@@ -239,6 +243,7 @@ def test_pin_installs_keeps_and_reverts_with_npm(sandbox: Sandbox, npm_global: P
     assert run(sandbox, bin_dir, "status", "--json").json()["applied"] == []
 
 
+@pytest.mark.real_client
 def test_pin_stops_before_the_installer_when_the_edit_cannot_be_made(
     sandbox: Sandbox, npm_global: Path
 ) -> None:

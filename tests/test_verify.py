@@ -54,6 +54,8 @@ def runs(doc: dict[str, object]) -> list[dict[str, object]]:
     return found
 
 
+@pytest.mark.real_shell
+@pytest.mark.real_client
 def test_verify_fails_before_any_remedy(user: Sandbox) -> None:
     code, doc = verify(user)
     assert code == 1 and doc["verdict"] == "failed"
@@ -63,6 +65,8 @@ def test_verify_fails_before_any_remedy(user: Sandbox) -> None:
         assert "invalid beta flag" in str(run["output"])
 
 
+@pytest.mark.real_shell
+@pytest.mark.real_client
 def test_verify_passes_after_mantle(user: Sandbox) -> None:
     assert user.remedy("apply", "mantle", "--shell", "bash", "--yes").code == 0
     code, doc = verify(user)
@@ -81,6 +85,8 @@ def test_verify_passes_after_mantle(user: Sandbox) -> None:
     assert code == 0 and "Haiku" not in str(doc["message"])
 
 
+@pytest.mark.real_shell
+@pytest.mark.real_client
 def test_verify_fails_after_extra_body_alone(user: Sandbox) -> None:
     assert user.remedy("apply", "extra-body", "--shell", "bash", "--yes").code == 0
     code, doc = verify(user)
@@ -88,6 +94,8 @@ def test_verify_fails_after_extra_body_alone(user: Sandbox) -> None:
     assert "extra-body workaround did not remove them" in str(doc["message"])
 
 
+@pytest.mark.real_shell
+@pytest.mark.real_client
 def test_an_upgrade_is_not_called_proven_offline(user: Sandbox) -> None:
     """At or above the fixed version the fix is on the service side: offline can't prove it."""
     code, doc = verify(user, "--fixed-version", "2.1.111")
@@ -95,6 +103,8 @@ def test_an_upgrade_is_not_called_proven_offline(user: Sandbox) -> None:
     assert "--live" in str(doc["message"])
 
 
+@pytest.mark.real_shell
+@pytest.mark.real_client
 def test_human_output_names_endpoint_betas_and_verdict(user: Sandbox) -> None:
     result = user.remedy("verify", "--shell", "bash")
     assert result.code == 1
@@ -105,6 +115,8 @@ def test_human_output_names_endpoint_betas_and_verdict(user: Sandbox) -> None:
     assert "next       `remedy apply mantle`" in result.stdout, "a failed verify says what to run"
 
 
+@pytest.mark.real_shell
+@pytest.mark.real_client
 def test_apply_auto_keeps_the_first_remedy_that_verifies(user: Sandbox) -> None:
     original = user.snapshot()
     result = user.remedy(
@@ -127,6 +139,8 @@ def test_apply_auto_keeps_the_first_remedy_that_verifies(user: Sandbox) -> None:
     assert user.snapshot() == original
 
 
+@pytest.mark.real_shell
+@pytest.mark.real_client
 def test_apply_auto_dry_run_changes_nothing(user: Sandbox) -> None:
     original = user.snapshot()
     result = user.remedy("apply", "auto", "--shell", "bash", "--dry-run")
@@ -142,6 +156,8 @@ def test_apply_auto_when_nothing_is_wrong(sandbox: Sandbox) -> None:
     assert "nothing to fix" in result.stdout
 
 
+@pytest.mark.real_shell
+@pytest.mark.real_client
 def test_settings_pointing_outside_are_redirected_to_the_stand_in(user: Sandbox) -> None:
     user.write(
         ".claude/settings.json",
@@ -167,6 +183,7 @@ def test_settings_pointing_outside_are_redirected_to_the_stand_in(user: Sandbox)
     assert not list(user.home.rglob("*_RAN")), "no helper or hook of the user's ran"
 
 
+@pytest.mark.real_shell
 def test_managed_settings_that_force_an_endpoint_are_refused(user: Sandbox) -> None:
     managed = Path(user.env["REMEDY_SYSTEM_ROOT"]) / "etc/claude-code/managed-settings.json"
     managed.parent.mkdir(parents=True)
@@ -182,6 +199,7 @@ _CONNECT = re.compile(
 )
 
 
+@pytest.mark.slow
 def test_a_probe_connects_to_nothing_but_loopback(user: Sandbox, tmp_path: Path) -> None:
     """Every connect(2) of remedy, the shells and the client, traced: loopback only."""
     strace = require_program("strace")
@@ -220,6 +238,8 @@ def test_a_probe_connects_to_nothing_but_loopback(user: Sandbox, tmp_path: Path)
     assert outside == []
 
 
+@pytest.mark.real_shell
+@pytest.mark.real_client
 @pytest.mark.parametrize(
     ("answer", "outcome"),
     [
@@ -305,6 +325,8 @@ def test_ctrl_c_during_apply_auto_takes_back_what_it_applied(user: Sandbox) -> N
     assert 130 in outcomes, "no interrupt landed mid-run: the test proved nothing"
 
 
+@pytest.mark.real_shell
+@pytest.mark.real_client
 def test_a_person_sees_what_verify_is_doing(user: Sandbox) -> None:
     """No silent seconds: a line per shell asked and per claude run, on the terminal's
     stderr; none of it in --json's stdout."""
@@ -316,6 +338,8 @@ def test_a_person_sees_what_verify_is_doing(user: Sandbox) -> None:
     json.loads(piped.stdout)
 
 
+@pytest.mark.real_shell
+@pytest.mark.real_client
 def test_a_terminal_that_still_has_bedrock_is_named_by_verify_and_doctor(user: Sandbox) -> None:
     """After a fix, new shells are right; the terminal the person typed in is not, and
     `claude` there still fails. verify and doctor say so, with the lines that fix it."""

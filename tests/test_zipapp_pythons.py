@@ -18,6 +18,8 @@ import pytest
 from tests.conftest import base_env
 from tests.support import fleet
 
+pytestmark = [pytest.mark.fleet]
+
 OLDEST = "3.9"
 NEWEST = "3.13"
 PLANTED = b"# a laptop\nexport CLAUDE_CODE_USE_BEDROCK=1\nexport AWS_REGION=eu-west-1\n"
@@ -46,6 +48,7 @@ def test_the_zipapp_carries_bytecode_and_every_dependency() -> None:
     assert any(n.startswith("tomli/") for n in names), "3.9 and 3.10 hosts need tomli"
 
 
+@pytest.mark.real_shell
 @pytest.mark.parametrize("version", [OLDEST, NEWEST, "this"])
 def test_apply_and_revert_with_the_hosts_python(tmp_path: Path, version: str) -> None:
     python = sys.executable if version == "this" else python_at(version)

@@ -16,6 +16,7 @@ from pathlib import Path
 from demo import claude_cache
 from remedies.verify.standin import StandIn
 from tests.conftest import require_program
+from tests.support import markers
 
 CLAUDE_VERSION = claude_cache.VERSION
 QUIET = {
@@ -28,6 +29,7 @@ QUIET = {
 
 def install(version: str = CLAUDE_VERSION) -> Path:
     """The real client from npm (fails in CI, skips elsewhere, when npm is missing)."""
+    markers.noted(markers.REAL_CLIENT)
     require_program("npm")
     return claude_cache.install(version)
 

@@ -14,6 +14,9 @@ import pytest
 
 
 def require_root(why: str) -> None:
+    from tests.support import markers
+
+    markers.noted(markers.ROOT)
     if os.geteuid() != 0:
         if os.environ.get("CI"):
             pytest.fail(f"{why} needs root in CI")
