@@ -28,7 +28,7 @@ from remedies.catalog.data_sources import read_spec
 from remedies.claude.installs import find_claude
 from remedies.claude.region import REGION_VARIABLES
 from remedies.claude.request_proof import with_values
-from remedies.commands import SHORT_HELP
+from remedies.commands import short_help
 from remedies.context import Context
 from remedies.engine.new_shell import ShellEnv, new_shell_envs
 from remedies.engine.shell_choice import choose_shells
@@ -136,7 +136,7 @@ def _check(ctx: Context, path: Path, option: tuple[str, ...], json_mode: bool) -
 command = click.Command(
     "check",
     callback=_check,
-    short_help=SHORT_HELP["check"],
+    short_help=short_help("check"),
     help=(
         "Read a remedy file as `remedy apply` would, then run your claude against the "
         "loopback stand-in without and with the remedy's variables (nothing is written) and "

@@ -15,7 +15,7 @@ from remedies.claude.installs import ClaudeOnPath, find_claude
 from remedies.claude.known_issues import DEFAULT_FIXED_VERSION
 from remedies.claude.sources import PROVIDER_FLAGS, WATCHED, Picture, Source, ask_shells, collect
 from remedies.claude.this_terminal import StaleTerminal, compare
-from remedies.commands import SHORT_HELP
+from remedies.commands import short_help
 from remedies.context import Context
 from remedies.engine.new_shell import ShellEnv
 from remedies.engine.shell_choice import choose_shells
@@ -34,7 +34,7 @@ def _doctor(ctx: Context, /, **options: Any) -> None:
 command = click.Command(
     "doctor",
     callback=_doctor,
-    short_help=SHORT_HELP["doctor"],
+    short_help=short_help("doctor"),
     help=(
         "Find the claude on PATH, its version and install method, the provider it will use, "
         "every place that sets the variables it reads (shell start-up files, Claude Code's "

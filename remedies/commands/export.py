@@ -16,7 +16,7 @@ import click
 from remedies.catalog import registry
 from remedies.catalog.interface import EnvRemedy
 from remedies.claude.managed_formats import FORMATS, render, settings_for
-from remedies.commands import SHORT_HELP
+from remedies.commands import short_help
 from remedies.context import Context
 from remedies.engine.fileio import write_new
 
@@ -106,7 +106,7 @@ def export(remedy: EnvRemedy, fmt: str, output: Path | None, options: dict[str, 
 
 command = ExportGroup(
     "export",
-    short_help=SHORT_HELP["export"],
+    short_help=short_help("export"),
     help=(
         "Write a remedy's machine-wide settings as an artefact an administrator deploys: the "
         "managed-settings drop-in that `apply --machine` writes, a macOS configuration "

@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from remedies.commands import SHORT_HELP
+from remedies.commands import short_help
 from remedies.context import Context
 from remedies.errors import BadInput
 from remedies.options import json_option
@@ -33,7 +33,7 @@ def _fleet_report(ctx: Context, folder: Path, verbose: bool, json_mode: bool) ->
 command = click.Command(
     "fleet-report",
     callback=_fleet_report,
-    short_help=SHORT_HELP["fleet-report"],
+    short_help=short_help("fleet-report"),
     help="Read the JSON reports of `make rollout` in DIR (one per host) and summarise them: "
     "how many hosts changed, were already fine, failed or were unreachable; the failed and "
     "unreachable ones grouped by their first error line; the versions seen. --verbose names "

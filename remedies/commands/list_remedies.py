@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from remedies.catalog import registry
-from remedies.commands import SHORT_HELP
+from remedies.commands import short_help
 from remedies.context import Context
 from remedies.options import json_option
 from remedies.output import Output, wants_colour
@@ -39,7 +39,7 @@ def _list(ctx: Context, json_mode: bool) -> None:
 command = click.Command(
     "list",
     callback=_list,
-    short_help=SHORT_HELP["list"],
+    short_help=short_help("list"),
     help="List the remedies `remedy apply` knows, best first.",
     params=[json_option()],
 )

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from remedies.catalog.data_format import NAME
-from remedies.commands import SHORT_HELP
+from remedies.commands import short_help
 from remedies.context import Context
 from remedies.engine.fileio import write_new
 from remedies.errors import BadInput
@@ -58,7 +58,7 @@ def _new(ctx: Context, name: str, output: Path | None) -> None:
 command = click.Command(
     "new",
     callback=_new,
-    short_help=SHORT_HELP["new"],
+    short_help=short_help("new"),
     help="Write NAME.toml, a commented skeleton remedy file (see README, 'Remedies as data').",
     params=[
         click.Argument(["name"]),

@@ -11,7 +11,7 @@ import click
 
 from remedies.catalog import registry
 from remedies.catalog.interface import EnvRemedy, Undoable
-from remedies.commands import SHORT_HELP
+from remedies.commands import short_help
 from remedies.context import Context
 from remedies.engine.change_report import (
     FileChanges,
@@ -82,7 +82,7 @@ def _complete_applied(
 command = click.Command(
     "revert",
     callback=_revert,
-    short_help=SHORT_HELP["revert"],
+    short_help=short_help("revert"),
     help=(
         "Take back what `remedy apply` did: files we did not see edited since get their exact "
         "old bytes back; in files edited since, only our block goes and the lines we disabled "

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from remedies.claude.managed_paths import applied_on_machine
-from remedies.commands import SHORT_HELP
+from remedies.commands import short_help
 from remedies.context import Context
 from remedies.engine.fileio import read_bytes, sha256
 from remedies.engine.journal import locked
@@ -41,7 +41,7 @@ def _status(ctx: Context, json_mode: bool, machine: bool) -> None:
 command = click.Command(
     "status",
     callback=_status,
-    short_help=SHORT_HELP["status"],
+    short_help=short_help("status"),
     help="Show each applied remedy, the files it changed, and whether they changed since.",
     params=[
         json_option(),

@@ -12,7 +12,7 @@ from remedies.claude.known_issues import DEFAULT_FIXED_VERSION
 from remedies.claude.request_proof import Proof
 from remedies.claude.sources import WATCHED
 from remedies.claude.this_terminal import compare
-from remedies.commands import SHORT_HELP
+from remedies.commands import short_help
 from remedies.context import Context
 from remedies.engine.journal import applied_remedies, configured_shells
 from remedies.engine.new_shell import ShellEnv, new_shell_envs
@@ -38,7 +38,7 @@ def _verify(ctx: Context, /, **options: Any) -> None:
 command = click.Command(
     "verify",
     callback=_verify,
-    short_help=SHORT_HELP["verify"],
+    short_help=short_help("verify"),
     help=(
         "Run your own `claude -p 'say hello'` with exactly the environment a new shell of "
         "yours gets, plus your Claude Code settings. Offline (the default), every endpoint "
