@@ -15,10 +15,11 @@ import click
 from remedies.catalog import registry
 from remedies.catalog.data_remedy import evaluate, variables, with_catalogue
 from remedies.catalog.interface import EnvRemedy
+from remedies.claude.collect import collect
 from remedies.claude.diagnosis import Diagnosis, diagnose
 from remedies.claude.installs import find_claude
 from remedies.claude.known_issues import DEFAULT_FIXED_VERSION
-from remedies.claude.sources import WATCHED, collect
+from remedies.claude.sources import WATCHED
 from remedies.commands.apply_env import (
     Scopes,
     apply_env_remedy,
