@@ -5,13 +5,14 @@ Output, and no program started: the Context's runner fails the test if one is.""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from remedies.context import Context, Runner
+from remedies.engine.change_report import FileChanges
 
 
 @dataclass(frozen=True)
@@ -128,3 +129,113 @@ def test_draw_reads_the_start_up_files_again_where_a_shell_moved_them(tmp_path: 
 
     where = [(s.path, s.line) for s in picture.of("CLAUDE_CODE_USE_BEDROCK") if s.kind == "shell"]
     assert where == [(str(ctx.home / "dots/.zshrc"), 1)]
+
+
+# --- apply (an env remedy, for this user) ---------------------------------------------------
+
+BEDROCK = "export CLAUDE_CODE_USE_BEDROCK=1\n"
+
+
+@dataclass
+class Person:
+    """An Asker standing in for the person at the terminal: answers `says`, keeps the rest."""
+
+    says: bool = True
+    warned: list[str] = field(default_factory=list)
+    asked: list[tuple[str, FileChanges]] = field(default_factory=list)
+
+    def warn(self, text: str) -> None:
+        self.warned.append(text)
+
+    def ask(self, question: str, about: FileChanges) -> bool:
+        self.asked.append((question, about))
+        return self.says
+
+
+def mantle_request(**given: Any) -> Any:
+    from remedies.catalog.env_apply import ApplyRequest
+    from remedies.catalog.mantle import REMEDY
+
+    options = {"region": "eu-west-3"}
+    return ApplyRequest(REMEDY, ("bash",), remedy_options=options, **given)
+
+
+def test_apply_dry_run_shows_the_change_and_writes_nothing(tmp_path: Path) -> None:
+    from remedies.commands.apply_env import core
+
+    ctx = a_context(tmp_path)
+    bashrc = write(ctx, ".bashrc", BEDROCK)
+    person = Person()
+
+    result = core(ctx, mantle_request(dry_run=True), person)
+
+    assert (result.remedy, result.shells, result.changed) == ("mantle", ("bash",), False)
+    assert result.changes.stage == "dry-run"
+    # bash's login shells read ~/.profile, not ~/.bashrc: the block goes there too.
+    assert [f.shown for f in result.changes.files] == ["~/.bashrc", "~/.profile"]
+    changed = result.changes.files[0]
+    assert changed.path == str(bashrc)
+    assert changed.diff is not None and "+export CLAUDE_CODE_USE_MANTLE=1" in changed.diff
+    assert bashrc.read_text() == BEDROCK and not ctx.state_dir.exists()
+    assert person.asked == [] and person.warned == []
+
+
+def test_apply_with_consent_writes_once_and_again_changes_nothing(tmp_path: Path) -> None:
+    from remedies.commands.apply_env import core
+
+    ctx = a_context(tmp_path)
+    bashrc = write(ctx, ".bashrc", BEDROCK)
+
+    done = core(ctx, mantle_request(yes=True), Person())
+
+    assert done.changed and done.changes.stage == "done"
+    assert [(f.shown, f.diff) for f in done.changes.files] == [
+        ("~/.bashrc", None),
+        ("~/.profile", None),
+    ]
+    text = bashrc.read_text()
+    assert "export CLAUDE_CODE_USE_MANTLE=1" in text and "AWS_REGION=eu-west-3" in text
+    again = core(ctx, mantle_request(yes=True), Person())
+    assert not again.changed and again.changes.stage == "nothing"
+    assert bashrc.read_text() == text
+
+
+@pytest.mark.parametrize("says", [True, False])
+def test_apply_at_a_terminal_asks_with_the_diff(tmp_path: Path, says: bool) -> None:
+    from remedies.commands.apply_env import core
+    from remedies.errors import Declined
+
+    ctx = replace(a_context(tmp_path), interactive=True)
+    bashrc = write(ctx, ".bashrc", BEDROCK)
+    person = Person(says=says)
+
+    if says:
+        result = core(ctx, mantle_request(), person)
+        assert result.changed and result.changes.notes_shown is False
+    else:
+        with pytest.raises(Declined):
+            core(ctx, mantle_request(), person)
+        assert bashrc.read_text() == BEDROCK
+
+    [(question, about)] = person.asked
+    assert question == "Apply mantle to these files?"
+    assert [f.shown for f in about.files] == ["~/.bashrc", "~/.profile"]
+    assert about.files[0].diff and "-export CLAUDE_CODE_USE_BEDROCK=1" in about.files[0].diff
+
+
+def test_apply_without_a_person_or_consent_is_refused(tmp_path: Path) -> None:
+    from remedies.commands.apply_env import core
+    from remedies.errors import BadInput
+
+    ctx = a_context(tmp_path)  # not interactive: no one can say yes
+    write(ctx, ".bashrc", BEDROCK)
+    with pytest.raises(BadInput, match="no one can be asked"):
+        core(ctx, mantle_request(), Person())
+
+
+def test_apply_for_the_machine_takes_no_shell(tmp_path: Path) -> None:
+    from remedies.commands.apply_env import core
+    from remedies.errors import BadInput
+
+    with pytest.raises(BadInput, match="--machine changes no shell"):
+        core(a_context(tmp_path), mantle_request(dry_run=True), Person(), machine=True)

@@ -13,24 +13,25 @@ from typing import Any
 import click
 
 from remedies.catalog import registry
+from remedies.catalog.apply_result import ApplyResult
 from remedies.catalog.data_remedy import evaluate, variables, with_catalogue
+from remedies.catalog.env_apply import ApplyRequest, Scopes, apply_env
 from remedies.catalog.interface import EnvRemedy
 from remedies.claude.collect import collect
 from remedies.claude.diagnosis import Diagnosis, diagnose
 from remedies.claude.installs import find_claude
 from remedies.claude.known_issues import DEFAULT_FIXED_VERSION
 from remedies.claude.sources import WATCHED
-from remedies.commands.apply_env import (
-    Scopes,
-    apply_env_remedy,
-    scope_params,
-    shell_params,
-)
-from remedies.commands.apply_result import ApplyResult
+from remedies.commands.apply_env import scope_params, shell_params
 from remedies.commands.revert import revert
 from remedies.commands.verify import proofs_of
 from remedies.context import Context
-from remedies.engine.change_report import RunOptions, common_params, consent_possible
+from remedies.engine.change_report import (
+    AtTerminal,
+    RunOptions,
+    common_params,
+    consent_possible,
+)
 from remedies.engine.journal import applied_remedies
 from remedies.engine.new_shell import new_shell_envs
 from remedies.engine.shell_choice import choose_shells
@@ -224,16 +225,16 @@ class AutoResult:
 
 def _apply(ctx: Context, remedy: EnvRemedy, request: AutoRequest, *, dry_run: bool) -> ApplyResult:
     """Apply (or preview) one remedy as this run was asked to; it prints nothing."""
-    return apply_env_remedy(
-        ctx,
+    step = ApplyRequest(
         remedy,
-        RunOptions(dry_run=dry_run, yes=True, json_mode=False),
-        shell_names=request.shell_names,
-        all_shells=request.all_shells,
-        scopes=request.scopes,
-        remedy_options=_remedy_options(remedy, request.given),
-        out=Output(silent=True),
+        request.shell_names,
+        request.all_shells,
+        request.scopes,
+        _remedy_options(remedy, request.given),
+        dry_run=dry_run,
+        yes=True,
     )
+    return apply_env(ctx, step, AtTerminal(Output(silent=True)))
 
 
 def _remedy_options(remedy: EnvRemedy, given: dict[str, Any]) -> dict[str, Any]:

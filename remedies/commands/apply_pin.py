@@ -14,6 +14,8 @@ from typing import Any
 
 import click
 
+from remedies.catalog.apply_result import ApplyResult
+from remedies.catalog.env_apply import ApplyRequest, apply_env
 from remedies.catalog.interface import VersionPin
 from remedies.catalog.upgrade import (
     forget_install,
@@ -24,11 +26,15 @@ from remedies.catalog.upgrade import (
 )
 from remedies.claude.installers import explain_failure, reinstall_plan
 from remedies.claude.installs import find_installs
-from remedies.commands.apply_env import Scopes, apply_env_remedy, shell_params
-from remedies.commands.apply_result import ApplyResult
+from remedies.commands.apply_env import shell_params
 from remedies.commands.revert import revert
 from remedies.context import Context
-from remedies.engine.change_report import RunOptions, common_params, consent_possible
+from remedies.engine.change_report import (
+    AtTerminal,
+    RunOptions,
+    common_params,
+    consent_possible,
+)
 from remedies.engine.journal import locked
 from remedies.engine.transaction import recover
 from remedies.errors import Declined, Interrupted, RemedyError
@@ -124,16 +130,8 @@ def pin(
     running = installs[0]
 
     def edit(dry_run: bool) -> ApplyResult:
-        return apply_env_remedy(
-            ctx,
-            remedy.env,
-            RunOptions(dry_run=dry_run, yes=True, json_mode=options.json_mode),
-            shell_names=shells[0],
-            all_shells=shells[1],
-            scopes=Scopes(),
-            remedy_options={},
-            out=Output(silent=True) if dry_run else out,
-        )
+        step = ApplyRequest(remedy.env, shells[0], shells[1], dry_run=dry_run, yes=True)
+        return apply_env(ctx, step, AtTerminal(Output(silent=True) if dry_run else out))
 
     preview = edit(True)
     plan = reinstall_plan(ctx, running, target) if running.version != target else None
