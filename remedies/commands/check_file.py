@@ -97,9 +97,19 @@ def _values(spec: RemedySpec, given: tuple[str, ...]) -> dict[str, str]:
     return values
 
 
-def check_file(ctx: Context, path: Path, given: tuple[str, ...] = ()) -> CheckResult:
-    spec = read_spec(path, str(path))
-    values = _values(spec, given)
+@dataclass(frozen=True)
+class CheckRequest:
+    """What `remedy check FILE` was asked."""
+
+    path: Path
+    options: tuple[str, ...] = ()  # --option NAME=VALUE, as given
+
+
+def core(ctx: Context, request: CheckRequest) -> CheckResult:
+    """Read the file as apply would; run its proof with the user's claude, without and with
+    its variables (nothing is written)."""
+    spec = read_spec(request.path, str(request.path))
+    values = _values(spec, request.options)
     notes = redirections(filled(spec, values))
     if spec.proof.empty:
         return CheckResult(spec, None, None, notes)
@@ -127,7 +137,7 @@ def check_file(ctx: Context, path: Path, given: tuple[str, ...] = ()) -> CheckRe
 
 @click.pass_obj
 def _check(ctx: Context, path: Path, option: tuple[str, ...], json_mode: bool) -> None:
-    result = check_file(ctx, path, option)
+    result = core(ctx, CheckRequest(path, option))
     Output(json_mode, wants_colour(ctx.env)).show(result)
     if not result.ok and result.after is not None:
         raise click.exceptions.Exit(EXIT_FAILURE)

@@ -25,9 +25,17 @@ from remedies.output import Output, wants_colour
 from remedies.redact import printable
 
 
+@dataclass(frozen=True)
+class FleetReportRequest:
+    """What `remedy fleet-report DIR` was asked."""
+
+    folder: Path
+    verbose: bool = False  # name the hosts of every outcome
+
+
 @click.pass_obj
 def _fleet_report(ctx: Context, folder: Path, verbose: bool, json_mode: bool) -> None:
-    fleet_report(ctx, folder, json_mode, verbose=verbose)
+    Output(json_mode, wants_colour(ctx.env)).show(core(ctx, FleetReportRequest(folder, verbose)))
 
 
 command = click.Command(
@@ -148,6 +156,11 @@ def _names(hosts: list[str], most: int = 10) -> str:
     return shown + (f" and {len(hosts) - most} more" if len(hosts) > most else "")
 
 
+def core(ctx: Context, request: FleetReportRequest) -> FleetSummary:
+    """The reports in the folder, counted and grouped (nothing else is read)."""
+    return replace(summarise(request.folder), verbose=request.verbose)
+
+
 def summarise(folder: Path) -> FleetSummary:
     if not folder.is_dir():
         raise BadInput(f"{folder} is not a folder of rollout reports")
@@ -187,7 +200,3 @@ def summarise(folder: Path) -> FleetSummary:
         tuple(unreadable),
         tuple(sorted(unreachable, key=natural)),
     )
-
-
-def fleet_report(ctx: Context, folder: Path, json_mode: bool, *, verbose: bool = False) -> None:
-    Output(json_mode, wants_colour(ctx.env)).show(replace(summarise(folder), verbose=verbose))

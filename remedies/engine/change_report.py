@@ -142,8 +142,9 @@ class Asker(Protocol):
 
     def warn(self, text: str) -> None: ...
 
-    def ask(self, question: str, about: FileChanges) -> bool:
-        """Show `about` (its diffs and notes) where the question is asked; the answer."""
+    def ask(self, question: str, about: Sequence[str | FileChanges]) -> bool:
+        """Show `about` in order (lines as they are, each FileChanges as its diffs and
+        notes) where the question is asked; the answer."""
         ...
 
 
@@ -157,8 +158,12 @@ class AtTerminal:
     def warn(self, text: str) -> None:
         self.out.warn(text)
 
-    def ask(self, question: str, about: FileChanges) -> bool:
-        about.show_to_asker(self.out)
+    def ask(self, question: str, about: Sequence[str | FileChanges]) -> bool:
+        for part in about:
+            if isinstance(part, str):
+                self.out.to_asker(part)
+            else:
+                part.show_to_asker(self.out)
         return self.out.ask(question)
 
 
@@ -177,19 +182,6 @@ def consent(
     shown here; a no is Declined."""
     if yes or not ctx.interactive:
         return False
-    if not asker.ask(question, file_changes(ctx, changes, list(notes), dry_run=True)):
+    if not asker.ask(question, [file_changes(ctx, changes, list(notes), dry_run=True)]):
         raise Declined()
     return True
-
-
-def confirm(
-    ctx: Context,
-    out: Output,
-    options: RunOptions,
-    changes: list[Change],
-    question: str,
-    *,
-    notes: list[str] | None = None,
-) -> bool:
-    """consent(), asked through a command's Output."""
-    return consent(ctx, AtTerminal(out), changes, question, yes=options.yes, notes=notes or ())
