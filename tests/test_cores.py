@@ -480,3 +480,41 @@ def test_fleet_report_counts_the_hosts_by_outcome(tmp_path: Path) -> None:
     }
     assert summary.errors == {"host3": "cannot tell which shell you use"}
     assert (summary.unreadable, summary.verbose) == (("broken.json",), True)
+
+
+# --- export, new ----------------------------------------------------------------------------
+
+
+def test_export_makes_the_artefact_from_the_options_alone(tmp_path: Path) -> None:
+    import json
+
+    from remedies.catalog.mantle import REMEDY
+    from remedies.commands.export import ExportRequest, core
+    from remedies.errors import BadInput
+
+    ctx = a_context(tmp_path)
+    given = {"region": "eu-west-3", "model": None}
+
+    to_stdout = core(ctx, ExportRequest(REMEDY, "json", remedy_options=given))
+    written = core(ctx, ExportRequest(REMEDY, "json", Path("drop-in.json"), given))
+
+    env = json.loads(to_stdout.data)["env"]
+    assert env["CLAUDE_CODE_USE_MANTLE"] == "1" and env["AWS_REGION"] == "eu-west-3"
+    assert to_stdout.output is None and written.output == Path("drop-in.json")
+    assert (ctx.cwd / "drop-in.json").read_bytes() == to_stdout.data == written.data
+    with pytest.raises(BadInput, match="needs --region"):
+        core(ctx, ExportRequest(REMEDY, "json"))
+
+
+def test_new_writes_a_skeleton_where_the_context_works(tmp_path: Path) -> None:
+    from remedies.commands.new_file import NewRequest, core
+    from remedies.errors import BadInput
+
+    ctx = a_context(tmp_path)
+
+    path = core(ctx, NewRequest("gateway-betas"))
+
+    assert path == Path("gateway-betas.toml")
+    assert 'name = "gateway-betas"' in (ctx.cwd / path).read_text()
+    with pytest.raises(BadInput, match="lower-case letters"):
+        core(ctx, NewRequest("Gateway"))

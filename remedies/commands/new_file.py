@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -45,14 +46,29 @@ unset = []
 """
 
 
+@dataclass(frozen=True)
+class NewRequest:
+    """What `remedy new NAME` was asked."""
+
+    name: str
+    output: Path | None = None  # default: NAME.toml in the working folder
+
+
 @click.pass_obj
 def _new(ctx: Context, name: str, output: Path | None) -> None:
-    if not NAME.match(name):
-        raise BadInput(f"{name!r}: a remedy name is lower-case letters, digits and '-'")
-    path = output or Path(f"{name}.toml")
-    text = SKELETON.format(name=name, path=path)
-    write_new(path, text.encode())
+    path = core(ctx, NewRequest(name, output))
     click.echo(f"wrote {path}: fill it in, then `remedy check {path}`")
+
+
+def core(ctx: Context, request: NewRequest) -> Path:
+    """Write the skeleton to a new file (an existing one is kept); the path, as given."""
+    if not NAME.match(request.name):
+        raise BadInput(f"{request.name!r}: a remedy name is lower-case letters, digits and '-'")
+    path = request.output or Path(f"{request.name}.toml")
+    text = SKELETON.format(name=request.name, path=path)
+    # A relative path is the context's working folder's (the process's, run as a command).
+    write_new(ctx.cwd / path, text.encode())
+    return path
 
 
 command = click.Command(
