@@ -103,3 +103,22 @@ def test_the_help_lists_every_command_without_importing_one() -> None:
     text = " ".join(" ".join(section).split())  # long lines wrap
     for name, registered in COMMANDS.items():
         assert f"{name} {registered.short_help}" in text
+
+
+# `completion` prints click's own script for the root command: it is click, through and
+# through. `apply` is a group: each of its sub-commands' modules has the core.
+WITH_A_CORE = sorted(
+    {c.module for name, c in COMMANDS.items() if name not in {"completion", "apply"}}
+    | {f"remedies.commands.{m}" for m in ("apply_env", "apply_auto", "apply_pin")}
+)
+
+
+@pytest.mark.parametrize("module", WITH_A_CORE)
+def test_each_command_has_a_core_that_neither_parses_nor_prints(module: str) -> None:
+    """core(ctx, request) returns a result; reading the command line and rendering are the
+    callback's. Read, not run: the core's own body names neither click nor Output."""
+    tree = ast.parse((REPO / (module.replace(".", "/") + ".py")).read_text())
+    [core] = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "core"]
+    assert [a.arg for a in core.args.args][:2] == ["ctx", "request"]
+    named = {n.id for n in ast.walk(core) if isinstance(n, ast.Name)}
+    assert not named & {"click", "Output", "out"}
