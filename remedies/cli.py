@@ -15,28 +15,15 @@ from typing import TYPE_CHECKING, Any, NoReturn, cast
 import click
 
 from remedies import __version__
+from remedies.commands import COMMANDS
 from remedies.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, Declined, RemedyError
 
 if TYPE_CHECKING:
     from remedies.context import Context, RunRecord
 
-COMMANDS = {
-    "completion": "remedies.commands.completion",
-    "doctor": "remedies.commands.doctor",
-    "export": "remedies.commands.export",
-    "fleet-report": "remedies.commands.fleet_report",
-    "list": "remedies.commands.list_remedies",
-    "apply": "remedies.commands.apply",
-    "check": "remedies.commands.check_file",
-    "new": "remedies.commands.new_file",
-    "revert": "remedies.commands.revert",
-    "status": "remedies.commands.status",
-    "verify": "remedies.commands.verify",
-}
-
 # Commands that read nothing in a home: root runs them as root. Every other command works in
 # a home, and root does that only as the home's owner (remedies/privilege.py).
-ROOT_MAY_STAY_ROOT = frozenset({"list", "fleet-report", "completion", "export", "new"})
+ROOT_MAY_STAY_ROOT = frozenset(name for name, c in COMMANDS.items() if c.reads_no_home)
 
 
 class LazyGroup(click.Group):
@@ -46,20 +33,17 @@ class LazyGroup(click.Group):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list of `remedy --help`, from a table: importing every command to
         ask its help line would make `--help` as slow as the slowest command's imports."""
-        from remedies.commands import SHORT_HELP
-
         with formatter.section("Commands"):
-            formatter.write_dl([(name, SHORT_HELP[name]) for name in sorted(COMMANDS)])
+            formatter.write_dl([(name, COMMANDS[name].short_help) for name in sorted(COMMANDS)])
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        spec = COMMANDS.get(cmd_name)
-        if spec is None:
+        registered = COMMANDS.get(cmd_name)
+        if registered is None:
             from remedies.typos import did_you_mean
 
             hint = did_you_mean(cmd_name, COMMANDS)
             raise click.UsageError(f"no command {cmd_name!r}{hint}", ctx)
-        module, _, attribute = spec.partition(":")
-        return cast(click.Command, getattr(importlib.import_module(module), attribute or "command"))
+        return cast(click.Command, importlib.import_module(registered.module).command)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -719,11 +719,3 @@ def test_end_of_input_is_no_and_a_stray_answer_is_asked_again(
         assert "nothing changed: you said no" in screen and sandbox.read(BASHRC) == PLANTED
     else:
         assert "Please answer y or n." in screen and sandbox.read(BASHRC) != PLANTED
-
-
-def test_the_help_table_names_every_command() -> None:
-    """`remedy --help` lists the commands from a table, without importing them."""
-    from remedies.cli import COMMANDS
-    from remedies.commands import SHORT_HELP
-
-    assert set(SHORT_HELP) == set(COMMANDS)

@@ -15,6 +15,7 @@ import click
 from remedies.catalog import linear_regex
 from remedies.catalog.data_format import Option, RemedySpec
 from remedies.catalog.interface import EnvRemedy, MachineProposal, Proposal
+from remedies.claude.collect import collect
 from remedies.claude.config_variables import CREDENTIALS, REDIRECTING, value_refusal
 from remedies.claude.diagnosis import Diagnosis, Finding, Recommendation
 from remedies.claude.installs import ClaudeOnPath
@@ -23,7 +24,7 @@ from remedies.claude.model_ids import fit_to_region
 from remedies.claude.region import REGION_VARIABLES, earlier_pin
 from remedies.claude.request_proof import fill
 from remedies.claude.settings_files import ENV, LoadedSettings, load, settings_files
-from remedies.claude.sources import Picture, Source, collect, users_shell_line
+from remedies.claude.sources import Picture, Source, users_shell_line
 from remedies.context import Context
 from remedies.engine.envedit import EnvEdit
 from remedies.engine.jsonedit import JsonOp

@@ -2,7 +2,8 @@
 
 Most remedies only change environment variables; they are an `EnvRemedy`: data (which
 variables to set or unset, decided by `propose`) plus the shared apply flow in
-`remedies.commands.apply_env`. A remedy of another kind (an upgrade, say) brings its own command.
+`remedies.catalog.env_apply` (its command: `remedies.commands.apply_env`). A remedy of another
+kind (an upgrade, say) brings its own command.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 packaged catalogue, the user's and the system's folders), and any package's `remedy.remedies`
 entry points.
 
-A new remedy is one module exposing a `REMEDY` object; a third-party package registers it with
+A new remedy is one module exposing a `REMEDY` object. A built-in one is registered by one
+entry in BUILTIN (module and summary); a third-party package registers it with
     [project.entry-points."remedy.remedies"]
     my-fix = "my_package.my_fix:REMEDY"
 Modules are imported only when their remedy is used, so `remedy status` stays fast.
@@ -12,31 +13,49 @@ from __future__ import annotations
 
 import importlib
 import sys
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
+from remedies.claude.extra_body_verdict import EXTRA_BODY_WORTH
 from remedies.errors import BadInput
 
-# Best first, the order `remedy list` shows.
-BUILTIN: dict[str, str] = {
-    "mantle": "remedies.catalog.mantle:REMEDY",
-    "upgrade": "remedies.catalog.upgrade:REMEDY",
-    "extra-body": "remedies.catalog.extra_body:REMEDY",
-    "pin": "remedies.catalog.pin:REMEDY",
+
+@dataclass(frozen=True)
+class Builtin:
+    """A remedy that ships with remedy: its module, and the line `remedy list` shows, written
+    here so that the listing imports no remedy's module (nor what that module imports)."""
+
+    module: str  # exposes REMEDY, whose name and summary are this entry's
+    summary: str
+
+
+# The one place a built-in remedy is registered, best first: the order `remedy list` shows.
+# tests/test_registration.py holds each entry to its module.
+BUILTIN: dict[str, Builtin] = {
+    "mantle": Builtin(
+        "remedies.catalog.mantle",
+        "Use the Bedrock Mantle endpoint (official workaround; recommended).",
+    ),
+    "upgrade": Builtin(
+        "remedies.catalog.upgrade",
+        "Upgrade Claude Code with its own installer (the permanent fix).",
+    ),
+    "extra-body": Builtin(
+        "remedies.catalog.extra_body",
+        # The same words wherever the workaround is named (a module of constants: free).
+        f"Set CLAUDE_CODE_EXTRA_BODY ({EXTRA_BODY_WORTH}).",
+    ),
+    "pin": Builtin(
+        "remedies.catalog.pin",
+        "Install a given Claude Code version and keep it there (DISABLE_AUTOUPDATER).",
+    ),
 }
 ENTRY_POINT_GROUP = "remedy.remedies"
 
 
 def builtin_summary(name: str) -> str:
-    """The line `remedy list` shows for a built-in remedy, written once, here: the listing
-    reads it without importing the remedy's module (and what that module imports)."""
-    from remedies.claude.extra_body_verdict import EXTRA_BODY_WORTH
-
-    return {
-        "mantle": "Use the Bedrock Mantle endpoint (official workaround; recommended).",
-        "upgrade": "Upgrade Claude Code with its own installer (the permanent fix).",
-        "extra-body": f"Set CLAUDE_CODE_EXTRA_BODY ({EXTRA_BODY_WORTH}).",
-        "pin": "Install a given Claude Code version and keep it there (DISABLE_AUTOUPDATER).",
-    }[name]
+    """The line `remedy list` shows for a built-in remedy (its module gives it to its REMEDY)."""
+    return BUILTIN[name].summary
 
 
 def summary(name: str, ctx: Context | None = None) -> str:
@@ -118,7 +137,7 @@ def _load(spec: str) -> Remedy:
 
 def load(name: str, ctx: Context | None = None) -> Remedy:
     if name in BUILTIN:
-        return _load(BUILTIN[name])
+        return _load(BUILTIN[name].module)
     found = data(ctx).get(name)
     if found is not None:
         from remedies.catalog.data_remedy import to_remedy

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from remedies.commands import SHORT_HELP
+from remedies.commands import short_help
 
 if TYPE_CHECKING:
     from remedies.catalog.interface import Remedy
@@ -84,7 +84,7 @@ def _from_file(name: str, ctx: Context | None) -> Remedy:
 
 command = ApplyGroup(
     "apply",
-    short_help=SHORT_HELP["apply"],
+    short_help=short_help("apply"),
     help=(
         "Apply a remedy. Changes go in a marked block at the end of your start-up files; "
         "your own lines that set the same variables are disabled, and `remedy revert` puts "

@@ -7,29 +7,34 @@ order is the doctor's recommendation, with --prefer names moved to the front.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import click
 
 from remedies.catalog import registry
+from remedies.catalog.apply_result import ApplyResult
 from remedies.catalog.data_remedy import evaluate, variables, with_catalogue
+from remedies.catalog.env_apply import ApplyRequest, Scopes, apply_env
 from remedies.catalog.interface import EnvRemedy
+from remedies.claude.collect import collect
 from remedies.claude.diagnosis import Diagnosis, diagnose
 from remedies.claude.installs import find_claude
 from remedies.claude.known_issues import DEFAULT_FIXED_VERSION
-from remedies.claude.sources import WATCHED, collect
-from remedies.commands.apply_env import (
-    Scopes,
-    apply_env_remedy,
-    scope_params,
-    shell_params,
-)
-from remedies.commands.apply_result import ApplyResult
-from remedies.commands.revert import revert
+from remedies.claude.sources import WATCHED
+from remedies.commands.apply_env import scope_params, shell_params
+from remedies.commands.revert import RevertRequest
+from remedies.commands.revert import core as revert
 from remedies.commands.verify import proofs_of
 from remedies.context import Context
-from remedies.engine.change_report import RunOptions, common_params, consent_possible
+from remedies.engine.change_report import (
+    Asker,
+    AtTerminal,
+    FileChanges,
+    common_params,
+    consent_possible,
+)
 from remedies.engine.journal import applied_remedies
 from remedies.engine.new_shell import new_shell_envs
 from remedies.engine.shell_choice import choose_shells
@@ -48,18 +53,23 @@ NOT_OFFLINE = (
 
 @dataclass(frozen=True)
 class AutoRequest:
-    prefer: tuple[str, ...]
-    shell_names: tuple[str, ...]
-    all_shells: bool
-    scopes: Scopes
-    fixed_version: str
-    given: dict[str, Any]  # options meant for the remedies (--region, --model)
+    """What `remedy apply auto` was asked."""
+
+    prefer: tuple[str, ...] = ()  # tried first, in this order
+    shell_names: tuple[str, ...] = ()
+    all_shells: bool = False
+    scopes: Scopes = field(default_factory=Scopes)
+    fixed_version: str = DEFAULT_FIXED_VERSION
+    given: Mapping[str, Any] = field(default_factory=dict)  # for the remedies (--region)
+    dry_run: bool = False
+    yes: bool = False  # consent given: no question
 
 
 def command() -> click.Command:
     @click.pass_obj
     def callback(ctx: Context, /, **kw: Any) -> None:
-        options = RunOptions(kw.pop("dry_run"), kw.pop("yes"), kw.pop("json_mode"))
+        json_mode: bool = kw.pop("json_mode")
+        dry_run, yes = kw.pop("dry_run"), kw.pop("yes")
         request = AutoRequest(
             prefer=tuple(p for item in kw.pop("prefer") for p in item.split(",") if p),
             shell_names=kw.pop("shell_names"),
@@ -67,10 +77,14 @@ def command() -> click.Command:
             scopes=Scopes(project=kw.pop("project"), system=kw.pop("system")),
             fixed_version=kw.pop("fixed_version"),
             given={k: v for k, v in kw.items() if v is not None},
+            dry_run=dry_run,
+            yes=yes,
         )
-        code = apply_auto(ctx, options, request)
-        if code:
-            raise click.exceptions.Exit(code)
+        out = Output(json_mode, wants_colour(ctx.env))
+        result = core(ctx, request, AtTerminal(out))
+        out.show(result)
+        if not result.succeeded:
+            raise click.exceptions.Exit(EXIT_FAILURE)
 
     own: list[click.Parameter] = [
         click.Option(
@@ -186,6 +200,11 @@ class AutoResult:
         return next((a.remedy for a in self.tried if a.verified), None)
 
     @property
+    def succeeded(self) -> bool:
+        """Exit 0: a remedy verified, or there was nothing to try, or only a plan was asked."""
+        return self.verified is not None or self.dry_run or not self.plan
+
+    @property
     def message(self) -> str | None:
         if self.plan:
             return None
@@ -221,68 +240,71 @@ class AutoResult:
             out.say("No remedy verified; everything this run applied was reverted.", bold=True)
 
 
-def _apply(ctx: Context, remedy: EnvRemedy, request: AutoRequest, *, dry_run: bool) -> ApplyResult:
-    """Apply (or preview) one remedy as this run was asked to; it prints nothing."""
-    return apply_env_remedy(
-        ctx,
+def _apply(
+    ctx: Context, remedy: EnvRemedy, request: AutoRequest, asker: Asker, *, dry_run: bool
+) -> ApplyResult:
+    """Apply (or preview) one remedy as this run was asked to, with consent given; its
+    warnings go where the run's do."""
+    step = ApplyRequest(
         remedy,
-        RunOptions(dry_run=dry_run, yes=True, json_mode=False),
-        shell_names=request.shell_names,
-        all_shells=request.all_shells,
-        scopes=request.scopes,
-        remedy_options=_remedy_options(remedy, request.given),
-        out=Output(silent=True),
+        request.shell_names,
+        request.all_shells,
+        request.scopes,
+        _remedy_options(remedy, request.given),
+        dry_run=dry_run,
+        yes=True,
     )
+    return apply_env(ctx, step, asker)
 
 
-def _remedy_options(remedy: EnvRemedy, given: dict[str, Any]) -> dict[str, Any]:
+def _remedy_options(remedy: EnvRemedy, given: Mapping[str, Any]) -> dict[str, Any]:
     """The options the user gave that this remedy takes; it supplies its own defaults."""
     names = {param.name for param in remedy.options()}
     return {name: value for name, value in given.items() if name in names}
 
 
-def apply_auto(ctx: Context, options: RunOptions, request: AutoRequest) -> int:
-    out = Output(options.json_mode, wants_colour(ctx.env))
+def core(ctx: Context, request: AutoRequest, asker: Asker) -> AutoResult:
+    """The doctor's remedies, best first, each applied, verified offline, and kept or taken
+    back; the first that verifies ends the run. `asker` hears the question."""
     shells = choose_shells(ctx, request.shell_names, request.all_shells)
-    consent_possible(ctx, yes=options.yes, dry_run=options.dry_run)
+    consent_possible(ctx, yes=request.yes, dry_run=request.dry_run)
     everyone = [*shells, *(s for s in SHELLS if s.name not in {c.name for c in shells})]
     try:
         diagnosis = _diagnose(ctx, everyone, request.fixed_version)
     except KeyboardInterrupt:
         raise Interrupted("interrupted; nothing was changed") from None
     plan = tuple(_plan([r.remedy for r in diagnosis.recommendations], request.prefer))
-    result = AutoResult(diagnosis.affected, plan, options.dry_run)
-    if plan and options.dry_run:
-        result = replace(result, tried=tuple(_preview(ctx, name, request) for name in plan))
+    result = AutoResult(diagnosis.affected, plan, request.dry_run)
+    if plan and request.dry_run:
+        result = replace(result, tried=tuple(_preview(ctx, name, request, asker) for name in plan))
     elif plan:
-        if ctx.interactive and not options.yes:
+        if ctx.interactive and not request.yes:
             # What the first remedy changes, before the question, as `apply` shows it.
             try:
-                first = _preview(ctx, plan[0], request)
+                first = _preview(ctx, plan[0], request, asker)
             except KeyboardInterrupt:
                 raise Interrupted("interrupted; nothing was changed") from None
+            about: list[str | FileChanges] = []
             if first.applied is not None and first.applied.changes.files:
-                out.to_asker(f"{plan[0]}, tried first, would change:\n")
-                first.applied.changes.show_to_asker(out)
+                about += [f"{plan[0]}, tried first, would change:\n", first.applied.changes]
                 result = replace(result, notes_shown=first.applied.changes.notes)
-            out.to_asker(
+            about.append(
                 f"Plan: try {', then '.join(plan)}; keep the first that verifies, revert the "
                 "rest.\n"
             )
-            if not out.ask("Go ahead?"):
+            if not asker.ask("Go ahead?", about):
                 raise Declined()
         tried: list[Attempt] = []
         applied_now: list[str] = []  # what this run changed and has not taken back
         try:
             for name in plan:
-                tried.append(_try(ctx, name, request, applied_now))
+                tried.append(_try(ctx, name, request, applied_now, asker))
                 if tried[-1].verified:
                     break
         except (KeyboardInterrupt, Interrupted):
-            raise _interrupted(ctx, applied_now) from None
+            raise _interrupted(ctx, applied_now, asker) from None
         result = replace(result, tried=tuple(tried))
-    out.show(result)
-    return 0 if result.verified or options.dry_run or not plan else EXIT_FAILURE
+    return result
 
 
 def _diagnose(ctx: Context, shells: list[Shell], fixed_version: str) -> Diagnosis:
@@ -300,21 +322,23 @@ def _env_remedy(ctx: Context, name: str) -> EnvRemedy | None:
     return remedy if isinstance(remedy, EnvRemedy) else None
 
 
-def _interrupted(ctx: Context, applied_now: list[str]) -> Interrupted:
+def _interrupted(ctx: Context, applied_now: list[str], asker: Asker) -> Interrupted:
     """Ctrl-C: take back what this run applied, then say exactly what is in place."""
     if not applied_now:
         return Interrupted("interrupted; nothing was changed")
     names = tuple(applied_now)
-    revert(ctx, names, RunOptions(dry_run=False, yes=True, json_mode=False), Output(silent=True))
+    revert(ctx, RevertRequest(names, yes=True), asker)
     return Interrupted(f"interrupted; {', '.join(names)} was taken back, nothing was changed")
 
 
-def _try(ctx: Context, name: str, request: AutoRequest, applied_now: list[str]) -> Attempt:
+def _try(
+    ctx: Context, name: str, request: AutoRequest, applied_now: list[str], asker: Asker
+) -> Attempt:
     remedy = _env_remedy(ctx, name)
     if remedy is None:
         return Attempt(name, error=NOT_OFFLINE)
     try:
-        applied = _apply(ctx, remedy, request, dry_run=False)
+        applied = _apply(ctx, remedy, request, asker, dry_run=False)
     except Interrupted:
         raise  # Ctrl-C ends the whole run, not this attempt
     except RemedyError as e:
@@ -336,18 +360,17 @@ def _try(ctx: Context, name: str, request: AutoRequest, applied_now: list[str]) 
         name, applied, verdict=proof.verdict, message=proof.message, verified=proof.ok
     )
     if attempt.reverted:
-        step = RunOptions(dry_run=False, yes=True, json_mode=False)
-        revert(ctx, (name,), step, Output(silent=True))
+        revert(ctx, RevertRequest((name,), yes=True), asker)
         applied_now.remove(name)
     return attempt
 
 
-def _preview(ctx: Context, name: str, request: AutoRequest) -> Attempt:
+def _preview(ctx: Context, name: str, request: AutoRequest, asker: Asker) -> Attempt:
     remedy = _env_remedy(ctx, name)
     if remedy is None:
         return Attempt(name, would=f"skip: {NOT_OFFLINE}")
     try:
-        would = _apply(ctx, remedy, request, dry_run=True)
+        would = _apply(ctx, remedy, request, asker, dry_run=True)
     except RemedyError as e:
         return Attempt(name, would=f"fail: {e}")
     return Attempt(name, would, would="apply, verify, revert if it fails")

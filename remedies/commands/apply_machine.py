@@ -10,10 +10,12 @@ it (and the folder, if remedy made it). No home is read: root never acts on a us
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from remedies.catalog.apply_result import ApplyResult
 from remedies.catalog.interface import EnvRemedy, MachineProposal
 from remedies.claude.installs import all_on_path, read_version
 from remedies.claude.known_issues import parse_version
@@ -26,11 +28,11 @@ from remedies.claude.managed_dropin import (
 from remedies.claude.managed_formats import check_carried, dropin_bytes, settings_for
 from remedies.claude.managed_paths import DROPIN_FOLDER, MAIN_FILE, dropin_path, managed_dir
 from remedies.claude.settings_files import ENV, LoadedSettings
-from remedies.commands.apply_result import ApplyResult
 from remedies.context import Context
 from remedies.engine.change_report import (
+    Asker,
     RunOptions,
-    confirm,
+    consent,
     consent_possible,
     file_changes,
 )
@@ -40,7 +42,6 @@ from remedies.engine.jsonedit import JsonOp, apply_ops
 from remedies.engine.transaction import Change, commit_apply, recover
 from remedies.engine.undo import JsonUndo
 from remedies.errors import BadInput, FileProblem, RemedyError
-from remedies.output import Output
 from remedies.root_programs import root_may_run
 
 
@@ -170,8 +171,8 @@ def apply_machine(
     options: RunOptions,
     *,
     system: bool,
-    remedy_options: dict[str, Any],
-    out: Output,
+    remedy_options: Mapping[str, Any],
+    asker: Asker,
 ) -> ApplyResult:
     if remedy.machine is None:
         raise BadInput(f"{remedy.name} has no machine scope; run it without --machine")
@@ -184,7 +185,7 @@ def apply_machine(
     _safe_folders(ctx)
     with locked(ctx, read_only=options.dry_run) as state:
         for line in [] if options.dry_run else recover(ctx, state):
-            out.warn(line)
+            asker.warn(line)
         changes, notes = plan_machine(
             ctx, remedy.name, proposal, system=system, journal=state.load()
         )
@@ -192,10 +193,10 @@ def apply_machine(
             preview = file_changes(ctx, changes, notes, dry_run=options.dry_run)
             return ApplyResult(remedy.name, (), preview, machine=True)
         question = f"Apply {remedy.name} for every user of this machine?"
-        shown = confirm(ctx, out, options, changes, question, notes=notes)
+        shown = consent(ctx, asker, changes, question, yes=options.yes, notes=notes)
         details = {**proposal.details, "scope": "machine"}
         committed = commit_apply(ctx, state, changes, remedy=remedy.name, details=details)
         for warning in committed.warnings:
-            out.warn(warning)
+            asker.warn(warning)
     done = file_changes(ctx, changes, notes, dry_run=False)
     return ApplyResult(remedy.name, (), replace(done, notes_shown=shown), machine=True)

@@ -14,6 +14,8 @@ from typing import Any
 
 import click
 
+from remedies.catalog.apply_result import ApplyResult
+from remedies.catalog.env_apply import ApplyRequest, apply_env
 from remedies.catalog.interface import VersionPin
 from remedies.catalog.upgrade import (
     forget_install,
@@ -24,11 +26,17 @@ from remedies.catalog.upgrade import (
 )
 from remedies.claude.installers import explain_failure, reinstall_plan
 from remedies.claude.installs import find_installs
-from remedies.commands.apply_env import Scopes, apply_env_remedy, shell_params
-from remedies.commands.apply_result import ApplyResult
-from remedies.commands.revert import revert
+from remedies.commands.apply_env import shell_params
+from remedies.commands.revert import RevertRequest
+from remedies.commands.revert import core as revert
 from remedies.context import Context
-from remedies.engine.change_report import RunOptions, common_params, consent_possible
+from remedies.engine.change_report import (
+    Asker,
+    AtTerminal,
+    FileChanges,
+    common_params,
+    consent_possible,
+)
 from remedies.engine.journal import locked
 from remedies.engine.transaction import recover
 from remedies.errors import Declined, Interrupted, RemedyError
@@ -78,23 +86,36 @@ class PinResult:
         self.env.for_person(out)
 
 
+@dataclass(frozen=True)
+class PinRequest:
+    """What `remedy apply pin --to VERSION` was asked."""
+
+    remedy: VersionPin
+    target: str
+    timeout: float = 600  # for the installer
+    shell_names: tuple[str, ...] = ()
+    all_shells: bool = False
+    dry_run: bool = False
+    yes: bool = False  # consent given: no question
+    # --json: the output is a document for a program; the installer's lines are not shown.
+    for_a_program: bool = False
+
+
 def command(remedy: VersionPin) -> click.Command:
     @click.pass_obj
     def callback(ctx: Context, /, **kw: Any) -> None:
-        options = RunOptions(kw["dry_run"], kw["yes"], kw["json_mode"])
-        consent_possible(ctx, yes=options.yes, dry_run=options.dry_run)
-        out = Output(options.json_mode, wants_colour(ctx.env))
-        out.show(
-            pin(
-                ctx,
-                remedy,
-                target=kw["target"],
-                timeout=kw["timeout"],
-                shells=(kw["shell_names"], kw["all_shells"]),
-                options=options,
-                out=out,
-            )
+        request = PinRequest(
+            remedy,
+            kw["target"],
+            kw["timeout"],
+            kw["shell_names"],
+            kw["all_shells"],
+            dry_run=kw["dry_run"],
+            yes=kw["yes"],
+            for_a_program=kw["json_mode"],
         )
+        out = Output(kw["json_mode"], wants_colour(ctx.env))
+        out.show(core(ctx, request, AtTerminal(out)))
 
     to = target_version_option()
     to.required = True
@@ -108,32 +129,20 @@ def command(remedy: VersionPin) -> click.Command:
     )
 
 
-def pin(
-    ctx: Context,
-    remedy: VersionPin,
-    *,
-    target: str,
-    timeout: float,
-    shells: tuple[tuple[str, ...], bool],
-    options: RunOptions,
-    out: Output,
-) -> PinResult:
+def core(ctx: Context, request: PinRequest, asker: Asker) -> PinResult:
+    """Install the version asked for and keep it there, or put everything back."""
+    consent_possible(ctx, yes=request.yes, dry_run=request.dry_run)
+    remedy, target, timeout = request.remedy, request.target, request.timeout
     installs = find_installs(ctx)
     if not installs:
         raise RemedyError("no `claude` on PATH; install Claude Code first")
     running = installs[0]
 
     def edit(dry_run: bool) -> ApplyResult:
-        return apply_env_remedy(
-            ctx,
-            remedy.env,
-            RunOptions(dry_run=dry_run, yes=True, json_mode=options.json_mode),
-            shell_names=shells[0],
-            all_shells=shells[1],
-            scopes=Scopes(),
-            remedy_options={},
-            out=Output(silent=True) if dry_run else out,
-        )
+        # A dry run neither warns nor asks: the asker hears only the real edit's warnings.
+        shells = request.shell_names, request.all_shells
+        step = ApplyRequest(remedy.env, *shells, dry_run=dry_run, yes=True)
+        return apply_env(ctx, step, asker)
 
     preview = edit(True)
     plan = reinstall_plan(ctx, running, target) if running.version != target else None
@@ -143,28 +152,30 @@ def pin(
         running.version,
         target,
         preview,
-        dry_run=options.dry_run,
+        dry_run=request.dry_run,
         argv=tuple(plan.argv) if plan else (),
     )
-    if options.dry_run or (plan is None and not preview.changes.files):
+    if request.dry_run or (plan is None and not preview.changes.files):
         return result
-    if ctx.interactive and not options.yes:
+    if ctx.interactive and not request.yes:
+        about: list[str | FileChanges] = []
         if plan:
-            out.to_asker(f"Install Claude Code {target} ({running.method}):\n")
-            out.to_asker(f"  $ {' '.join(plan.argv)}\n")
-        preview.changes.show_to_asker(out)
-        if not out.ask(f"Pin Claude Code at {target}?"):
+            about += [
+                f"Install Claude Code {target} ({running.method}):\n",
+                f"  $ {' '.join(plan.argv)}\n",
+            ]
+        if not asker.ask(f"Pin Claude Code at {target}?", [*about, preview.changes]):
             raise Declined()
     if plan is not None:
         with locked(ctx) as state:
             for line in recover(ctx, state):
-                out.warn(line)
+                asker.warn(line)
             txid = remember_install(ctx, state, running, target, remedy=remedy.name)
             code, output = ctx.runner.run_long(
                 plan.argv,
                 env=ctx.env,
                 timeout=timeout,
-                show=ctx.interactive and not options.json_mode,
+                show=ctx.interactive and not request.for_a_program,
             )
             after = version_now(ctx, running)
             if after == running.version:
@@ -180,20 +191,20 @@ def pin(
                 else f"{running.path} is {after} after the installer"
             )
             if after != running.version:
-                _put_back(ctx)
+                _put_back(ctx, asker)
             raise RemedyError(f"could not install Claude Code {target}: {why}")
         result = replace(result, installed=True, exit_code=code)
     try:
         done = edit(False)
     except (RemedyError, KeyboardInterrupt) as e:
         if plan is not None:
-            _put_back(ctx)
+            _put_back(ctx, asker)
         if isinstance(e, KeyboardInterrupt):
             raise Interrupted(f"interrupted; Claude Code {running.version} is back") from None
         raise RemedyError(f"{e}; Claude Code {running.version} is back") from None
     return replace(result, env=done)
 
 
-def _put_back(ctx: Context) -> None:
+def _put_back(ctx: Context, asker: Asker) -> None:
     """Everything pin did, taken back (`remedy revert pin --yes`)."""
-    revert(ctx, ("pin",), RunOptions(dry_run=False, yes=True, json_mode=False), Output(silent=True))
+    revert(ctx, RevertRequest(("pin",), yes=True), asker)

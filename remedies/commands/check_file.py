@@ -28,7 +28,7 @@ from remedies.catalog.data_sources import read_spec
 from remedies.claude.installs import find_claude
 from remedies.claude.region import REGION_VARIABLES
 from remedies.claude.request_proof import with_values
-from remedies.commands import SHORT_HELP
+from remedies.commands import short_help
 from remedies.context import Context
 from remedies.engine.new_shell import ShellEnv, new_shell_envs
 from remedies.engine.shell_choice import choose_shells
@@ -97,9 +97,19 @@ def _values(spec: RemedySpec, given: tuple[str, ...]) -> dict[str, str]:
     return values
 
 
-def check_file(ctx: Context, path: Path, given: tuple[str, ...] = ()) -> CheckResult:
-    spec = read_spec(ctx.given_path(path), str(path))
-    values = _values(spec, given)
+@dataclass(frozen=True)
+class CheckRequest:
+    """What `remedy check FILE` was asked."""
+
+    path: Path
+    options: tuple[str, ...] = ()  # --option NAME=VALUE, as given
+
+
+def core(ctx: Context, request: CheckRequest) -> CheckResult:
+    """Read the file as apply would; run its proof with the user's claude, without and with
+    its variables (nothing is written)."""
+    spec = read_spec(ctx.given_path(request.path), str(request.path))
+    values = _values(spec, request.options)
     notes = redirections(filled(spec, values))
     if spec.proof.empty:
         return CheckResult(spec, None, None, notes)
@@ -127,7 +137,7 @@ def check_file(ctx: Context, path: Path, given: tuple[str, ...] = ()) -> CheckRe
 
 @click.pass_obj
 def _check(ctx: Context, path: Path, option: tuple[str, ...], json_mode: bool) -> None:
-    result = check_file(ctx, path, option)
+    result = core(ctx, CheckRequest(path, option))
     Output(json_mode, wants_colour(ctx.env)).show(result)
     if not result.ok and result.after is not None:
         raise click.exceptions.Exit(EXIT_FAILURE)
@@ -136,7 +146,7 @@ def _check(ctx: Context, path: Path, option: tuple[str, ...], json_mode: bool) -
 command = click.Command(
     "check",
     callback=_check,
-    short_help=SHORT_HELP["check"],
+    short_help=short_help("check"),
     help=(
         "Read a remedy file as `remedy apply` would, then run your claude against the "
         "loopback stand-in without and with the remedy's variables (nothing is written) and "

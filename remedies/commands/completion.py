@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from remedies.commands import SHORT_HELP
+from remedies.commands import short_help
 
 SHELLS = ("bash", "zsh", "fish")
 
@@ -26,7 +26,7 @@ def _completion(click_ctx: click.Context, shell: str) -> None:
 command = click.Command(
     "completion",
     callback=_completion,
-    short_help=SHORT_HELP["completion"],
+    short_help=short_help("completion"),
     help=(
         "Print the script that makes SHELL complete remedy's commands, remedies, applied "
         "remedies (for revert) and shell names. Add to ~/.bashrc: "

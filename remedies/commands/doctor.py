@@ -10,12 +10,13 @@ import click
 
 from remedies.catalog import registry
 from remedies.catalog.data_remedy import evaluate, variables, with_catalogue
+from remedies.claude.collect import draw, read_files
 from remedies.claude.diagnosis import Diagnosis, diagnose
 from remedies.claude.installs import ClaudeOnPath, find_claude
 from remedies.claude.known_issues import DEFAULT_FIXED_VERSION
-from remedies.claude.sources import PROVIDER_FLAGS, WATCHED, Picture, Source, ask_shells, collect
+from remedies.claude.sources import PROVIDER_FLAGS, WATCHED, Picture, Source, ask_shells
 from remedies.claude.this_terminal import StaleTerminal, compare
-from remedies.commands import SHORT_HELP
+from remedies.commands import short_help
 from remedies.context import Context
 from remedies.engine.new_shell import ShellEnv
 from remedies.engine.shell_choice import choose_shells
@@ -26,15 +27,26 @@ from shells import SHELLS
 from shells.base import Shell
 
 
+@dataclass(frozen=True)
+class DoctorRequest:
+    """What `remedy doctor` was asked (how to show the answer is the callback's business)."""
+
+    shell_names: tuple[str, ...] = ()  # the shell the user runs first (default: detected)
+    all_shells: bool = False
+    env_files: tuple[Path, ...] = ()
+    fixed_version: str = DEFAULT_FIXED_VERSION
+
+
 @click.pass_obj
-def _doctor(ctx: Context, /, **options: Any) -> None:
-    doctor(ctx, **options)
+def _doctor(ctx: Context, /, *, json_mode: bool, **given: Any) -> None:
+    result = core(ctx, DoctorRequest(**given))
+    Output(json_mode, wants_colour(ctx.env)).show(result)
 
 
 command = click.Command(
     "doctor",
     callback=_doctor,
-    short_help=SHORT_HELP["doctor"],
+    short_help=short_help("doctor"),
     help=(
         "Find the claude on PATH, its version and install method, the provider it will use, "
         "every place that sets the variables it reads (shell start-up files, Claude Code's "
@@ -64,46 +76,36 @@ command = click.Command(
 )
 
 
-def doctor(
-    ctx: Context,
-    *,
-    json_mode: bool,
-    shell_names: tuple[str, ...],
-    all_shells: bool,
-    env_files: tuple[Path, ...],
-    fixed_version: str,
-) -> None:
-    out = Output(json_mode, wants_colour(ctx.env))
-    shells = choose_shells(ctx, shell_names, all_shells)
+def core(ctx: Context, request: DoctorRequest) -> DoctorResult:
+    """What is wrong here, and where each setting comes from: looked at, never printed."""
+    shells = choose_shells(ctx, request.shell_names, request.all_shells)
     # Every supported shell's files are listed (a forgotten config.fish line is what people
     # miss); the shell the user runs, first here, decides which value wins.
     everyone = [*shells, *(s for s in SHELLS if s.name not in {c.name for c in shells})]
+    # The remedy files' [when] look at more variables than the built-in diagnosis does.
+    specs = registry.data(ctx).specs
+    names = tuple(dict.fromkeys([*WATCHED, *(n for spec in specs for n in variables(spec))]))
+    # Every file is read (and a hostile one refused) before any shell is started.
+    read = read_files(ctx, everyone, tuple(map(ctx.given_path, request.env_files)), names)
     # The truth is what the real shell ends with, asked the way a terminal, a login and an
     # IDE start it; doctor run from cron or Ansible sees what the user's terminal would.
     # A start-up file that hangs or fails is an error: what the files alone say could be
     # wrong, and doctor never guesses.
-    # Every file is read (and a hostile one refused) before any shell is started.
-    # The remedy files' [when] look at more variables than the built-in diagnosis does.
-    specs = registry.data(ctx).specs
-    names = tuple(dict.fromkeys([*WATCHED, *(n for spec in specs for n in variables(spec))]))
-    env_files = tuple(ctx.given_path(f) for f in env_files)
-    collect(ctx, everyone, env_files, names=names)
     # `claude --version` (a Node.js start, most of doctor's time) runs while the shells do:
     # the claude that runs is found on this PATH, whatever the shells answer.
     found: list[ClaudeOnPath] = []
     truth = ask_shells(ctx, shells[:1], names, meanwhile=lambda: found.append(find_claude(ctx)))
-    picture = collect(ctx, everyone, env_files, names=names, truth=truth)
+    picture = draw(ctx, read, truth)
     claude = found[0]
     if claude.install_method == "missing" and truth:
         claude = _from_a_new_shell(ctx, truth) or claude
     diagnosis = with_catalogue(
-        diagnose(picture, claude, fixed_version, ctx.home),
+        diagnose(picture, claude, request.fixed_version, ctx.home),
         [m for spec in specs if (m := evaluate(spec, picture, claude, ctx.home)) is not None],
         specs,
     )
     here = _this_terminal(ctx, truth, shells[0])
-    result = DoctorResult(claude, tuple(s.name for s in shells), picture, diagnosis, ctx.home, here)
-    out.show(result)
+    return DoctorResult(claude, tuple(s.name for s in shells), picture, diagnosis, ctx.home, here)
 
 
 @dataclass(frozen=True)

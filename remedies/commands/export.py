@@ -8,6 +8,8 @@ the artefact goes to stdout or to a new file.
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ import click
 from remedies.catalog import registry
 from remedies.catalog.interface import EnvRemedy
 from remedies.claude.managed_formats import FORMATS, render, settings_for
-from remedies.commands import SHORT_HELP
+from remedies.commands import short_help
 from remedies.context import Context
 from remedies.engine.fileio import write_new
 
@@ -53,10 +55,38 @@ def _machine_remedy(name: str, ctx: Context | None) -> EnvRemedy | None:
     return remedy if isinstance(remedy, EnvRemedy) and remedy.machine else None
 
 
+@dataclass(frozen=True)
+class ExportRequest:
+    """What `remedy export NAME --format FORMAT` was asked."""
+
+    remedy: EnvRemedy
+    fmt: str  # one of FORMATS
+    output: Path | None = None  # a new file to write; None: the caller writes it to stdout
+    remedy_options: Mapping[str, Any] = field(default_factory=dict)  # --region, --model
+
+
+@dataclass(frozen=True)
+class Exported:
+    """The artefact, and where it went (None: nowhere yet, for stdout)."""
+
+    data: bytes
+    fmt: str
+    output: Path | None
+    notes: tuple[str, ...] = ()
+
+
 def _command(remedy: EnvRemedy) -> click.Command:
     @click.pass_obj
     def callback(ctx: Context, /, fmt: str, output: Path | None, **options: Any) -> None:
-        export(remedy, fmt, output and ctx.given_path(output), options)
+        done = core(ctx, ExportRequest(remedy, fmt, output, options))
+        if done.output is None:
+            # The artefact is the output, byte for byte: no Output, no newline added.
+            sys.stdout.buffer.write(done.data)
+            sys.stdout.buffer.flush()
+            return
+        for note in done.notes:
+            click.echo(f"note: {note}", err=True)
+        click.echo(f"wrote {done.output} ({done.fmt})", err=True)
 
     return click.Command(
         remedy.name,
@@ -88,25 +118,25 @@ def _command(remedy: EnvRemedy) -> click.Command:
     )
 
 
-def export(remedy: EnvRemedy, fmt: str, output: Path | None, options: dict[str, Any]) -> None:
+def core(ctx: Context, request: ExportRequest) -> Exported:
+    """The artefact, from the options alone (nothing on this machine is read); written to
+    `request.output` when given, a new file (an existing one is not replaced)."""
+    remedy = request.remedy
     assert remedy.machine is not None
-    proposal = remedy.machine(None, {k: v for k, v in options.items() if v is not None})
+    given = {k: v for k, v in request.remedy_options.items() if v is not None}
+    proposal = remedy.machine(None, given)
     # A value the format cannot carry exactly is refused here, in one line naming the
     # variable (BadInput, exit 2), before anything is written (managed_formats.check_carried).
-    data = render(fmt, settings_for(dict(proposal.env)), remedy.name)
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
-    write_new(output, data)
-    for note in proposal.notes:
-        click.echo(f"note: {note}", err=True)
-    click.echo(f"wrote {output} ({fmt})", err=True)
+    data = render(request.fmt, settings_for(dict(proposal.env)), remedy.name)
+    if request.output is None:
+        return Exported(data, request.fmt, None)
+    write_new(ctx.given_path(request.output), data)
+    return Exported(data, request.fmt, request.output, tuple(proposal.notes))
 
 
 command = ExportGroup(
     "export",
-    short_help=SHORT_HELP["export"],
+    short_help=short_help("export"),
     help=(
         "Write a remedy's machine-wide settings as an artefact an administrator deploys: the "
         "managed-settings drop-in that `apply --machine` writes, a macOS configuration "

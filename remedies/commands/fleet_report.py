@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from remedies.commands import SHORT_HELP
+from remedies.commands import short_help
 from remedies.context import Context
 from remedies.errors import BadInput
 from remedies.options import json_option
@@ -25,15 +25,23 @@ from remedies.output import Output, wants_colour
 from remedies.redact import printable
 
 
+@dataclass(frozen=True)
+class FleetReportRequest:
+    """What `remedy fleet-report DIR` was asked."""
+
+    folder: Path
+    verbose: bool = False  # name the hosts of every outcome
+
+
 @click.pass_obj
 def _fleet_report(ctx: Context, folder: Path, verbose: bool, json_mode: bool) -> None:
-    fleet_report(ctx, ctx.given_path(folder), json_mode, verbose=verbose)
+    Output(json_mode, wants_colour(ctx.env)).show(core(ctx, FleetReportRequest(folder, verbose)))
 
 
 command = click.Command(
     "fleet-report",
     callback=_fleet_report,
-    short_help=SHORT_HELP["fleet-report"],
+    short_help=short_help("fleet-report"),
     help="Read the JSON reports of `make rollout` in DIR (one per host) and summarise them: "
     "how many hosts changed, were already fine, failed or were unreachable; the failed and "
     "unreachable ones grouped by their first error line; the versions seen. --verbose names "
@@ -148,6 +156,13 @@ def _names(hosts: list[str], most: int = 10) -> str:
     return shown + (f" and {len(hosts) - most} more" if len(hosts) > most else "")
 
 
+def core(ctx: Context, request: FleetReportRequest) -> FleetSummary:
+    """The reports in the folder, counted and grouped (nothing else is read)."""
+    # Read from the folder the user meant (relative: from ctx.cwd), named as they typed it.
+    found = summarise(ctx.given_path(request.folder))
+    return replace(found, folder=request.folder, verbose=request.verbose)
+
+
 def summarise(folder: Path) -> FleetSummary:
     if not folder.is_dir():
         raise BadInput(f"{folder} is not a folder of rollout reports")
@@ -187,7 +202,3 @@ def summarise(folder: Path) -> FleetSummary:
         tuple(unreadable),
         tuple(sorted(unreachable, key=natural)),
     )
-
-
-def fleet_report(ctx: Context, folder: Path, json_mode: bool, *, verbose: bool = False) -> None:
-    Output(json_mode, wants_colour(ctx.env)).show(replace(summarise(folder), verbose=verbose))

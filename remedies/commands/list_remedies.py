@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from remedies.catalog import registry
-from remedies.commands import SHORT_HELP
+from remedies.commands import short_help
 from remedies.context import Context
 from remedies.options import json_option
 from remedies.output import Output, wants_colour
@@ -27,19 +27,25 @@ class Listing:
             out.say(f"{out.paint(name.ljust(width), bold=True)}  {summary}")
 
 
-def listing(ctx: Context | None = None) -> Listing:
+@dataclass(frozen=True)
+class ListRequest:
+    """`remedy list` asks nothing more: the remedies are the registry's, for this context."""
+
+
+def core(ctx: Context, request: ListRequest) -> Listing:
+    """The remedies there are, best first, each with its line (no remedy's module loaded)."""
     return Listing(tuple((name, registry.summary(name, ctx)) for name in registry.names(ctx)))
 
 
 @click.pass_obj
 def _list(ctx: Context, json_mode: bool) -> None:
-    Output(json_mode, wants_colour(ctx.env)).show(listing(ctx))
+    Output(json_mode, wants_colour(ctx.env)).show(core(ctx, ListRequest()))
 
 
 command = click.Command(
     "list",
     callback=_list,
-    short_help=SHORT_HELP["list"],
+    short_help=short_help("list"),
     help="List the remedies `remedy apply` knows, best first.",
     params=[json_option()],
 )

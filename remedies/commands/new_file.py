@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from remedies.catalog.data_format import NAME
-from remedies.commands import SHORT_HELP
+from remedies.commands import short_help
 from remedies.context import Context
 from remedies.engine.fileio import write_new
 from remedies.errors import BadInput
@@ -45,20 +46,34 @@ unset = []
 """
 
 
+@dataclass(frozen=True)
+class NewRequest:
+    """What `remedy new NAME` was asked."""
+
+    name: str
+    output: Path | None = None  # default: NAME.toml in the working folder
+
+
 @click.pass_obj
 def _new(ctx: Context, name: str, output: Path | None) -> None:
-    if not NAME.match(name):
-        raise BadInput(f"{name!r}: a remedy name is lower-case letters, digits and '-'")
-    path = ctx.given_path(output or f"{name}.toml")
-    text = SKELETON.format(name=name, path=path)
-    write_new(path, text.encode())
+    path = core(ctx, NewRequest(name, output))
     click.echo(f"wrote {path}: fill it in, then `remedy check {path}`")
+
+
+def core(ctx: Context, request: NewRequest) -> Path:
+    """Write the skeleton to a new file (an existing one is kept); the path, as given."""
+    if not NAME.match(request.name):
+        raise BadInput(f"{request.name!r}: a remedy name is lower-case letters, digits and '-'")
+    path = request.output or Path(f"{request.name}.toml")
+    text = SKELETON.format(name=request.name, path=path)
+    write_new(ctx.given_path(path), text.encode())
+    return path
 
 
 command = click.Command(
     "new",
     callback=_new,
-    short_help=SHORT_HELP["new"],
+    short_help=short_help("new"),
     help="Write NAME.toml, a commented skeleton remedy file (see README, 'Remedies as data').",
     params=[
         click.Argument(["name"]),

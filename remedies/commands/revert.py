@@ -11,13 +11,14 @@ import click
 
 from remedies.catalog import registry
 from remedies.catalog.interface import EnvRemedy, Undoable
-from remedies.commands import SHORT_HELP
+from remedies.commands import short_help
 from remedies.context import Context
 from remedies.engine.change_report import (
+    Asker,
+    AtTerminal,
     FileChanges,
-    RunOptions,
     common_params,
-    confirm,
+    consent,
     consent_possible,
     file_changes,
 )
@@ -28,6 +29,16 @@ from remedies.errors import BadInput, RemedyError
 from remedies.options import machine_option
 from remedies.output import Output, wants_colour
 from remedies.typos import did_you_mean
+
+
+@dataclass(frozen=True)
+class RevertRequest:
+    """`remedy revert [NAME]...`, as asked."""
+
+    names: tuple[str, ...] = ()  # remedies (or remedy files by path); none: everything
+    dry_run: bool = False
+    yes: bool = False  # consent given: no question
+    machine: bool = False  # what `apply --machine` did (ctx.machine is set by cli.Invocation)
 
 
 @click.pass_obj
@@ -41,17 +52,23 @@ def _revert(
     json_mode: bool,
     machine: bool,
 ) -> None:
+    out = Output(json_mode, wants_colour(ctx.env))
+    out.show(core(ctx, RevertRequest(names, dry_run, yes, machine), AtTerminal(out)))
+
+
+def core(ctx: Context, request: RevertRequest, asker: Asker) -> RevertResult:
+    """Revert (or preview it). `asker` hears the warnings and the question; the result is
+    shown by the caller."""
     # `remedy revert ./fix.toml` (a fleet's REMEDY=./fix.toml): the name the file declares.
-    names = tuple(_name_of(ctx, name) for name in names)
-    if machine:  # ctx.machine is set from the command line already (cli.Invocation)
+    names = tuple(_name_of(ctx, name) for name in request.names)
+    if request.machine:
         from remedies.claude.managed_dropin import need_administrator
 
         need_administrator(ctx)
     if any(not registry.known(name, ctx) for name in names):
         _check_names(ctx, names, set(applied_remedies(ctx)))  # a typo first, then consent
-    consent_possible(ctx, yes=yes, dry_run=dry_run)
-    out = Output(json_mode, wants_colour(ctx.env))
-    out.show(revert(ctx, names, RunOptions(dry_run, yes, json_mode), out))
+    consent_possible(ctx, yes=request.yes, dry_run=request.dry_run)
+    return _take_back(ctx, names, request, asker)
 
 
 def _name_of(ctx: Context, name: str) -> str:
@@ -80,7 +97,7 @@ def _complete_applied(
 command = click.Command(
     "revert",
     callback=_revert,
-    short_help=SHORT_HELP["revert"],
+    short_help=short_help("revert"),
     help=(
         "Take back what `remedy apply` did: files we did not see edited since get their exact "
         "old bytes back; in files edited since, only our block goes and the lines we disabled "
@@ -170,13 +187,15 @@ def _check_names(ctx: Context, names: tuple[str, ...], applied: set[str]) -> Non
             raise BadInput(f"unknown remedy {name!r}{after}: {here}")
 
 
-def revert(ctx: Context, names: tuple[str, ...], options: RunOptions, out: Output) -> RevertResult:
-    """Revert (or preview it). `out` only asks and warns; the caller shows the result."""
+def _take_back(
+    ctx: Context, names: tuple[str, ...], request: RevertRequest, asker: Asker
+) -> RevertResult:
+    """The revert itself, once the names are known good and consent is possible."""
     if not ctx.state_dir.exists():
         _check_names(ctx, names, set())  # nothing applied: a bad name must not create a lock
-    with locked(ctx, read_only=options.dry_run) as state:
-        for line in [] if options.dry_run else recover(ctx, state):
-            out.warn(line)
+    with locked(ctx, read_only=request.dry_run) as state:
+        for line in [] if request.dry_run else recover(ctx, state):
+            asker.warn(line)
         journal = state.load()
         _check_names(ctx, names, {e.remedy for e in journal.entries})
         chosen, kept = choose(journal, names)
@@ -184,10 +203,11 @@ def revert(ctx: Context, names: tuple[str, ...], options: RunOptions, out: Outpu
         changes, notes = plan_revert(ctx, state, chosen, kept)
         reverted = tuple(sorted({e.remedy for e in chosen}))
         planned = [Undo(e.remedy, action.describe_undo(e)) for e, action in actions]
-        if not chosen or options.dry_run:
-            preview = file_changes(ctx, changes, notes, dry_run=options.dry_run)
+        if not chosen or request.dry_run:
+            preview = file_changes(ctx, changes, notes, dry_run=request.dry_run)
             return RevertResult(names, reverted, preview, tuple(planned))
-        shown = confirm(ctx, out, options, changes, f"Revert {', '.join(reverted)}?", notes=notes)
+        question = f"Revert {', '.join(reverted)}?"
+        shown = consent(ctx, asker, changes, question, yes=request.yes, notes=notes)
         done = []
         for (entry, action), undo in zip(actions, planned):
             # Actions are not transactions: each is run, checked, then forgotten.

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from remedies.claude.managed_paths import applied_on_machine
-from remedies.commands import SHORT_HELP
+from remedies.commands import short_help
 from remedies.context import Context
 from remedies.engine.fileio import read_bytes, sha256
 from remedies.engine.journal import locked
@@ -32,16 +32,21 @@ def file_status(record_new_sha: str | None, path: str) -> str:
     return "in place" if sha256(data) == record_new_sha else "changed since"
 
 
+@dataclass(frozen=True)
+class StatusRequest:
+    """`remedy status` asks nothing more: which journal it reads is the context's (with
+    --machine, cli.Invocation has set ctx.machine: the system's)."""
+
+
 @click.pass_obj
 def _status(ctx: Context, json_mode: bool, machine: bool) -> None:
-    # With --machine, ctx.machine is set already (cli.Invocation): the system journal.
-    Output(json_mode, wants_colour(ctx.env)).show(status(ctx))
+    Output(json_mode, wants_colour(ctx.env)).show(core(ctx, StatusRequest()))
 
 
 command = click.Command(
     "status",
     callback=_status,
-    short_help=SHORT_HELP["status"],
+    short_help=short_help("status"),
     help="Show each applied remedy, the files it changed, and whether they changed since.",
     params=[
         json_option(),
@@ -100,7 +105,8 @@ class Status:
                 out.say(f"  {out.paint(state.ljust(13), fg=colour)} {path_shown(path, self.home)}")
 
 
-def status(ctx: Context) -> Status:
+def core(ctx: Context, request: StatusRequest) -> Status:
+    """What is applied where, from the journal and a hash of each file it names."""
     with locked(ctx, read_only=True) as state:
         entries = list(state.load().entries)
         interrupted = state.pending_path.exists()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import replace
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -12,7 +12,7 @@ from remedies.claude.known_issues import DEFAULT_FIXED_VERSION
 from remedies.claude.request_proof import Proof
 from remedies.claude.sources import WATCHED
 from remedies.claude.this_terminal import compare
-from remedies.commands import SHORT_HELP
+from remedies.commands import short_help
 from remedies.context import Context
 from remedies.engine.journal import applied_remedies, configured_shells
 from remedies.engine.new_shell import ShellEnv, new_shell_envs
@@ -27,18 +27,35 @@ from remedies.options import (
 from remedies.output import Output, wants_colour
 from shells import shell_named
 
+if TYPE_CHECKING:
+    from remedies.verify.live import LiveResult
+    from remedies.verify.offline import OfflineResult
+
+
+@dataclass(frozen=True)
+class VerifyRequest:
+    """What `remedy verify` was asked."""
+
+    offline: bool = True  # False: --live, the real service
+    model: str | None = None  # None: the one pinned, else the client's own
+    shell_name: str | None = None  # None: the one the user runs, and every one applied to
+    timeout: float = 90
+    fixed_version: str = DEFAULT_FIXED_VERSION
+    machine: bool = False  # as any user of this machine: no shell, no home
+
 
 @click.pass_obj
-def _verify(ctx: Context, /, **options: Any) -> None:
-    code = verify(ctx, **options)
-    if code:
-        raise click.exceptions.Exit(code)
+def _verify(ctx: Context, /, *, json_mode: bool, **given: Any) -> None:
+    result = core(ctx, VerifyRequest(**given))
+    Output(json_mode, wants_colour(ctx.env)).show(result)
+    if not result.ok:  # exit 0 only if Claude Code would have succeeded
+        raise click.exceptions.Exit(EXIT_FAILURE)
 
 
 command = click.Command(
     "verify",
     callback=_verify,
-    short_help=SHORT_HELP["verify"],
+    short_help=short_help("verify"),
     help=(
         "Run your own `claude -p 'say hello'` with exactly the environment a new shell of "
         "yours gets, plus your Claude Code settings. Offline (the default), every endpoint "
@@ -75,20 +92,11 @@ command = click.Command(
 )
 
 
-def verify(
-    ctx: Context,
-    *,
-    offline: bool,
-    model: str | None,
-    shell_name: str | None,
-    timeout: float,
-    fixed_version: str,
-    json_mode: bool,
-    machine: bool = False,
-) -> int:
-    out = Output(json_mode, wants_colour(ctx.env))
-    if machine:
-        return _verify_machine(ctx, out, model, timeout, fixed_version)
+def core(ctx: Context, request: VerifyRequest) -> OfflineResult | LiveResult:
+    """Run the user's own claude as a new shell would, and say whether it would succeed."""
+    if request.machine:
+        return _verify_machine(ctx, request)
+    shell_name = request.shell_name
     shell = choose_shells(ctx, (shell_name,) if shell_name else (), False)[0]
     # Untraced, as a person's shells start: the client needs their environments, not lines.
     # The stand-in's machinery (http.server, ssl, email) loads while the shells run.
@@ -102,36 +110,34 @@ def verify(
                 envs += new_shell_envs(ctx, other, traced=False)
     # A terminal keeps what it started with: new shells may be fixed while this one is not.
     stale = compare(ctx.env, envs[0].env, WATCHED, shell) if ctx.interactive else None
-    if not offline:
+    if not request.offline:
         from remedies.verify.live import verify_live  # --live only: its imports too
         from remedies.verify.offline import default_model
 
-        live = verify_live(ctx, envs[0], model or default_model(ctx, envs[0].env), timeout)
-        out.show(replace(live, terminal=stale))
-        return 0 if live.ok else EXIT_FAILURE
+        live = verify_live(
+            ctx, envs[0], request.model or default_model(ctx, envs[0].env), request.timeout
+        )
+        return replace(live, terminal=stale)
     from remedies.verify.offline import verify_offline
 
     applied = applied_remedies(ctx)
     result = verify_offline(
         ctx,
         envs,
-        model=model,
-        fixed_version=fixed_version,
+        model=request.model,
+        fixed_version=request.fixed_version,
         applied=applied,
-        timeout=timeout,
+        timeout=request.timeout,
         proofs=proofs_of(ctx, applied),
     )
-    out.show(replace(result, terminal=stale))
-    return 0 if result.ok else EXIT_FAILURE
+    return replace(result, terminal=stale)
 
 
 def _load_offline() -> None:
     import remedies.verify.offline  # noqa: F401  (loaded now, used once the shells answer)
 
 
-def _verify_machine(
-    ctx: Context, out: Output, model: str | None, timeout: float, fixed_version: str
-) -> int:
+def _verify_machine(ctx: Context, request: VerifyRequest) -> OfflineResult:
     """What any user, cron job or IDE on this machine gets: nothing from a shell or a home,
     the managed settings in force. As root, only a claude root owns is run."""
     from pathlib import Path
@@ -149,16 +155,14 @@ def _verify_machine(
             f"{found[0]} is not root's own, so root does not run it; run `remedy verify "
             "--machine` as a user"
         )
-    result = verify_offline(
+    return verify_offline(
         ctx,
         [ShellEnv("an empty environment", login=False, env=empty, interactive=True)],
-        model=model,
-        fixed_version=fixed_version,
+        model=request.model,
+        fixed_version=request.fixed_version,
         applied=applied_on_machine(ctx),
-        timeout=timeout,
+        timeout=request.timeout,
     )
-    out.show(result)
-    return 0 if result.ok else EXIT_FAILURE
 
 
 def proofs_of(ctx: Context, applied: list[str]) -> list[tuple[str, Proof]]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import click
 
@@ -134,32 +135,53 @@ def consent_possible(ctx: Context, *, yes: bool, dry_run: bool) -> None:
         )
 
 
-def show_diffs(ctx: Context, out: Output, changes: list[Change]) -> None:
-    if out.silent:
-        return
-    for change in changes:
-        diff = unified_diff(change.state.data, change.new, display(ctx, change.state.path))
-        out.to_asker(colour_diff(diff, out.colour))
+class Asker(Protocol):
+    """Whom a run speaks to before its result is shown: the warnings it meets on the way (a
+    run it recovered) and the question that gives consent, with what it is about. A command
+    passes the person at its terminal (AtTerminal); a core prints nothing itself."""
+
+    def warn(self, text: str) -> None: ...
+
+    def ask(self, question: str, about: Sequence[str | FileChanges]) -> bool:
+        """Show `about` in order (lines as they are, each FileChanges as its diffs and
+        notes) where the question is asked; the answer."""
+        ...
 
 
-def confirm(
+@dataclass(frozen=True)
+class AtTerminal:
+    """The person at the terminal, through the command's Output (stderr when stdout is a
+    pipe or the --json document)."""
+
+    out: Output
+
+    def warn(self, text: str) -> None:
+        self.out.warn(text)
+
+    def ask(self, question: str, about: Sequence[str | FileChanges]) -> bool:
+        for part in about:
+            if isinstance(part, str):
+                self.out.to_asker(part)
+            else:
+                part.show_to_asker(self.out)
+        return self.out.ask(question)
+
+
+def consent(
     ctx: Context,
-    out: Output,
-    options: RunOptions,
+    asker: Asker,
     changes: list[Change],
     question: str,
     *,
-    notes: list[str] | None = None,
+    yes: bool,
+    notes: Sequence[str] = (),
 ) -> bool:
     """Without --yes: show what will change, everything that should change the user's mind
     (the notes: "often does not work; prefer mantle"), then ask at the terminal (the command
     refused at its start when there is none: consent_possible). True when the notes were
-    shown here."""
-    if options.yes or not ctx.interactive:
+    shown here; a no is Declined."""
+    if yes or not ctx.interactive:
         return False
-    show_diffs(ctx, out, changes)
-    for note in notes or []:
-        out.to_asker(out.paint("note: ", fg="cyan") + note + "\n")
-    if not out.ask(question):
+    if not asker.ask(question, [file_changes(ctx, changes, list(notes), dry_run=True)]):
         raise Declined()
     return True

@@ -152,7 +152,8 @@ TIMED = _Timed()
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
-        markers = set(dict(report.user_properties).get("markers", ()))
+        given = dict(report.user_properties).get("markers", ())
+        markers = {str(m) for m in given} if isinstance(given, (list, tuple)) else set()
         TIMED.parts.setdefault(part_of(markers), []).append(report.duration)
 
 

@@ -1,5 +1,6 @@
 """What `remedy apply NAME` did (or would do) for an EnvRemedy, for a person or as JSON: for
-some shells of this user (apply_env), or for every user of the machine (apply_machine)."""
+some shells of this user (catalog.env_apply), or for every user of the machine
+(commands.apply_machine)."""
 
 from __future__ import annotations
 

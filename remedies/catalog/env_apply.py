@@ -1,0 +1,157 @@
+"""How an EnvRemedy is applied for this user: the flow every remedy that sets and unsets
+environment variables shares. `remedy apply NAME` runs it (commands.apply_env); `apply auto`
+and `apply pin` run it as a step of their own.
+
+Under the lock: finish or undo a run that was interrupted, ask the remedy what it wants
+here, find where the real shells set each variable (asked of them), plan every file's change
+(start-up files, with --project the project's .envrc, Claude Code's settings), ask for
+consent, commit the whole as one transaction, then ask the real shells again: "done" only
+when every kind of new shell agrees; otherwise everything this run wrote goes back at once.
+Nothing here prints: warnings and the question go to the Asker, the rest is the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from remedies.catalog.apply_result import ApplyResult
+from remedies.catalog.interface import EnvRemedy
+from remedies.claude.settings_plan import plan_settings_changes
+from remedies.claude.sources import ask_shells, from_envrc
+from remedies.claude.this_terminal import after_edit, compare
+from remedies.context import Context
+from remedies.engine.change_report import Asker, consent, consent_possible, file_changes
+from remedies.engine.envedit import EnvEdit
+from remedies.engine.journal import StateFolder, check_folder, locked
+from remedies.engine.new_shell import startup_where
+from remedies.engine.new_shell_check import check_new_shells
+from remedies.engine.revert_plan import commit_revert, plan_revert
+from remedies.engine.shell_choice import choose_shells
+from remedies.engine.startup_plan import plan_env_changes, plan_envrc
+from remedies.engine.startup_walk import sourced_files, walk
+from remedies.engine.transaction import commit_apply, recover
+from remedies.errors import Interrupted, RemedyError
+from shells.base import Shell
+
+
+@dataclass(frozen=True)
+class Scopes:
+    """Which of Claude Code's settings files besides the user's we may change."""
+
+    project: bool = False
+    system: bool = False
+
+
+@dataclass(frozen=True)
+class ApplyRequest:
+    """`remedy apply NAME` for an EnvRemedy, as asked."""
+
+    remedy: EnvRemedy
+    shell_names: tuple[str, ...] = ()  # the shells to configure (none: the one the user runs)
+    all_shells: bool = False
+    scopes: Scopes = Scopes()
+    # The remedy's own options (--region, --model, --value), as its params parsed them.
+    remedy_options: Mapping[str, Any] = field(default_factory=dict)
+    dry_run: bool = False
+    yes: bool = False  # consent given: no question
+
+
+def apply_env(ctx: Context, request: ApplyRequest, asker: Asker) -> ApplyResult:
+    """Apply (or preview) an EnvRemedy for this user's shells."""
+    remedy = request.remedy
+    shells = choose_shells(ctx, request.shell_names, request.all_shells)
+    names = tuple(s.name for s in shells)
+    consent_possible(ctx, yes=request.yes, dry_run=request.dry_run)  # before the lock
+    # Bad input (a region that cannot be found, a value that is not JSON) must write nothing,
+    # and the lock would create the state folder: with no state folder yet there is also
+    # nothing an interrupted run left to recover, so the remedy may look before the lock.
+    given = request.remedy_options
+    early = None if check_folder(ctx.state_dir) else remedy.propose(ctx, shells, given)
+    with locked(ctx, read_only=request.dry_run) as state:
+        recovered = [] if request.dry_run else recover(ctx, state)
+        for line in recovered:
+            asker.warn(line)
+        proposal = early or remedy.propose(ctx, shells, given)
+        # Where the shells really look (ZDOTDIR) and what their files source, as the real
+        # shells show it (asked once per run; propose asked the same).
+        truth = ask_shells(ctx, shells, proposal.edit.names())
+        where = startup_where(ctx, truth)
+        extra = {env.shell: env.sourced for env in truth}
+        sourced = sourced_files(walk(ctx, shells, where, extra))
+        changes = plan_env_changes(
+            ctx, shells, remedy.name, proposal.edit, where=where, sourced=sourced
+        )
+        notes = list(proposal.notes)
+        if request.scopes.project:
+            changes += plan_envrc(ctx, remedy.name, proposal.edit)
+        else:
+            notes += [
+                f"{s.where(ctx.home)} sets {s.var} for this project (direnv); "
+                "--project changes it too"
+                for s in from_envrc(ctx, proposal.edit.names())
+                if s.applies and not s.ours
+            ][:1]
+        if proposal.settings is not None:
+            more, settings_notes = plan_settings_changes(
+                ctx,
+                proposal.settings,
+                remedy=remedy.name,
+                project=request.scopes.project,
+                system=request.scopes.system,
+            )
+            changes += more
+            notes += settings_notes
+        if not changes and not request.dry_run:
+            problem = check_new_shells(ctx, shells, proposal.edit)
+            if problem is not None:
+                raise RemedyError(f"{remedy.name}'s lines are in place, but {problem}")
+        if not changes or request.dry_run:
+            return ApplyResult(
+                remedy.name, names, file_changes(ctx, changes, notes, dry_run=request.dry_run)
+            )
+        question = f"Apply {remedy.name} to these files?"
+        shown = consent(ctx, asker, changes, question, yes=request.yes, notes=notes)
+        details = {**proposal.details, "shells": list(names)}
+        committed = commit_apply(ctx, state, changes, remedy=remedy.name, details=details)
+        for warning in committed.warnings:
+            asker.warn(warning)
+        # "Done" only when the real shells agree; otherwise everything goes back at once.
+        try:
+            problem = check_new_shells(ctx, shells, proposal.edit)
+        except KeyboardInterrupt:
+            _take_back(ctx, state, committed.txid)
+            raise Interrupted(
+                f"interrupted while checking new shells; {remedy.name} was taken back, "
+                "nothing was changed"
+            ) from None
+        if problem is not None:
+            _take_back(ctx, state, committed.txid)
+            raise RemedyError(f"{problem}; nothing was changed")
+    stale = stale_terminal(ctx, shells[0], proposal.edit)
+    done = file_changes(ctx, changes, notes, dry_run=False)
+    if shown:  # the notes came before the question; only what is new now follows
+        done = replace(done, notes=tuple(stale), notes_shown=False)
+    else:
+        done = replace(done, notes=(*done.notes, *stale))
+    return ApplyResult(remedy.name, names, done)
+
+
+def stale_terminal(ctx: Context, shell: Shell, edit: EnvEdit) -> list[str]:
+    """The terminal remedy runs in still has what new shells no longer get."""
+    if not ctx.interactive:
+        return []  # a script, cron or Ansible: no terminal to speak of
+    names = [*edit.unset, *(name for name, _ in edit.set)]
+    new = after_edit(ctx.env, edit.unset, edit.set)
+    stale = compare(ctx.env, new, names, shell)
+    return [] if stale is None else [stale.line()]
+
+
+def _take_back(ctx: Context, state: StateFolder, txid: str) -> None:
+    """Revert the entry this run just committed, and only it."""
+    journal = state.load()
+    gone = [e for e in journal.entries if e.txid == txid]
+    kept = [e for e in journal.entries if e.txid != txid]
+    changes, _notes = plan_revert(ctx, state, gone, kept)
+    commit_revert(ctx, state, changes, gone=gone, kept=kept)
