@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+# Test workers (pytest-xdist): the suite waits on shells and the client as much as it computes.
+JOBS ?= 3
 
 .PHONY: test check lint bench demo clean fleet-ready
 
@@ -17,13 +19,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 # Every test (the README's command; CI runs it).
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(JOBS) $(PYTEST_ARGS)
 
 # The inner loop: what needs no real client, no root, no fleet and is not slow (real shells
 # are in: they are what remedy is about). Markers: pyproject.toml; tests/support/markers.py.
 CHECK_MARKERS := not real_client and not root and not fleet and not slow
 check: $(STAMP)
-	$(BIN)/python -m pytest -m "$(CHECK_MARKERS)" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(JOBS) -m "$(CHECK_MARKERS)" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check remedies shells tests bench demo fleet

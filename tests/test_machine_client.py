@@ -1,6 +1,9 @@
 """Machine scope with the real Claude Code 2.1.111: the client reads managed settings from the
-real /etc/claude-code only, so this test changes the real machine (as CI's root does) and
-puts it back. It refuses to run where /etc/claude-code or /var/lib/remedy already exist.
+real /etc/claude-code only, so this test changes /etc/claude-code and /var/lib/remedy at
+their real paths, as root. It does so in a mount namespace of its own, over /etc and
+/var/lib as they are (an overlay whose writes go to a tmpfs): the rest of the suite, run
+beside it by other workers, and the machine itself never see the drop-in. It refuses to run
+where /etc/claude-code or /var/lib/remedy already exist.
 
 Done when: Bedrock on in the shell and in user settings; `apply --machine` -> Hello! via
 Mantle for that user and for an empty environment; `revert --machine` -> the 400 again and
@@ -10,7 +13,10 @@ Mantle for that user and for an empty environment; `revert --machine` -> the 400
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,22 +33,69 @@ MANAGED = Path("/etc/claude-code")
 STATE = Path("/var/lib/remedy")
 
 
+# Run in the test's own namespace: set only for the pytest started there.
+INSIDE = "REMEDY_TEST_PRIVATE_MACHINE"
+
+# sh -c SCRIPT sh SCRATCH PYTHON NODEID: a tmpfs for the overlays' writes, /etc and /var/lib
+# overlaid, then this one test run there by a pytest of its own.
+_PRIVATE = r"""
+set -e
+mount -t tmpfs remedy-test "$1"
+for where in etc var/lib; do
+    mkdir -p "$1/$where/upper" "$1/$where/work"
+    layers="lowerdir=/$where,upperdir=$1/$where/upper,workdir=$1/$where/work"
+    mount -t overlay remedy-test -o "$layers" "/$where"
+done
+shift
+exec "$1" -m pytest -q -p no:cacheprovider -p no:xdist "$2"
+"""
+
+
+def _run_in_a_private_machine(request: pytest.FixtureRequest, scratch: Path) -> None:
+    require_root("a mount namespace of the test's own")
+    if shutil.which("unshare") is None:
+        pytest.fail("unshare (util-linux) is needed to keep this test's /etc to itself")
+    done = subprocess.run(
+        [
+            *("unshare", "--mount", "--propagation", "private", "sh", "-c", _PRIVATE, "sh"),
+            *(str(scratch), sys.executable, request.node.nodeid),
+        ],
+        env={**os.environ, INSIDE: "1"},
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, (done.stdout + done.stderr)[-6000:]
+    assert "1 passed" in done.stdout, done.stdout[-3000:]  # run, not skipped
+
+
 @pytest.fixture
-def real_machine() -> Iterator[None]:
+def real_machine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[bool]:
+    """True inside the test's own namespace, where the body runs; False outside it, where
+    the body is run there (and the test is over when this returns)."""
+    if not os.environ.get(INSIDE):
+        (tmp_path / "private").mkdir()
+        _run_in_a_private_machine(request, tmp_path / "private")
+        yield False
+        return
     require_root("changing the machine's own managed settings")
     for path in (MANAGED, STATE):
         if path.exists():
             pytest.fail(f"{path} exists on this machine; this test would change it")
     try:
-        yield
+        yield True
     finally:
         shutil.rmtree(MANAGED, ignore_errors=True)
         shutil.rmtree(STATE, ignore_errors=True)
 
 
 def test_one_drop_in_fixes_every_user_and_revert_brings_the_400_back(
-    sandbox: Sandbox, real_machine: None
+    sandbox: Sandbox, real_machine: bool
 ) -> None:
+    if not real_machine:
+        return  # it ran in its own namespace (the fixture), and passed
     claude = claude_client.install()
     sandbox.write(
         ".bashrc",

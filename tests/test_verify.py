@@ -183,6 +183,7 @@ def test_settings_pointing_outside_are_redirected_to_the_stand_in(user: Sandbox)
     assert not list(user.home.rglob("*_RAN")), "no helper or hook of the user's ran"
 
 
+@pytest.mark.real_client
 @pytest.mark.real_shell
 def test_managed_settings_that_force_an_endpoint_are_refused(user: Sandbox) -> None:
     managed = Path(user.env["REMEDY_SYSTEM_ROOT"]) / "etc/claude-code/managed-settings.json"
@@ -199,6 +200,7 @@ _CONNECT = re.compile(
 )
 
 
+@pytest.mark.real_client
 @pytest.mark.slow
 def test_a_probe_connects_to_nothing_but_loopback(user: Sandbox, tmp_path: Path) -> None:
     """Every connect(2) of remedy, the shells and the client, traced: loopback only."""
@@ -283,6 +285,7 @@ def test_live_outcomes_are_classified(
     assert result.code == (0 if outcome == "ok" else 1)
 
 
+@pytest.mark.real_client
 @pytest.mark.slow
 def test_ctrl_c_during_apply_auto_takes_back_what_it_applied(user: Sandbox) -> None:
     """SIGINT at any moment of `apply auto --yes`: either it finished, or exit 130 and the
@@ -363,6 +366,7 @@ def test_a_terminal_that_still_has_bedrock_is_named_by_verify_and_doctor(user: S
     assert doc["this_terminal"] is None
 
 
+@pytest.mark.real_client
 def test_apply_auto_at_a_terminal_shows_what_changes_as_apply_does(user: Sandbox) -> None:
     """The diff of the remedy tried first and its notes come before the question; the files
     now changed are listed after it, and no note is said twice."""
@@ -385,6 +389,7 @@ def test_apply_auto_refuses_an_unknown_region_before_writing(sandbox: Sandbox) -
     assert list(sandbox.home.iterdir()) == [], "no state folder, lock or backup"
 
 
+@pytest.mark.real_client
 def test_ctrl_c_while_verify_runs_claude(user: Sandbox) -> None:
     """Ctrl-C typed while the real claude runs: 130, one line of its own, no traceback."""
     at = terminal.Terminal(["verify", "--shell", "bash"], user.env)

@@ -121,7 +121,7 @@ def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, None]:
         SEEN.current = None
 
 
-# --- one worker for the real client, and how fast each part runs --------------------------
+# --- how fast each part runs ------------------------------------------------------------
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -129,11 +129,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         markers = sorted({m.name for m in item.iter_markers()} & set(NOT_IN_CHECK))
         # Reports carry user_properties to pytest-xdist's controller (part_of, below).
         item.user_properties.append(("markers", markers))
-        if REAL_CLIENT in markers:
-            # Under `pytest -n N --dist loadgroup` (make test), every test of the real client
-            # runs on one worker: the client reads the machine's own /etc/claude-code, which
-            # test_machine_client changes, and two installs into one npm cache would race.
-            item.add_marker(pytest.mark.xdist_group("real_client"))
 
 
 def part_of(markers: set[str]) -> str:
@@ -158,8 +153,12 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    if not TIMED.parts or hasattr(session.config, "workerinput"):
-        return  # a worker: its reports reach the controller, which writes the summary
+    if not TIMED.parts or hasattr(session.config, "workerinput") or os.environ.get(
+        "REMEDY_TEST_PRIVATE_MACHINE"
+    ):
+        # A worker's reports reach the controller, which writes the summary; a test run in
+        # a namespace of its own (test_machine_client) is part of the outer run's.
+        return
     wall = time.monotonic() - TIMED.started
     summary = {
         "wall_seconds": round(wall, 1),
