@@ -153,8 +153,10 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    if not TIMED.parts or hasattr(session.config, "workerinput") or os.environ.get(
-        "REMEDY_TEST_PRIVATE_MACHINE"
+    if (
+        not TIMED.parts
+        or hasattr(session.config, "workerinput")
+        or os.environ.get("REMEDY_TEST_PRIVATE_MACHINE")
     ):
         # A worker's reports reach the controller, which writes the summary; a test run in
         # a namespace of its own (test_machine_client) is part of the outer run's.
