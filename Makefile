@@ -38,6 +38,7 @@ bench: $(STAMP) dist/remedy.pyz
 	$(BIN)/python bench/fleet_rollout.py
 	$(BIN)/python bench/big_startup_file.py
 	$(BIN)/python -m bench.verify_vs_client
+	$(BIN)/python bench/test_suite.py
 
 demo: $(STAMP)
 	$(BIN)/python -m demo.demo

@@ -9,7 +9,8 @@ needs the real client, root or a fleet, and must not run it by accident. What a 
 (kill -9, privilege, the zipapp) carry their markers by hand.
 
 At the end of a run, how many tests of each part ran and how fast goes to
-.cache/test-speed.json (README, "Tests"; `make bench` prints it).
+.cache/test-speed.json, one entry per marker selection (README, "Tests"; `make bench`
+prints it).
 """
 
 from __future__ import annotations
@@ -162,7 +163,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         # a namespace of its own (test_machine_client) is part of the outer run's.
         return
     wall = time.monotonic() - TIMED.started
+    selected = session.config.getoption("markexpr", "") or "all"
     summary = {
+        "markers": selected,
         "wall_seconds": round(wall, 1),
         "workers": getattr(session.config.option, "numprocesses", None) or 1,
         "parts": {
@@ -174,6 +177,13 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
             for part, times in sorted(TIMED.parts.items())
         },
     }
+    # One summary per selection: the last full run beside the last `make check`.
     target = Path(__file__).resolve().parents[2] / ".cache" / "test-speed.json"
     target.parent.mkdir(exist_ok=True)
-    target.write_text(json.dumps(summary, indent=1) + "\n")
+    try:
+        runs = json.loads(target.read_text())
+    except (OSError, ValueError):
+        runs = {}
+    runs = runs if isinstance(runs, dict) and "parts" not in runs else {}
+    runs[selected] = summary
+    target.write_text(json.dumps(runs, indent=1) + "\n")
