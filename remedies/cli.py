@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
@@ -244,9 +245,20 @@ def run(argv: list[str], ctx: Context | None = None) -> int:
             EXIT_FAILURE,
         )
     debug = args[:1] == ["--debug"]
-    how = Invocation.of(args, ctx)
+    judged = sys.modules.get("remedies.root_programs")
+    if judged is not None:
+        judged.forget()  # a second run in this process (a test's) judges afresh
+    how = Invocation()
     try:
-        result: Any = cli.main(args=args, prog_name="remedy", standalone_mode=False, obj=how)
+        how = Invocation.of(args, ctx)
+        result: Any = cli.main(
+            args=args,
+            prog_name="remedy",
+            standalone_mode=False,
+            obj=how,
+            # A given Context's COLUMNS, not this process's (click would read os.environ).
+            terminal_width=None if ctx is None else _columns(ctx.env),
+        )
     except click.exceptions.Exit as e:
         return e.exit_code
     except click.Abort as e:
@@ -286,6 +298,13 @@ def run(argv: list[str], ctx: Context | None = None) -> int:
             f"unexpected {type(e).__name__}: {e} (run with --debug for details)", EXIT_FAILURE
         )
     return result if isinstance(result, int) else 0
+
+
+def _columns(env: Mapping[str, str]) -> int:
+    """The help's width for a run given its environment: COLUMNS, else 80, as click finds for
+    a program whose output is not a terminal."""
+    value = env.get("COLUMNS", "")
+    return int(value) if value.isdigit() and int(value) > 0 else 80
 
 
 def _print_traceback() -> None:

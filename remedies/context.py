@@ -28,6 +28,11 @@ if TYPE_CHECKING:
 class Runner:
     """Runs programs. One place, so that timeouts and missing programs read the same everywhere."""
 
+    # The folder a program works in when its caller names none: the run's (Context.cwd),
+    # which is not this process's when a test runs remedy in its own process. Root's
+    # programs work in "/" instead (_where_root_may).
+    cwd: Path | None = None
+
     def run(
         self,
         argv: Sequence[str],
@@ -54,7 +59,7 @@ class Runner:
                 [argv0, *argv[1:]] if argv0 else list(argv),
                 executable=argv[0] if argv0 else None,
                 env=dict(env),
-                cwd=_where_root_may(cwd),
+                cwd=_where_root_may(cwd) or self.cwd,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -150,7 +155,7 @@ class Runner:
             process = subprocess.Popen(
                 list(argv),
                 env=dict(env),
-                cwd=_where_root_may(None),
+                cwd=_where_root_may(None) or self.cwd,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
@@ -435,6 +440,7 @@ class Context:
             home=home_from_environment(env),
             env=dict(env),
             cwd=cwd,
+            runner=Runner(cwd),
             system_root=Path(env.get("REMEDY_SYSTEM_ROOT") or "/"),
             interactive=interactive,
             progress=_on_terminal if on_terminal else (lambda _text: None),

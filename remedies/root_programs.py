@@ -136,6 +136,15 @@ _SCAN_LOCK = threading.Lock()
 _SAFE_PATHS: dict[str, str] = {}
 
 
+def forget() -> None:
+    """Start a new run: what was judged is kept for one run only (a folder's owner or mode
+    may change between two runs in one process, as between tests run in the test process)."""
+    with _SCAN_LOCK:
+        _SAFE_PATHS.clear()
+    _not_owned_alone.cache_clear()
+    _holds_only_roots_programs.cache_clear()
+
+
 def _searchable_by_root(folder: str) -> bool:
     if not folder.startswith("/") or why_not_owned_alone(Path(folder), frozenset({0})):
         return False

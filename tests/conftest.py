@@ -148,7 +148,8 @@ class Sandbox:
         merged = {**self.env, **(env or {})}
         run_env = {k: v for k, v in merged.items() if v is not None}
         where = cwd or self.home
-        if not (process or needs_a_process(run_env) or os.environ.get("REMEDY_TEST_PROCESS")):
+        process = process or bool(os.environ.get("REMEDY_TEST_PROCESS"))
+        if not (process or needs_a_process(run_env, where)):
             code, out, err = remedy_in_process(args, run_env, where)
             return Result(code, out.decode(), err.decode())
         done = subprocess.run(
@@ -238,8 +239,9 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     from tests.support import figures
+    from tests.support.markers import whole_run
 
-    if figures.COUNTS:
+    if figures.COUNTS and whole_run(terminalreporter.config):
         figures.save(REPO / ".cache" / "safety-figures.json")
         summary = ", ".join(f"{k}: {v}" for k, v in sorted(figures.COUNTS.items()))
         terminalreporter.write_line(f"safety figures: {summary}")

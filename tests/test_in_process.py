@@ -22,7 +22,8 @@ APPLIED = ("apply", "mantle", "--yes", "--shell", "bash")
 SAME_EITHER_WAY: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     ((), ("status",)),
     ((), ("list",)),
-    ((), ("doctor", "--json")),
+    # --shell: the program, unlike a test's Context, asks its process tree (shells.detect).
+    ((), ("doctor", "--json", "--shell", "bash")),
     ((), ("apply", "mantle", "--dry-run")),
     ((), ("apply", "mantle", "--yes", "--json")),
     (APPLIED, ("status", "--json")),

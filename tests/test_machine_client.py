@@ -81,6 +81,12 @@ def real_machine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[boo
         yield False
         return
     require_root("changing the machine's own managed settings")
+    # The variable alone is not proof (it could be set by hand): /etc and /var/lib must be
+    # the test's overlays here, whose writes go to its tmpfs.
+    mounts = Path("/proc/self/mountinfo").read_text().splitlines()
+    for where in ("/etc", "/var/lib"):
+        if not any(f" {where} " in line and "remedy-test" in line for line in mounts):
+            pytest.fail(f"{INSIDE} is set, but {where} is not the test's overlay")
     for path in (MANAGED, STATE):
         if path.exists():
             pytest.fail(f"{path} exists on this machine; this test would change it")

@@ -152,3 +152,18 @@ def test_our_drop_in_edited_by_hand_is_named_not_overwritten(
     refused = sandbox.remedy(*APPLY)
     refused.refused("was changed since remedy wrote it", str(dropin))
     assert dropin.read_bytes() == edited
+
+
+def test_a_second_run_in_one_process_judges_the_files_afresh(
+    sandbox: Sandbox, system: Path
+) -> None:
+    """What root judged of a folder is kept for one run: in-process, tests run remedy many
+    times in one process, and a folder made writable between two runs must be seen so (the
+    judgements were cached for the process: the second `list` still trusted the file)."""
+    fix = system / "etc/remedy/remedies/fix.toml"
+    fix.write_text(FIX.format(name="my-fix"))
+    assert "my-fix" in sandbox.remedy("list").stdout
+    fix.parent.chmod(0o777)
+    second = sandbox.remedy("list")
+    assert "my-fix" not in second.stdout, second.stdout
+    assert "can be written by others" in second.stderr, second.stderr

@@ -130,9 +130,22 @@ def read_bytes(path: Path) -> bytes | None:
 
 
 def _creation_mode() -> int:
+    return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """This process's umask, read without changing it where Linux says it (/proc, since 4.7):
+    setting it to 0 for a moment would give that 0 to a shell another thread starts then."""
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
     mask = os.umask(0)
     os.umask(mask)
-    return 0o666 & ~mask
+    return mask
 
 
 def missing_folders(folder: Path) -> list[Path]:

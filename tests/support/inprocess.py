@@ -27,23 +27,35 @@ from remedies.context import Context
 NEEDS_A_PROCESS = frozenset({"REMEDY_CRASH_AT", "_REMEDY_COMPLETE"})
 
 
-def needs_a_process(env: Mapping[str, str]) -> bool:
+def needs_a_process(env: Mapping[str, str], cwd: Path) -> bool:
     """Whether a run in this environment must be a process of its own: the above; a
     variable Python reads as it starts (PYTHONPATH puts a plugin's package on sys.path); or
     root in a home it would work in only as the home's owner, which only a process can
     become (remedies/privilege.py)."""
     if NEEDS_A_PROCESS & env.keys() or any(k.startswith("PYTHON") for k in env):
         return True
+    if os.geteuid() != 0:
+        return False
     from remedies.context import home_from_environment
+    from remedies.errors import RemedyError
     from remedies.privilege import owner_of_home
+    from remedies.root_programs import why_not_owned_alone
 
-    return os.geteuid() == 0 and owner_of_home(home_from_environment(env)) is not None
+    # Root refuses to start from a folder another user can change (Python put it on
+    # sys.path: cli.run's code_root_did_not_choose); only the program can say so.
+    if why_not_owned_alone(cwd, frozenset({0})) is not None:
+        return True
+    try:
+        return owner_of_home(home_from_environment(env)) is not None
+    except RemedyError:
+        return True  # the program says why, in its own words
 
 
-def _text_on(buffer: io.BytesIO) -> io.TextIOWrapper:
-    # As the child's streams under LANG=C.UTF-8: UTF-8, and bytes Python could not decode
-    # (surrogate escapes) written back as the bytes they were.
-    return io.TextIOWrapper(buffer, encoding="utf-8", errors="surrogateescape", write_through=True)
+def _text_on(buffer: io.BytesIO, errors: str) -> io.TextIOWrapper:
+    # As the child's streams under LANG=C.UTF-8: UTF-8; on stdout, bytes Python could not
+    # decode (surrogate escapes) written back as the bytes they were, on stderr as
+    # backslashed escapes (Python's stderr is always backslashreplace).
+    return io.TextIOWrapper(buffer, encoding="utf-8", errors=errors, write_through=True)
 
 
 class _ThisThreads(io.TextIOBase):
@@ -110,8 +122,12 @@ def remedy_in_process(
 ) -> tuple[int, bytes, bytes]:
     """`remedy ARGS` with this environment, in this folder: exit code, stdout, stderr."""
     out, err = io.BytesIO(), io.BytesIO()
-    stdout, stderr = _text_on(out), _text_on(err)
+    stdout, stderr = _text_on(out, "surrogateescape"), _text_on(err, "backslashreplace")
     ctx = Context.from_environment(env, cwd)
+    if ctx.system_root == Path("/") and os.geteuid() == 0:
+        from tests.support import markers
+
+        markers.noted(markers.ROOT)  # the machine's own /etc, which only root may change
     with _streams(stdout, stderr):
         code = run(list(args), ctx)
     answer = code, out.getvalue(), err.getvalue()

@@ -28,11 +28,14 @@ from typing import Any
 
 import pytest
 
+from shells import SHELLS
+
 REAL_SHELL, REAL_CLIENT, ROOT, FLEET, SLOW = "real_shell", "real_client", "root", "fleet", "slow"
 # Left out of `make check`: the fast inner loop.
 NOT_IN_CHECK = (REAL_CLIENT, ROOT, FLEET, SLOW)
 
-_SHELLS = frozenset({"bash", "zsh", "fish", "tcsh", "csh", "ksh", "ksh93", "mksh", "dash", "sh"})
+# Every program a registered shell runs as (shells.SHELLS), and sh.
+_SHELLS = frozenset({"sh", *(name for shell in SHELLS for name in shell.executables)})
 _ROOT_PROGRAMS = frozenset(
     {"useradd", "userdel", "runuser", "su", "sudo", "setpriv", "chattr", "mount", "unshare"}
 )
@@ -56,6 +59,8 @@ def kind_of(argv: list[str]) -> str | None:
     # are the real client's; a fake npm or claude in a test's temporary folder is not.
     if name in ("npm", "node", "npx", "claude"):
         found = argv[0] if "/" in argv[0] else (shutil.which(argv[0]) or "")
+        # Where it really is: a link in a test's folder to the cached client is the client.
+        found = os.path.realpath(found) if found else ""
         if found and not found.startswith(tempfile.gettempdir() + "/"):
             return REAL_CLIENT
     return None
@@ -153,9 +158,20 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         TIMED.parts.setdefault(part_of(markers), []).append(report.duration)
 
 
+def whole_run(config: pytest.Config) -> bool:
+    """The run covered the whole suite, or a marker selection of it (make test, make check):
+    not some files or a -k, whose figures would stand in for the suite's."""
+    paths = [str(a).rstrip("/") for a in config.args]
+    return not config.getoption("keyword", "") and paths in ([], ["tests"], [str(_TESTS)])
+
+
+_TESTS = Path(__file__).resolve().parents[1]
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     if (
-        not TIMED.parts
+        not whole_run(session.config)
+        or not TIMED.parts
         or hasattr(session.config, "workerinput")
         or os.environ.get("REMEDY_TEST_PRIVATE_MACHINE")
     ):
