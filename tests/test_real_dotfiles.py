@@ -294,6 +294,7 @@ def test_second_apply_changes_nothing(stories: Stories, name: str) -> None:
     assert len(entries) == 1, entries
 
 
+@pytest.mark.real_shell
 def test_revert_is_byte_exact(stories: Stories, name: str) -> None:
     applied: Applied = stories.result(name, "apply")
     if stories.story(name).layout.refused_at is not None:
