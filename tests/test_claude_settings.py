@@ -460,7 +460,7 @@ def test_a_secret_planted_everywhere_never_appears_in_any_output(
     for run in runs:
         assert SECRET not in run.stdout + run.stderr
     # The journal names files and hashes, never their contents (backups, which hold
-    # the bytes, are 0600 in a 0700 folder: test_cli.test_state_is_private).
+    # the bytes, are 0600 in a 0700 folder: test_cli_files.test_state_is_private).
     assert sandbox.remedy(*APPLY, env=env, cwd=project).code == 0
     journal = (sandbox.home / ".local/state/remedy/journal.json").read_text()
     assert SECRET not in journal

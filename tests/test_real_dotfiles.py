@@ -17,14 +17,8 @@ at once (a few at a time), the first time any test asks for it.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
-import subprocess
-import sys
-import tempfile
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -33,38 +27,11 @@ from typing import Any, TypeVar
 
 import pytest
 
-from shells.base import print_env_argv
-from tests.conftest import Result, Sandbox, printed_env, require_program
-from tests.support.homes import ALL, DEBIAN_PROFILE, INTERACTIVE, LOGIN, SCRIPT, Layout
+from tests.conftest import Result, Sandbox, require_program
+from tests.support.homes import ALL, Layout
+from tests.support.new_shells import BEDROCK, KINDS, check_new_shell, new_shell_env, snapshot
 
-BEDROCK = "CLAUDE_CODE_USE_BEDROCK"
-MANTLE = "CLAUDE_CODE_USE_MANTLE"
 DEFAULT_REGION = "us-east-1"
-
-# Every kind of new shell a shell has: bash -c reads no start-up file at all, so it has none
-# of its own; zsh -c reads .zshenv, fish -c reads all of fish's configuration.
-KINDS = {
-    "bash": (INTERACTIVE, LOGIN),
-    "zsh": (INTERACTIVE, LOGIN, SCRIPT),
-    "fish": (INTERACTIVE, LOGIN, SCRIPT),
-}
-
-# Caches that shells and plugins write for themselves while they start (compinit's dump,
-# oh-my-zsh's cache, direnv's list of allowed .envrc files): never remedy's to keep.
-TOOL_OWNED_PREFIXES = (".cache/", ".oh-my-zsh/cache/", ".local/share/direnv/", ".local/share/fish/")
-
-
-def is_on(value: str | None) -> bool:
-    """Claude Code's truthiness: 1, true, yes, on (trimmed, any case)."""
-    return value is not None and value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def snapshot(sandbox: Sandbox) -> dict[str, bytes]:
-    return {
-        path: data
-        for path, data in sandbox.snapshot().items()
-        if not path.startswith(TOOL_OWNED_PREFIXES) and not Path(path).name.startswith(".zcompdump")
-    }
 
 
 def links(home: Path) -> dict[str, str]:
@@ -75,8 +42,6 @@ def links(home: Path) -> dict[str, str]:
         if path.is_symlink()
     }
 
-
-# --- asking a new shell ----------------------------------------------------------------------
 
 _T = TypeVar("_T")
 
@@ -92,40 +57,6 @@ def unwrap(value: _T | BaseException) -> _T:
     if isinstance(value, BaseException):
         raise value
     return value
-
-
-def own_probe(
-    sandbox: Sandbox, shell: str, flags: list[str], cwd: Path, before: str = ""
-) -> dict[str, str]:
-    """`SHELL FLAGS -c '<before>exec python …'`: the environment printed with the same
-    sentinel as shells.base.print_env_argv, so a start-up file's greeting cannot mix in."""
-    executable = require_program(shell)
-    program, *_flags, code = print_env_argv(sys.executable)
-    # Handed over in the environment, so no shell's quoting is involved.
-    env = {**sandbox.env, "REMEDY_TEST_PY": program, "REMEDY_TEST_CODE": code}
-    command = f'{before}exec "$REMEDY_TEST_PY" -c "$REMEDY_TEST_CODE"'
-    what = f"{shell} {' '.join(flags)} -c"
-    found = printed_env([executable, *flags, "-c", command], env, cwd, what=what)
-    found.pop("REMEDY_TEST_PY", None)
-    found.pop("REMEDY_TEST_CODE", None)
-    return found
-
-
-# What bash runs before its first prompt (direnv's hook is one of them): `bash -ic` shows no
-# prompt, so a project's .envrc is loaded only when this runs first.
-PROMPT_COMMANDS = 'for _c in "${PROMPT_COMMAND[@]}"; do eval "$_c"; done; unset _c; '
-
-
-def new_shell_env(sandbox: Sandbox, layout: Layout, kind: str) -> dict[str, str]:
-    """The environment a new shell of this kind gets, asked of the real shell."""
-    if layout.project is not None:
-        assert layout.shell == "bash", "only bash projects are laid out"
-        flags = ["-l", "-i"] if kind == LOGIN else ["-i"]
-        cwd = sandbox.home / layout.project
-        return own_probe(sandbox, "bash", flags, cwd, before=PROMPT_COMMANDS)
-    if kind == SCRIPT:
-        return own_probe(sandbox, layout.shell, [], sandbox.home)
-    return sandbox.shell_env(layout.shell, login=kind == LOGIN)
 
 
 # --- one home's story, step by step -----------------------------------------------------------
@@ -280,14 +211,6 @@ def name(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-def check_new_shell(env: dict[str, str], kind: str, region: str) -> None:
-    assert not is_on(env.get(BEDROCK)), f"a new {kind} shell still has {BEDROCK}={env[BEDROCK]!r}"
-    assert env.get(MANTLE) == "1", f"a new {kind} shell has {MANTLE}={env.get(MANTLE)!r}"
-    assert env.get("AWS_REGION") == region, (
-        f"a new {kind} shell has AWS_REGION={env.get('AWS_REGION')!r}, not {region!r}"
-    )
-
-
 # --- the five steps, for every home -------------------------------------------------------------
 
 
@@ -371,6 +294,7 @@ def test_second_apply_changes_nothing(stories: Stories, name: str) -> None:
     assert len(entries) == 1, entries
 
 
+@pytest.mark.real_shell
 def test_revert_is_byte_exact(stories: Stories, name: str) -> None:
     applied: Applied = stories.result(name, "apply")
     if stories.story(name).layout.refused_at is not None:
@@ -385,233 +309,3 @@ def test_revert_is_byte_exact(stories: Stories, name: str) -> None:
     )
     assert not changed, f"revert left these different from before apply: {changed}"
     assert reverted.links_after == applied.links_before
-
-
-# --- start-up files that misbehave ----------------------------------------------------------------
-
-
-@dataclass
-class Run:
-    code: int | None  # None: still running when we stopped waiting
-    seconds: float
-    stdout: str
-    stderr: str
-
-    def result(self) -> Result:
-        assert self.code is not None, f"remedy was still running after {self.seconds:.0f} s"
-        return Result(self.code, self.stdout, self.stderr)
-
-
-def processes_of(home: Path) -> list[int]:
-    """Processes whose HOME is this sandbox's: what remedy, or the shells it started, left
-    running."""
-    marker = f"HOME={home}".encode()
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            if marker in (entry / "environ").read_bytes().split(b"\0"):
-                found.append(int(entry.name))
-        except OSError:
-            continue
-    return found
-
-
-def end(pids: list[int]) -> None:
-    for pid in pids:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-
-
-@pytest.fixture
-def leftovers() -> Iterator[list[Path]]:
-    """Homes whose stray processes (a `sleep 300` a start-up file started) are ended after the
-    test, by id, whatever the test found."""
-    homes: list[Path] = []
-    yield homes
-    for home in homes:
-        end(processes_of(home))
-
-
-def run_remedy(
-    sandbox: Sandbox,
-    *args: str,
-    stdin_open: bool = False,
-    limit: float = 200,
-) -> Run:
-    """remedy in a session of its own, output to files (a stray child holding a pipe cannot
-    make us wait), stdin at its end or, with stdin_open, a pipe nobody writes to (a terminal
-    nobody types in)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.monotonic()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "remedies", *args],
-            env=sandbox.env,
-            cwd=sandbox.home,
-            stdin=subprocess.PIPE if stdin_open else subprocess.DEVNULL,
-            stdout=out,
-            stderr=err,
-            start_new_session=True,
-        )
-        try:
-            code: int | None = process.wait(timeout=limit)
-        except subprocess.TimeoutExpired:
-            code = None
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        finally:
-            if process.stdin is not None:
-                process.stdin.close()
-        seconds = time.monotonic() - started
-        out.seek(0)
-        err.seek(0)
-        return Run(
-            code, seconds, out.read().decode(errors="replace"), err.read().decode(errors="replace")
-        )
-
-
-def assert_refused(**runs: Run) -> None:
-    """Each command failed cleanly: exit 1, one line on stderr naming the shell, no
-    traceback. Every command's outcome is shown, not only the first one that is wrong."""
-    wrong = {}
-    for command, run in runs.items():
-        try:
-            run.result().refused("bash")
-        except AssertionError as e:
-            wrong[command] = f"after {run.seconds:.0f} s: {str(e)[:1500]}"
-    assert not wrong, wrong
-
-
-def in_parallel(*calls: Callable[[], Run]) -> list[Run]:
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(lambda call: call(), calls))
-
-
-def new_home(tmp_path: Path, label: str, files: dict[str, str]) -> Sandbox:
-    home = tmp_path / label / "home"
-    home.mkdir(parents=True)
-    sandbox = Sandbox(home)
-    for relative, text in files.items():
-        sandbox.write(relative, text)
-    return sandbox
-
-
-@pytest.mark.slow
-def test_a_start_up_file_that_hangs_is_a_clear_failure_not_a_hang(
-    tmp_path: Path, leftovers: list[Path]
-) -> None:
-    """`sleep 300` in ~/.bashrc (a network mount, a slow `nvm`): doctor and apply give up
-    within a bounded time, with one line, change nothing, and leave no process behind."""
-    require_program("bash")
-    files = {
-        ".bashrc": (
-            "export CLAUDE_CODE_USE_BEDROCK=1\n# waits for the office NFS mount\nsleep 300\n"
-        ),
-        ".profile": DEBIAN_PROFILE,
-    }
-    doctor_home = new_home(tmp_path, "doctor", files)
-    apply_home = new_home(tmp_path, "apply", files)
-    leftovers += [doctor_home.home, apply_home.home]
-    before = snapshot(apply_home)
-    doctor, apply = in_parallel(
-        lambda: run_remedy(doctor_home, "doctor", "--json", "--shell", "bash"),
-        lambda: run_remedy(
-            apply_home, "apply", "mantle", "--yes", "--shell", "bash", "--region", "us-east-1"
-        ),
-    )
-    assert_refused(doctor=doctor, apply=apply)
-    assert snapshot(apply_home) == before, "a failed apply must change nothing"
-    time.sleep(1)
-    for sandbox in (doctor_home, apply_home):
-        assert not processes_of(sandbox.home), "remedy left the start-up file's processes running"
-
-
-@pytest.mark.real_shell
-def test_a_plugin_that_reads_stdin_does_not_block(tmp_path: Path, leftovers: list[Path]) -> None:
-    """A plugin that asks a question (`read -r x` in ~/.zshrc) when remedy's stdin is a pipe
-    nobody writes to: remedy must not hand it its stdin; doctor and apply work as usual."""
-    require_program("zsh")
-    zshrc = (
-        "# a plugin asks on first run\n"
-        'print -n "[plugin] set up now? [y/N] "\n'
-        "read -r x\n"
-        "export CLAUDE_CODE_USE_BEDROCK=1\n"
-    )
-    sandbox = new_home(tmp_path, "stdin", {".zshrc": zshrc})
-    leftovers.append(sandbox.home)
-    # The home is real: a new zsh whose stdin is such a pipe waits for an answer.
-    waiting = subprocess.Popen(
-        [require_program("zsh"), "-i", "-c", "exit 0"],
-        env=sandbox.env,
-        cwd=sandbox.home,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        with pytest.raises(subprocess.TimeoutExpired):
-            waiting.wait(timeout=2)
-    finally:
-        waiting.kill()
-        waiting.wait()
-        assert waiting.stdin is not None
-        waiting.stdin.close()
-
-    doctor = run_remedy(sandbox, "doctor", "--json", "--shell", "zsh", stdin_open=True).result()
-    assert doctor.code == 0, doctor.stderr[-3000:]
-    report = doctor.json()
-    assert report["provider"] == "bedrock"
-    zshrc_at = (sandbox.home / ".zshrc").resolve()
-    bedrock_at = [(s.get("path"), s.get("line")) for s in report["sources"] if s["var"] == BEDROCK]
-    assert any(
-        path and Path(path).resolve() == zshrc_at and line == 4 for path, line in bedrock_at
-    ), bedrock_at
-
-    applied = run_remedy(
-        sandbox,
-        "apply",
-        "mantle",
-        "--yes",
-        "--shell",
-        "zsh",
-        "--region",
-        "us-east-1",
-        stdin_open=True,
-    ).result()
-    assert applied.code == 0, applied.stderr[-3000:]
-    layout = Layout("stdin", "zsh", (".zshrc", 4), None, "")
-    for kind in KINDS["zsh"]:
-        check_new_shell(new_shell_env(sandbox, layout, kind), kind, "us-east-1")
-
-
-@pytest.mark.real_shell
-def test_a_start_up_file_that_exits_is_a_clear_failure(
-    tmp_path: Path, leftovers: list[Path]
-) -> None:
-    """A sourced script calls `exit 1` (a VPN client's env script when the VPN is down): no
-    new interactive bash ever runs a command, so remedy cannot learn what one gets. It says so
-    in one line and changes nothing; it never reports success."""
-    require_program("bash")
-    bashrc = "export CLAUDE_CODE_USE_BEDROCK=1\n# the VPN client's environment\n. ~/.vpn/env.sh\n"
-    vpn = 'echo "vpn: not connected" >&2\nexit 1\n'
-    sandbox = new_home(
-        tmp_path, "exits", {".bashrc": bashrc, ".profile": DEBIAN_PROFILE, ".vpn/env.sh": vpn}
-    )
-    leftovers.append(sandbox.home)
-    probe = subprocess.run(
-        ["bash", "-i", "-c", "echo ran"],
-        env=sandbox.env,
-        capture_output=True,
-        stdin=subprocess.DEVNULL,
-        timeout=60,
-        check=False,
-    )
-    assert probe.returncode == 1 and b"ran" not in probe.stdout, "the home must really exit"
-    before = snapshot(sandbox)
-    doctor, apply = (
-        run_remedy(sandbox, "doctor", "--json", "--shell", "bash"),
-        run_remedy(sandbox, "apply", "mantle", "--yes", "--shell", "bash", "--region", "us-east-1"),
-    )
-    assert_refused(doctor=doctor, apply=apply)
-    assert snapshot(sandbox) == before, "a failed apply must change nothing"

@@ -6,8 +6,8 @@ shell really sourced, assignments() where it assigned given variables. A trace h
 value the start-up files set, secrets included: nothing here logs or returns a value, only
 names, files and line numbers.
 
-Trace formats, measured with bash 5.2.15, zsh 5.9 and ksh 93u+m/1.0.4 (tests/test_sourcing.py
-re-checks each):
+Trace formats, measured with bash 5.2.15, zsh 5.9 and ksh 93u+m/1.0.4
+(tests/test_sourcing_real.py re-checks each):
 - bash as root (bash >= 4.4) ignores PS4 from the environment: every line has the default
   prefix, `+ ` with one `+` per nesting level (`++ ` inside a sourced file), and no file or
   line. For other users the first character of our PS4 is repeated the same way:
