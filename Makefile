@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
-# Test workers (pytest-xdist): the suite waits on shells and the client as much as it computes.
-JOBS ?= 3
+# Test workers (pytest-xdist): one more than the cores, as the suite also waits (on timeouts,
+# a start-up file that sleeps, a terminal); measured in README, "Tests".
+JOBS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
 
 .PHONY: test check lint bench demo clean fleet-ready
 

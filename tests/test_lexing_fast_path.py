@@ -4,6 +4,7 @@ and whether it starts clean, ends clean or is text, must be the same."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -32,6 +33,7 @@ def keys(lines: list[bytes], syntax: Syntax, fast: bool) -> list[tuple[bytes, bo
     ]
 
 
+@pytest.mark.slow
 @settings(max_examples=3000)
 @given(TEXT)
 @example("a |\nb\nc &&\nd\n")  # the first of two endings ends the run, not the last
@@ -50,6 +52,7 @@ def test_the_fast_path_is_taken_for_ordinary_lines() -> None:
     assert infos[0].code == b"alias ll='_____'"
 
 
+@pytest.mark.slow
 @settings(max_examples=3000)
 @given(st.lists(st.sampled_from(["'", '"', "\\", "$", "$'", "a", " ", "\n"]), max_size=40))
 def test_a_trace_line_the_fast_check_passes_leaves_no_quote_open(pieces: list[str]) -> None:

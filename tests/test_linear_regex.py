@@ -94,6 +94,7 @@ def python_says(pattern: str, value: str) -> bool:
         return re.search(pattern, value) is not None
 
 
+@pytest.mark.slow
 @settings(max_examples=2000, deadline=None)
 @given(PATTERNS, VALUES)
 def test_the_subset_answers_as_python_re_search(pattern: str, values: list[str]) -> None:
@@ -142,6 +143,7 @@ def test_the_same_answers_on_the_oldest_and_newest_python(
     assert json.loads(done.stdout) == []
 
 
+@pytest.mark.slow
 @settings(max_examples=1500, deadline=None)
 @given(st.text("ab()[]{}|*+?^$.\\-,:0123dDwsSAZbxu^", max_size=12), VALUES)
 def test_what_the_subset_accepts_python_reads_the_same(pattern: str, values: list[str]) -> None:

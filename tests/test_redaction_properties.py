@@ -11,6 +11,7 @@ import json
 import re
 from typing import Callable
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -142,6 +143,7 @@ def _encodings(part: str) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 @settings(max_examples=1500, deadline=None)
 @given(planted())
 def test_a_planted_secret_never_survives(case: tuple[str, str, list[str]]) -> None:
@@ -292,6 +294,7 @@ def planted_shape(draw: st.DrawFn) -> tuple[str, str, list[str]]:
     return shape, text, parts
 
 
+@pytest.mark.slow
 @settings(max_examples=1500, deadline=None)
 @given(planted_shape())
 def test_a_secret_of_each_shape_never_survives(case: tuple[str, str, list[str]]) -> None:
