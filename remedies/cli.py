@@ -230,7 +230,10 @@ def _code_root_did_not_choose() -> str | None:
 def run(argv: list[str], ctx: Context | None = None) -> int:
     """`remedy ARGV`: its exit code, with its output on sys.stdout and sys.stderr. `ctx`, when
     given (a test's), is the Context the command runs with, in this process; otherwise the
-    process's own is built (and root becomes the home's owner first)."""
+    process's own is built, after the two checks only a process can make of itself: as root,
+    that Python loaded no code another user can change, and becoming the home's owner. The
+    command line never gives a ctx (main, remedies/__main__.py, the zipapp); a test whose
+    run needs those checks runs remedy as a program (tests/support/inprocess.py)."""
     args = debug_first(argv)
     bad = _not_utf8(args)
     if bad:
