@@ -21,6 +21,10 @@ from tests.conftest import Sandbox, base_env, require_program
 from tests.support import figures
 from tests.support.terminal import Terminal
 
+# Every test here applies, and apply asks real shells (a process's, where the process
+# is the point); the module's fixtures do too, in whichever test comes first.
+pytestmark = [pytest.mark.real_shell]
+
 FILES = {
     ".bashrc": b"export CLAUDE_CODE_USE_BEDROCK=1\nalias ll='ls -l'",
     ".bash_profile": b". ~/.bashrc\r\nexport CLAUDE_CODE_USE_BEDROCK=1\r\n",
@@ -60,7 +64,6 @@ def assert_each_file_old_or_new(
         assert now.get(name) in (old.get(name), new.get(name)), f"{name} is neither old nor new"
 
 
-@pytest.mark.real_shell
 @pytest.mark.slow
 @pytest.mark.parametrize("recover_with", ["revert", "apply"])
 def test_kill_at_every_step_of_apply(
@@ -91,7 +94,6 @@ def test_kill_at_every_step_of_apply(
     pytest.fail("apply never completed")
 
 
-@pytest.mark.real_shell
 @pytest.mark.slow
 def test_kill_at_every_step_of_revert(tmp_path: Path, applied_bytes: dict[str, bytes]) -> None:
     for point in range(1, 20):
@@ -131,7 +133,6 @@ def _killed_at_random(sandbox: Sandbox, args: tuple[str, ...], delay: float) -> 
     return process.wait() == SIGKILLED
 
 
-@pytest.mark.real_shell
 @pytest.mark.slow
 @pytest.mark.parametrize("operation", ["apply", "revert"])
 def test_kill_at_random_instants(
@@ -210,7 +211,6 @@ def test_a_file_changed_between_plan_and_commit_is_not_overwritten(sandbox: Sand
     assert sandbox.read(".bash_profile") == FILES[".bash_profile"]
 
 
-@pytest.mark.real_shell
 def test_a_failure_at_any_step_leaves_every_file_as_it_was(tmp_path: Path) -> None:
     """In-process failures (a full disk, a refused rename) roll back at once, not next run."""
     for point in range(1, 20):
@@ -234,7 +234,6 @@ def test_a_failure_at_any_step_leaves_every_file_as_it_was(tmp_path: Path) -> No
     pytest.fail("apply never completed")
 
 
-@pytest.mark.real_shell
 @pytest.mark.root
 def test_a_rename_refused_on_the_second_file_puts_the_first_back(sandbox: Sandbox) -> None:
     """A real refusal: the second file is immutable (chattr +i), so rename(2) onto it fails."""

@@ -31,6 +31,10 @@ from tests.conftest import Result, Sandbox, require_program
 from tests.support.homes import ALL, Layout
 from tests.support.new_shells import BEDROCK, KINDS, check_new_shell, new_shell_env, snapshot
 
+# Every test here applies, and apply asks real shells (a process's, where the process
+# is the point); the module's fixtures do too, in whichever test comes first.
+pytestmark = [pytest.mark.real_shell]
+
 DEFAULT_REGION = "us-east-1"
 
 
@@ -214,7 +218,6 @@ def name(request: pytest.FixtureRequest) -> str:
 # --- the five steps, for every home -------------------------------------------------------------
 
 
-@pytest.mark.real_shell
 def test_the_home_is_real(stories: Stories, name: str) -> None:
     layout = stories.story(name).layout
     assert layout.name == name, "each builder is listed under its own name"
@@ -232,7 +235,6 @@ def test_the_home_is_real(stories: Stories, name: str) -> None:
             assert env.get("PROJECT_ENV") == "dev", f"direnv did not load the .envrc ({kind})"
 
 
-@pytest.mark.real_shell
 def test_doctor_names_the_file_and_line(stories: Stories, name: str) -> None:
     story = stories.story(name)
     result = stories.result(name, "doctor")
@@ -253,7 +255,6 @@ def test_doctor_names_the_file_and_line(stories: Stories, name: str) -> None:
     )
 
 
-@pytest.mark.real_shell
 def test_apply_fixes_every_kind_of_new_shell(stories: Stories, name: str) -> None:
     story = stories.story(name)
     applied: Applied = stories.result(name, "apply")
@@ -277,7 +278,6 @@ def test_apply_fixes_every_kind_of_new_shell(stories: Stories, name: str) -> Non
             )
 
 
-@pytest.mark.real_shell
 def test_second_apply_changes_nothing(stories: Stories, name: str) -> None:
     applied: Applied = stories.result(name, "apply")
     if stories.story(name).layout.refused_at is not None:
@@ -294,7 +294,6 @@ def test_second_apply_changes_nothing(stories: Stories, name: str) -> None:
     assert len(entries) == 1, entries
 
 
-@pytest.mark.real_shell
 def test_revert_is_byte_exact(stories: Stories, name: str) -> None:
     applied: Applied = stories.result(name, "apply")
     if stories.story(name).layout.refused_at is not None:
