@@ -26,10 +26,6 @@ class CorruptFile(RemedyError):
     """A start-up file holds remedy markers that do not pair up; we refuse to guess."""
 
 
-class UnsafeLine(RemedyError):
-    """A line sets a variable we must take over, in a way we cannot disable on its own."""
-
-
 class FileProblem(RemedyError):
     """A path cannot be read or written as a regular file."""
 

@@ -94,10 +94,11 @@ def test_nothing_to_revert_is_success(sandbox: Sandbox) -> None:
     [
         (b"x=1\n# >>> remedy mantle >>>\nunset A\n", "~/.bashrc:2"),
         (b"# <<< remedy mantle <<<\n", "~/.bashrc:1"),
-        (b'[ -n "$W" ] && export CLAUDE_CODE_USE_BEDROCK=1\n', "~/.bashrc:1"),
+        # A conditional line is no longer refused: it is left, named, and overridden
+        # (tests/test_lines_left_alone.py; tests/test_hostile_files.py round-trips it).
     ],
 )
-def test_corrupt_markers_and_unsafe_lines_are_refused_naming_file_and_line(
+def test_corrupt_markers_are_refused_naming_file_and_line(
     sandbox: Sandbox, text: bytes, where: str
 ) -> None:
     sandbox.write(BASHRC, text)

@@ -81,6 +81,9 @@ ROUND_TRIPS: dict[str, Plant] = {
         BEDROCK + b"\n# >>> remedy mantle >>>\n# <<< remedy mantle <<<\n"
     ),
     "only comments": content(b"# nothing here\n"),
+    # Left as it is (it cannot be disabled on its own), named in a note: the block after it
+    # wins, as the real shells confirm after apply.
+    "a line that does more": content(b"[ -f ~/.w ] && " + BEDROCK + b"\n"),
     "empty": content(b""),
 }
 
@@ -95,7 +98,6 @@ REFUSALS: dict[str, tuple[Plant, str]] = {
         content(b"cat <<EOF\n# >>> remedy mantle >>>\nEOF\n"),
         "without an end",
     ),
-    "a line that does more": (content(b"[ -f ~/.w ] && " + BEDROCK + b"\n"), "cannot disable"),
     "NUL bytes": (content(b"alias ll='ls -l'\n\x00\x00\x00\n" + BEDROCK + b"\n"), "NUL bytes"),
     "a folder": (folder, "is a folder"),
     "a named pipe (never opened)": (fifo, "named pipe"),

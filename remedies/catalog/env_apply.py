@@ -80,13 +80,14 @@ def apply_env(ctx: Context, request: ApplyRequest, asker: Asker) -> ApplyResult:
         where = startup_where(ctx, truth)
         extra = {env.shell: env.sourced for env in truth}
         sourced = sourced_files(walk(ctx, shells, where, extra))
-        changes = plan_env_changes(
+        planned = plan_env_changes(
             ctx, shells, remedy.name, proposal.edit, where=where, sourced=sourced
         )
-        notes = list(proposal.notes)
         if request.scopes.project:
-            changes += plan_envrc(ctx, remedy.name, proposal.edit)
-        else:
+            planned += plan_envrc(ctx, remedy.name, proposal.edit)
+        changes = list(planned.changes)
+        notes = [*proposal.notes, *planned.notes]
+        if not request.scopes.project:
             notes += [
                 f"{s.where(ctx.home)} sets {s.var} for this project (direnv); "
                 "--project changes it too"

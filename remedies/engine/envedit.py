@@ -3,6 +3,13 @@
 `plan_rc_edit` and `undo_rc_edit` are pure: bytes in, bytes out. Apply appends (or refreshes)
 our block and disables the user's own lines that set a variable we take over; undo removes
 the block and re-enables exactly the lines we disabled, so apply then undo is the identity.
+
+A line that sets a variable we take over but cannot be disabled on its own (it sets other
+variables too, as `export CLAUDE_CODE_USE_BEDROCK=1 AWS_REGION=us-east-1` does, or it is a
+condition, or it spans lines) is left as it is and reported (RcEdit.kept): our block, after
+it, wins. Whether it really does is what the real shells say after apply (apply takes the
+change back and names the line when they disagree); refusing such lines made a one-line
+multi-export, or a dead `if` on another host, block every apply.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from remedies.engine.blocks import (
     split_lines,
     upsert_block,
 )
-from remedies.errors import CorruptFile, UnsafeLine
+from remedies.errors import CorruptFile
 from shells.base import Shell
 
 
@@ -49,6 +56,9 @@ class RcEdit:
     disabled: tuple[bytes, ...] = field(default=())  # the user's lines we disabled, no ending
     disabled_at: tuple[int, ...] = field(default=())  # their 1-based line numbers
     block: str = ""  # "added", "refreshed", or "" when this file gets no block
+    # The user's lines that set a variable we take over but cannot be disabled on their own,
+    # left as they are: (1-based line number, the variable).
+    kept: tuple[tuple[int, str], ...] = field(default=())
 
 
 def plan_rc_edit(
@@ -69,6 +79,7 @@ def plan_rc_edit(
     infos = shell.scan(lines)
     disabled: list[bytes] = []
     disabled_at: list[int] = []
+    kept: list[tuple[int, str]] = []
     for index in mentioning(lines, edit.names()):
         info = infos[index]
         if any(b.covers(index) for b in blocks):
@@ -78,11 +89,8 @@ def plan_rc_edit(
                 continue  # a line that does not name the variable cannot set it
             verdict = shell.classify(info, name)
             if verdict == "unsafe":
-                raise UnsafeLine(
-                    f"{where}:{index + 1}: sets {name} in a way remedy cannot disable on its "
-                    "own (the line does more, or spans lines); change that line by hand and "
-                    "run again"
-                )
+                kept.append((index + 1, name))
+                break
             if verdict == "simple":
                 disabled.append(content(lines[index]))
                 disabled_at.append(index + 1)
@@ -99,9 +107,10 @@ def plan_rc_edit(
         if mine is not None:
             shift = len(split_lines(new)) - len(lines)
             disabled_at = [n + shift if n > mine.end + 1 else n for n in disabled_at]
-    if not write_block:
-        return RcEdit(new, tuple(disabled), tuple(disabled_at))
-    return RcEdit(new, tuple(disabled), tuple(disabled_at), "refreshed" if mine else "added")
+    if mine is not None and write_block:
+        kept = [(n + shift if n > mine.end + 1 else n, name) for n, name in kept]
+    how = ("refreshed" if mine else "added") if write_block else ""
+    return RcEdit(new, tuple(disabled), tuple(disabled_at), how, tuple(kept))
 
 
 def undo_rc_edit(

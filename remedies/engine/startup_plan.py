@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from remedies.context import Context
@@ -91,6 +92,18 @@ def _store_changes(
     return changes
 
 
+@dataclass(frozen=True)
+class Planned:
+    """The changes to start-up files, and what a person must know of them: the lines left as
+    they are because they cannot be disabled on their own (envedit.RcEdit.kept)."""
+
+    changes: tuple[Change, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def __add__(self, other: Planned) -> Planned:
+        return Planned((*self.changes, *other.changes), (*self.notes, *other.notes))
+
+
 def plan_env_changes(
     ctx: Context,
     shells: list[Shell],
@@ -99,28 +112,34 @@ def plan_env_changes(
     *,
     where: Where | None = None,
     sourced: dict[Path, Shell] | None = None,
-) -> list[Change]:
+) -> Planned:
     """The changes for these shells: `where` as the shells resolve it (ZDOTDIR), `sourced`
     the files their start-up files source (engine.startup_walk)."""
     where = where or Where(ctx.home, ctx.env)
     seen: set[Path] = set()
-    changes = _store_changes(ctx, shells, edit, seen)
+    planned = Planned(tuple(_store_changes(ctx, shells, edit, seen)))
     for path, (shell, write) in _roles(shells, where, sourced or {}).items():
         state: FileState = read_state(path)
         if state.target in seen or (state.data is None and not write):
             continue
         seen.add(state.target)
-        change = plan_file(ctx, state, shell, remedy, edit, write_block=write)
-        if change is not None:
-            changes.append(change)
-    return changes
+        planned += plan_file(ctx, state, shell, remedy, edit, write_block=write)
+    return planned
+
+
+def _kept(ctx: Context, state: FileState, kept: tuple[tuple[int, str], ...]) -> tuple[str, ...]:
+    return tuple(
+        f"{display(ctx, state.path)}:{line} sets {name} and more (or only under a condition, "
+        "or across lines), so remedy leaves that line as it is: its own lines, after it, win"
+        for line, name in kept
+    )
 
 
 def plan_file(
     ctx: Context, state: FileState, shell: Shell, remedy: str, edit: EnvEdit, *, write_block: bool
-) -> Change | None:
-    """One file in a shell's syntax: the user's lines disabled, our block when asked; None
-    when nothing changes."""
+) -> Planned:
+    """One file in a shell's syntax: the user's lines disabled, our block when asked; no
+    change when nothing changes."""
     result = plan_rc_edit(
         state.data or b"",
         shell=shell,
@@ -129,24 +148,26 @@ def plan_file(
         write_block=write_block,
         where=display(ctx, state.path),
     )
+    notes = _kept(ctx, state, result.kept)
     if state.data is not None and result.new == state.data:
-        return None
+        return Planned((), notes)
     undo = RcUndo(
         remedy=remedy,
         shell=shell.name,
         prefix=shell.neutralise_prefix(remedy),
         disabled=tuple(zip(result.disabled, result.disabled_at)),
     )
-    return Change(
+    change = Change(
         state=state,
         new=result.new,
         undo=undo,
         check=_syntax_check(ctx, shell),
         summary=_summary(result.disabled_at, result.block, state.data is None),
     )
+    return Planned((change,), notes)
 
 
-def plan_envrc(ctx: Context, remedy: str, edit: EnvEdit) -> list[Change]:
+def plan_envrc(ctx: Context, remedy: str, edit: EnvEdit) -> Planned:
     """The project's direnv .envrc (bash syntax): the same edit, and, when direnv allowed
     it before, the allowance of the new content so that it keeps loading."""
     from shells import shell_named
@@ -154,13 +175,14 @@ def plan_envrc(ctx: Context, remedy: str, edit: EnvEdit) -> list[Change]:
     envrc = nearest_envrc(ctx.cwd)
     bash = shell_named(ENVRC_SHELL)
     if envrc is None or bash is None:
-        return []
+        return Planned()
     state = read_state(envrc)
     if state.data is None:
-        return []
-    change = plan_file(ctx, state, bash, remedy, edit, write_block=True)
+        return Planned()
+    planned = plan_file(ctx, state, bash, remedy, edit, write_block=True)
+    change = planned.changes[0] if planned.changes else None
     if change is None or change.new is None:
-        return []
+        return Planned((), planned.notes)
     changes = [change]
     if is_allowed(ctx.env, ctx.home, envrc, state.data):
         allow = allow_file(ctx.env, ctx.home, envrc, change.new)
@@ -172,4 +194,4 @@ def plan_envrc(ctx: Context, remedy: str, edit: EnvEdit) -> list[Change]:
                 summary=f"direnv allows the edited {display(ctx, envrc)}, as it allowed it before",
             )
         )
-    return changes
+    return Planned(tuple(changes), planned.notes)

@@ -38,9 +38,9 @@ class Layout:
     # A region configured outside the start-up files (~/.aws/config), which remedy should
     # find by itself: no --region is needed.
     configured_region: str | None = None
-    # Where apply must refuse, naming this file:line, and change nothing: a line it cannot
-    # disable on its own (it sets other variables too).
-    refused_at: str | None = None
+    # A line apply cannot disable on its own (it sets other variables too): left as it is,
+    # named (this file:line) in apply's notes, and overridden by remedy's block after it.
+    kept_at: str | None = None
 
 
 # --- helpers ------------------------------------------------------------------------------

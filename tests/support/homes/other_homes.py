@@ -40,7 +40,7 @@ def one_line_multi_assign(home: Path) -> Layout:
         (".bashrc", line_of(bashrc, BEDROCK)),
         "us-east-1",
         "Bedrock and the region on one `export` line, as AWS's own examples write them",
-        refused_at=f"~/.bashrc:{line_of(bashrc, BEDROCK)}",
+        kept_at=f"~/.bashrc:{line_of(bashrc, BEDROCK)}",
     )
 
 
