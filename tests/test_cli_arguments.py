@@ -133,21 +133,25 @@ def test_region_from_the_environment_is_pinned_and_from_files_is_not(sandbox: Sa
 @pytest.mark.real_shell
 @pytest.mark.parametrize("parent", ["zsh", "bash", "fish", "tcsh"])
 def test_the_shell_is_detected_from_the_parent_process(sandbox: Sandbox, parent: str) -> None:
+    """A shell a person types into (`-i`, reading what is typed: here its stdin) is theirs,
+    whatever $SHELL says. (One that runs `-c` or a script is not: test_shell_detection.)"""
     program = require_program(parent)
-    # A second command keeps the shell alive as our parent (a lone -c command is exec'd).
-    command = f"{sys.executable} -m remedies apply mantle --region us-east-1 --dry-run --json; echo"
+    command = f"{sys.executable} -m remedies apply mantle --region us-east-1 --dry-run --json\n"
     done = subprocess.run(
-        [program, "-c", command],
+        [program, "-i"],
+        input=(command + "exit\n").encode(),
         env=sandbox.env,
         cwd=REPO,
         capture_output=True,
         check=False,
-        stdin=subprocess.DEVNULL,
+        timeout=120,
     )
-    assert done.returncode == 0, done.stderr
     import json
 
-    assert json.loads(done.stdout)["shells"] == [parent]
+    out = done.stdout.decode(errors="replace")
+    # An interactive shell prints prompts around the document.
+    doc, _end = json.JSONDecoder().raw_decode(out[out.index("{") :])
+    assert doc["shells"] == [parent], out
 
 
 @pytest.mark.real_shell
