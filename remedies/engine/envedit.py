@@ -106,9 +106,13 @@ def plan_rc_edit(
         # move, and we record them as they are in the new bytes.
         if mine is not None:
             shift = len(split_lines(new)) - len(lines)
-            disabled_at = [n + shift if n > mine.end + 1 else n for n in disabled_at]
-    if mine is not None and write_block:
-        kept = [(n + shift if n > mine.end + 1 else n, name) for n, name in kept]
+            end = mine.end + 1
+
+            def moved(n: int) -> int:
+                return n + shift if n > end else n
+
+            disabled_at = [moved(n) for n in disabled_at]
+            kept = [(moved(n), name) for n, name in kept]
     how = ("refreshed" if mine else "added") if write_block else ""
     return RcEdit(new, tuple(disabled), tuple(disabled_at), how, tuple(kept))
 
