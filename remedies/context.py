@@ -294,19 +294,23 @@ class Faults:
     """Test hooks at each step of a transaction, so that fault tests can stop a run at every
     step deterministically instead of hoping a timer lands between two system calls:
     REMEDY_CRASH_AT=N kills this process with SIGKILL at the Nth point, REMEDY_FAIL_AT=N
-    makes the Nth point fail like a disk error would. The points passed are counted in the
-    run's record (RunRecord.points_seen)."""
+    makes the Nth point fail like a disk error would, REMEDY_INTERRUPT_AT=N sends this
+    process SIGINT there, as Ctrl-C would. The points passed are counted in the run's record
+    (RunRecord.points_seen)."""
 
     crash_at: int = 0
     fail_at: int = 0
+    interrupt_at: int = 0
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str]) -> Faults:
         crash_at = env.get("REMEDY_CRASH_AT", "")
         fail_at = env.get("REMEDY_FAIL_AT", "")
+        interrupt_at = env.get("REMEDY_INTERRUPT_AT", "")
         return cls(
             crash_at=int(crash_at) if crash_at.isdigit() else 0,
             fail_at=int(fail_at) if fail_at.isdigit() else 0,
+            interrupt_at=int(interrupt_at) if interrupt_at.isdigit() else 0,
         )
 
 
@@ -390,6 +394,10 @@ class Context:
             sys.stderr.write(f"remedy: test crash at point {seen} ({label})\n")
             sys.stderr.flush()
             os.kill(os.getpid(), signal.SIGKILL)
+        if self.faults.interrupt_at and seen == self.faults.interrupt_at:
+            # The real signal, not a raised KeyboardInterrupt: a step that holds Ctrl-C back
+            # must be seen to hold it.
+            os.kill(os.getpid(), signal.SIGINT)
         if can_fail and self.faults.fail_at and seen == self.faults.fail_at:
             raise FileProblem(f"test failure at point {seen} ({label})")
 

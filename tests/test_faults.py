@@ -116,6 +116,36 @@ def test_kill_at_every_step_of_revert(tmp_path: Path, applied_bytes: dict[str, b
     pytest.fail("revert never completed")
 
 
+@pytest.mark.slow
+def test_ctrl_c_at_every_step_of_apply_and_revert(
+    tmp_path: Path, applied_bytes: dict[str, bytes]
+) -> None:
+    """SIGINT at each step in turn (the real signal, REMEDY_INTERRUPT_AT): apply ends with
+    exit 130, "nothing was changed" and the home as before; revert ends with exit 130 and the
+    remedy still whole. Never half the files new: renames and the journal are one step."""
+    sandbox = Sandbox(tmp_path)
+    original = plant(sandbox)
+    for point in range(1, 30):
+        run = sandbox.remedy(*APPLY, env={"REMEDY_INTERRUPT_AT": str(point)})
+        if run.code == 0:
+            break
+        assert run.code == 130 and "nothing was changed" in run.stderr, (point, run.stderr)
+        assert sandbox.snapshot() == original, point
+    assert sandbox.snapshot() == applied_bytes
+    for point in range(1, 30):
+        run = sandbox.remedy("revert", "--yes", env={"REMEDY_INTERRUPT_AT": str(point)})
+        if run.code == 0:
+            break
+        assert run.code == 130, (point, run.stderr)
+        now = sandbox.snapshot()
+        assert now in (applied_bytes, original), point
+        if now == original:  # interrupted after its commit point: done, and it says so
+            assert sandbox.remedy("status", "--json").json()["applied"] == []
+            break
+    assert sandbox.snapshot() == original
+    figures.add("Ctrl-C at each step of apply and revert", point)
+
+
 TRIALS = 100  # per operation: 200 kills at random instants in all
 
 

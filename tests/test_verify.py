@@ -18,7 +18,7 @@ import pytest
 
 from remedies.verify.standin import StandIn
 from tests.conftest import Sandbox, require_program
-from tests.support import claude_client, terminal
+from tests.support import claude_client, figures, terminal
 
 VERIFY = ("verify", "--shell", "bash", "--json")
 
@@ -326,6 +326,33 @@ def test_ctrl_c_during_apply_auto_takes_back_what_it_applied(user: Sandbox) -> N
             assert user.remedy("revert", "--yes").code == 0
             assert user.snapshot() == original
     assert 130 in outcomes, "no interrupt landed mid-run: the test proved nothing"
+
+
+@pytest.mark.real_shell
+@pytest.mark.real_client
+@pytest.mark.slow
+def test_ctrl_c_at_every_step_of_apply_auto_takes_back_what_it_applied(user: Sandbox) -> None:
+    """SIGINT at each step of `apply auto --yes` in turn (REMEDY_INTERRUPT_AT sends the real
+    signal there): exit 130, "nothing was changed", and the home exactly as before, nothing
+    applied and no temp file left; or, past the last step, the run done. The timed test above
+    once landed between two renames and left .bashrc new and .profile old."""
+    original = user.snapshot()
+    for point in range(1, 40):
+        run = user.remedy(
+            "apply", "auto", "--shell", "bash", "--yes", env={"REMEDY_INTERRUPT_AT": str(point)}
+        )
+        if run.code == 0:
+            assert point > 8, "the run passed too few steps to mean anything"
+            figures.add("Ctrl-C at each step of apply auto", point - 1)
+            assert user.remedy("revert", "--yes").code == 0
+            assert user.snapshot() == original
+            return
+        assert run.code == 130, (point, run.stderr)
+        assert "nothing was changed" in run.stderr, (point, run.stderr)
+        applied = user.remedy("status", "--json").json()["applied"]
+        assert applied == [], (point, applied, run.stderr)
+        assert user.snapshot() == original, (point, run.stderr)
+    pytest.fail("apply auto never completed")
 
 
 @pytest.mark.real_shell

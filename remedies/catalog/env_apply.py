@@ -31,7 +31,7 @@ from remedies.engine.revert_plan import commit_revert, plan_revert
 from remedies.engine.shell_choice import choose_shells
 from remedies.engine.startup_plan import plan_env_changes, plan_envrc
 from remedies.engine.startup_walk import sourced_files, walk
-from remedies.engine.transaction import commit_apply, recover
+from remedies.engine.transaction import Change, commit_apply, recover
 from remedies.errors import Interrupted, RemedyError
 from shells.base import Shell
 
@@ -115,21 +115,16 @@ def apply_env(ctx: Context, request: ApplyRequest, asker: Asker) -> ApplyResult:
         question = f"Apply {remedy.name} to these files?"
         shown = consent(ctx, asker, changes, question, yes=request.yes, notes=notes)
         details = {**proposal.details, "shells": list(names)}
-        committed = commit_apply(ctx, state, changes, remedy=remedy.name, details=details)
-        for warning in committed.warnings:
-            asker.warn(warning)
-        # "Done" only when the real shells agree; otherwise everything goes back at once.
-        try:
-            problem = check_new_shells(ctx, shells, proposal.edit)
-        except KeyboardInterrupt:
-            _take_back(ctx, state, committed.txid)
-            raise Interrupted(
-                f"interrupted while checking new shells; {remedy.name} was taken back, "
-                "nothing was changed"
-            ) from None
-        if problem is not None:
-            _take_back(ctx, state, committed.txid)
-            raise RemedyError(f"{problem}; nothing was changed")
+        _commit_checked(
+            ctx,
+            state,
+            changes,
+            shells,
+            proposal.edit,
+            remedy=remedy.name,
+            details=details,
+            asker=asker,
+        )
     stale = stale_terminal(ctx, shells[0], proposal.edit)
     done = file_changes(ctx, changes, notes, dry_run=False)
     if shown:  # the notes came before the question; only what is new now follows
@@ -137,6 +132,36 @@ def apply_env(ctx: Context, request: ApplyRequest, asker: Asker) -> ApplyResult:
     else:
         done = replace(done, notes=(*done.notes, *stale))
     return ApplyResult(remedy.name, names, done)
+
+
+def _commit_checked(
+    ctx: Context,
+    state: StateFolder,
+    changes: list[Change],
+    shells: list[Shell],
+    edit: EnvEdit,
+    *,
+    remedy: str,
+    details: dict[str, Any],
+    asker: Asker,
+) -> None:
+    """Commit, then ask the real shells again: "done" only when every kind of new shell
+    agrees; otherwise, or on Ctrl-C, everything this step wrote goes back at once."""
+    before = len(ctx.record.committed)
+    try:
+        committed = commit_apply(ctx, state, changes, remedy=remedy, details=details)
+        for warning in committed.warnings:
+            asker.warn(warning)
+        problem = check_new_shells(ctx, shells, edit)
+    except KeyboardInterrupt:
+        # Before the commit point the transaction rolled itself back; after it, this step's
+        # own commit is taken back here. Either way the files are as they were.
+        for txid in ctx.record.committed[before:]:
+            _take_back(ctx, state, txid)
+        raise Interrupted(f"interrupted; {remedy} was not applied, nothing was changed") from None
+    if problem is not None:
+        _take_back(ctx, state, committed.txid)
+        raise RemedyError(f"{problem}; nothing was changed")
 
 
 def stale_terminal(ctx: Context, shell: Shell, edit: EnvEdit) -> list[str]:

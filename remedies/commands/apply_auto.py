@@ -35,7 +35,7 @@ from remedies.engine.change_report import (
     common_params,
     consent_possible,
 )
-from remedies.engine.journal import applied_remedies
+from remedies.engine.journal import applied_remedies, applied_this_run
 from remedies.engine.new_shell import new_shell_envs
 from remedies.engine.shell_choice import choose_shells
 from remedies.errors import EXIT_FAILURE, Declined, Interrupted, RemedyError
@@ -295,14 +295,13 @@ def core(ctx: Context, request: AutoRequest, asker: Asker) -> AutoResult:
             if not asker.ask("Go ahead?", about):
                 raise Declined()
         tried: list[Attempt] = []
-        applied_now: list[str] = []  # what this run changed and has not taken back
         try:
             for name in plan:
-                tried.append(_try(ctx, name, request, applied_now, asker))
+                tried.append(_try(ctx, name, request, asker))
                 if tried[-1].verified:
                     break
         except (KeyboardInterrupt, Interrupted):
-            raise _interrupted(ctx, applied_now, asker) from None
+            raise _interrupted(ctx, asker) from None
         result = replace(result, tried=tuple(tried))
     return result
 
@@ -322,18 +321,18 @@ def _env_remedy(ctx: Context, name: str) -> EnvRemedy | None:
     return remedy if isinstance(remedy, EnvRemedy) else None
 
 
-def _interrupted(ctx: Context, applied_now: list[str], asker: Asker) -> Interrupted:
-    """Ctrl-C: take back what this run applied, then say exactly what is in place."""
-    if not applied_now:
+def _interrupted(ctx: Context, asker: Asker) -> Interrupted:
+    """Ctrl-C: take back what this run applied, then say exactly what is in place. What
+    was applied is read from the journal, not counted here: a Ctrl-C between a commit and
+    any count of ours would leave a remedy applied behind "nothing was changed"."""
+    names = tuple(applied_this_run(ctx))
+    if not names:
         return Interrupted("interrupted; nothing was changed")
-    names = tuple(applied_now)
     revert(ctx, RevertRequest(names, yes=True), asker)
     return Interrupted(f"interrupted; {', '.join(names)} was taken back, nothing was changed")
 
 
-def _try(
-    ctx: Context, name: str, request: AutoRequest, applied_now: list[str], asker: Asker
-) -> Attempt:
+def _try(ctx: Context, name: str, request: AutoRequest, asker: Asker) -> Attempt:
     remedy = _env_remedy(ctx, name)
     if remedy is None:
         return Attempt(name, error=NOT_OFFLINE)
@@ -343,8 +342,6 @@ def _try(
         raise  # Ctrl-C ends the whole run, not this attempt
     except RemedyError as e:
         return Attempt(name, error=str(e))
-    if applied.changed:
-        applied_now.append(name)
     shell = choose_shells(ctx, request.shell_names, request.all_shells)[0]
     applied_here = applied_remedies(ctx)
     proof = verify_offline(
@@ -361,7 +358,6 @@ def _try(
     )
     if attempt.reverted:
         revert(ctx, RevertRequest((name,), yes=True), asker)
-        applied_now.remove(name)
     return attempt
 
 

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import contextlib
 import secrets
+import signal
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
@@ -125,23 +128,27 @@ def commit(
     except BaseException:
         _abort(state, txid, temps, created)
         raise
-    try:
-        for change, temp in zip(changes, temps):
-            # Each checks, in the same step as it changes the file, that the file still holds
-            # what we read: an editor's save in the meantime is never overwritten.
-            if temp is None:
-                fileio.remove(change.state.target, expected=change.state.data)
-            else:
-                fileio.install(temp, change.state.target, change.state.data, change.state)
-            ctx.point("installed")
-        state.save(make_journal(txid, records, created))
-    except Exception:
-        # Some files may hold their new bytes already: put them back now, as recovery would.
-        _roll_back(state, txid, pending)
-        raise
-    # Committed. What is left is tidying up; if it fails, the next run's recover() does it.
-    ctx.record.committed.append(txid)
-    ctx.record.asked.clear()  # start-up files changed: what new shells get must be asked again
+    with _interrupts_held():
+        try:
+            for change, temp in zip(changes, temps):
+                # Each checks, in the same step as it changes the file, that the file still
+                # holds what we read: an editor's save in the meantime is never overwritten.
+                if temp is None:
+                    fileio.remove(change.state.target, expected=change.state.data)
+                else:
+                    fileio.install(temp, change.state.target, change.state.data, change.state)
+                ctx.point("installed")
+            state.save(make_journal(txid, records, created))
+        except BaseException:
+            # Some files may hold their new bytes already (a Ctrl-C that came before the hold
+            # counts too): put them back now, as recovery would.
+            _roll_back(state, txid, pending)
+            raise
+        # Committed, and recorded as such before a held Ctrl-C can be raised: whoever catches
+        # it knows this run changed something.
+        ctx.record.committed.append(txid)
+        ctx.record.asked.clear()  # start-up files changed: new shells must be asked again
+    # What is left is tidying up; if it fails, the next run's recover() does it.
     ctx.point("journal saved", can_fail=False)
     with contextlib.suppress(OSError):
         _finish(state, txid, release_backups, keep_own_backups=keep_backups)
@@ -167,6 +174,23 @@ def commit_apply(
         return Journal(committed=txid, entries=(*journal.entries, entry))
 
     return commit(ctx, state, changes, make_journal=next_journal)
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Ctrl-C waits while the files are renamed into place and the journal saved: it lands
+    before that (everything is rolled back) or after (the transaction is whole and recorded),
+    never with half the files new. SIGINT is blocked for this thread, so the kernel holds it
+    and Python raises KeyboardInterrupt as the block ends. kill -9 cannot be held; recover()
+    answers that. Only the main thread receives signals in Python, so only it needs this."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _back_up(state: StateFolder, txid: str, index: int, change: Change) -> FileRecord:

@@ -22,9 +22,9 @@ from typing import Any, TextIO
 from remedies.cli import run
 from remedies.context import Context
 
-# Runs that need a process: a fault test's SIGKILL would kill the test process, and click's
-# shell completion reads what the shell asks from the process's own environment.
-NEEDS_A_PROCESS = frozenset({"REMEDY_CRASH_AT", "_REMEDY_COMPLETE"})
+# Runs that need a process: a fault test's SIGKILL or SIGINT would reach the test process,
+# and click's shell completion reads what the shell asks from the process's own environment.
+NEEDS_A_PROCESS = frozenset({"REMEDY_CRASH_AT", "REMEDY_INTERRUPT_AT", "_REMEDY_COMPLETE"})
 
 
 def needs_a_process(env: Mapping[str, str], cwd: Path) -> bool:
