@@ -98,6 +98,7 @@ class Runner:
         cwd: Path | None = None,
         meanwhile: Callable[[], object] | None = None,
         on_stderr: Sequence[Callable[[bytes], None] | None] = (),
+        envs: Sequence[Mapping[str, str]] = (),
     ) -> list[subprocess.CompletedProcess[bytes] | RemedyError]:
         """run() for several programs at once ((argv, argv0) each), the answers in order; a
         program that could not run or did not finish gets its RemedyError in its place.
@@ -107,11 +108,21 @@ class Runner:
         of them before it goes on up."""
         from concurrent.futures import ThreadPoolExecutor
 
-        def one(job: tuple[Sequence[str], str | None], sink: Callable[[bytes], None] | None) -> Any:
+        def one(
+            job: tuple[Sequence[str], str | None],
+            sink: Callable[[bytes], None] | None,
+            its_env: Mapping[str, str],
+        ) -> Any:
             argv, argv0 = job
             try:
                 return self.run(
-                    argv, env=env, timeout=timeout, cwd=cwd, argv0=argv0, on_stderr=sink, _live=live
+                    argv,
+                    env=its_env,
+                    timeout=timeout,
+                    cwd=cwd,
+                    argv0=argv0,
+                    on_stderr=sink,
+                    _live=live,
                 )
             except RemedyError as e:
                 return e
@@ -127,7 +138,12 @@ class Runner:
         live = _Started()
         pool = ThreadPoolExecutor(max_workers=max(1, len(jobs)))
         try:
-            futures = [pool.submit(one, job, sink) for job, sink in zip(jobs, sinks)]
+            # `envs`: one environment per job where they differ (each shell's own PS4).
+            per_job = [*envs, *[env] * (len(jobs) - len(envs))]
+            futures = [
+                pool.submit(one, job, sink, its_env)
+                for job, sink, its_env in zip(jobs, sinks, per_job)
+            ]
             if meanwhile is not None:
                 meanwhile()
             return [future.result() for future in futures]

@@ -528,13 +528,11 @@ def ask_shells(
 
     # Only when a shell will run: read ahead of an answer already known would be work lost.
     work = beside_the_shells if any(not answered(ctx, s) for s in to_ask) else meanwhile
-    found: list[ShellEnv] = []
-    for shell in to_ask:
-        found += asked(ctx, shell, names, work)
-        work = None
-    if work is not None:
-        work()
-    return found
+    if not to_ask:
+        if work is not None:
+            work()
+        return []
+    return asked(ctx, to_ask, names, work)
 
 
 def read_ahead(ctx: Context, shells: Sequence[Shell]) -> None:

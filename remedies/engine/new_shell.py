@@ -15,7 +15,7 @@ plugins). So the shell is run, the way a terminal, an ssh login and an IDE start
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,7 +97,25 @@ def new_shell_envs(
     environments come back (no file:line, no sourced files): half the cost on a big
     start-up file, for a question the environment alone answers. `meanwhile`: work done in
     this thread while the shells run (Runner.run_side_by_side)."""
-    return _as_envs(shell, _probe(ctx, shell, timeout, traced, meanwhile), tuple(watched))
+    return envs_of_shells(
+        ctx, [shell], timeout=timeout, watched=watched, traced=traced, meanwhile=meanwhile
+    )
+
+
+def envs_of_shells(
+    ctx: Context,
+    shells: Sequence[Shell],
+    *,
+    timeout: float = PROBE_TIMEOUT,
+    watched: Iterable[str] = (),
+    traced: bool = True,
+    meanwhile: Callable[[], object] | None = None,
+) -> list[ShellEnv]:
+    """new_shell_envs for several shells, every kind of each started side by side: judging
+    every shell a user may start costs one start of the slowest, not one of each."""
+    probes = _probe(ctx, shells, timeout, traced, meanwhile)
+    names = tuple(watched)
+    return [env for shell in shells for env in _as_envs(shell, probes[shell.name], names)]
 
 
 @dataclass(frozen=True)
@@ -128,45 +146,68 @@ def _as_envs(shell: Shell, probes: list[_Probe], names: tuple[str, ...]) -> list
     ]
 
 
-def _probe(
-    ctx: Context,
-    shell: Shell,
-    timeout: float,
-    traced: bool = True,
-    meanwhile: Callable[[], object] | None = None,
-) -> list[_Probe]:
-    from shells.sourcing import TraceReader, sourced_files
+@dataclass(frozen=True)
+class _Start:
+    """One kind of new shell of one shell, to be started."""
 
+    shell: Shell
+    login: bool
+    interactive: bool
+    label: str
+    argv: list[str]  # argv[0] may be a name such as -tcsh; the program is `executable`
+    executable: str
+
+
+def _starts(ctx: Context, shell: Shell, traced: bool) -> list[_Start]:
     executable = installed(ctx, shell)
     if executable is None:
         raise RemedyError(f"{shell.name} is not installed here, so its environment cannot be asked")
-    base = session_env(ctx.env)
     check_read_set(shell, static_where(ctx))
-    ps4 = shell.trace_ps4 if traced else None
-    env = {**base, "PS4": ps4} if ps4 else base
-    modes = _modes(shell, executable, ctx.python)
-    labels = [f"{'login ' if m[0] else ''}{shell.name}{'' if m[1] else ' -c'}" for m in modes]
-    for label in labels:
-        ctx.progress(f"asking a new {label} what it gets...")
+    starts = []
+    for login, interactive, plain in _modes(shell, executable, ctx.python):
+        label = f"{'login ' if login else ''}{shell.name}{'' if interactive else ' -c'}"
+        argv = shell.traced(plain) if traced else plain
+        starts.append(_Start(shell, login, interactive, label, argv, executable))
+    return starts
+
+
+def _probe(
+    ctx: Context,
+    shells: Sequence[Shell],
+    timeout: float,
+    traced: bool = True,
+    meanwhile: Callable[[], object] | None = None,
+) -> dict[str, list[_Probe]]:
+    """Every kind of new shell of each of `shells`, started side by side; by shell name."""
+    from shells.sourcing import TraceReader, sourced_files
+
+    # Every start-up file of every shell is checked before any shell starts.
+    starts = [start for shell in shells for start in _starts(ctx, shell, traced)]
+    for start in starts:
+        ctx.progress(f"asking a new {start.label} what it gets...")
+    base = session_env(ctx.env)
+    # PS4 is per shell (bash and zsh name file and line differently): each job's own.
+    envs = [
+        {**base, "PS4": ps4} if traced and (ps4 := start.shell.trace_ps4) else base
+        for start in starts
+    ]
     # The kinds of new shell are independent processes: asked side by side, a big start-up
     # file costs one run of the shell in wall time, not one per kind.
-    jobs = []
-    for _login, _interactive, plain in modes:
-        argv = shell.traced(plain) if traced else plain
-        # argv[0] may be a name such as -tcsh; the program is always `executable`.
-        jobs.append(([executable, *argv[1:]], argv[0]))
+    jobs = [([start.executable, *start.argv[1:]], start.argv[0]) for start in starts]
     # Each trace is read as the shell writes it, by the thread that reads its output.
     readers = [TraceReader(relevant_only=True) for _ in jobs] if traced else []
     runs = ctx.runner.run_side_by_side(
         jobs,
-        env=env,
+        env=base,
+        envs=envs,
         timeout=timeout,
         cwd=ctx.home,
         meanwhile=meanwhile,
         on_stderr=[reader.feed for reader in readers],
     )
-    found = []
-    for index, ((login, interactive, _plain), label, done) in enumerate(zip(modes, labels, runs)):
+    found: dict[str, list[_Probe]] = {shell.name: [] for shell in shells}
+    for index, (start, done) in enumerate(zip(starts, runs)):
+        label = start.label
         if isinstance(done, RemedyError):
             if "did not finish" not in str(done):
                 raise done
@@ -189,7 +230,9 @@ def _probe(
                 f"{': ' + said[-1].strip() if said else ''})"
             )
         sourced = tuple(str(p) for p in sourced_files(trace))
-        found.append(_Probe(login, interactive, printed, tuple(trace), sourced))
+        found[start.shell.name].append(
+            _Probe(start.login, start.interactive, printed, tuple(trace), sourced)
+        )
     return found
 
 
@@ -249,22 +292,28 @@ def answered(ctx: Context, shell: Shell) -> bool:
 
 def asked(
     ctx: Context,
-    shell: Shell,
+    shells: Sequence[Shell],
     watched: Iterable[str] = (),
     meanwhile: Callable[[], object] | None = None,
 ) -> list[ShellEnv]:
-    """new_shell_envs, asked once per run for the same shell and session: a second question
-    about other names reads the same traces (a big start-up file costs a shell run each).
-    `meanwhile` is done while the shells run, or at once when the answer is known."""
+    """new_shell_envs of each of `shells`, asked once per run for the same shell and
+    session (a second question about other names reads the same traces: a big start-up file
+    costs a shell run each); those not yet asked are started side by side. `meanwhile` is
+    done while the shells run, or at once when every answer is known."""
     names = tuple(sorted(set(watched)))
-    key = _asked_key(ctx, shell)
-    if key not in ctx.record.asked:
-        ctx.record.asked[key] = _probe(ctx, shell, PROBE_TIMEOUT, meanwhile=meanwhile)
+    to_ask = [shell for shell in shells if not answered(ctx, shell)]
+    if to_ask:
+        found = _probe(ctx, to_ask, PROBE_TIMEOUT, meanwhile=meanwhile)
+        for shell in to_ask:
+            ctx.record.asked[_asked_key(ctx, shell)] = found[shell.name]
     elif meanwhile is not None:
         meanwhile()
-    probes = ctx.record.asked[key]
-    assert isinstance(probes, list)
-    return _as_envs(shell, probes, names)
+    envs: list[ShellEnv] = []
+    for shell in shells:
+        probes = ctx.record.asked[_asked_key(ctx, shell)]
+        assert isinstance(probes, list)
+        envs += _as_envs(shell, probes, names)
+    return envs
 
 
 def static_where(ctx: Context) -> Where:
