@@ -228,6 +228,12 @@ class Shell(ABC):
     def write_set(self, where: Where) -> list[Path]:
         """Where our block goes so that login, interactive and IDE-started shells all get it."""
 
+    def own_files(self, where: Where) -> list[Path]:
+        """The start-up files only this shell reads: one of them present says the user
+        starts this shell. ~/.profile is every POSIX shell's login file, so it says nothing."""
+        shared = where.home / ".profile"
+        return [path for path in self.read_set(where) if path != shared]
+
     def own_variables(self, where: Where) -> dict[str, str]:
         """Variables the shell sets itself before its first start-up file, which a `source`
         line may use (the static walk expands them; HOME it knows for every shell)."""

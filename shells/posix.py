@@ -207,6 +207,11 @@ class Sh(PosixShell):
     def read_set(self, where: Where) -> list[Path]:
         return [where.home / ".profile", *self._env_file(where)]
 
+    def own_files(self, where: Where) -> list[Path]:
+        # ~/.profile and the $ENV file are read by ksh and `bash --posix` too: nothing says
+        # a user starts sh, unless it is their login shell ($SHELL).
+        return []
+
     def write_set(self, where: Where) -> list[Path]:
         # ~/.profile for every login shell; the $ENV file, when there is one, for interactive
         # shells that are not login shells.

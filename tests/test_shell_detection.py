@@ -46,8 +46,9 @@ def test_a_bash_script_as_parent_is_not_the_users_shell(sandbox: Sandbox) -> Non
 
 
 def test_a_shell_a_person_types_into_is_the_users(sandbox: Sandbox) -> None:
-    """`bash -i` reading what is typed (here from its stdin): bash, whatever $SHELL says."""
-    assert judged(sandbox, [require_program("bash"), "-i"], stdin=DOCTOR) == ["bash"]
+    """`bash -i` reading what is typed (here from its stdin): bash first, whatever $SHELL
+    says; the login shell $SHELL names is judged after it (a new terminal starts that one)."""
+    assert judged(sandbox, [require_program("bash"), "-i"], stdin=DOCTOR) == ["bash", "zsh"]
 
 
 @pytest.mark.parametrize(

@@ -150,6 +150,7 @@ def test_apply_auto_dry_run_changes_nothing(user: Sandbox) -> None:
     assert user.snapshot() == original
 
 
+@pytest.mark.real_shell  # doctor's verdict asks the real shells
 def test_apply_auto_when_nothing_is_wrong(sandbox: Sandbox) -> None:
     result = sandbox.remedy("apply", "auto", "--shell", "bash", "--yes")
     assert result.code == 0

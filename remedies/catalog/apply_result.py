@@ -17,6 +17,8 @@ class ApplyResult:
     shells: tuple[str, ...]
     changes: FileChanges
     machine: bool = False  # --machine: the managed drop-in, for every user
+    # Other shells the user may start, whose new shells do not have what the remedy fixes.
+    left_alone: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -28,6 +30,7 @@ class ApplyResult:
             "changed": self.changed,
             "scope": "machine" if self.machine else "user",
             "shells": list(self.shells),
+            "left_alone": list(self.left_alone),
             **self.changes.to_json(),
         }
 
@@ -35,14 +38,25 @@ class ApplyResult:
         where = "every user of this machine" if self.machine else ", ".join(self.shells)
         if self.changes.stage == "nothing":
             self.changes.show_notes(out)
+            self._show_left_alone(out)
             out.say(f"{self.remedy} is already in place for {where}; nothing to do.")
         elif self.changes.stage == "dry-run":
             self.changes.show_dry_run(out)
+            self._show_left_alone(out)
         else:
             out.say(f"Applied {self.remedy} for {where}:", bold=True)
             self.changes.show_files(out)
             self.changes.show_notes(out)
+            self._show_left_alone(out)
             out.say(self._next())
+
+    def _show_left_alone(self, out: Output) -> None:
+        if self.left_alone:
+            their = "its" if len(self.left_alone) == 1 else "their"
+            out.note(
+                f"left alone: {', '.join(self.left_alone)} ({their} new shells do not have "
+                f"what {self.remedy} fixes; --shell NAME changes one anyway)"
+            )
 
     def _next(self) -> str:
         if self.machine:

@@ -28,7 +28,7 @@ from remedies.engine.journal import StateFolder, check_folder, locked
 from remedies.engine.new_shell import startup_where
 from remedies.engine.new_shell_check import check_new_shells
 from remedies.engine.revert_plan import commit_revert, plan_revert
-from remedies.engine.shell_choice import choose_shells
+from remedies.engine.shell_choice import choose_shells, shells_in_use
 from remedies.engine.startup_plan import plan_env_changes, plan_envrc
 from remedies.engine.startup_walk import sourced_files, walk
 from remedies.engine.transaction import Change, commit_apply, recover
@@ -61,7 +61,7 @@ class ApplyRequest:
 def apply_env(ctx: Context, request: ApplyRequest, asker: Asker) -> ApplyResult:
     """Apply (or preview) an EnvRemedy for this user's shells."""
     remedy = request.remedy
-    shells = choose_shells(ctx, request.shell_names, request.all_shells)
+    shells, left_alone = _shells_to_fix(ctx, request)
     names = tuple(s.name for s in shells)
     consent_possible(ctx, yes=request.yes, dry_run=request.dry_run)  # before the lock
     # Bad input (a region that cannot be found, a value that is not JSON) must write nothing,
@@ -110,7 +110,10 @@ def apply_env(ctx: Context, request: ApplyRequest, asker: Asker) -> ApplyResult:
                 raise RemedyError(f"{remedy.name}'s lines are in place, but {problem}")
         if not changes or request.dry_run:
             return ApplyResult(
-                remedy.name, names, file_changes(ctx, changes, notes, dry_run=request.dry_run)
+                remedy.name,
+                names,
+                file_changes(ctx, changes, notes, dry_run=request.dry_run),
+                left_alone=left_alone,
             )
         question = f"Apply {remedy.name} to these files?"
         shown = consent(ctx, asker, changes, question, yes=request.yes, notes=notes)
@@ -131,7 +134,25 @@ def apply_env(ctx: Context, request: ApplyRequest, asker: Asker) -> ApplyResult:
         done = replace(done, notes=tuple(stale), notes_shown=False)
     else:
         done = replace(done, notes=(*done.notes, *stale))
-    return ApplyResult(remedy.name, names, done)
+    return ApplyResult(remedy.name, names, done, left_alone=left_alone)
+
+
+def _shells_to_fix(ctx: Context, request: ApplyRequest) -> tuple[list[Shell], tuple[str, ...]]:
+    """The shell the user runs, and every other shell they may start whose new shells have
+    what the remedy fixes (--shell and --all-shells choose instead); and those left alone."""
+    shells = choose_shells(ctx, request.shell_names, request.all_shells)
+    needed_in = request.remedy.needed_in
+    if request.shell_names or request.all_shells or needed_in is None:
+        return shells, ()
+    others = shells_in_use(ctx, (), False)[len(shells) :]
+    if not others:
+        return shells, ()
+    # Asked once per run: the answers serve the plan below too.
+    truth = ask_shells(ctx, others, ())
+    affected = {env.shell for env in truth if needed_in(env.env)}
+    fixed = [s for s in others if s.name in affected]
+    left = tuple(s.name for s in others if s.name not in affected)
+    return [*shells, *fixed], left
 
 
 def _commit_checked(

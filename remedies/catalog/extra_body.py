@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from remedies.catalog.interface import EnvRemedy, MachineProposal, Proposal
+from remedies.catalog.interface import EnvRemedy, MachineProposal, Proposal, bedrock_on
 from remedies.catalog.registry import builtin_summary
 from remedies.claude.extra_body_verdict import EXTRA_BODY_MEASURED, EXTRA_BODY_WORTH
 from remedies.claude.settings_files import ENV, LoadedSettings
@@ -91,5 +91,6 @@ REMEDY = EnvRemedy(
     ),
     propose=propose,
     options=_options,
+    needed_in=bedrock_on,
     machine=propose_machine,
 )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable, Protocol, Union
 
 from remedies.claude.request_proof import Proof
 from remedies.claude.settings_files import SettingsPlanner
+from remedies.claude.sources import is_on
 from remedies.engine.envedit import EnvEdit
 
 if TYPE_CHECKING:
@@ -82,6 +83,15 @@ class EnvRemedy:
     machine: Callable[[Context | None, Mapping[str, Any]], MachineProposal] | None = None
     # What the request the real client sends must show once it is applied (verify checks).
     proof: Proof | None = None
+    # Whether a new shell with this environment has what the remedy fixes (its files turn
+    # the bad setting on): apply then fixes that shell too, not only the one the user runs.
+    # None: only the shells the user runs or names.
+    needed_in: Callable[[Mapping[str, str]], bool] | None = None
+
+
+def bedrock_on(env: Mapping[str, str]) -> bool:
+    """The switch every Bedrock remedy fixes: Claude Code would reach bedrock-runtime."""
+    return is_on(env.get("CLAUDE_CODE_USE_BEDROCK"))
 
 
 @dataclass(frozen=True)

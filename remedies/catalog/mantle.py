@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from remedies.catalog.interface import EnvRemedy, MachineProposal, Proposal
+from remedies.catalog.interface import EnvRemedy, MachineProposal, Proposal, bedrock_on
 from remedies.catalog.registry import builtin_summary
 from remedies.claude.collect import collect
 from remedies.claude.managed_dropin import loaded_managed, machine_value
@@ -221,5 +221,6 @@ REMEDY = EnvRemedy(
     ),
     propose=propose,
     options=_options,
+    needed_in=bedrock_on,
     machine=propose_machine,
 )

@@ -79,23 +79,57 @@ def read_files(
     )
     if "AWS_REGION" not in names:
         return read
-    profile = _profile(ctx, _picture(_sources(read, read.startup, asked), read, asked))
+    primary = read.shells[0].name if read.shells else None
+    judged = next((t for t in asked if t.shell == primary), None)
+    profile = _profile(ctx, _picture(_sources(read, read.startup, judged), primary, asked))
     return replace(read, profile=profile, aws=tuple(from_aws_config(ctx, profile)))
 
 
-def draw(ctx: Context, read: FilesRead, truth: Sequence[ShellEnv] = ()) -> Picture:
+def draw(
+    ctx: Context, read: FilesRead, truth: Sequence[ShellEnv] = (), start: ShellEnv | None = None
+) -> Picture:
     """The picture: every source of every variable, the winner of each marked. `truth`: what
-    new shells of these shells really got (engine.new_shell); the first of the primary
-    shell's decides where it disagrees with the lines read from its files."""
+    new shells of these shells really got (engine.new_shell); `start`: the kind of new shell
+    judged, whose answer decides where it disagrees with the lines read from its files
+    (default: the first of the primary shell's)."""
     asked = tuple(truth)
     startup = read.startup if asked == read.truth else _startup(ctx, read.shells, read.names, asked)
-    sources = _sources(read, startup, asked)
-    picture = _picture(sources, read, asked)
+    return _drawn(ctx, read, startup, asked, start, aws_read={})
+
+
+def draw_each(ctx: Context, read: FilesRead, truth: Sequence[ShellEnv]) -> list[Picture]:
+    """One picture per kind of new shell in `truth` (a terminal, a login, an IDE's `-c`, of
+    every shell asked), in its order: each is what Claude Code started from that shell
+    gets. The files are read once for all of them."""
+    asked = tuple(truth)
+    startup = read.startup if asked == read.truth else _startup(ctx, read.shells, read.names, asked)
+    aws: dict[str, tuple[Source, ...]] = {}
+    return [_drawn(ctx, read, startup, asked, start, aws_read=aws) for start in asked]
+
+
+def _drawn(
+    ctx: Context,
+    read: FilesRead,
+    startup: tuple[Source, ...],
+    asked: tuple[ShellEnv, ...],
+    start: ShellEnv | None,
+    *,
+    aws_read: dict[str, tuple[Source, ...]],
+) -> Picture:
+    primary = start.shell if start else (read.shells[0].name if read.shells else None)
+    judged = start or next((t for t in asked if t.shell == primary), None)
+    sources = _sources(read, startup, judged)
+    picture = _picture(sources, primary, asked, judged)
     if read.profile is None:
         return picture
     profile = _profile(ctx, picture)
-    aws = read.aws if profile == read.profile else tuple(from_aws_config(ctx, profile))
-    return _picture([*sources, *aws], read, asked)
+    if profile == read.profile:
+        aws = read.aws
+    else:
+        if profile not in aws_read:
+            aws_read[profile] = tuple(from_aws_config(ctx, profile))
+        aws = aws_read[profile]
+    return _picture([*sources, *aws], primary, asked, judged)
 
 
 def collect(
@@ -120,20 +154,20 @@ def _startup(
     return tuple(from_shell_files(ctx, list(shells), names, where, sourced))
 
 
-def _sources(
-    read: FilesRead, startup: tuple[Source, ...], truth: tuple[ShellEnv, ...]
-) -> list[Source]:
+def _sources(read: FilesRead, startup: tuple[Source, ...], judged: ShellEnv | None) -> list[Source]:
     in_shells = [*read.stores, *startup]
-    primary = read.shells[0].name if read.shells else None
-    first = next((t for t in truth if t.shell == primary), None)
-    if first is not None:
-        in_shells = overlay_truth(in_shells, first, read.names)
+    if judged is not None:
+        in_shells = overlay_truth(in_shells, judged, read.names)
     return [*read.environment, *in_shells, *read.outside]
 
 
-def _picture(sources: list[Source], read: FilesRead, truth: tuple[ShellEnv, ...]) -> Picture:
-    primary = read.shells[0].name if read.shells else None
-    return Picture(mark_winners(sources, primary), truth)
+def _picture(
+    sources: list[Source],
+    primary: str | None,
+    truth: tuple[ShellEnv, ...],
+    judged: ShellEnv | None = None,
+) -> Picture:
+    return Picture(mark_winners(sources, primary), truth, judged)
 
 
 def _profile(ctx: Context, picture: Picture) -> str:

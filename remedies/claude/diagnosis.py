@@ -30,6 +30,8 @@ class Finding:
     reference: str | None = None
     remedy: str | None = None  # the remedy that fixes it (a remedy file's [when] found it)
     evidence: tuple[str, ...] = ()  # "NAME=value at ~/.zshrc:3"
+    # The kinds of new shell it holds in ("login zsh"), when not all those judged.
+    shells: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from remedies.claude.sources import Picture, Source, from_key_value_file
 from remedies.context import Context
 from remedies.errors import BadInput
+from remedies.output import path_shown
 from shells.base import Shell
 
 REGION_VARIABLES = ("AWS_REGION", "AWS_DEFAULT_REGION")
@@ -150,6 +151,9 @@ def find_region(
         None,
     )
     if winner is None or winner.value is None:
+        from_a_shell = _from_new_shells(ctx, picture)
+        if from_a_shell is not None:
+            return from_a_shell
         raise BadInput(
             "the Mantle endpoint needs an AWS region and none was found in the environment, "
             "your start-up files, Claude Code's settings or ~/.aws/config; pass --region "
@@ -171,3 +175,18 @@ def find_region(
         or (winner.kind in _SHELL and everywhere)
     )
     return Region(winner.value.strip(), winner.where(ctx.home), pin=not provided)
+
+
+def _from_new_shells(ctx: Context, picture: Picture) -> Region | None:
+    """The region only some kinds of new shell get (a login file: ~/.zprofile, ~/.bash_profile,
+    /etc/profile.d), named where the real shell's trace says it was set. The others do not
+    have it, so our block pins it: every kind then reaches the same Mantle."""
+    for env in picture.new_shells:
+        for name in REGION_VARIABLES:
+            value = env.env.get(name, "").strip()
+            if not REGION.match(value):
+                continue
+            at = env.where_set(name)
+            where = f"{path_shown(at[0], ctx.home)}:{at[1]}" if at else f"a new {env.label}"
+            return Region(value, where, pin=True)
+    return None

@@ -408,6 +408,9 @@ class Picture:
 
     sources: tuple[Source, ...]
     new_shells: tuple[ShellEnv, ...] = ()  # what each kind of new shell really got
+    # The kind of new shell this picture is for (its answer overrode the files' lines;
+    # None: the files alone).
+    judged: ShellEnv | None = None
 
     def effective(self, name: str) -> Source | None:
         return next((s for s in self.sources if s.var == name and s.effective), None)

@@ -15,14 +15,10 @@ import click
 
 from remedies.catalog import registry
 from remedies.catalog.apply_result import ApplyResult
-from remedies.catalog.data_remedy import evaluate, variables, with_catalogue
 from remedies.catalog.env_apply import ApplyRequest, Scopes, apply_env
 from remedies.catalog.interface import EnvRemedy
-from remedies.claude.collect import collect
-from remedies.claude.diagnosis import Diagnosis, diagnose
-from remedies.claude.installs import find_claude
+from remedies.catalog.judge import judge_here
 from remedies.claude.known_issues import DEFAULT_FIXED_VERSION
-from remedies.claude.sources import WATCHED
 from remedies.commands.apply_env import scope_params, shell_params
 from remedies.commands.revert import RevertRequest
 from remedies.commands.revert import core as revert
@@ -36,14 +32,12 @@ from remedies.engine.change_report import (
     consent_possible,
 )
 from remedies.engine.journal import applied_remedies, applied_this_run
-from remedies.engine.new_shell import new_shell_envs
-from remedies.engine.shell_choice import choose_shells
+from remedies.engine.new_shell import envs_of_shells
+from remedies.engine.shell_choice import shells_in_use
 from remedies.errors import EXIT_FAILURE, Declined, Interrupted, RemedyError
 from remedies.options import fixed_version_option
 from remedies.output import Output, wants_colour
 from remedies.verify.offline import verify_offline
-from shells import SHELLS
-from shells.base import Shell
 
 NOT_OFFLINE = (
     "no offline check can verify it (the fix was on the service side); run "
@@ -266,11 +260,11 @@ def _remedy_options(remedy: EnvRemedy, given: Mapping[str, Any]) -> dict[str, An
 def core(ctx: Context, request: AutoRequest, asker: Asker) -> AutoResult:
     """The doctor's remedies, best first, each applied, verified offline, and kept or taken
     back; the first that verifies ends the run. `asker` hears the question."""
-    shells = choose_shells(ctx, request.shell_names, request.all_shells)
+    shells = shells_in_use(ctx, request.shell_names, request.all_shells)
     consent_possible(ctx, yes=request.yes, dry_run=request.dry_run)
-    everyone = [*shells, *(s for s in SHELLS if s.name not in {c.name for c in shells})]
     try:
-        diagnosis = _diagnose(ctx, everyone, request.fixed_version)
+        # doctor's verdict, on every kind of new shell of every shell the user may start.
+        diagnosis = judge_here(ctx, shells, request.fixed_version).verdict.diagnosis()
     except KeyboardInterrupt:
         raise Interrupted("interrupted; nothing was changed") from None
     plan = tuple(_plan([r.remedy for r in diagnosis.recommendations], request.prefer))
@@ -306,16 +300,6 @@ def core(ctx: Context, request: AutoRequest, asker: Asker) -> AutoResult:
     return result
 
 
-def _diagnose(ctx: Context, shells: list[Shell], fixed_version: str) -> Diagnosis:
-    """doctor's diagnosis, the whole catalogue's [when] included."""
-    specs = registry.data(ctx).specs
-    names = tuple(dict.fromkeys([*WATCHED, *(n for spec in specs for n in variables(spec))]))
-    picture = collect(ctx, shells, names=names)
-    claude = find_claude(ctx)
-    matches = [m for spec in specs if (m := evaluate(spec, picture, claude, ctx.home)) is not None]
-    return with_catalogue(diagnose(picture, claude, fixed_version, ctx.home), matches, specs)
-
-
 def _env_remedy(ctx: Context, name: str) -> EnvRemedy | None:
     remedy = registry.load(name, ctx) if registry.known(name, ctx) else None
     return remedy if isinstance(remedy, EnvRemedy) else None
@@ -342,11 +326,12 @@ def _try(ctx: Context, name: str, request: AutoRequest, asker: Asker) -> Attempt
         raise  # Ctrl-C ends the whole run, not this attempt
     except RemedyError as e:
         return Attempt(name, error=str(e))
-    shell = choose_shells(ctx, request.shell_names, request.all_shells)[0]
+    shells = shells_in_use(ctx, request.shell_names, request.all_shells)
     applied_here = applied_remedies(ctx)
     proof = verify_offline(
         ctx,
-        new_shell_envs(ctx, shell, traced=False),  # the client needs environments, not lines
+        # Every shell judged, as verify does; the client needs environments, not lines.
+        envs_of_shells(ctx, shells, traced=False),
         model=request.given.get("model"),
         fixed_version=request.fixed_version,
         applied=applied_here,

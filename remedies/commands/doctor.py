@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
-from remedies.catalog import registry
-from remedies.catalog.data_remedy import evaluate, variables, with_catalogue
-from remedies.claude.collect import draw, read_files
-from remedies.claude.diagnosis import Diagnosis, diagnose
-from remedies.claude.installs import ClaudeOnPath, find_claude
+from remedies.catalog.judge import judge_here
+from remedies.claude.diagnosis import Diagnosis
+from remedies.claude.installs import ClaudeOnPath
 from remedies.claude.known_issues import DEFAULT_FIXED_VERSION
-from remedies.claude.sources import PROVIDER_FLAGS, WATCHED, Picture, Source, ask_shells
+from remedies.claude.sources import PROVIDER_FLAGS, WATCHED, Picture, Source
 from remedies.claude.this_terminal import StaleTerminal, compare
+from remedies.claude.verdict import Verdict
 from remedies.commands import short_help
 from remedies.context import Context
 from remedies.engine.new_shell import ShellEnv
-from remedies.engine.shell_choice import choose_shells
+from remedies.engine.shell_choice import shells_in_use
 from remedies.options import fixed_version_option, json_option
 from remedies.output import Output, wants_colour
 from remedies.redact import printable, shown
-from shells import SHELLS
 from shells.base import Shell
 
 
@@ -78,34 +76,22 @@ command = click.Command(
 
 def core(ctx: Context, request: DoctorRequest) -> DoctorResult:
     """What is wrong here, and where each setting comes from: looked at, never printed."""
-    shells = choose_shells(ctx, request.shell_names, request.all_shells)
-    # Every supported shell's files are listed (a forgotten config.fish line is what people
-    # miss); the shell the user runs, first here, decides which value wins.
-    everyone = [*shells, *(s for s in SHELLS if s.name not in {c.name for c in shells})]
-    # The remedy files' [when] look at more variables than the built-in diagnosis does.
-    specs = registry.data(ctx).specs
-    names = tuple(dict.fromkeys([*WATCHED, *(n for spec in specs for n in variables(spec))]))
-    # Every file is read (and a hostile one refused) before any shell is started.
-    read = read_files(ctx, everyone, tuple(map(ctx.given_path, request.env_files)), names)
-    # The truth is what the real shell ends with, asked the way a terminal, a login and an
-    # IDE start it; doctor run from cron or Ansible sees what the user's terminal would.
-    # A start-up file that hangs or fails is an error: what the files alone say could be
-    # wrong, and doctor never guesses.
-    # `claude --version` (a Node.js start, most of doctor's time) runs while the shells do:
-    # the claude that runs is found on this PATH, whatever the shells answer.
-    found: list[ClaudeOnPath] = []
-    truth = ask_shells(ctx, shells[:1], names, meanwhile=lambda: found.append(find_claude(ctx)))
-    picture = draw(ctx, read, truth)
-    claude = found[0]
-    if claude.install_method == "missing" and truth:
-        claude = _from_a_new_shell(ctx, truth) or claude
-    diagnosis = with_catalogue(
-        diagnose(picture, claude, request.fixed_version, ctx.home),
-        [m for spec in specs if (m := evaluate(spec, picture, claude, ctx.home)) is not None],
-        specs,
+    # Every shell the user may start (the one they run first), unless --shell narrows it.
+    shells = shells_in_use(ctx, request.shell_names, request.all_shells)
+    found = judge_here(
+        ctx, shells, request.fixed_version, tuple(map(ctx.given_path, request.env_files))
     )
-    here = _this_terminal(ctx, truth, shells[0])
-    return DoctorResult(claude, tuple(s.name for s in shells), picture, diagnosis, ctx.home, here)
+    verdict = found.verdict
+    here = _this_terminal(ctx, list(found.truth), shells[0])
+    return DoctorResult(
+        found.claude,
+        tuple(s.name for s in shells),
+        verdict.shown.picture,
+        verdict.diagnosis(),
+        ctx.home,
+        here,
+        verdict,
+    )
 
 
 @dataclass(frozen=True)
@@ -137,6 +123,7 @@ class DoctorResult:
     diagnosis: Diagnosis
     home: Path  # paths are shown relative to it
     terminal: ThisTerminal | None = None  # None: not run at a terminal
+    verdict: Verdict | None = None  # every kind of new shell judged (picture: the shown one)
 
     def to_json(self) -> dict[str, Any]:
         picture = self.picture
@@ -145,6 +132,7 @@ class DoctorResult:
             "provider": picture.provider,
             "shells": list(self.shells),
             **self.diagnosis.to_json(),
+            "judged": [j.to_json() for j in self.verdict.judged] if self.verdict else [],
             "effective": {
                 name: shown(name, picture.value(name))
                 for name in WATCHED
@@ -163,19 +151,10 @@ class DoctorResult:
 
     def for_person(self, out: Output) -> None:
         _print_claude(out, self.claude)
-        _print_sources(out, self.picture, self.home, self.shells[0] if self.shells else None)
+        _print_sources(out, self.picture, self.home, self.verdict)
         _print_new_shells(out, self.picture, self.terminal)
         stale = self.terminal.stale if self.terminal else None
         _print_diagnosis(out, self.diagnosis, stale.line() if stale else None)
-
-
-def _from_a_new_shell(ctx: Context, truth: list[ShellEnv]) -> ClaudeOnPath | None:
-    """Not on this process's PATH: start-up files may add it (an npm prefix, ~/.local/bin),
-    so look on the PATH a new shell of the user's gets before calling it missing."""
-    found = find_claude(replace(ctx, env=truth[0].env))
-    if found.install_method == "missing":
-        return None
-    return replace(found, found_on=f"the PATH a new {truth[0].shell} gets")
 
 
 def _print_claude(out: Output, claude: ClaudeOnPath) -> None:
@@ -202,11 +181,10 @@ def _value_text(source: Source) -> str:
     return f"{value}  (not evaluated)" if source.dynamic else value
 
 
-def _print_sources(out: Output, picture: Picture, home: Path, judged: str | None) -> None:
+def _print_sources(out: Output, picture: Picture, home: Path, verdict: Verdict | None) -> None:
     out.say()
-    # Which shell's files decided: the one the user runs (--shell to ask about another).
-    whose = f"  (judged for a new {judged}; --shell chooses another)" if judged else ""
-    out.say(f"Provider     {picture.provider}{whose}", bold=True)
+    # Which kinds of new shell were judged, and what each would use where they differ.
+    out.say(f"Provider     {verdict.provider_line() if verdict else picture.provider}", bold=True)
     out.say()
     out.say("Settings (* = the one Claude Code uses)", bold=True)
     names = sorted({s.var for s in picture.sources}, key=lambda n: [*WATCHED, n].index(n))
@@ -247,7 +225,8 @@ def _print_diagnosis(out: Output, diagnosis: Diagnosis, stale: str | None) -> No
         out.say("  none found")
     for finding in diagnosis.findings:
         label = out.paint(finding.severity.ljust(7), fg=colours[finding.severity])
-        out.say(f"  {label} {printable(finding.message)}")
+        where = f" (in {', '.join(finding.shells)})" if finding.shells else ""
+        out.say(f"  {label} {printable(finding.message)}{where}")
         if finding.reference:
             out.say(f"          {finding.reference}")
     if diagnosis.recommendations:

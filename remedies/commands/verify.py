@@ -15,8 +15,8 @@ from remedies.claude.this_terminal import compare
 from remedies.commands import short_help
 from remedies.context import Context
 from remedies.engine.journal import applied_remedies, configured_shells
-from remedies.engine.new_shell import ShellEnv, new_shell_envs
-from remedies.engine.shell_choice import choose_shells, installed
+from remedies.engine.new_shell import ShellEnv, envs_of_shells
+from remedies.engine.shell_choice import installed, shells_in_use
 from remedies.errors import EXIT_FAILURE
 from remedies.options import (
     fixed_version_option,
@@ -97,17 +97,17 @@ def core(ctx: Context, request: VerifyRequest) -> OfflineResult | LiveResult:
     if request.machine:
         return _verify_machine(ctx, request)
     shell_name = request.shell_name
-    shell = choose_shells(ctx, (shell_name,) if shell_name else (), False)[0]
+    # Every shell the user may start (--shell narrows it), and every shell an apply
+    # configured: a fix that holds in zsh but not in the bash an IDE task starts is not one.
+    shells = shells_in_use(ctx, (shell_name,) if shell_name else (), False)
+    if not shell_name:
+        named = [shell_named(name) for name in configured_shells(ctx)]
+        shells += [s for s in named if s is not None and s.name not in {c.name for c in shells}]
+    shell = shells[0]
+    asked = [shells[0], *(s for s in shells[1:] if installed(ctx, s))]
     # Untraced, as a person's shells start: the client needs their environments, not lines.
     # The stand-in's machinery (http.server, ssl, email) loads while the shells run.
-    envs = new_shell_envs(ctx, shell, traced=False, meanwhile=_load_offline)
-    if not shell_name:
-        # Every shell an apply configured, not only the one running now: a fix that holds
-        # in zsh but not in the bash an IDE task starts is not a fix.
-        for name in configured_shells(ctx):
-            other = shell_named(name)
-            if other is not None and other.name != shell.name and installed(ctx, other):
-                envs += new_shell_envs(ctx, other, traced=False)
+    envs = envs_of_shells(ctx, asked, traced=False, meanwhile=_load_offline)
     # A terminal keeps what it started with: new shells may be fixed while this one is not.
     stale = compare(ctx.env, envs[0].env, WATCHED, shell) if ctx.interactive else None
     if not request.offline:

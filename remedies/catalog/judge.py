@@ -1,0 +1,94 @@
+"""doctor's diagnosis of every kind of new shell a user may start, the remedy files' [when]
+included: one Verdict (claude.verdict). `remedy doctor` shows it; `apply auto` follows it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from remedies.catalog import registry
+from remedies.catalog.data_format import RemedySpec
+from remedies.catalog.data_remedy import evaluate, variables, with_catalogue
+from remedies.claude.collect import draw, draw_each, read_files
+from remedies.claude.diagnosis import diagnose
+from remedies.claude.installs import ClaudeOnPath, find_claude
+from remedies.claude.sources import WATCHED, Picture, ask_shells
+from remedies.claude.verdict import Judged, Verdict
+from remedies.context import Context
+from remedies.engine.new_shell import ShellEnv
+from shells import SHELLS
+from shells.base import Shell
+
+
+@dataclass(frozen=True)
+class Here:
+    """What doctor finds here: the claude that runs, what every kind of new shell of the
+    shells judged gets, and the verdict on each."""
+
+    claude: ClaudeOnPath
+    truth: tuple[ShellEnv, ...]
+    verdict: Verdict
+
+
+def judge_here(
+    ctx: Context, shells: Sequence[Shell], fixed_version: str, env_files: tuple[Path, ...] = ()
+) -> Here:
+    """`shells`: the ones a user may start, the one they run first (shells_in_use)."""
+    # Every supported shell's files are listed (a forgotten config.fish line is what people
+    # miss); the shells judged, first here, decide which value wins.
+    everyone = [*shells, *(s for s in SHELLS if s.name not in {c.name for c in shells})]
+    # The remedy files' [when] look at more variables than the built-in diagnosis does.
+    specs = registry.data(ctx).specs
+    names = tuple(dict.fromkeys([*WATCHED, *(n for spec in specs for n in variables(spec))]))
+    # Every file is read (and a hostile one refused) before any shell is started.
+    read = read_files(ctx, everyone, env_files, names)
+    # The truth is what the real shell ends with, asked the way a terminal, a login and an
+    # IDE start it, for every shell judged, side by side; run from cron or Ansible, this
+    # sees what the user's terminals would. A start-up file that hangs or fails is an
+    # error: what the files alone say could be wrong, and remedy never guesses.
+    # `claude --version` (a Node.js start, most of the time) runs while the shells do: the
+    # claude that runs is found on this PATH, whatever the shells answer.
+    found: list[ClaudeOnPath] = []
+    truth = ask_shells(ctx, shells, names, meanwhile=lambda: found.append(find_claude(ctx)))
+    claude = found[0]
+    if claude.install_method == "missing" and truth:
+        claude = _from_a_new_shell(ctx, truth[0]) or claude
+    # Each kind of new shell judged on its own: a problem in any of them is a problem.
+    pictures = draw_each(ctx, read, truth) or [draw(ctx, read, truth)]
+    verdict = judge(
+        pictures, claude, fixed_version, ctx.home, specs, unnamed=f"new {shells[0].name}"
+    )
+    return Here(claude, tuple(truth), verdict)
+
+
+def _from_a_new_shell(ctx: Context, first: ShellEnv) -> ClaudeOnPath | None:
+    """Not on this process's PATH: start-up files may add it (an npm prefix, ~/.local/bin),
+    so look on the PATH a new shell of the user's gets before calling it missing."""
+    found = find_claude(replace(ctx, env=first.env))
+    if found.install_method == "missing":
+        return None
+    return replace(found, found_on=f"the PATH a new {first.shell} gets")
+
+
+def judge(
+    pictures: Sequence[Picture],
+    claude: ClaudeOnPath,
+    fixed_version: str,
+    home: Path,
+    specs: Sequence[RemedySpec],
+    *,
+    unnamed: str = "new shell",
+) -> Verdict:
+    """Each picture (one per kind of new shell, claude.collect.draw_each) diagnosed on its
+    own; `unnamed` labels a picture drawn from the files alone (no shell could be asked)."""
+    judged = []
+    for picture in pictures:
+        diagnosis = with_catalogue(
+            diagnose(picture, claude, fixed_version, home),
+            [m for spec in specs if (m := evaluate(spec, picture, claude, home)) is not None],
+            specs,
+        )
+        label = picture.judged.label if picture.judged else unnamed
+        judged.append(Judged(label, picture, diagnosis))
+    return Verdict(tuple(judged))
