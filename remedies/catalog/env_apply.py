@@ -24,7 +24,7 @@ from remedies.claude.this_terminal import after_edit, compare
 from remedies.context import Context
 from remedies.engine.change_report import Asker, consent, consent_possible, file_changes
 from remedies.engine.envedit import EnvEdit
-from remedies.engine.journal import StateFolder, check_folder, locked
+from remedies.engine.journal import StateFolder, check_folder, configured_shells, locked
 from remedies.engine.new_shell import startup_where
 from remedies.engine.new_shell_check import check_new_shells
 from remedies.engine.revert_plan import commit_revert, plan_revert
@@ -147,9 +147,11 @@ def _shells_to_fix(ctx: Context, request: ApplyRequest) -> tuple[list[Shell], tu
     others = shells_in_use(ctx, (), False)[len(shells) :]
     if not others:
         return shells, ()
-    # Asked once per run: the answers serve the plan below too.
+    # Asked once per run: the answers serve the plan below too. A shell this remedy fixed
+    # before stays in: a re-run must find its lines in place, not call it left alone.
     truth = ask_shells(ctx, others, ())
     affected = {env.shell for env in truth if needed_in(env.env)}
+    affected |= set(configured_shells(ctx, request.remedy.name))
     fixed = [s for s in others if s.name in affected]
     left = tuple(s.name for s in others if s.name not in affected)
     return [*shells, *fixed], left

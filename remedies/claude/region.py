@@ -187,6 +187,19 @@ def _from_new_shells(ctx: Context, picture: Picture) -> Region | None:
             if not REGION.match(value):
                 continue
             at = env.where_set(name)
-            where = f"{path_shown(at[0], ctx.home)}:{at[1]}" if at else f"a new {env.label}"
+            # No trace line (bash ignores PS4 as root): the line of that shell's files that
+            # sets this very value, else the kind of shell that got it.
+            line = next(
+                (
+                    s
+                    for s in picture.of(name)
+                    if s.kind == "shell" and s.shell == env.shell and s.value == value
+                ),
+                None,
+            )
+            if at:
+                where = f"{path_shown(at[0], ctx.home)}:{at[1]}"
+            else:
+                where = line.where(ctx.home) if line else f"a new {env.label}"
             return Region(value, where, pin=True)
     return None

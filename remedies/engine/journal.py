@@ -402,12 +402,15 @@ def applied_options(ctx: Context) -> dict[str, dict[str, str]]:
     return found
 
 
-def configured_shells(ctx: Context) -> list[str]:
-    """The shells the applied entries configured (their details say), in order."""
+def configured_shells(ctx: Context, remedy: str | None = None) -> list[str]:
+    """The shells the applied entries (of `remedy`, or all) configured, as their details
+    say, in order."""
     with locked(ctx, read_only=True) as state:
         entries = state.load().entries
     names: list[str] = []
     for entry in entries:
+        if remedy is not None and entry.remedy != remedy:
+            continue
         listed = entry.details.get("shells")
         for name in listed if isinstance(listed, list) else []:
             if isinstance(name, str) and name not in names:

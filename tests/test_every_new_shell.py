@@ -1,0 +1,116 @@
+"""Every new shell a user may start, not one (issue 24, items 1-3): a login-only file
+(~/.zprofile, ~/.bash_profile: what macOS Terminal and iTerm read), and two shells' files
+(a user who moved to zsh keeps a ~/.bashrc an IDE's bash still reads). Real shells decide;
+remedy runs in the test process. Before, doctor judged one kind of one shell: it said "not
+affected" for each home here, apply refused for want of a region on the next line, and an
+apply from bash left zsh broken while doctor and verify said all was well."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Sandbox, require_program
+
+pytestmark = [pytest.mark.real_shell]
+
+BEDROCK = "export CLAUDE_CODE_USE_BEDROCK=1\nexport AWS_REGION=us-west-2\n"
+
+LOGIN_ONLY = {
+    # shell: (the login-only file, the kinds of new shell it reaches)
+    "zsh": (".zprofile", ["login zsh"]),
+    "bash": (".bash_profile", ["login bash"]),
+}
+
+
+def judged(doc: dict[str, object]) -> dict[str, bool]:
+    rows = doc["judged"]
+    assert isinstance(rows, list)
+    return {row["shell"]: row["affected"] for row in rows}
+
+
+@pytest.mark.parametrize("shell", sorted(LOGIN_ONLY))
+def test_a_login_only_file_is_judged_and_fixed(sandbox: Sandbox, shell: str) -> None:
+    login_file, reached = LOGIN_ONLY[shell]
+    sandbox.write(login_file, BEDROCK)
+    env = {"SHELL": require_program(shell)}
+    before = sandbox.snapshot()
+
+    doc = sandbox.remedy("doctor", "--json", env=env).json()
+    assert doc["affected"] is True, doc["judged"]
+    assert [label for label, bad in judged(doc).items() if bad] == reached
+    problem = next(p for p in doc["problems"] if p["severity"] == "problem")
+    assert problem["shells"] == reached, problem
+    winners = {s["var"]: s for s in doc["sources"] if s["effective"]}
+    assert winners["CLAUDE_CODE_USE_BEDROCK"]["path"].endswith(login_file), winners
+
+    applied = sandbox.remedy("apply", "mantle", "--yes", env=env)
+    assert applied.code == 0, applied.stderr
+    assert f"AWS region us-west-2, from ~/{login_file}:2" in applied.stdout, applied.stdout
+    after = sandbox.remedy("doctor", "--json", env=env).json()
+    assert after["affected"] is False, after["judged"]
+    assert set(judged(after)) >= {shell, f"login {shell}"}
+    for kind in (False, True):
+        got = sandbox.shell_env(shell, login=kind)
+        assert got.get("CLAUDE_CODE_USE_MANTLE") == "1", (kind, got)
+        assert got.get("AWS_REGION") == "us-west-2", (kind, got)
+    fixed = sandbox.snapshot()
+    assert sandbox.remedy("apply", "mantle", "--yes", env=env).code == 0
+    assert sandbox.snapshot() == fixed, "a second apply changes nothing"
+    assert sandbox.remedy("revert", "--yes", env=env).code == 0
+    assert sandbox.snapshot() == before
+
+
+def two_shells(sandbox: Sandbox) -> dict[str, bytes]:
+    sandbox.write(".bashrc", BEDROCK)
+    sandbox.write(".profile", ". ~/.bashrc\n")
+    sandbox.write(".zshrc", BEDROCK)
+    return sandbox.snapshot()
+
+
+def test_two_shells_both_judged_both_fixed(sandbox: Sandbox) -> None:
+    """From bash, with Bedrock in ~/.bashrc and ~/.zshrc: doctor names both, apply fixes
+    both and says so, and afterwards no kind of new shell of either is affected."""
+    before = two_shells(sandbox)
+    env = {"SHELL": require_program("bash")}
+    doc = sandbox.remedy("doctor", "--json", env=env).json()
+    assert doc["shells"][:2] == ["bash", "zsh"], doc["shells"]
+    assert {"bash", "login bash", "zsh", "login zsh"} <= {
+        label for label, bad in judged(doc).items() if bad
+    }
+
+    applied = sandbox.remedy("apply", "mantle", "--yes", "--json", env=env).json()
+    assert applied["shells"] == ["bash", "zsh"], applied
+    after = sandbox.remedy("doctor", "--json", env=env).json()
+    assert after["affected"] is False, after["judged"]
+    assert after["provider"] == "mantle"
+    assert sandbox.shell_env("zsh").get("CLAUDE_CODE_USE_MANTLE") == "1"
+    assert sandbox.remedy("revert", "--yes", env=env).code == 0
+    assert sandbox.snapshot() == before
+
+
+def test_shell_narrows_and_the_other_shell_stays_named(sandbox: Sandbox) -> None:
+    """`--shell bash` fixes bash only; doctor then still says affected, naming zsh."""
+    two_shells(sandbox)
+    env = {"SHELL": require_program("bash")}
+    applied = sandbox.remedy("apply", "mantle", "--yes", "--shell", "bash", env=env)
+    assert applied.code == 0, applied.stderr
+    doc = sandbox.remedy("doctor", "--json", env=env).json()
+    assert doc["affected"] is True
+    bad = {label for label, affected in judged(doc).items() if affected}
+    assert bad and all("zsh" in label for label in bad), bad
+    text = sandbox.remedy("doctor", env=env).stdout
+    assert "(in zsh, login zsh" in text, text
+
+
+def test_a_shell_without_the_problem_is_left_alone_and_named(sandbox: Sandbox) -> None:
+    """fish has a config.fish of its own that does not turn Bedrock on: apply leaves it
+    (switching a working shell's provider is not a fix) and says so."""
+    two_shells(sandbox)
+    sandbox.write(".config/fish/config.fish", "set -gx EDITOR vim\n")
+    env = {"SHELL": require_program("bash")}
+    applied = sandbox.remedy("apply", "mantle", "--yes", "--json", env=env).json()
+    assert applied["left_alone"] == ["fish"], applied
+    assert applied["shells"] == ["bash", "zsh"], applied
+    assert b"remedy" not in sandbox.read(".config/fish/config.fish")
+    text = sandbox.remedy("apply", "mantle", "--yes", env=env).stdout
+    assert "left alone: fish" in text, text
