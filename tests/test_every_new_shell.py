@@ -7,9 +7,13 @@ apply from bash left zsh broken while doctor and verify said all was well."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import Sandbox, require_program
+from tests.support import claude_client
 
 pytestmark = [pytest.mark.real_shell]
 
@@ -114,3 +118,44 @@ def test_a_shell_without_the_problem_is_left_alone_and_named(sandbox: Sandbox) -
     assert b"remedy" not in sandbox.read(".config/fish/config.fish")
     text = sandbox.remedy("apply", "mantle", "--yes", env=env).stdout
     assert "left alone: fish" in text, text
+
+
+@pytest.mark.real_client
+@pytest.mark.parametrize("layout", ["login-only zsh", "two shells"])
+def test_verify_agrees_with_doctor_with_the_real_client(sandbox: Sandbox, layout: str) -> None:
+    """The e2e pair with the real client: verify fails where doctor says affected (before:
+    it exited 0 from bash while zsh still got the 400), passes once apply fixed every
+    shell, and names each kind of new shell it ran."""
+    claude: Path = claude_client.install()
+    on_path = f"export PATH={claude.parent}:$PATH\n"
+    if layout == "login-only zsh":
+        sandbox.write(".zprofile", on_path + BEDROCK)
+        env = {"SHELL": require_program("zsh")}
+        broken = {"login zsh"}
+    else:
+        sandbox.write(".bashrc", on_path + BEDROCK)
+        sandbox.write(".profile", ". ~/.bashrc\n")
+        sandbox.write(".zshrc", on_path + BEDROCK)
+        env = {"SHELL": require_program("bash")}
+        broken = {"bash", "login bash", "zsh", "login zsh"}
+    before = sandbox.snapshot()
+
+    def verify() -> tuple[int, dict[str, str]]:
+        done = sandbox.remedy("verify", "--json", env=env)
+        doc = json.loads(done.stdout)
+        # A run stands for every kind of new shell with the same environment.
+        return done.code, {
+            label: run["verdict"]
+            for run in doc["runs"]
+            for label in [run["shell"], *run["same_for"]]
+        }
+
+    code, verdicts = verify()
+    assert code == 1, verdicts
+    assert {label for label, v in verdicts.items() if v == "invalid-beta-flag"} == broken
+    assert sandbox.remedy("doctor", "--json", env=env).json()["affected"] is True
+    assert sandbox.remedy("apply", "mantle", "--yes", env=env).code == 0
+    code, verdicts = verify()
+    assert code == 0 and broken <= set(verdicts), verdicts
+    assert sandbox.remedy("revert", "--yes", env=env).code == 0
+    assert sandbox.snapshot() == before

@@ -51,6 +51,8 @@ class ProbeRun:
     proof_failures: list[str] = field(default_factory=list)
     client_version: str | None = None  # as the client named itself in its request
     host: str | None = None  # where the client would have sent it, had it not been offline
+    # Other kinds of new shell with the same environment: this run judged them too.
+    same_for: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -60,6 +62,8 @@ class ProbeRun:
         request = f", {self.path}" if self.path else ""
         host = f" ({self.host})" if self.host else ""
         out.say(f"  {self.shell:<10} endpoint {self.endpoint}{host}{request}")
+        if self.same_for:
+            out.say(f"  {'':<10} (the same environment as {', '.join(self.same_for)})")
         header = ", ".join(self.header_betas) or "none"
         body = ", ".join(self.body_betas) or "none"
         out.say(f"  {'':<10} betas in the header: {header}; in the body: {body}")
@@ -306,13 +310,24 @@ def verify_offline(
     proofs: Sequence[tuple[str, Proof]] = (),
 ) -> OfflineResult:
     """`proofs`: each applied remedy's declared proof, checked on every recorded request."""
-    here = replace(ctx, env=envs[0].env)
-    found = all_on_path(here, "claude")
-    if not found:
+    # Each kind of new shell runs the claude its own PATH gives (a login file may be the
+    # only one that puts it there); one with none on its PATH cannot send a request.
+    on_path = {id(e): all_on_path(replace(ctx, env=e.env), "claude") for e in envs}
+    with_claude = [e for e in envs if on_path[id(e)]]
+    if not with_claude:
         raise RemedyError("no `claude` on the PATH a new shell gets; nothing to verify")
+    here = replace(ctx, env=with_claude[0].env)
+    found = on_path[id(with_claude[0])]
     runs = [
-        probe_once(ctx, found[0], e, asked, timeout, proofs=proofs)
-        for e in _distinct(envs)
+        replace(
+            probe_once(ctx, on_path[id(e)][0], e, asked, timeout, proofs=proofs),
+            same_for=[
+                other.label
+                for other in with_claude
+                if other is not e and _what_matters(other.env) == _what_matters(e.env)
+            ],
+        )
+        for e in _distinct(with_claude)
         for asked in _models(ctx, e, model)
     ]
     # The client names its version in every request it sends (`User-Agent: claude-cli/2.1.111`):
