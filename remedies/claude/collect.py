@@ -79,7 +79,7 @@ def read_files(
     )
     if "AWS_REGION" not in names:
         return read
-    profile = _profile(ctx, _picture(_sources(read, read.startup, asked), read, asked))
+    profile = _profile(ctx, _picture(_sources(ctx, read, read.startup, asked), read, asked))
     return replace(read, profile=profile, aws=tuple(from_aws_config(ctx, profile)))
 
 
@@ -89,7 +89,7 @@ def draw(ctx: Context, read: FilesRead, truth: Sequence[ShellEnv] = ()) -> Pictu
     shell's decides where it disagrees with the lines read from its files."""
     asked = tuple(truth)
     startup = read.startup if asked == read.truth else _startup(ctx, read.shells, read.names, asked)
-    sources = _sources(read, startup, asked)
+    sources = _sources(ctx, read, startup, asked)
     picture = _picture(sources, read, asked)
     if read.profile is None:
         return picture
@@ -121,13 +121,13 @@ def _startup(
 
 
 def _sources(
-    read: FilesRead, startup: tuple[Source, ...], truth: tuple[ShellEnv, ...]
+    ctx: Context, read: FilesRead, startup: tuple[Source, ...], truth: tuple[ShellEnv, ...]
 ) -> list[Source]:
     in_shells = [*read.stores, *startup]
     primary = read.shells[0].name if read.shells else None
     first = next((t for t in truth if t.shell == primary), None)
     if first is not None:
-        in_shells = overlay_truth(in_shells, first, read.names)
+        in_shells = overlay_truth(in_shells, first, read.names, ctx)
     return [*read.environment, *in_shells, *read.outside]
 
 
