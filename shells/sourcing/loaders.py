@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import glob
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 from shells.base import Family, Shell, Where
 from shells.sourcing.expansion import Expander
+from shells.sourcing.line_words import bare, command, group, split, tokens
 
 # Longer than any loader line; also bounds the cost of matching parentheses on odd input.
 _MAX_LINE = 4096
@@ -42,157 +43,6 @@ class Loader:
     # The data files' words exactly as written on the line (`~/.env`, `"$HOME/.env"`), in
     # the order the pipeline reads them.
     files: tuple[str, ...]
-
-
-# --- words and operators --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Tok:
-    text: str
-    word: bool
-    start: int
-    end: int
-
-
-_OPS = ("&&", "||", ";;", "|&", ">>", "<<", "&>", ">&", "<&", ";", "&", "|", "<", ">", "(", ")")
-_WORD_END = frozenset(" \t\r\n;&|<>()")
-
-
-def _group(text: str, i: int) -> int:
-    """The index after the `)` that closes the `(` at text[i] (the end of the text when none
-    does), quotes inside taken as quotes."""
-    depth = 0
-    n = len(text)
-    while i < n:
-        c = text[i]
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        elif c in "'\"`\\":
-            i = _past(text, i)
-            continue
-        i += 1
-    return n
-
-
-def _past(text: str, i: int) -> int:
-    """The index after the piece of a word that starts at text[i]: a quoted string, an
-    escape, a substitution, or one character. Always more than i."""
-    n = len(text)
-    c = text[i]
-    if c == "\\":
-        return min(i + 2, n)
-    if c == "'":
-        end = text.find("'", i + 1)
-        return n if end < 0 else end + 1
-    if c == "`":
-        j = i + 1
-        while j < n and text[j] != "`":
-            j += 2 if text[j] == "\\" else 1
-        return min(j + 1, n)
-    if text.startswith("$'", i):
-        j = i + 2
-        while j < n and text[j] != "'":
-            j += 2 if text[j] == "\\" else 1
-        return min(j + 1, n)
-    if c == '"':
-        j = i + 1
-        while j < n and text[j] != '"':
-            if text[j] == "\\":
-                j += 2
-            elif text.startswith("$(", j):
-                j = _group(text, j + 1)
-            elif text[j] == "`":
-                j = _past(text, j)
-            else:
-                j += 1
-        return min(j + 1, n)
-    if text.startswith(("$(", "<(", ">("), i):
-        return _group(text, i + 1)
-    if text.startswith("${", i):
-        end = text.find("}", i + 2)
-        return n if end < 0 else end + 1
-    return i + 1
-
-
-def _tokens(text: str) -> list[_Tok]:
-    out: list[_Tok] = []
-    i = 0
-    n = len(text)
-    while i < n:
-        c = text[i]
-        if c in " \t\r":
-            i += 1
-            continue
-        if c == "#":
-            break  # a comment, to the end of the line
-        if c == "\n":
-            out.append(_Tok(";", False, i, i + 1))
-            i += 1
-            continue
-        if not text.startswith(("<(", ">("), i):
-            op = next((o for o in _OPS if text.startswith(o, i)), None)
-            if op is not None:
-                out.append(_Tok(op, False, i, i + len(op)))
-                i += len(op)
-                continue
-        start = i
-        i = _past(text, i)  # a word may start with `<(`
-        while i < n and text[i] not in _WORD_END:
-            i = _past(text, i)
-        out.append(_Tok(text[start:i], True, start, i))
-    return out
-
-
-def _bare(word: str) -> str:
-    """A word without its quoting, for comparing with a command or option name."""
-    return word.replace("\\", "").replace("'", "").replace('"', "")
-
-
-def _split(toks: list[_Tok], separators: frozenset[str]) -> list[list[_Tok]]:
-    parts: list[list[_Tok]] = [[]]
-    for tok in toks:
-        if not tok.word and tok.text in separators:
-            parts.append([])
-        else:
-            parts[-1].append(tok)
-    return [p for p in parts if p]
-
-
-@dataclass
-class _Command:
-    words: list[str] = field(default_factory=list)
-    inputs: list[str] = field(default_factory=list)  # `< FILE`
-
-
-def _command(toks: list[_Tok]) -> _Command | None:
-    """Words and input redirections; None when an operator other than a redirection is in it."""
-    found = _Command()
-    i = 0
-    while i < len(toks):
-        tok = toks[i]
-        if tok.word:
-            following = toks[i + 1] if i + 1 < len(toks) else None
-            adjacent = following is not None and following.start == tok.end
-            if tok.text.isdigit() and adjacent and following is not None and not following.word:
-                i += 1  # `2>/dev/null`: the number is the redirection's
-                continue
-            found.words.append(tok.text)
-            i += 1
-            continue
-        if tok.text not in ("<", ">", ">>", "&>", ">&", "<&"):
-            return None
-        target = toks[i + 1] if i + 1 < len(toks) and toks[i + 1].word else None
-        if target is None:
-            return None
-        if tok.text == "<":
-            found.inputs.append(target.text)
-        i += 2
-    return found
 
 
 # --- the filters a loader's pipeline may hold -----------------------------------------------
@@ -249,7 +99,7 @@ _FILTERS = {
 
 def _stage_files(words: list[str]) -> list[str] | None:
     """The files one command of the pipeline reads, or None when it is not a known filter."""
-    rule = _FILTERS.get(_bare(words[0]))
+    rule = _FILTERS.get(bare(words[0]))
     if rule is None:
         return None
     files: list[str] = []
@@ -259,12 +109,12 @@ def _stage_files(words: list[str]) -> list[str] | None:
     i = 1
     while i < len(words):
         word = words[i]
-        bare = _bare(word)
+        unquoted = bare(word)
         i += 1
-        if not options_done and bare == "--":
+        if not options_done and unquoted == "--":
             options_done = True
             continue
-        if not options_done and bare.startswith("-") and len(bare) > 1 and word == bare:
+        if not options_done and unquoted.startswith("-") and len(unquoted) > 1 and word == unquoted:
             given, value_index, value = _option(rule, word, i, words)
             program_given |= given
             if value_index is not None:
@@ -273,14 +123,14 @@ def _stage_files(words: list[str]) -> list[str] | None:
                 files.append(value)
             continue
         if rule.runs is not None:
-            if bare not in rule.runs:
+            if unquoted not in rule.runs:
                 return None  # xargs running something else
             break
         operands.append(word)
     if rule.program and not program_given:
         operands = operands[1:]
     if rule.reads_operands:
-        files += [o for o in operands if _bare(o) != "-"]
+        files += [o for o in operands if bare(o) != "-"]
     return files
 
 
@@ -320,10 +170,10 @@ def _plain(word: str) -> bool:
 
 def _pipeline_files(text: str) -> tuple[str, ...]:
     """The files a pipeline of filters reads (`grep -v '^#' FILE | xargs`, `< FILE`)."""
-    toks = _tokens(text)
+    toks = tokens(text)
     if any(not t.word and t.text in (";", "&&", "||", "&", "(", ")", ";;", "|&") for t in toks):
         return ()
-    stages = [_command(part) for part in _split(toks, frozenset({"|"}))]
+    stages = [command(part) for part in split(toks, frozenset({"|"}))]
     files: list[str] = []
     for stage in stages:
         if stage is None:
@@ -348,7 +198,7 @@ def _substitution(word: str, opener: str) -> str | None:
     body = word[1:-1] if quoted else word
     if not body.startswith(opener) or body.startswith("$(("):
         return None
-    if _group(body, 1) != len(body):
+    if group(body, 1) != len(body):
         return None
     return body[2:-1]
 
@@ -370,17 +220,17 @@ def loaders(line: str) -> list[Loader]:
 def _loaders(line: str) -> list[Loader]:
     found: list[Loader] = []
     separators = frozenset({";", "&&", "||", "&", "|", "|&", "(", ")", ";;"})
-    for part in _split(_tokens(line), separators):
-        command = _command(part)
-        if command is None:
+    for part in split(tokens(line), separators):
+        parsed = command(part)
+        if parsed is None:
             continue
-        words = command.words
-        while words and _bare(words[0]) in _PREFIXES | _WRAPPERS:
+        words = parsed.words
+        while words and bare(words[0]) in _PREFIXES | _WRAPPERS:
             words = words[1:]
         if len(words) < 2:
             continue
-        name = _bare(words[0])
-        args = [w for w in words[1:] if not _bare(w).startswith("-")]
+        name = bare(words[0])
+        args = [w for w in words[1:] if not bare(w).startswith("-")]
         if name == "export":
             kind, opener = LoaderKind.EXPORT, "$("
         elif name == "eval":
