@@ -81,7 +81,7 @@ def read_files(
         return read
     primary = read.shells[0].name if read.shells else None
     judged = next((t for t in asked if t.shell == primary), None)
-    profile = _profile(ctx, _picture(_sources(read, read.startup, judged), primary, asked))
+    profile = _profile(ctx, _picture(_sources(ctx, read, read.startup, judged), primary, asked))
     return replace(read, profile=profile, aws=tuple(from_aws_config(ctx, profile)))
 
 
@@ -118,7 +118,7 @@ def _drawn(
 ) -> Picture:
     primary = start.shell if start else (read.shells[0].name if read.shells else None)
     judged = start or next((t for t in asked if t.shell == primary), None)
-    sources = _sources(read, startup, judged)
+    sources = _sources(ctx, read, startup, judged)
     picture = _picture(sources, primary, asked, judged)
     if read.profile is None:
         return picture
@@ -154,10 +154,12 @@ def _startup(
     return tuple(from_shell_files(ctx, list(shells), names, where, sourced))
 
 
-def _sources(read: FilesRead, startup: tuple[Source, ...], judged: ShellEnv | None) -> list[Source]:
+def _sources(
+    ctx: Context, read: FilesRead, startup: tuple[Source, ...], judged: ShellEnv | None
+) -> list[Source]:
     in_shells = [*read.stores, *startup]
     if judged is not None:
-        in_shells = overlay_truth(in_shells, judged, read.names)
+        in_shells = overlay_truth(in_shells, judged, read.names, ctx)
     return [*read.environment, *in_shells, *read.outside]
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from remedies.claude.loaded_from import loaded_from
 from remedies.claude.managed_paths import is_ours
 from remedies.claude.settings_files import load, settings_files
 from remedies.context import Context
@@ -112,6 +113,9 @@ class Source:
     order: int = 0  # reading order within the same kind: later wins
     effective: bool = False
     via: str | None = None  # the line that sources this file: "~/.zshrc:12"
+    # The start-up file line whose loader read the value from this data file (path, line):
+    # `export $(grep -v '^#' ~/.config/claude.env | xargs)` at "~/.bashrc:3".
+    loaded_by: str | None = None
     ours: bool = False  # a line of remedy's own block
     # False for a start-up file's line that the real shell shows has no effect (a branch
     # not taken); listed, never the winner.
@@ -127,7 +131,8 @@ class Source:
             asked = f"a new {self.shell} (asked of the shell)"
             if self.path is None:
                 return asked
-            return f"{path_shown(self.path, home)}:{self.line}, {asked}"
+            loaded = f" (loaded by {self.loaded_by})" if self.loaded_by else ""
+            return f"{path_shown(self.path, home)}:{self.line}{loaded}, {asked}"
         if self.path is None:
             return self.kind
         place = path_shown(self.path, home)
@@ -157,6 +162,8 @@ class Source:
             doc["dynamic"] = True
         if self.via is not None:
             doc["via"] = self.via
+        if self.loaded_by is not None:
+            doc["loaded_by"] = self.loaded_by
         if not self.applies:
             doc["applies"] = False
         if self.ours:
@@ -486,10 +493,14 @@ def users_shell_line(picture: Picture, name: str) -> Source | None:
     return winner
 
 
-def overlay_truth(sources: list[Source], truth: ShellEnv, names: tuple[str, ...]) -> list[Source]:
+def overlay_truth(
+    sources: list[Source], truth: ShellEnv, names: tuple[str, ...], ctx: Context | None = None
+) -> list[Source]:
     """Where what the real shell ended with disagrees with the lines read from its files,
     the real shell wins: those lines are listed as not in effect, and the value it ended
-    with becomes a source of its own, at the file:line its trace names."""
+    with becomes a source of its own, at the file:line its trace names; with `ctx`, when
+    that line loads a data file that gives the value (`export $(... FILE | xargs)`,
+    `source <(cat FILE)`, `eval "$(cat FILE)"`), at that file's line (claude.loaded_from)."""
     out = list(sources)
     for name in names:
         real = truth.env.get(name)
@@ -508,6 +519,20 @@ def overlay_truth(sources: list[Source], truth: ShellEnv, names: tuple[str, ...]
         if real is None:
             continue  # a branch not taken: whatever the session gives stays
         at = truth.where_set(name)
+        loaded = loaded_from(ctx, truth.shell, at, name, real) if ctx and at else None
+        if loaded is not None:
+            out.append(
+                Source(
+                    name,
+                    real,
+                    "new-shell",
+                    str(loaded.path),
+                    loaded.line,
+                    shell=truth.shell,
+                    loaded_by=loaded.loader,
+                )
+            )
+            continue
         path, line = at if at else ((last.path, last.line) if last else (None, None))
         out.append(Source(name, real, "new-shell", path=path, line=line, shell=truth.shell))
     return out

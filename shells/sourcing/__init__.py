@@ -10,6 +10,10 @@
   where it assigned given variables (trace's docstring has each shell's format, measured).
   A trace holds every value the start-up files set, secrets included: nothing here logs or
   returns a value, only names, files and line numbers.
+- Loaders (loaders): the data files a line such as `export $(grep -v '^#' FILE | xargs)`,
+  `source <(cat FILE)` or `eval "$(cat FILE)"` reads, from its words alone, and the line of
+  such a file that gives a variable a value; is_pipe() tells a traced `/dev/fd/63` from a file.
+  line_words splits such a line (and a substitution's inside) into words as written.
 """
 
 from shells.sourcing.trace import (

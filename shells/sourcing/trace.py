@@ -44,6 +44,7 @@ from typing import NamedTuple
 from shells import SHELLS
 from shells.base import MARK
 from shells.sourcing.ansi_c import ansi_c
+from shells.sourcing.loaders import is_pipe
 
 
 def trace_ps4(program: str) -> str | None:
@@ -265,23 +266,30 @@ def _start(raw: str) -> _Pending | None:
 def sourced_files(lines: list[TraceLine]) -> list[Path]:
     """Absolute paths given to `.` / `source` in the traced commands, in order, once each.
 
-    A path is listed even if the shell then failed to read it; relative paths are left out.
+    A path is listed even if the shell then failed to read it; relative paths are left out,
+    and so are the pipes of `source <(...)` (/dev/fd/63): no file is there to read, and
+    opened by remedy the same path would be one of remedy's own descriptors.
     """
     seen: set[str] = set()
     out: list[Path] = []
     for traced in lines:
-        if not traced.command.lstrip(" \t'\"\\$").startswith(_MAY_SOURCE):
-            continue  # not `.`, `source`, `builtin ...` or `command ...`, however quoted
-        words = trace_words(traced.command)
-        while words and words[0] in ("builtin", "command"):
-            words = words[1:]
-        if len(words) < 2 or words[0] not in (".", "source"):
-            continue
-        path = words[2] if words[1] == "--" and len(words) > 2 else words[1]
-        if path.startswith("/") and path not in seen:
+        path = _sourced(traced.command)
+        if path is not None and path.startswith("/") and not is_pipe(path) and path not in seen:
             seen.add(path)
             out.append(Path(path))
     return out
+
+
+def _sourced(command: str) -> str | None:
+    """The path a traced `.` / `source` command reads, as traced; None for another command."""
+    if not command.lstrip(" \t'\"\\$").startswith(_MAY_SOURCE):
+        return None  # not `.`, `source`, `builtin ...` or `command ...`, however quoted
+    words = trace_words(command)
+    while words and words[0] in ("builtin", "command"):
+        words = words[1:]
+    if len(words) < 2 or words[0] not in (".", "source"):
+        return None
+    return words[2] if words[1] == "--" and len(words) > 2 else words[1]
 
 
 # How a traced command that may be `.` or `source` starts, once the quotes or escape xtrace
@@ -315,18 +323,30 @@ def assignments(lines: list[TraceLine], names: Iterable[str]) -> list[tuple[str,
     """(file, line, name) of each traced command that assigns one of `names`, in order.
 
     Names only, never values. Lines without a file (bash as root) are left out. bash and ksh
-    trace `X=1 cmd` like an assignment of its own, so such a line is listed too.
+    trace `X=1 cmd` like an assignment of its own, so such a line is listed too. An
+    assignment read from a pipe (`source <(cat ~/.secrets)`: the trace names /dev/fd/63 or
+    /proc/self/fd/12, gone once read) is listed at the line that sourced that pipe, and left
+    out when no traced line did: a pipe's path is never named.
     """
     wanted = set(names)
     seen: set[tuple[str, int, str]] = set()
     out: list[tuple[str, int, str]] = []
+    # The file:line that last sourced each pipe (the shells reuse a descriptor's number).
+    pipes: dict[str, tuple[str, int]] = {}
     # A command that assigns a name holds it (xtrace never quotes a name): others are skipped
     # without splitting them into words.
     named = re.compile("|".join(map(re.escape, sorted(wanted)))) if wanted else None
     for traced in lines:
         if not traced.file or traced.line is None:
             continue
+        if "/fd/" in traced.command or "/dev/stdin" in traced.command:
+            path = _sourced(traced.command)
+            if path is not None and is_pipe(path):
+                pipes[path] = (traced.file, traced.line)
         if named is None or named.search(traced.command) is None:
+            continue
+        at = pipes.get(traced.file) if is_pipe(traced.file) else (traced.file, traced.line)
+        if at is None:
             continue
         words = trace_words(traced.command)
         if words and words[0] in _TRACE_DECLARE:
@@ -342,7 +362,7 @@ def assignments(lines: list[TraceLine], names: Iterable[str]) -> list[tuple[str,
             found = _TRACE_ASSIGNMENT.match(word)
             if found is None or found.group(1) not in wanted:
                 continue
-            key = (traced.file, traced.line, found.group(1))
+            key = (at[0], at[1], found.group(1))
             if key not in seen:
                 seen.add(key)
                 out.append(key)

@@ -8,6 +8,8 @@ trimmed to what decides which files run; each module lists the projects it copie
 - bash_homes: Fedora's and Debian's skeletons, mathiasbynens/dotfiles, Bash-it;
 - zsh_homes: holman/dotfiles, thoughtbot/dotfiles, ZDOTDIR under ~/.config;
 - zsh_frameworks: oh-my-zsh, prezto;
+- loader_homes: variables a loader line takes from a data file (`export $(... | xargs)`,
+  `source <(cat FILE)`, `eval "$(cat FILE)"`), as the .env idiom and its kin write them;
 - other_homes: one twist each (two variables on one line, a linked dotfiles repository, a
   missing sourced file, a region in ~/.aws/config), direnv, fish;
 - layout: the Layout every builder returns and the helpers that write the files.
@@ -30,6 +32,7 @@ from tests.support.homes.bash_homes import (
     mathiasbynens,
 )
 from tests.support.homes.layout import INTERACTIVE, LOGIN, SCRIPT, Layout
+from tests.support.homes.loader_homes import env_file_loader
 from tests.support.homes.other_homes import (
     direnv_project,
     fish_conf_d,
@@ -63,4 +66,5 @@ ALL: dict[str, Callable[[Path], Layout]] = {
     "missing-sourced-file": missing_sourced_file,
     "region-in-aws-config": region_in_aws_config,
     "direnv": direnv_project,
+    "env-file-loader": env_file_loader,
 }
