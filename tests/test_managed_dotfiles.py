@@ -129,6 +129,14 @@ def test_an_immutable_file() -> None:
     )
 
 
+def test_an_append_only_file() -> None:
+    found = guidance(facts(immutable=HOME / ".zshrc", append_only=True))
+    assert isinstance(found, Blocked) and found.why is Why.IMMUTABLE
+    line = render_blocked(found, MANTLE, HOME)
+    assert "~/.zshrc has the append-only flag (chattr +a)" in line
+    assert "`sudo chattr -a ~/.zshrc`" in line
+
+
 def test_an_immutable_flag_stops_root_too() -> None:
     found = guidance(facts(immutable=HOME, me=ROOT))
     assert isinstance(found, Blocked) and found.why is Why.IMMUTABLE

@@ -205,22 +205,25 @@ def test_a_bashrc_of_another_owner(user: User, shared: Path) -> None:
     assert bashrc.stat().st_uid == 0
 
 
-def test_an_immutable_bashrc(sandbox: Sandbox) -> None:
+@pytest.mark.parametrize(("flag", "name"), [("i", "immutable"), ("a", "append-only")])
+def test_an_immutable_bashrc(sandbox: Sandbox, flag: str, name: str) -> None:
+    """chattr +i (or +a): rename(2) onto the file fails for root too."""
     require_root()
     chattr = require_program("chattr")
     bashrc = sandbox.write(".bashrc", BEDROCK)
-    if subprocess.run([chattr, "+i", str(bashrc)], capture_output=True, check=False).returncode:
-        pytest.skip("this filesystem has no immutable flag")
+    locked = subprocess.run([chattr, f"+{flag}", str(bashrc)], capture_output=True, check=False)
+    if locked.returncode:
+        pytest.skip(f"this filesystem has no {name} flag")
     try:
         before = tree(sandbox.home)
         result = sandbox.remedy(*APPLY_BASH)
         assert tree(sandbox.home) == before
     finally:
-        subprocess.run([chattr, "-i", str(bashrc)], check=True)
+        subprocess.run([chattr, f"-{flag}", str(bashrc)], check=True)
     one_line(
         result,
-        "~/.bashrc cannot be changed: ~/.bashrc has the immutable flag (chattr +i); "
-        "nothing was changed. Next: an administrator must run `sudo chattr -i ~/.bashrc`, "
+        f"~/.bashrc cannot be changed: ~/.bashrc has the {name} flag (chattr +{flag}); "
+        f"nothing was changed. Next: an administrator must run `sudo chattr -{flag} ~/.bashrc`, "
         "then run remedy again",
     )
 

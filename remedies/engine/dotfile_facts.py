@@ -11,6 +11,7 @@ tool manages gets a note.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
 import stat
@@ -40,11 +41,10 @@ from remedies.errors import FileProblem
 # FS_IMMUTABLE_FL and FS_APPEND_FL: either makes rename(2) onto the file, or into the
 # folder, fail with EPERM, root included (chattr(1)).
 _IOC_GETFLAGS = (2 << 30) | (struct.calcsize("l") << 16) | (ord("f") << 8) | 1
-_LOCKED_FLAGS = 0x10 | 0x20
+_IMMUTABLE, _APPEND = 0x10, 0x20
 # BSD and macOS (chflags uchg, schg, uappnd, sappnd) keep them in st_flags.
-_BSD_LOCKED = sum(
-    getattr(stat, name, 0) for name in ("UF_IMMUTABLE", "SF_IMMUTABLE", "UF_APPEND", "SF_APPEND")
-)
+_BSD_IMMUTABLE = getattr(stat, "UF_IMMUTABLE", 0) | getattr(stat, "SF_IMMUTABLE", 0)
+_BSD_APPEND = getattr(stat, "UF_APPEND", 0) | getattr(stat, "SF_APPEND", 0)
 _NIX_FILES_AT_MOST = 200
 _NIX_FILE_BYTES_AT_MOST = 1 << 20
 
@@ -75,6 +75,7 @@ def observe(state: FileState, home: Path, env: Mapping[str, str], unset: tuple[s
     me = os.geteuid()
     file_st = _stat(target) if state.data is not None else None
     folder_st = _stat(folder)
+    flagged = next(((p, f) for p in (target, folder) if (f := _lock_flags(p))), None)
     return Facts(
         path=state.path,
         target=target,
@@ -85,7 +86,8 @@ def observe(state: FileState, home: Path, env: Mapping[str, str], unset: tuple[s
         folder_owner=_owner(folder_st.st_uid if folder_st else me),
         folder_mode=stat.S_IMODE(folder_st.st_mode) if folder_st else 0,
         folder_writable=_writable(folder),
-        immutable=next((p for p in (target, folder) if _locked(p)), None),
+        immutable=flagged[0] if flagged else None,
+        append_only=bool(flagged and not flagged[1] & _IMMUTABLE),
         read_only_mount=_read_only_mount(folder),
         tools=_tools(state.path, target, home, env, unset),
     )
@@ -120,29 +122,30 @@ def _writable(folder: Path) -> bool:
     return os.access(folder, os.W_OK)
 
 
-def _locked(path: Path) -> bool:
-    """Whether `path` carries the immutable or append-only flag."""
+def _lock_flags(path: Path) -> int:
+    """`path`'s immutable and append-only flags, as _IMMUTABLE | _APPEND; 0: neither."""
     try:
         st = os.stat(path)
     except OSError:
-        return False
-    if getattr(st, "st_flags", 0) & _BSD_LOCKED:
-        return True
+        return 0
+    bsd = getattr(st, "st_flags", 0)
+    if bsd & (_BSD_IMMUTABLE | _BSD_APPEND):
+        return (_IMMUTABLE if bsd & _BSD_IMMUTABLE else 0) | (_APPEND if bsd & _BSD_APPEND else 0)
     if not sys.platform.startswith("linux"):
-        return False
+        return 0
     import fcntl
 
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOFOLLOW)
     except OSError:
-        return False
+        return 0
     try:
-        flags = struct.unpack_from("i", fcntl.ioctl(fd, _IOC_GETFLAGS, bytes(8)))[0]
+        flags: int = struct.unpack_from("i", fcntl.ioctl(fd, _IOC_GETFLAGS, bytes(8)))[0]
     except OSError:  # ENOTTY, EINVAL: a filesystem without these flags has none set
-        return False
+        return 0
     finally:
         os.close(fd)
-    return bool(flags & _LOCKED_FLAGS)
+    return flags & (_IMMUTABLE | _APPEND)
 
 
 def _read_only_mount(folder: Path) -> Path | None:
@@ -209,7 +212,8 @@ def nix_places(folder: Path, names: Iterable[str]) -> Iterator[Place]:
     patterns = [(n, re.compile(rf"(?<![\w'-]){re.escape(n)}(?![\w'-])")) for n in names]
     if not patterns:
         return
-    files = sorted(folder.rglob("*.nix"))[:_NIX_FILES_AT_MOST]
+    # A configuration is a few files; a folder that holds more is not walked to its end.
+    files = sorted(itertools.islice(folder.rglob("*.nix"), _NIX_FILES_AT_MOST))
     for file in files:
         try:
             if file.stat().st_size > _NIX_FILE_BYTES_AT_MOST:

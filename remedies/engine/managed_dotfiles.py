@@ -74,6 +74,7 @@ class Facts:
     folder_mode: int
     folder_writable: bool  # access(2) with the effective ids
     immutable: Path | None = None  # the file or folder with the immutable or append-only flag
+    append_only: bool = False  # that flag is append-only (chattr +a), not immutable (+i)
     read_only_mount: Path | None = None  # the mount point, when the folder is mounted read-only
     tools: Tools = Tools()
 
@@ -205,7 +206,8 @@ def _why(blocked: Blocked, home: Path) -> str:
         return f"{link}a file in the read-only Nix store ({made})"
     if blocked.why is Why.IMMUTABLE:
         flagged = path_shown(facts.immutable or facts.target, home)
-        return f"{link}{flagged} has the immutable flag (chattr +i)"
+        flag = "append-only flag (chattr +a)" if facts.append_only else "immutable flag (chattr +i)"
+        return f"{link}{flagged} has the {flag}"
     if blocked.why is Why.READ_ONLY_FS:
         mount = path_shown(facts.read_only_mount or facts.folder, home)
         return f"{link}{shown} is on a read-only filesystem (mounted read-only at {mount})"
@@ -233,7 +235,8 @@ def _next_step(blocked: Blocked, edit: EnvEdit, home: Path) -> str:
         return "change the Nix configuration that builds it and rebuild (it cannot be edited)"
     if blocked.why is Why.IMMUTABLE:
         flagged = path_shown(facts.immutable or facts.target, home)
-        return f"an administrator must run `sudo chattr -i {flagged}`{again}"
+        letter = "a" if facts.append_only else "i"
+        return f"an administrator must run `sudo chattr -{letter} {flagged}`{again}"
     if blocked.why is Why.READ_ONLY_FS:
         mount = path_shown(facts.read_only_mount or facts.folder, home)
         step = f"an administrator must remount {mount} read-write (or change the file where "
