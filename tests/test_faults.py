@@ -14,6 +14,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -265,13 +266,27 @@ def test_a_failure_at_any_step_leaves_every_file_as_it_was(tmp_path: Path) -> No
 
 
 @pytest.mark.root
-def test_a_rename_refused_on_the_second_file_puts_the_first_back(sandbox: Sandbox) -> None:
-    """A real refusal: the second file is immutable (chattr +i), so rename(2) onto it fails."""
+def test_a_rename_refused_on_the_second_file_puts_the_first_back(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real refusal: the second file is immutable (chattr +i), so rename(2) onto it fails.
+    The flag is set after remedy looked at the files (as an administrator could, meanwhile):
+    one set before is refused up front, with the next step (tests/test_managed_homes.py)."""
+    from remedies.engine.dotfile_facts import review
+
     chattr = require_program("chattr")
     original = plant(sandbox)
     profile = sandbox.path(".bash_profile")
     if subprocess.run([chattr, "+i", str(profile)], capture_output=True, check=False).returncode:
         pytest.skip("this filesystem has no immutable flag")
+    subprocess.run([chattr, "-i", str(profile)], check=True)
+
+    def look_then_lock(*args: Any, **kwargs: Any) -> tuple[str, ...]:
+        notes = review(*args, **kwargs)
+        subprocess.run([chattr, "+i", str(profile)], check=True)
+        return notes
+
+    monkeypatch.setattr("remedies.catalog.env_apply.review", look_then_lock)
     try:
         run = sandbox.remedy(*APPLY)
     finally:

@@ -23,6 +23,7 @@ from remedies.claude.sources import ask_shells, from_envrc
 from remedies.claude.this_terminal import after_edit, compare
 from remedies.context import Context
 from remedies.engine.change_report import Asker, consent, consent_possible, file_changes
+from remedies.engine.dotfile_facts import review
 from remedies.engine.envedit import EnvEdit
 from remedies.engine.journal import StateFolder, check_folder, configured_shells, locked
 from remedies.engine.new_shell import startup_where
@@ -85,8 +86,11 @@ def apply_env(ctx: Context, request: ApplyRequest, asker: Asker) -> ApplyResult:
         )
         if request.scopes.project:
             planned += plan_envrc(ctx, remedy.name, proposal.edit)
+        # A start-up file remedy must not write (the Nix store, another owner, immutable,
+        # read-only) stops here with the next step; one a tool manages gets a note.
+        managed = review(planned.changes, proposal.edit, ctx.home, ctx.env)
         changes = list(planned.changes)
-        notes = [*proposal.notes, *planned.notes]
+        notes = [*proposal.notes, *planned.notes, *managed]
         if not request.scopes.project:
             notes += [
                 f"{s.where(ctx.home)} sets {s.var} for this project (direnv); "
