@@ -81,6 +81,9 @@ def test_two_shells_both_judged_both_fixed(sandbox: Sandbox) -> None:
     assert {"bash", "login bash", "zsh", "login zsh"} <= {
         label for label, bad in judged(doc).items() if bad
     }
+    # The other shell's line is not "no effect": it is what zsh's new shells use.
+    text = sandbox.remedy("doctor", env=env).stdout
+    assert "~/.zshrc:1  (used in zsh, login zsh)" in text, text
 
     applied = sandbox.remedy("apply", "mantle", "--yes", "--json", env=env).json()
     assert applied["shells"] == ["bash", "zsh"], applied

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from remedies.claude.diagnosis import Diagnosis, Finding, Recommendation
-from remedies.claude.sources import Picture
+from remedies.claude.sources import Picture, Source
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,20 @@ class Verdict:
 
     def _ordered(self, labels: list[str]) -> tuple[str, ...]:
         return tuple(label for label in self.labels if label in labels)
+
+    def winner_in(self, source: Source) -> tuple[str, ...]:
+        """The kinds of new shell in which this file's line is what Claude Code uses (the
+        shown picture may list it as having no effect: a login file, another shell's)."""
+        if source.path is None or source.line is None:
+            return ()
+        return tuple(
+            j.label
+            for j in self.judged
+            if any(
+                s.effective and (s.var, s.path, s.line) == (source.var, source.path, source.line)
+                for s in j.picture.sources
+            )
+        )
 
     def provider_line(self) -> str:
         """ "bedrock in login zsh; anthropic in zsh, zsh -c" or "anthropic" (judged for ...)."""

@@ -194,8 +194,17 @@ def _print_sources(out: Output, picture: Picture, home: Path, verdict: Verdict |
         out.say(f"  {name}")
         for source in picture.of(name):
             mark = out.paint("*", fg="green", bold=True) if source.effective else " "
-            idle = "" if source.applies else "  (no effect: a new shell does not get it)"
+            idle = "" if source.effective else _idle(source, verdict)
             out.say(f"    {mark} {_value_text(source):<34} {source.where(home)}{idle}")
+
+
+def _idle(source: Source, verdict: Verdict | None) -> str:
+    """Why a line that is not the winner here is listed: it wins in other kinds of new
+    shell (a login file, another shell's), or no new shell gets it at all."""
+    elsewhere = verdict.winner_in(source) if verdict else ()
+    if elsewhere:
+        return f"  (used in {', '.join(elsewhere)})"
+    return "" if source.applies else "  (no effect: a new shell does not get it)"
 
 
 def _print_new_shells(out: Output, picture: Picture, terminal: ThisTerminal | None) -> None:
