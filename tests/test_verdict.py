@@ -51,7 +51,7 @@ def test_affected_in_one_kind_is_affected_and_says_where() -> None:
     assert diagnosis.affected
     problem = next(f for f in diagnosis.findings if f.severity == "problem")
     assert problem.shells == ("login zsh",)
-    assert [r.remedy for r in diagnosis.recommendations][0] == "mantle"
+    assert diagnosis.recommendations[0].remedy == "mantle"
     # The region is on the login file's next line: no --region to ask for.
     assert diagnosis.recommendations[0].command == "remedy apply mantle"
 
