@@ -16,8 +16,10 @@ CLAUDE = ClaudeOnPath(Install("/usr/bin/claude", "/usr/bin/claude", "npm", versi
 BEDROCK = {"CLAUDE_CODE_USE_BEDROCK": "1", "AWS_REGION": "us-west-2"}
 
 
-def start(shell: str, *, login: bool = False, interactive: bool = True, **env: str) -> ShellEnv:
-    return ShellEnv(shell, login, dict(env), interactive)
+def start(
+    shell: str, *, login: bool = False, interactive: bool = True, env: dict[str, str] | None = None
+) -> ShellEnv:
+    return ShellEnv(shell, login, dict(env or {}), interactive)
 
 
 def picture(judged: ShellEnv, *sources: Source) -> Picture:
@@ -31,7 +33,7 @@ def line(var: str, value: str, path: str, number: int, shell: str) -> Source:
 def login_only() -> list[Picture]:
     """~/.zprofile turns Bedrock on: a login zsh gets it, a terminal's and an IDE's do not."""
     zprofile = str(HOME / ".zprofile")
-    login = start("zsh", login=True, **BEDROCK)
+    login = start("zsh", login=True, env=BEDROCK)
     return [
         picture(start("zsh")),
         picture(
@@ -70,7 +72,8 @@ def test_a_problem_everywhere_names_no_kind() -> None:
     rc = str(HOME / ".bashrc")
     pictures = [
         picture(
-            start(shell, login=login, **BEDROCK), line("CLAUDE_CODE_USE_BEDROCK", "1", rc, 1, shell)
+            start(shell, login=login, env=BEDROCK),
+            line("CLAUDE_CODE_USE_BEDROCK", "1", rc, 1, shell),
         )
         for shell in ("bash",)
         for login in (False, True)
