@@ -162,3 +162,25 @@ def test_verify_agrees_with_doctor_with_the_real_client(sandbox: Sandbox, layout
     assert code == 0 and broken <= set(verdicts), verdicts
     assert sandbox.remedy("revert", "--yes", env=env).code == 0
     assert sandbox.snapshot() == before
+
+
+def test_another_shell_that_cannot_be_asked_is_named_not_fatal(sandbox: Sandbox) -> None:
+    """A forgotten ~/.zshrc that exits (or waits) must not stop doctor or apply for a bash
+    user: that shell is named as not judged, and left alone."""
+    sandbox.write(".bashrc", BEDROCK)
+    sandbox.write(".profile", ". ~/.bashrc\n")
+    sandbox.write(".zshrc", "exit 3\n")
+    env = {"SHELL": require_program("bash")}
+    doctor = sandbox.remedy("doctor", "--json", env=env)
+    assert doctor.code == 0, doctor.stderr
+    doc = doctor.json()
+    assert doc["affected"] is True
+    assert "zsh" in {row["shell"] for row in doc["not_judged"]}, doc["not_judged"]
+    assert "not judged: zsh" in sandbox.remedy("doctor", env=env).stdout
+    applied = sandbox.remedy("apply", "mantle", "--yes", "--json", env=env)
+    assert applied.code == 0, applied.stderr
+    assert "zsh (could not be asked)" in applied.json()["left_alone"], applied.stdout
+    assert sandbox.read(".zshrc") == b"exit 3\n"
+    # The shell the user runs must answer: there, it is still an error.
+    zsh_user = sandbox.remedy("doctor", "--shell", "zsh", env=env)
+    assert zsh_user.code == 1 and "printed no environment" in zsh_user.stderr, zsh_user.stderr

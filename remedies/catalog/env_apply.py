@@ -19,7 +19,7 @@ from typing import Any
 from remedies.catalog.apply_result import ApplyResult
 from remedies.catalog.interface import EnvRemedy
 from remedies.claude.settings_plan import plan_settings_changes
-from remedies.claude.sources import ask_shells, from_envrc
+from remedies.claude.sources import ask_each, ask_shells, from_envrc
 from remedies.claude.this_terminal import after_edit, compare
 from remedies.context import Context
 from remedies.engine.change_report import Asker, consent, consent_possible, file_changes
@@ -152,12 +152,18 @@ def _shells_to_fix(ctx: Context, request: ApplyRequest) -> tuple[list[Shell], tu
     if not others:
         return shells, ()
     # Asked once per run: the answers serve the plan below too. A shell this remedy fixed
-    # before stays in: a re-run must find its lines in place, not call it left alone.
-    truth = ask_shells(ctx, others, ())
-    affected = {env.shell for env in truth if needed_in(env.env)}
+    # before stays in: a re-run must find its lines in place, not call it left alone. One
+    # that cannot be asked (a start-up file that waits) is left alone, and said so.
+    answers = ask_each(ctx, [*shells, *others], ())
+    affected = {env.shell for env in answers.envs if needed_in(env.env)}
     affected |= set(configured_shells(ctx, request.remedy.name))
-    fixed = [s for s in others if s.name in affected]
-    left = tuple(s.name for s in others if s.name not in affected)
+    unasked = {name for name, _why in answers.unasked}
+    fixed = [s for s in others if s.name in affected and s.name not in unasked]
+    left = tuple(
+        f"{s.name} (could not be asked)" if s.name in unasked else s.name
+        for s in others
+        if s not in fixed
+    )
     return [*shells, *fixed], left
 
 

@@ -13,7 +13,7 @@ from remedies.catalog.data_remedy import evaluate, variables, with_catalogue
 from remedies.claude.collect import draw, draw_each, read_files
 from remedies.claude.diagnosis import diagnose
 from remedies.claude.installs import ClaudeOnPath, find_claude
-from remedies.claude.sources import WATCHED, Picture, ask_shells
+from remedies.claude.sources import WATCHED, Picture, ask_each
 from remedies.claude.verdict import Judged, Verdict
 from remedies.context import Context
 from remedies.engine.new_shell import ShellEnv
@@ -45,12 +45,15 @@ def judge_here(
     read = read_files(ctx, everyone, env_files, names)
     # The truth is what the real shell ends with, asked the way a terminal, a login and an
     # IDE start it, for every shell judged, side by side; run from cron or Ansible, this
-    # sees what the user's terminals would. A start-up file that hangs or fails is an
-    # error: what the files alone say could be wrong, and remedy never guesses.
+    # sees what the user's terminals would. A start-up file of the shell the user runs that
+    # hangs or fails is an error: what the files alone say could be wrong, and remedy never
+    # guesses; another shell's is named as not judged.
     # `claude --version` (a Node.js start, most of the time) runs while the shells do: the
     # claude that runs is found on this PATH, whatever the shells answer.
     found: list[ClaudeOnPath] = []
-    truth = ask_shells(ctx, shells, names, meanwhile=lambda: found.append(find_claude(ctx)))
+    # The shell the user runs must answer; another that cannot is named, not judged.
+    answers = ask_each(ctx, shells, names, meanwhile=lambda: found.append(find_claude(ctx)))
+    truth = answers.envs
     claude = found[0]
     if claude.install_method == "missing" and truth:
         claude = _from_a_new_shell(ctx, truth[0]) or claude
@@ -59,7 +62,7 @@ def judge_here(
     verdict = judge(
         pictures, claude, fixed_version, ctx.home, specs, unnamed=f"new {shells[0].name}"
     )
-    return Here(claude, tuple(truth), verdict)
+    return Here(claude, tuple(truth), replace(verdict, unasked=answers.unasked))
 
 
 def _from_a_new_shell(ctx: Context, first: ShellEnv) -> ClaudeOnPath | None:

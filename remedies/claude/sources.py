@@ -29,7 +29,7 @@ from remedies.context import Context
 from remedies.engine.blocks import content, find_blocks, mentioning, split_lines
 from remedies.engine.direnv_files import ENVRC_SHELL, is_allowed, nearest_envrc
 from remedies.engine.fileio import read_bytes
-from remedies.engine.new_shell import ShellEnv, answered, asked, startup_where
+from remedies.engine.new_shell import ShellEnv, answered, asked_each, startup_where
 from remedies.engine.shell_choice import installed
 from remedies.engine.startup_bounds import check_size
 from remedies.engine.startup_walk import StartupFile, walk
@@ -546,7 +546,43 @@ def ask_shells(
 ) -> list[ShellEnv]:
     """What every kind of new shell of these (installed) shells really gets. `meanwhile`:
     work that needs no answer of theirs, done while the first of them runs. While shells do
-    run, their start-up files are also read ahead (read_ahead)."""
+    run, their start-up files are also read ahead (read_ahead). Every one must answer."""
+    envs, failed = _ask(ctx, shells, names, meanwhile)
+    for _name, error in failed:
+        raise error
+    return envs
+
+
+@dataclass(frozen=True)
+class Answers:
+    envs: list[ShellEnv]
+    # Shells besides the first that could not be asked, and why.
+    unasked: tuple[tuple[str, str], ...] = ()
+
+
+def ask_each(
+    ctx: Context,
+    shells: Sequence[Shell],
+    names: tuple[str, ...],
+    meanwhile: Callable[[], object] | None = None,
+) -> Answers:
+    """ask_shells for the shell the user runs (the first: it must answer) and every other
+    shell they may start, each of which may fail on its own: a forgotten ~/.cshrc that waits
+    for input must not stop doctor for a zsh user, and is named as not judged."""
+    envs, failed = _ask(ctx, shells, names, meanwhile)
+    first = shells[0].name if shells else None
+    for name, error in failed:
+        if name == first:
+            raise error
+    return Answers(envs, tuple((name, str(error)) for name, error in failed))
+
+
+def _ask(
+    ctx: Context,
+    shells: Sequence[Shell],
+    names: tuple[str, ...],
+    meanwhile: Callable[[], object] | None,
+) -> tuple[list[ShellEnv], list[tuple[str, RemedyError]]]:
     to_ask = [shell for shell in shells if installed(ctx, shell) is not None]
 
     def beside_the_shells() -> None:
@@ -559,8 +595,8 @@ def ask_shells(
     if not to_ask:
         if work is not None:
             work()
-        return []
-    return asked(ctx, to_ask, names, work)
+        return [], []
+    return asked_each(ctx, to_ask, names, work)
 
 
 def read_ahead(ctx: Context, shells: Sequence[Shell]) -> None:

@@ -39,6 +39,9 @@ class Verdict:
     """Every kind of new shell judged, the user's own terminal first."""
 
     judged: tuple[Judged, ...]
+    # Shells the user may start that could not be asked (a start-up file that waits), and
+    # why: not judged, and said so.
+    unasked: tuple[tuple[str, str], ...] = ()
 
     @property
     def shown(self) -> Judged:

@@ -32,7 +32,7 @@ from remedies.engine.change_report import (
     consent_possible,
 )
 from remedies.engine.journal import applied_remedies, applied_this_run
-from remedies.engine.new_shell import envs_of_shells
+from remedies.engine.new_shell import envs_of_each
 from remedies.engine.shell_choice import shells_in_use
 from remedies.errors import EXIT_FAILURE, Declined, Interrupted, RemedyError
 from remedies.options import fixed_version_option
@@ -331,7 +331,7 @@ def _try(ctx: Context, name: str, request: AutoRequest, asker: Asker) -> Attempt
     proof = verify_offline(
         ctx,
         # Every shell judged, as verify does; the client needs environments, not lines.
-        envs_of_shells(ctx, shells, traced=False),
+        envs_of_each(ctx, shells, traced=False)[0],
         model=request.given.get("model"),
         fixed_version=request.fixed_version,
         applied=applied_here,

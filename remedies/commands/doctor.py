@@ -133,6 +133,9 @@ class DoctorResult:
             "shells": list(self.shells),
             **self.diagnosis.to_json(),
             "judged": [j.to_json() for j in self.verdict.judged] if self.verdict else [],
+            "not_judged": [{"shell": name, "why": why} for name, why in self.verdict.unasked]
+            if self.verdict
+            else [],
             "effective": {
                 name: shown(name, picture.value(name))
                 for name in WATCHED
@@ -185,6 +188,8 @@ def _print_sources(out: Output, picture: Picture, home: Path, verdict: Verdict |
     out.say()
     # Which kinds of new shell were judged, and what each would use where they differ.
     out.say(f"Provider     {verdict.provider_line() if verdict else picture.provider}", bold=True)
+    for name, why in verdict.unasked if verdict else ():
+        out.say(f"             not judged: {name}: {printable(why)}")
     out.say()
     out.say("Settings (* = the one Claude Code uses)", bold=True)
     names = sorted({s.var for s in picture.sources}, key=lambda n: [*WATCHED, n].index(n))

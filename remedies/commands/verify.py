@@ -15,7 +15,7 @@ from remedies.claude.this_terminal import compare
 from remedies.commands import short_help
 from remedies.context import Context
 from remedies.engine.journal import applied_remedies, configured_shells
-from remedies.engine.new_shell import ShellEnv, envs_of_shells
+from remedies.engine.new_shell import ShellEnv, envs_of_each
 from remedies.engine.shell_choice import installed, shells_in_use
 from remedies.errors import EXIT_FAILURE
 from remedies.options import (
@@ -107,7 +107,9 @@ def core(ctx: Context, request: VerifyRequest) -> OfflineResult | LiveResult:
     asked = [shells[0], *(s for s in shells[1:] if installed(ctx, s))]
     # Untraced, as a person's shells start: the client needs their environments, not lines.
     # The stand-in's machinery (http.server, ssl, email) loads while the shells run.
-    envs = envs_of_shells(ctx, asked, traced=False, meanwhile=_load_offline)
+    envs, unasked = envs_of_each(ctx, asked, traced=False, meanwhile=_load_offline)
+    for name, why in unasked:  # another shell's start-up file that waits: not judged, said
+        ctx.warn(f"not judged: {name}: {why}")
     # A terminal keeps what it started with: new shells may be fixed while this one is not.
     stale = compare(ctx.env, envs[0].env, WATCHED, shell) if ctx.interactive else None
     if not request.offline:

@@ -115,7 +115,30 @@ def envs_of_shells(
     every shell a user may start costs one start of the slowest, not one of each."""
     probes = _probe(ctx, shells, timeout, traced, meanwhile)
     names = tuple(watched)
-    return [env for shell in shells for env in _as_envs(shell, probes[shell.name], names)]
+    return [env for shell in shells for env in _as_envs(shell, _answers(probes, shell.name), names)]
+
+
+def envs_of_each(
+    ctx: Context,
+    shells: Sequence[Shell],
+    *,
+    traced: bool = True,
+    meanwhile: Callable[[], object] | None = None,
+) -> tuple[list[ShellEnv], list[tuple[str, str]]]:
+    """envs_of_shells where the first shell (the one the user runs) must answer and each
+    other may fail on its own: its failure is returned (name, why), not raised."""
+    probes = _probe(ctx, shells, PROBE_TIMEOUT, traced, meanwhile)
+    envs: list[ShellEnv] = []
+    failed: list[tuple[str, str]] = []
+    for index, shell in enumerate(shells):
+        answer = probes[shell.name]
+        if isinstance(answer, RemedyError):
+            if index == 0:
+                raise answer
+            failed.append((shell.name, str(answer)))
+            continue
+        envs += _as_envs(shell, answer, ())
+    return envs, failed
 
 
 @dataclass(frozen=True)
@@ -177,12 +200,20 @@ def _probe(
     timeout: float,
     traced: bool = True,
     meanwhile: Callable[[], object] | None = None,
-) -> dict[str, list[_Probe]]:
-    """Every kind of new shell of each of `shells`, started side by side; by shell name."""
+) -> dict[str, list[_Probe] | RemedyError]:
+    """Every kind of new shell of each of `shells`, started side by side; by shell name,
+    what each answered or why it could not be asked (the caller decides whether that
+    stops the run: for the shell the user runs it does; for another it may not)."""
     from shells.sourcing import TraceReader, sourced_files
 
+    found: dict[str, list[_Probe] | RemedyError] = {shell.name: [] for shell in shells}
     # Every start-up file of every shell is checked before any shell starts.
-    starts = [start for shell in shells for start in _starts(ctx, shell, traced)]
+    starts: list[_Start] = []
+    for shell in shells:
+        try:
+            starts += _starts(ctx, shell, traced)
+        except RemedyError as e:
+            found[shell.name] = e
     for start in starts:
         ctx.progress(f"asking a new {start.label} what it gets...")
     base = session_env(ctx.env)
@@ -205,17 +236,13 @@ def _probe(
         meanwhile=meanwhile,
         on_stderr=[reader.feed for reader in readers],
     )
-    found: dict[str, list[_Probe]] = {shell.name: [] for shell in shells}
     for index, (start, done) in enumerate(zip(starts, runs)):
-        label = start.label
+        answers = found[start.shell.name]
+        if isinstance(answers, RemedyError):
+            continue  # one kind of this shell failed already: that is its answer
         if isinstance(done, RemedyError):
-            if "did not finish" not in str(done):
-                raise done
-            raise RemedyError(
-                f"a new {label} did not finish within {timeout:g} s: one of its start-up files "
-                "waits for something (input, the network, a sleep); remedy cannot tell what "
-                "new shells get until it does not"
-            ) from done
+            found[start.shell.name] = _not_finished(start.label, timeout, done)
+            continue
         trace = readers[index].finish() if traced else []
         printed = parse_env_dump(done.stdout)
         if printed is None:
@@ -225,15 +252,33 @@ def _probe(
                 for line in done.stderr.decode("utf-8", "replace").splitlines()
                 if line.strip() and not line.startswith("+")
             ]
-            raise RemedyError(
-                f"a new {label} printed no environment (exit {done.returncode}"
+            found[start.shell.name] = RemedyError(
+                f"a new {start.label} printed no environment (exit {done.returncode}"
                 f"{': ' + said[-1].strip() if said else ''})"
             )
+            continue
         sourced = tuple(str(p) for p in sourced_files(trace))
-        found[start.shell.name].append(
-            _Probe(start.login, start.interactive, printed, tuple(trace), sourced)
-        )
+        answers.append(_Probe(start.login, start.interactive, printed, tuple(trace), sourced))
     return found
+
+
+def _not_finished(label: str, timeout: float, error: RemedyError) -> RemedyError:
+    if "did not finish" not in str(error):
+        return error
+    said = RemedyError(
+        f"a new {label} did not finish within {timeout:g} s: one of its start-up files "
+        "waits for something (input, the network, a sleep); remedy cannot tell what "
+        "new shells get until it does not"
+    )
+    said.__cause__ = error
+    return said
+
+
+def _answers(found: Mapping[str, list[_Probe] | RemedyError], name: str) -> list[_Probe]:
+    answer = found[name]
+    if isinstance(answer, RemedyError):
+        raise answer
+    return answer
 
 
 def movers() -> list[tuple[Shell, Mover]]:
@@ -299,7 +344,22 @@ def asked(
     """new_shell_envs of each of `shells`, asked once per run for the same shell and
     session (a second question about other names reads the same traces: a big start-up file
     costs a shell run each); those not yet asked are started side by side. `meanwhile` is
-    done while the shells run, or at once when every answer is known."""
+    done while the shells run, or at once when every answer is known. A shell that cannot
+    be asked stops the run (asked_each lets the caller decide)."""
+    envs, failed = asked_each(ctx, shells, watched, meanwhile)
+    for _name, error in failed:
+        raise error
+    return envs
+
+
+def asked_each(
+    ctx: Context,
+    shells: Sequence[Shell],
+    watched: Iterable[str] = (),
+    meanwhile: Callable[[], object] | None = None,
+) -> tuple[list[ShellEnv], list[tuple[str, RemedyError]]]:
+    """asked(), with the shells that could not be asked (a start-up file that waits, a
+    hostile file) returned by name instead of raised; the answers of the others either way."""
     names = tuple(sorted(set(watched)))
     to_ask = [shell for shell in shells if not answered(ctx, shell)]
     if to_ask:
@@ -309,11 +369,15 @@ def asked(
     elif meanwhile is not None:
         meanwhile()
     envs: list[ShellEnv] = []
+    failed: list[tuple[str, RemedyError]] = []
     for shell in shells:
-        probes = ctx.record.asked[_asked_key(ctx, shell)]
-        assert isinstance(probes, list)
-        envs += _as_envs(shell, probes, names)
-    return envs
+        answer = ctx.record.asked[_asked_key(ctx, shell)]
+        if isinstance(answer, RemedyError):
+            failed.append((shell.name, answer))
+            continue
+        assert isinstance(answer, list)
+        envs += _as_envs(shell, answer, names)
+    return envs, failed
 
 
 def static_where(ctx: Context) -> Where:
