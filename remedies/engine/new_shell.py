@@ -227,6 +227,10 @@ def _probe(
     jobs = [([start.executable, *start.argv[1:]], start.argv[0]) for start in starts]
     # Each trace is read as the shell writes it, by the thread that reads its output.
     readers = [TraceReader(relevant_only=True) for _ in jobs] if traced else []
+    if not jobs:  # every shell failed before it could start
+        if meanwhile is not None:
+            meanwhile()
+        return found
     runs = ctx.runner.run_side_by_side(
         jobs,
         env=base,
