@@ -25,6 +25,7 @@ from remedies.options import (
     timeout_option,
 )
 from remedies.output import Output, wants_colour
+from remedies.verify.here import in_this_folder
 from shells import shell_named
 
 if TYPE_CHECKING:
@@ -108,27 +109,36 @@ def core(ctx: Context, request: VerifyRequest) -> OfflineResult | LiveResult:
             other = shell_named(name)
             if other is not None and other.name != shell.name and installed(ctx, other):
                 envs += new_shell_envs(ctx, other, traced=False)
+    # This folder's .envrc and mise [env], laid over each (verify.here): judged too.
+    folder = in_this_folder(ctx, envs)
     # A terminal keeps what it started with: new shells may be fixed while this one is not.
-    stale = compare(ctx.env, envs[0].env, WATCHED, shell) if ctx.interactive else None
+    stale = compare(ctx.env, folder.here.env, WATCHED, shell) if ctx.interactive else None
     if not request.offline:
         from remedies.verify.live import verify_live  # --live only: its imports too
         from remedies.verify.offline import default_model
 
+        here = folder.here
         live = verify_live(
-            ctx, envs[0], request.model or default_model(ctx, envs[0].env), request.timeout
+            ctx, here, request.model or default_model(ctx, here.env), request.timeout
         )
         return replace(live, terminal=stale)
+    from remedies.verify.here import judged_here
     from remedies.verify.offline import verify_offline
 
     applied = applied_remedies(ctx)
+    proofs = proofs_of(ctx, applied)
     result = verify_offline(
         ctx,
-        envs,
+        folder.envs,
         model=request.model,
         fixed_version=request.fixed_version,
         applied=applied,
         timeout=request.timeout,
-        proofs=proofs_of(ctx, applied),
+        proofs=proofs,
+    )
+    # No "ok" while the folder's files or this terminal still reach bedrock-runtime.
+    result = judged_here(
+        ctx, result, folder, model=request.model, timeout=request.timeout, proofs=proofs
     )
     return replace(result, terminal=stale)
 
