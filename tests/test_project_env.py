@@ -259,3 +259,35 @@ def test_mise_env_is_judged_in_its_folder_and_named(mise: Sandbox) -> None:
     assert result.code == 0, result.stderr
     said = " ".join(result.stdout.split())
     assert f"{MISE}:5 sets {BEDROCK}=1" in said and "apply did not fix this folder" in said, said
+
+
+def test_mise_env_is_read_as_mise_reads_it(sandbox: Sandbox) -> None:
+    """Nearest folder wins, `false` unsets, numbers and true are strings, a template is not
+    evaluated; the line is where the key is in [env]. Read in the test process: no mise."""
+    from remedies.claude.project_env import folder_env, from_mise
+    from remedies.context import Context
+
+    sandbox.write(
+        "work/mise.toml", '[env]\nAWS_REGION = "eu-west-1"\nCLAUDE_CODE_USE_BEDROCK = 1\n'
+    )
+    sandbox.write(
+        f"{PROJECT}/.mise.toml",
+        '[tools]\nnode = "22"\n[env]\nCLAUDE_CODE_USE_BEDROCK = false\n'
+        "CLAUDE_CODE_USE_MANTLE = true\n"
+        'ANTHROPIC_MODEL = "{{ env.MODEL }}"\n',
+    )
+    ctx = Context.from_environment(sandbox.env, sandbox.path(PROJECT))
+    names = (BEDROCK, "CLAUDE_CODE_USE_MANTLE", "AWS_REGION", "ANTHROPIC_MODEL")
+    found = {(s.var, s.value, s.line, Path(s.path or "").name) for s in from_mise(ctx, names)}
+    assert (BEDROCK, "1", 3, "mise.toml") in found
+    assert (BEDROCK, None, 4, ".mise.toml") in found
+    assert ("CLAUDE_CODE_USE_MANTLE", "true", 5, ".mise.toml") in found
+    here = folder_env(ctx, names)
+    assert here is not None
+    laid = here.over({BEDROCK: "1", "ANTHROPIC_MODEL": "claude-opus-4-7"})
+    assert laid == {
+        "CLAUDE_CODE_USE_MANTLE": "true",
+        "AWS_REGION": "eu-west-1",
+        "ANTHROPIC_MODEL": "claude-opus-4-7",
+    }, laid
+    assert [s.var for s in here.unread] == ["ANTHROPIC_MODEL"]

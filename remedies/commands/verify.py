@@ -59,7 +59,9 @@ command = click.Command(
     short_help=short_help("verify"),
     help=(
         "Run your own `claude -p 'say hello'` with exactly the environment a new shell of "
-        "yours gets, plus your Claude Code settings. Offline (the default), every endpoint "
+        "yours gets, also with this folder's direnv .envrc and mise [env] (read, never run), "
+        "plus your Claude Code settings and this folder's; at a terminal whose own "
+        "environment differs, with that too. Offline (the default), every endpoint "
         "points at a loopback stand-in that answers as the services did: bedrock-runtime "
         "rejects any anthropic_beta in the request body (Opus 4.7's 400 invalid beta flag), "
         "Mantle answers. Nothing leaves this machine. --live sends the prompt to the real "
