@@ -8,9 +8,9 @@ started with, or what direnv loaded there. So, besides each new shell:
 - each new shell with this folder's `.envrc` and mise `[env]` laid over it, read as data
   (never by running direnv or the file), is judged too: a folder that still sends Claude
   Code to bedrock-runtime fails verify, and the message names the file and line;
-- at a terminal, or in a shell direnv loaded (DIRENV_FILE), when this process's provider
-  flags differ from what a new shell in this folder gets, the client is also run with this
-  process's own environment: no "ok" while `claude` typed here would get the 400.
+- at a terminal, or in a shell direnv loaded (DIRENV_FILE), that turns Bedrock on while a
+  new shell in this folder does not get the same provider flags, the client is also run with
+  this process's own environment: no "ok" while `claude` typed here would get the 400.
 """
 
 from __future__ import annotations
@@ -87,10 +87,14 @@ def judged_here(
     run = probe_once(ctx, found[0], mine, asked, timeout, proofs=proofs)
     if run.ok:
         return replace(result, runs=[*result.runs, run])
+    if run.endpoint != "bedrock":
+        # Not the 400 (a terminal with no provider set reaches for the user's own login,
+        # which no stand-in can judge): the `but` line says how it differs.
+        return result
     why = (
         "the request went to bedrock-runtime with anthropic_beta in its body"
         if run.verdict == "invalid-beta-flag"
-        else "the client did not succeed"
+        else "the client did not succeed on bedrock-runtime"
     )
     loaded = ctx.env.get("DIRENV_FILE")
     fix = (
@@ -112,8 +116,8 @@ def judged_here(
 def _judge_terminal(ctx: Context, here: ShellEnv) -> bool:
     """A person's terminal, or a shell direnv loaded, whose provider flags are not what a new
     shell in this folder gets (the comparison doctor and apply make: claude.this_terminal)."""
-    if not (ctx.interactive or ctx.env.get("DIRENV_FILE")):
-        return False
+    if not (ctx.interactive or ctx.env.get("DIRENV_FILE")) or not is_on(ctx.env.get(BEDROCK)):
+        return False  # only Bedrock leads to the 400 this verify judges
     return any(ctx.env.get(flag) != here.env.get(flag) for flag in PROVIDER_FLAGS)
 
 
