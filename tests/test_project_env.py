@@ -291,3 +291,18 @@ def test_mise_env_is_read_as_mise_reads_it(sandbox: Sandbox) -> None:
         "ANTHROPIC_MODEL": "claude-opus-4-7",
     }, laid
     assert [s.var for s in here.unread] == ["ANTHROPIC_MODEL"]
+
+
+@pytest.mark.real_shell
+@pytest.mark.real_client
+def test_apply_auto_keeps_nothing_the_folder_undoes(envrc: Sandbox) -> None:
+    """apply auto verifies in the folder it runs in: without --project mantle cannot fix the
+    .envrc, so it is not kept as verified; with --project it is."""
+    folder = envrc.path(PROJECT)
+    left = envrc.remedy("apply", "auto", "--shell", "bash", "--yes", "--json", cwd=folder)
+    assert left.json()["verified"] is None, left.stdout
+    assert envrc.remedy("status", "--json").json()["applied"] == [], "each was taken back"
+    done = envrc.remedy(
+        "apply", "auto", "--shell", "bash", "--project", "--yes", "--json", cwd=folder
+    )
+    assert done.code == 0 and done.json()["verified"] == "mantle", done.stdout

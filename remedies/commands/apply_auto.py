@@ -41,6 +41,7 @@ from remedies.engine.shell_choice import choose_shells
 from remedies.errors import EXIT_FAILURE, Declined, Interrupted, RemedyError
 from remedies.options import fixed_version_option
 from remedies.output import Output, wants_colour
+from remedies.verify.here import in_this_folder
 from remedies.verify.offline import verify_offline
 from shells import SHELLS
 from shells.base import Shell
@@ -346,7 +347,8 @@ def _try(ctx: Context, name: str, request: AutoRequest, asker: Asker) -> Attempt
     applied_here = applied_remedies(ctx)
     proof = verify_offline(
         ctx,
-        new_shell_envs(ctx, shell, traced=False),  # the client needs environments, not lines
+        # The client needs environments, not lines; this folder's .envrc and mise count too.
+        in_this_folder(ctx, new_shell_envs(ctx, shell, traced=False)).envs,
         model=request.given.get("model"),
         fixed_version=request.fixed_version,
         applied=applied_here,
