@@ -377,7 +377,11 @@ def test_a_terminal_that_still_has_bedrock_is_named_by_verify_and_doctor(user: S
     assert user.remedy("apply", "mantle", "--shell", "bash", "--yes").code == 0
     stale = {**user.env, "CLAUDE_CODE_USE_BEDROCK": "1"}
     code, screen = terminal.Terminal(["verify", "--shell", "bash"], stale).finish()
-    assert code == 0, screen  # new shells are fixed: the verdict is theirs
+    # New shells are fixed, but `claude` typed in this terminal still gets the 400: no "ok"
+    # while the shell verify was typed into is broken (issue 24, item 9; exit 0 before).
+    assert code == 1, screen
+    assert "Claude Code typed in this terminal would fail" in screen, screen
+    assert "next       open a new terminal" in screen, screen
     said = "this terminal still has CLAUDE_CODE_USE_BEDROCK=1, CLAUDE_CODE_USE_MANTLE unset"
     assert said in screen, screen
     assert "run: unset CLAUDE_CODE_USE_BEDROCK; export CLAUDE_CODE_USE_MANTLE=1" in screen

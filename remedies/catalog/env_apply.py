@@ -4,7 +4,8 @@ and `apply pin` run it as a step of their own.
 
 Under the lock: finish or undo a run that was interrupted, ask the remedy what it wants
 here, find where the real shells set each variable (asked of them), plan every file's change
-(start-up files, with --project the project's .envrc, Claude Code's settings), ask for
+(start-up files, with --project (or a yes at the terminal) the project's .envrc and settings
+files, Claude Code's settings; catalog.folder_apply names what stays unfixed here), ask for
 consent, commit the whole as one transaction, then ask the real shells again: "done" only
 when every kind of new shell agrees; otherwise everything this run wrote goes back at once.
 Nothing here prints: warnings and the question go to the Asker, the rest is the result.
@@ -17,9 +18,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from remedies.catalog.apply_result import ApplyResult
+from remedies.catalog.folder_apply import ask_about_folder, folder_notes
 from remedies.catalog.interface import EnvRemedy
 from remedies.claude.settings_plan import plan_settings_changes
-from remedies.claude.sources import ask_each, ask_shells, from_envrc
+from remedies.claude.sources import ask_each, ask_shells
 from remedies.claude.this_terminal import after_edit, compare
 from remedies.context import Context
 from remedies.engine.change_report import Asker, consent, consent_possible, file_changes
@@ -75,6 +77,10 @@ def apply_env(ctx: Context, request: ApplyRequest, asker: Asker) -> ApplyResult:
         for line in recovered:
             asker.warn(line)
         proposal = early or remedy.propose(ctx, shells, given)
+        # This folder's .envrc and settings win over every shell here: --project, or a yes.
+        project = request.scopes.project or ask_about_folder(
+            ctx, asker, proposal, yes=request.yes, dry_run=request.dry_run
+        )
         # Where the shells really look (ZDOTDIR) and what their files source, as the real
         # shells show it (asked once per run; propose asked the same).
         truth = ask_shells(ctx, shells, proposal.edit.names())
@@ -84,26 +90,20 @@ def apply_env(ctx: Context, request: ApplyRequest, asker: Asker) -> ApplyResult:
         planned = plan_env_changes(
             ctx, shells, remedy.name, proposal.edit, where=where, sourced=sourced
         )
-        if request.scopes.project:
+        if project:
             planned += plan_envrc(ctx, remedy.name, proposal.edit)
         # A start-up file remedy must not write (the Nix store, another owner, immutable,
         # read-only) stops here with the next step; one a tool manages gets a note.
         managed = review(planned.changes, proposal.edit, ctx.home, ctx.env)
         changes = list(planned.changes)
         notes = [*proposal.notes, *planned.notes, *managed]
-        if not request.scopes.project:
-            notes += [
-                f"{s.where(ctx.home)} sets {s.var} for this project (direnv); "
-                "--project changes it too"
-                for s in from_envrc(ctx, proposal.edit.names())
-                if s.applies and not s.ours
-            ][:1]
+        notes += folder_notes(ctx, remedy.name, proposal, project=project)
         if proposal.settings is not None:
             more, settings_notes = plan_settings_changes(
                 ctx,
                 proposal.settings,
                 remedy=remedy.name,
-                project=request.scopes.project,
+                project=project,
                 system=request.scopes.system,
             )
             changes += more

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from remedies.claude.project_env import folder_sources
 from remedies.claude.sources import (
     SETTINGS_MODEL,
     WATCHED,
@@ -25,7 +26,6 @@ from remedies.claude.sources import (
     Source,
     from_aws_config,
     from_environment,
-    from_envrc,
     from_settings,
     from_shell_files,
     from_system_files,
@@ -72,7 +72,7 @@ def read_files(
         stores=tuple(from_variable_stores(ctx, list(shells), names)),
         startup=_startup(ctx, shells, names, asked),
         outside=(
-            *from_envrc(ctx, names),
+            *folder_sources(ctx, names),  # the project's .envrc and mise files
             *(s for s in from_settings(ctx) if s.var in names or s.var == SETTINGS_MODEL),
             *(s for s in from_system_files(ctx, env_files) if s.var in names),
         ),

@@ -17,6 +17,7 @@ from remedies.claude.known_issues import (
     parse_version,
 )
 from remedies.claude.model_ids import is_opus_4_7, mantle_model_id
+from remedies.claude.project_env import folder_problems, needs_project
 from remedies.claude.sources import MODEL_VARIABLES, SETTINGS_MODEL, Picture, Source, is_on
 from remedies.output import path_shown
 from remedies.redact import shown
@@ -121,6 +122,7 @@ def diagnose(picture: Picture, claude: ClaudeOnPath, fixed_version: str, home: P
                 f"start-up file; {advice}",
             )
         )
+    findings += [Finding("folder-env", "problem", m) for m in folder_problems(bedrock, home)]
     if is_on(picture.value("CLAUDE_CODE_USE_MANTLE")) and picture.provider == "bedrock":
         findings.append(
             Finding(
@@ -173,7 +175,7 @@ def _recommend(picture: Picture, claude: ClaudeOnPath, affected: bool) -> list[R
     if not picture.region():
         flags += " --region REGION"
     owners = {_settings_owner(s) for s in picture.of("CLAUDE_CODE_USE_BEDROCK")}
-    if owners & {"project", "local"}:
+    if needs_project(picture.of("CLAUDE_CODE_USE_BEDROCK")):  # settings, .envrc or mise
         flags += " --project"
     if "managed" in owners:
         flags += " --system"

@@ -10,17 +10,40 @@ from __future__ import annotations
 
 import os
 
-from remedies.claude.settings_files import SettingsPlanner, load, settings_files
+from remedies.claude.settings_files import (
+    LoadedSettings,
+    SettingsPlanner,
+    js_string,
+    load,
+    settings_files,
+)
 from remedies.context import Context
 from remedies.engine.jsonedit import apply_ops
 from remedies.engine.transaction import Change
 from remedies.engine.undo import JsonUndo
 from remedies.errors import FileProblem, RemedyError
 from remedies.output import display
+from remedies.redact import printable, shown
 
 
 def _keys(ops: list[tuple[tuple[str, ...], str, str | None]]) -> str:
     return ", ".join(".".join((*path, key)) for path, key, _ in ops)
+
+
+def _what_it_sets(
+    loaded: LoadedSettings, ops: list[tuple[tuple[str, ...], str, str | None]]
+) -> str:
+    """The keys the remedy changes that the file really sets, with their values (a key the
+    remedy would only add is not the file's doing), secrets masked."""
+    found = []
+    for path, key, _new in ops:
+        holder: object = loaded.document
+        for part in path:
+            holder = holder.get(part) if isinstance(holder, dict) else None
+        if isinstance(holder, dict) and key in holder:
+            value = printable(shown(key, js_string(holder[key])) or "")
+            found.append(f"{'.'.join((*path, key))}={value}")
+    return ", ".join(found) or _keys(ops)
 
 
 def plan_settings_changes(
@@ -45,8 +68,9 @@ def plan_settings_changes(
             continue
         if file.scope in ("project", "local") and not project:
             notes.append(
-                f"{where} sets {_keys(ops)} for this project; run again with --project to "
-                "change it too"
+                f"{where} sets {_what_it_sets(loaded, ops)} for this folder, over every shell: "
+                f"apply did not fix this folder, where `claude` still gets it; run `remedy apply "
+                f"{remedy} --project` here to change it too"
             )
             continue
         if file.scope == "managed":

@@ -84,6 +84,8 @@ RANK = {
     "env-file": 50,
     # direnv loads a project's .envrc after the shell started, over what its files set.
     "envrc": 47,
+    # mise's [env], loaded by its hook the same way (claude.project_env).
+    "mise": 46,
     # What the real shell ended with where its files alone do not say (a branch, a loop, a
     # framework): it outranks the lines read from the same files.
     "new-shell": 45,

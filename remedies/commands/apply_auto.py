@@ -37,6 +37,7 @@ from remedies.engine.shell_choice import shells_in_use
 from remedies.errors import EXIT_FAILURE, Declined, Interrupted, RemedyError
 from remedies.options import fixed_version_option
 from remedies.output import Output, wants_colour
+from remedies.verify.here import in_this_folder
 from remedies.verify.offline import verify_offline
 
 NOT_OFFLINE = (
@@ -330,8 +331,9 @@ def _try(ctx: Context, name: str, request: AutoRequest, asker: Asker) -> Attempt
     applied_here = applied_remedies(ctx)
     proof = verify_offline(
         ctx,
-        # Every shell judged, as verify does; the client needs environments, not lines.
-        envs_of_each(ctx, shells, traced=False)[0],
+        # Every shell judged, as verify does; the client needs environments, not lines;
+        # this folder's .envrc and mise count too.
+        in_this_folder(ctx, envs_of_each(ctx, shells, traced=False)[0]).envs,
         model=request.given.get("model"),
         fixed_version=request.fixed_version,
         applied=applied_here,

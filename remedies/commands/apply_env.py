@@ -39,7 +39,8 @@ def scope_params() -> list[click.Parameter]:
         click.Option(
             ["--project"],
             is_flag=True,
-            help="Also change this folder's .claude/settings.json and settings.local.json.",
+            help="Also change this folder's direnv .envrc, .claude/settings.json and "
+            "settings.local.json (at a terminal, apply asks when they need it).",
         ),
         click.Option(
             ["--system"],

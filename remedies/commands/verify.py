@@ -25,6 +25,7 @@ from remedies.options import (
     timeout_option,
 )
 from remedies.output import Output, wants_colour
+from remedies.verify.here import in_this_folder
 from shells import shell_named
 
 if TYPE_CHECKING:
@@ -58,7 +59,9 @@ command = click.Command(
     short_help=short_help("verify"),
     help=(
         "Run your own `claude -p 'say hello'` with exactly the environment a new shell of "
-        "yours gets, plus your Claude Code settings. Offline (the default), every endpoint "
+        "yours gets, also with this folder's direnv .envrc and mise [env] (read, never run), "
+        "plus your Claude Code settings and this folder's; at a terminal whose own "
+        "environment differs, with that too. Offline (the default), every endpoint "
         "points at a loopback stand-in that answers as the services did: bedrock-runtime "
         "rejects any anthropic_beta in the request body (Opus 4.7's 400 invalid beta flag), "
         "Mantle answers. Nothing leaves this machine. --live sends the prompt to the real "
@@ -110,27 +113,36 @@ def core(ctx: Context, request: VerifyRequest) -> OfflineResult | LiveResult:
     envs, unasked = envs_of_each(ctx, asked, traced=False, meanwhile=_load_offline)
     for name, why in unasked:  # another shell's start-up file that waits: not judged, said
         ctx.warn(f"not judged: {name}: {why}")
+    # This folder's .envrc and mise [env], laid over each (verify.here): judged too.
+    folder = in_this_folder(ctx, envs)
     # A terminal keeps what it started with: new shells may be fixed while this one is not.
-    stale = compare(ctx.env, envs[0].env, WATCHED, shell) if ctx.interactive else None
+    stale = compare(ctx.env, folder.here.env, WATCHED, shell) if ctx.interactive else None
     if not request.offline:
         from remedies.verify.live import verify_live  # --live only: its imports too
         from remedies.verify.offline import default_model
 
+        here = folder.here
         live = verify_live(
-            ctx, envs[0], request.model or default_model(ctx, envs[0].env), request.timeout
+            ctx, here, request.model or default_model(ctx, here.env), request.timeout
         )
         return replace(live, terminal=stale)
+    from remedies.verify.here import judged_here
     from remedies.verify.offline import verify_offline
 
     applied = applied_remedies(ctx)
+    proofs = proofs_of(ctx, applied)
     result = verify_offline(
         ctx,
-        envs,
+        folder.envs,
         model=request.model,
         fixed_version=request.fixed_version,
         applied=applied,
         timeout=request.timeout,
-        proofs=proofs_of(ctx, applied),
+        proofs=proofs,
+    )
+    # No "ok" while the folder's files or this terminal still reach bedrock-runtime.
+    result = judged_here(
+        ctx, result, folder, model=request.model, timeout=request.timeout, proofs=proofs
     )
     return replace(result, terminal=stale)
 

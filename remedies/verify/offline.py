@@ -80,6 +80,8 @@ class OfflineResult:
     message: str
     applied: list[str]
     terminal: StaleTerminal | None = None  # at a terminal that still has the old values
+    # What to do when the failure is this folder's or this terminal's (verify.here).
+    next_here: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -119,6 +121,8 @@ class OfflineResult:
         """What to run now, for a verdict that is not ok."""
         if self.verdict == "ok":
             return None
+        if self.next_here:
+            return self.next_here
         if self.verdict == "unproven":
             return "`remedy verify --live` sends one prompt to the real service"
         if "extra-body" in self.applied and "mantle" not in self.applied:

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import termios
 import time
+from pathlib import Path
 
 from tests.conftest import REPO
 
@@ -23,7 +24,12 @@ class Terminal:
     goes to a pipe instead, as in `remedy apply mantle | tee apply.log` typed at a terminal."""
 
     def __init__(
-        self, args: list[str], env: dict[str, str], piped: bool = False, columns: int = 250
+        self,
+        args: list[str],
+        env: dict[str, str],
+        piped: bool = False,
+        columns: int = 250,
+        cwd: Path | None = None,
     ) -> None:
         self.main, child = pty.openpty()
         # A wide window by default, so that what a test looks for is on one line; a test of
@@ -39,7 +45,7 @@ class Terminal:
             stdout=subprocess.PIPE if piped else child,
             stderr=child,
             env=env,
-            cwd=REPO,
+            cwd=cwd or REPO,  # a folder of the user's: a project's files count there
         )
         os.close(child)
         self.screen = b""
