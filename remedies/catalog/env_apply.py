@@ -30,7 +30,7 @@ from remedies.engine.envedit import EnvEdit
 from remedies.engine.journal import StateFolder, check_folder, configured_shells, locked
 from remedies.engine.new_shell import startup_where
 from remedies.engine.new_shell_check import check_new_shells
-from remedies.engine.revert_plan import commit_revert, plan_revert
+from remedies.engine.revert_plan import take_back
 from remedies.engine.shell_choice import choose_shells, shells_in_use
 from remedies.engine.startup_plan import plan_env_changes, plan_envrc
 from remedies.engine.startup_walk import sourced_files, walk
@@ -189,11 +189,10 @@ def _commit_checked(
     except KeyboardInterrupt:
         # Before the commit point the transaction rolled itself back; after it, this step's
         # own commit is taken back here. Either way the files are as they were.
-        for txid in ctx.record.committed[before:]:
-            _take_back(ctx, state, txid)
+        take_back(ctx, state, set(ctx.record.committed[before:]))
         raise Interrupted(f"interrupted; {remedy} was not applied, nothing was changed") from None
     if problem is not None:
-        _take_back(ctx, state, committed.txid)
+        take_back(ctx, state, (committed.txid,))
         raise RemedyError(f"{problem}; nothing was changed")
 
 
@@ -205,12 +204,3 @@ def stale_terminal(ctx: Context, shell: Shell, edit: EnvEdit) -> list[str]:
     new = after_edit(ctx.env, edit.unset, edit.set)
     stale = compare(ctx.env, new, names, shell)
     return [] if stale is None else [stale.line()]
-
-
-def _take_back(ctx: Context, state: StateFolder, txid: str) -> None:
-    """Revert the entry this run just committed, and only it."""
-    journal = state.load()
-    gone = [e for e in journal.entries if e.txid == txid]
-    kept = [e for e in journal.entries if e.txid != txid]
-    changes, _notes = plan_revert(ctx, state, gone, kept)
-    commit_revert(ctx, state, changes, gone=gone, kept=kept)

@@ -20,8 +20,6 @@ from remedies.catalog.interface import EnvRemedy
 from remedies.catalog.judge import judge_here
 from remedies.claude.known_issues import DEFAULT_FIXED_VERSION
 from remedies.commands.apply_env import scope_params, shell_params
-from remedies.commands.revert import RevertRequest
-from remedies.commands.revert import core as revert
 from remedies.commands.verify import proofs_of
 from remedies.context import Context
 from remedies.engine.change_report import (
@@ -31,8 +29,9 @@ from remedies.engine.change_report import (
     common_params,
     consent_possible,
 )
-from remedies.engine.journal import applied_remedies, applied_this_run
+from remedies.engine.journal import applied_remedies, locked
 from remedies.engine.new_shell import envs_of_each
+from remedies.engine.revert_plan import take_back
 from remedies.engine.shell_choice import shells_in_use
 from remedies.errors import EXIT_FAILURE, Declined, Interrupted, RemedyError
 from remedies.options import fixed_version_option
@@ -296,7 +295,7 @@ def core(ctx: Context, request: AutoRequest, asker: Asker) -> AutoResult:
                 if tried[-1].verified:
                     break
         except (KeyboardInterrupt, Interrupted):
-            raise _interrupted(ctx, asker) from None
+            raise _interrupted(ctx) from None
         result = replace(result, tried=tuple(tried))
     return result
 
@@ -306,21 +305,32 @@ def _env_remedy(ctx: Context, name: str) -> EnvRemedy | None:
     return remedy if isinstance(remedy, EnvRemedy) else None
 
 
-def _interrupted(ctx: Context, asker: Asker) -> Interrupted:
+def _interrupted(ctx: Context) -> Interrupted:
     """Ctrl-C: take back what this run applied, then say exactly what is in place. What
     was applied is read from the journal, not counted here: a Ctrl-C between a commit and
     any count of ours would leave a remedy applied behind "nothing was changed"."""
-    names = tuple(applied_this_run(ctx))
+    names = _take_back_since(ctx, 0)
     if not names:
         return Interrupted("interrupted; nothing was changed")
-    revert(ctx, RevertRequest(names, yes=True), asker)
     return Interrupted(f"interrupted; {', '.join(names)} was taken back, nothing was changed")
+
+
+def _take_back_since(ctx: Context, first: int) -> list[str]:
+    """Revert the journal entries this run committed from its `first` commit on, by their
+    txids: an earlier run's entry of the same remedy (mantle fixed for bash yesterday)
+    stays. The names of the remedies taken back."""
+    mine = set(ctx.record.committed[first:])
+    if not mine:
+        return []
+    with locked(ctx) as state:
+        return take_back(ctx, state, mine)
 
 
 def _try(ctx: Context, name: str, request: AutoRequest, asker: Asker) -> Attempt:
     remedy = _env_remedy(ctx, name)
     if remedy is None:
         return Attempt(name, error=NOT_OFFLINE)
+    before = len(ctx.record.committed)
     try:
         applied = _apply(ctx, remedy, request, asker, dry_run=False)
     except Interrupted:
@@ -344,7 +354,7 @@ def _try(ctx: Context, name: str, request: AutoRequest, asker: Asker) -> Attempt
         name, applied, verdict=proof.verdict, message=proof.message, verified=proof.ok
     )
     if attempt.reverted:
-        revert(ctx, RevertRequest((name,), yes=True), asker)
+        _take_back_since(ctx, before)
     return attempt
 
 

@@ -382,14 +382,6 @@ def applied_remedies(ctx: Context) -> list[str]:
         return sorted({e.remedy for e in state.load().entries})
 
 
-def applied_this_run(ctx: Context) -> list[str]:
-    """The remedies this run applied and has not taken back: the journal's entries whose
-    transaction this run committed (RunRecord.committed), whatever the caller kept count of."""
-    with locked(ctx, read_only=True) as state:
-        entries = state.load().entries
-    return sorted({e.remedy for e in entries if e.txid in ctx.record.committed})
-
-
 def applied_options(ctx: Context) -> dict[str, dict[str, str]]:
     """The option values each applied remedy file was given (its newest entry's)."""
     with locked(ctx, read_only=True) as state:

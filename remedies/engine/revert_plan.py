@@ -11,6 +11,7 @@ order on the file's planned bytes, never on stale ones.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
 
@@ -173,3 +174,17 @@ def _rebase(
             )
         rebased.append(replace(entry, files=tuple(records)))
     return tuple(rebased)
+
+
+def take_back(ctx: Context, state: StateFolder, txids: Collection[str]) -> list[str]:
+    """Revert exactly the entries these transactions made (a run's own, RunRecord.committed),
+    newest first; every other entry stays, another run's entry of the same remedy included.
+    The names of the remedies taken back."""
+    journal = state.load()
+    gone = [e for e in journal.entries if e.txid in txids]
+    if not gone:
+        return []
+    kept = [e for e in journal.entries if e.txid not in txids]
+    changes, _notes = plan_revert(ctx, state, gone, kept)
+    commit_revert(ctx, state, changes, gone=gone, kept=kept)
+    return list(dict.fromkeys(e.remedy for e in gone))
