@@ -46,7 +46,7 @@ def login_only() -> list[Picture]:
 
 
 def test_affected_in_one_kind_is_affected_and_says_where() -> None:
-    verdict = judge(login_only(), CLAUDE, "2.1.113", HOME, [])
+    verdict = judge(login_only(), [CLAUDE] * 3, "2.1.113", HOME, [])
     assert verdict.affected_in == ("login zsh",)
     assert verdict.shown.label == "login zsh", "the settings shown are the affected kind's"
     diagnosis = verdict.diagnosis()
@@ -59,10 +59,14 @@ def test_affected_in_one_kind_is_affected_and_says_where() -> None:
 
 
 def test_the_provider_line_names_each_kind() -> None:
-    verdict = judge(login_only(), CLAUDE, "2.1.113", HOME, [])
+    verdict = judge(login_only(), [CLAUDE] * 3, "2.1.113", HOME, [])
     assert verdict.provider_line() == "bedrock in login zsh; anthropic in zsh, zsh -c"
     clean = judge(
-        [picture(start("zsh")), picture(start("zsh", login=True))], CLAUDE, "2.1.113", HOME, []
+        [picture(start("zsh")), picture(start("zsh", login=True))],
+        [CLAUDE] * 2,
+        "2.1.113",
+        HOME,
+        [],
     )
     assert clean.provider_line() == "anthropic  (judged for zsh, login zsh)"
     assert not clean.diagnosis().affected
@@ -78,19 +82,19 @@ def test_a_problem_everywhere_names_no_kind() -> None:
         for shell in ("bash",)
         for login in (False, True)
     ]
-    findings = judge(pictures, CLAUDE, "2.1.113", HOME, []).diagnosis().findings
+    findings = judge(pictures, [CLAUDE] * len(pictures), "2.1.113", HOME, []).diagnosis().findings
     problem = next(f for f in findings if f.severity == "problem")
     assert problem.shells == ()
 
 
 def test_a_line_used_in_another_kind_is_named_there() -> None:
-    verdict = judge(login_only(), CLAUDE, "2.1.113", HOME, [])
+    verdict = judge(login_only(), [CLAUDE] * 3, "2.1.113", HOME, [])
     zprofile_line = line("CLAUDE_CODE_USE_BEDROCK", "1", str(HOME / ".zprofile"), 1, "zsh")
     assert verdict.winner_in(zprofile_line) == ("login zsh",)
     assert verdict.winner_in(Source("CLAUDE_CODE_USE_BEDROCK", "1", "environment")) == ()
 
 
 def test_a_fixed_version_is_affected_nowhere() -> None:
-    verdict = judge(login_only(), CLAUDE, "2.1.100", HOME, [])
+    verdict = judge(login_only(), [CLAUDE] * 3, "2.1.100", HOME, [])
     assert verdict.affected_in == ()
     assert verdict.shown.label == "zsh"

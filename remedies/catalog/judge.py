@@ -3,6 +3,7 @@ included: one Verdict (claude.verdict). `remedy doctor` shows it; `apply auto` f
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -12,7 +13,7 @@ from remedies.catalog.data_format import RemedySpec
 from remedies.catalog.data_remedy import evaluate, variables, with_catalogue
 from remedies.claude.collect import draw, draw_each, read_files
 from remedies.claude.diagnosis import diagnose
-from remedies.claude.installs import ClaudeOnPath, find_claude
+from remedies.claude.installs import ClaudeOnPath, all_on_path, find_claude
 from remedies.claude.sources import WATCHED, Picture, ask_each
 from remedies.claude.verdict import Judged, Verdict
 from remedies.context import Context
@@ -55,14 +56,44 @@ def judge_here(
     answers = ask_each(ctx, shells, names, meanwhile=lambda: found.append(find_claude(ctx)))
     truth = answers.envs
     claude = found[0]
-    if claude.install_method == "missing" and truth:
-        claude = _from_a_new_shell(ctx, truth[0]) or claude
-    # Each kind of new shell judged on its own: a problem in any of them is a problem.
+    # Each kind of new shell judged on its own, with the claude its own PATH gives (nvm in
+    # ~/.zshrc, an npm prefix in ~/.bashrc: a terminal and an IDE may run different ones).
     pictures = draw_each(ctx, read, truth) or [draw(ctx, read, truth)]
+    claudes = _claude_of_each(ctx, truth, claude) or [_first_found(ctx, truth, claude)]
     verdict = judge(
-        pictures, claude, fixed_version, ctx.home, specs, unnamed=f"new {shells[0].name}"
+        pictures, claudes, fixed_version, ctx.home, specs, unnamed=f"new {shells[0].name}"
     )
-    return Here(claude, tuple(truth), replace(verdict, unasked=answers.unasked))
+    shown = claudes[verdict.judged.index(verdict.shown)]
+    return Here(shown, tuple(truth), replace(verdict, unasked=answers.unasked))
+
+
+def _claude_of_each(
+    ctx: Context, truth: Sequence[ShellEnv], here: ClaudeOnPath
+) -> list[ClaudeOnPath]:
+    """The claude each kind of new shell runs: the first on its PATH (its version read once
+    per program), else the one this process finds (a kind with none on its PATH)."""
+    read: dict[str, ClaudeOnPath] = {}
+    if here.real_path:
+        read[here.real_path] = here
+    found = []
+    for env in truth:
+        on_path = all_on_path(replace(ctx, env=env.env), "claude")
+        if not on_path:
+            found.append(here)
+            continue
+        real = os.path.realpath(on_path[0])
+        if real not in read:
+            read[real] = replace(
+                find_claude(replace(ctx, env=env.env)), found_on=f"the PATH a new {env.label} gets"
+            )
+        found.append(read[real])
+    return found
+
+
+def _first_found(ctx: Context, truth: Sequence[ShellEnv], here: ClaudeOnPath) -> ClaudeOnPath:
+    if here.install_method == "missing" and truth:
+        return _from_a_new_shell(ctx, truth[0]) or here
+    return here
 
 
 def _from_a_new_shell(ctx: Context, first: ShellEnv) -> ClaudeOnPath | None:
@@ -76,7 +107,7 @@ def _from_a_new_shell(ctx: Context, first: ShellEnv) -> ClaudeOnPath | None:
 
 def judge(
     pictures: Sequence[Picture],
-    claude: ClaudeOnPath,
+    claudes: Sequence[ClaudeOnPath],
     fixed_version: str,
     home: Path,
     specs: Sequence[RemedySpec],
@@ -84,9 +115,10 @@ def judge(
     unnamed: str = "new shell",
 ) -> Verdict:
     """Each picture (one per kind of new shell, claude.collect.draw_each) diagnosed on its
-    own; `unnamed` labels a picture drawn from the files alone (no shell could be asked)."""
+    own, with the claude that kind runs (`claudes`, in the same order); `unnamed` labels a
+    picture drawn from the files alone (no shell could be asked)."""
     judged = []
-    for picture in pictures:
+    for picture, claude in zip(pictures, claudes):
         diagnosis = with_catalogue(
             diagnose(picture, claude, fixed_version, home),
             [m for spec in specs if (m := evaluate(spec, picture, claude, home)) is not None],

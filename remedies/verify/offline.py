@@ -320,6 +320,9 @@ def verify_offline(
     with_claude = [e for e in envs if on_path[id(e)]]
     if not with_claude:
         raise RemedyError("no `claude` on the PATH a new shell gets; nothing to verify")
+    for env in envs:
+        if not on_path[id(env)]:  # said, not silently left out
+            ctx.warn(f"not run: a new {env.label} (no `claude` on the PATH it gets)")
     here = replace(ctx, env=with_claude[0].env)
     found = on_path[id(with_claude[0])]
     runs = [
