@@ -232,7 +232,9 @@ class Shell(ABC):
         """The start-up files only this shell reads: one of them present says the user
         starts this shell. ~/.profile is every POSIX shell's login file, so it says nothing."""
         shared = where.home / ".profile"
-        return [path for path in self.read_set(where) if path != shared]
+        store = self.variable_store(where)  # fish's universal variables: `set -Ux`
+        own = [path for path in self.read_set(where) if path != shared]
+        return [*own, *([store] if store is not None else [])]
 
     def own_variables(self, where: Where) -> dict[str, str]:
         """Variables the shell sets itself before its first start-up file, which a `source`

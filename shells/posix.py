@@ -239,6 +239,10 @@ class Ksh(Sh):
     def read_set(self, where: Where) -> list[Path]:
         return [where.home / ".profile", *self._rc_file(where)]
 
+    def own_files(self, where: Where) -> list[Path]:
+        # ~/.kshrc (~/.mkshrc): read by this shell alone, unless $ENV names a file sh reads too.
+        return [] if self._env_file(where) else [where.home / self.rc_name]
+
     def write_set(self, where: Where) -> list[Path]:
         # Both: a login ksh reads ~/.profile and then the rc file; a non-login interactive one
         # (a terminal tab, an IDE) reads only the rc file. Creating it shadows nothing.

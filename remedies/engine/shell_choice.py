@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from remedies.context import Context
 from remedies.errors import BadInput
 from shells import SHELLS, Shell, Where, shell_named, supported_names
@@ -24,12 +26,17 @@ def choose_shells(ctx: Context, names: tuple[str, ...], all_shells: bool) -> lis
         chosen += [s for s in SHELLS if installed(ctx, s)]
     if not names and not all_shells:
         found = detect(ctx.env, ctx.parent_shell)
-        if found is None:
+        shell = found[0] if found is not None and installed(ctx, found[0]) else None
+        if shell is None and ctx.env.get("SHELL"):
+            # $SHELL names a shell remedy does not support (nushell, xonsh) or one not
+            # installed here: the shells the user's files say they start still count.
+            shell = next((s for s in SHELLS if installed(ctx, s) and _has_own_files(ctx, s)), None)
+        if shell is None:
             raise BadInput(
                 "cannot tell which shell you use; pass --shell NAME "
                 f"(one of: {', '.join(supported_names())}) or --all-shells"
             )
-        chosen.append(found[0])
+        chosen.append(shell)
     unique: list[Shell] = []
     for shell in chosen:
         if shell.name not in {s.name for s in unique}:
@@ -45,12 +52,23 @@ def shells_in_use(ctx: Context, names: tuple[str, ...], all_shells: bool) -> lis
     chosen = choose_shells(ctx, names, all_shells)
     if names:
         return chosen
-    where = Where(ctx.home, ctx.env)
     login = shell_named(ctx.env.get("SHELL", ""))
-    more = [
-        shell
-        for shell in SHELLS
-        if (shell is login or any(p.exists() for p in shell.own_files(where)))
-        and installed(ctx, shell)
-    ]
-    return [*chosen, *(s for s in more if s.name not in {c.name for c in chosen})]
+    found = list(chosen)
+    # One program under two names (csh is tcsh through Debian's alternatives) answers the
+    # same: asked once.
+    programs = {os.path.realpath(p) for s in chosen if (p := installed(ctx, s))}
+    for shell in SHELLS:
+        program = installed(ctx, shell)
+        if program is None or shell.name in {s.name for s in found}:
+            continue
+        if shell is not login and not _has_own_files(ctx, shell):
+            continue
+        if os.path.realpath(program) in programs:
+            continue
+        programs.add(os.path.realpath(program))
+        found.append(shell)
+    return found
+
+
+def _has_own_files(ctx: Context, shell: Shell) -> bool:
+    return any(p.exists() for p in shell.own_files(Where(ctx.home, ctx.env)))
