@@ -5,10 +5,31 @@ some shells of this user (catalog.env_apply), or for every user of the machine
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from remedies.engine.change_report import FileChanges
 from remedies.output import Output
+
+
+class Why(Enum):
+    """Why apply left a shell the user may start alone."""
+
+    NOT_NEEDED = "its new shells do not have what {remedy} fixes"
+    NOT_ASKED = "it could not be asked: see `remedy doctor`"
+    NOT_NAMED = "not named by --shell; its new shells still have what {remedy} fixes"
+
+
+@dataclass(frozen=True)
+class LeftAlone:
+    shell: str
+    why: Why
+
+    def text(self, remedy: str) -> str:
+        return f"{self.shell} ({self.why.value.format(remedy=remedy)})"
+
+    def to_json(self, remedy: str) -> dict[str, str]:
+        return {"shell": self.shell, "why": self.why.value.format(remedy=remedy)}
 
 
 @dataclass(frozen=True)
@@ -18,7 +39,7 @@ class ApplyResult:
     changes: FileChanges
     machine: bool = False  # --machine: the managed drop-in, for every user
     # Other shells the user may start, whose new shells do not have what the remedy fixes.
-    left_alone: tuple[str, ...] = ()
+    left_alone: tuple[LeftAlone, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -30,7 +51,7 @@ class ApplyResult:
             "changed": self.changed,
             "scope": "machine" if self.machine else "user",
             "shells": list(self.shells),
-            "left_alone": list(self.left_alone),
+            "left_alone": [item.to_json(self.remedy) for item in self.left_alone],
             **self.changes.to_json(),
         }
 
@@ -52,11 +73,8 @@ class ApplyResult:
 
     def _show_left_alone(self, out: Output) -> None:
         if self.left_alone:
-            their = "its" if len(self.left_alone) == 1 else "their"
-            out.note(
-                f"left alone: {', '.join(self.left_alone)} ({their} new shells do not have "
-                f"what {self.remedy} fixes; --shell NAME changes one anyway)"
-            )
+            each = "; ".join(item.text(self.remedy) for item in self.left_alone)
+            out.note(f"left alone: {each}; --shell NAME changes one anyway")
 
     def _next(self) -> str:
         if self.machine:

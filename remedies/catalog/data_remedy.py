@@ -24,7 +24,7 @@ from remedies.claude.model_ids import fit_to_region
 from remedies.claude.region import REGION_VARIABLES, earlier_pin
 from remedies.claude.request_proof import fill
 from remedies.claude.settings_files import ENV, LoadedSettings, load, settings_files
-from remedies.claude.sources import Picture, Source, users_shell_line
+from remedies.claude.sources import Picture, Source, mark_winners, users_shell_line
 from remedies.context import Context
 from remedies.engine.envedit import EnvEdit
 from remedies.engine.jsonedit import JsonOp
@@ -278,7 +278,18 @@ def to_remedy(spec: RemedySpec) -> EnvRemedy:
         # the value it changes: such a remedy has no machine form.
         machine=None if spec.unset or spec.move_to_shell or spec.rewrite else machine,
         proof=None if spec.proof.empty else spec.proof,
+        needed_in=lambda env: holds_in(spec, env),
     )
+
+
+def holds_in(spec: RemedySpec, env: Mapping[str, str]) -> bool:
+    """Whether the [when] of `spec` holds for a new shell with this environment: what apply
+    fixes beside the shell the user runs. Only what a shell gives is judged here: the
+    client's version and Claude Code's settings are the same for every shell, and the
+    shell the user runs is fixed (or not) for them."""
+    picture = Picture(mark_winners([Source(n, v, "environment") for n, v in env.items()], None))
+    anyhow = replace(spec, when=replace(spec.when, versions=None))
+    return evaluate(anyhow, picture, ClaudeOnPath(None), None) is not None
 
 
 def redirections(sets: Sequence[tuple[str, str]]) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from remedies.catalog.apply_result import ApplyResult
+from remedies.catalog.apply_result import ApplyResult, LeftAlone, Why
 from remedies.catalog.folder_apply import ask_about_folder, folder_notes
 from remedies.catalog.interface import EnvRemedy
 from remedies.claude.settings_plan import plan_settings_changes
@@ -35,7 +35,7 @@ from remedies.engine.shell_choice import choose_shells, shells_in_use
 from remedies.engine.startup_plan import plan_env_changes, plan_envrc
 from remedies.engine.startup_walk import sourced_files, walk
 from remedies.engine.transaction import Change, commit_apply, recover
-from remedies.errors import Interrupted, RemedyError
+from remedies.errors import BadInput, Interrupted, RemedyError
 from shells.base import Shell
 
 
@@ -141,14 +141,22 @@ def apply_env(ctx: Context, request: ApplyRequest, asker: Asker) -> ApplyResult:
     return ApplyResult(remedy.name, names, done, left_alone=left_alone)
 
 
-def _shells_to_fix(ctx: Context, request: ApplyRequest) -> tuple[list[Shell], tuple[str, ...]]:
+def _shells_to_fix(
+    ctx: Context, request: ApplyRequest
+) -> tuple[list[Shell], tuple[LeftAlone, ...]]:
     """The shell the user runs, and every other shell they may start whose new shells have
-    what the remedy fixes (--shell and --all-shells choose instead); and those left alone."""
+    what the remedy fixes; with --shell, those named, and the affected ones not named are
+    said to be left alone (--all-shells: every installed shell, none left)."""
     shells = choose_shells(ctx, request.shell_names, request.all_shells)
     needed_in = request.remedy.needed_in
-    if request.shell_names or request.all_shells or needed_in is None:
+    if request.all_shells or needed_in is None:
         return shells, ()
-    others = shells_in_use(ctx, (), False)[len(shells) :]
+    try:
+        in_use = shells_in_use(ctx, (), False)
+    except BadInput:
+        return shells, ()  # with --shell, and no shell of theirs to tell
+    chosen = {s.name for s in shells}
+    others = [s for s in in_use if s.name not in chosen]
     if not others:
         return shells, ()
     # Asked once per run: the answers serve the plan below too. A shell this remedy fixed
@@ -156,15 +164,18 @@ def _shells_to_fix(ctx: Context, request: ApplyRequest) -> tuple[list[Shell], tu
     # that cannot be asked (a start-up file that waits) is left alone, and said so.
     answers = ask_each(ctx, [*shells, *others], ())
     affected = {env.shell for env in answers.envs if needed_in(env.env)}
-    affected |= set(configured_shells(ctx, request.remedy.name))
     unasked = {name for name, _why in answers.unasked}
+    if request.shell_names:
+        left = [LeftAlone(s.name, Why.NOT_NAMED) for s in others if s.name in affected]
+        return shells, tuple(left)
+    affected |= set(configured_shells(ctx, request.remedy.name))
     fixed = [s for s in others if s.name in affected and s.name not in unasked]
-    left = tuple(
-        f"{s.name} (could not be asked)" if s.name in unasked else s.name
+    left = [
+        LeftAlone(s.name, Why.NOT_ASKED if s.name in unasked else Why.NOT_NEEDED)
         for s in others
         if s not in fixed
-    )
-    return [*shells, *fixed], left
+    ]
+    return [*shells, *fixed], tuple(left)
 
 
 def _commit_checked(
