@@ -139,6 +139,7 @@ def find_region(
     if pinned is not None and REGION.match(pinned):
         # A re-run with fewer flags keeps what an earlier run pinned.
         return Region(pinned, "the region remedy pinned before", pin=True)
+    _one_region(picture)
     winner = next(
         (w for w in map(picture.effective, REGION_VARIABLES) if _usable(w)),
         None,
@@ -203,3 +204,19 @@ def _from_new_shells(ctx: Context, picture: Picture) -> Region | None:
                 where = line.where(ctx.home) if line else f"a new {env.label}"
             return Region(value, where, pin=True)
     return None
+
+
+def _one_region(picture: Picture) -> None:
+    """The shells being fixed must agree on the region: one block pins one region for all
+    of them, and pinning bash's in zsh would move every AWS tool zsh runs (aws, terraform)."""
+    where: dict[str, list[str]] = {}
+    for env in picture.new_shells:
+        value = next((env.env[n].strip() for n in REGION_VARIABLES if env.env.get(n)), "")
+        if REGION.match(value):
+            where.setdefault(value, []).append(env.label)
+    if len(where) > 1:
+        each = "; ".join(f"{value} in {', '.join(labels)}" for value, labels in where.items())
+        raise BadInput(
+            f"your shells use different AWS regions ({each}), and Mantle needs one: pass "
+            "--region REGION, or fix one shell at a time with --shell NAME"
+        )
