@@ -12,7 +12,7 @@ from pathlib import Path
 
 from remedies.context import Context
 from remedies.engine.envedit import EnvEdit
-from remedies.engine.new_shell import ShellEnv, new_shell_envs
+from remedies.engine.new_shell import ShellEnv, envs_of_shells, new_shell_envs
 from remedies.engine.shell_choice import installed
 from remedies.output import path_shown
 from remedies.redact import shown
@@ -45,10 +45,15 @@ def check_new_shells(ctx: Context, shells: list[Shell], edit: EnvEdit) -> str | 
     Asked untraced, as a person's shells run: the environment is the answer. Only a shell
     that disagrees is asked again, traced, to name the file:line that is in the way."""
     names = edit.names()
-    for shell in shells:
-        if installed(ctx, shell) is None:
-            continue  # dotfiles shared with machines that have it; nothing to ask here
-        problem = _first_disagreement(new_shell_envs(ctx, shell, traced=False), edit, ctx.home)
+    # Shells not installed here: dotfiles shared with machines that have them; nothing to
+    # ask. The others side by side, in one round.
+    here = [shell for shell in shells if installed(ctx, shell) is not None]
+    if not here:
+        return None
+    envs = envs_of_shells(ctx, here, traced=False)
+    for shell in here:
+        mine = [env for env in envs if env.shell == shell.name]
+        problem = _first_disagreement(mine, edit, ctx.home)
         if problem is not None:
             named = _first_disagreement(new_shell_envs(ctx, shell, watched=names), edit, ctx.home)
             return named or problem

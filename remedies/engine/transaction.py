@@ -180,17 +180,23 @@ def commit_apply(
 def _interrupts_held() -> Iterator[None]:
     """Ctrl-C waits while the files are renamed into place and the journal saved: it lands
     before that (everything is rolled back) or after (the transaction is whole and recorded),
-    never with half the files new. SIGINT is blocked for this thread, so the kernel holds it
-    and Python raises KeyboardInterrupt as the block ends. kill -9 cannot be held; recover()
-    answers that. Only the main thread receives signals in Python, so only it needs this."""
+    never with half the files new. A handler that only notes the signal stands in for the
+    one that raises, and KeyboardInterrupt is raised as the block ends. (Blocking SIGINT
+    would not do: the kernel gives a process's signal to any thread that does not block it,
+    and Python then raises in the main thread at once.) kill -9 cannot be held; recover()
+    answers that. Python runs signal handlers in the main thread only, and only it can set
+    one: elsewhere (a test running remedy in a thread) there is nothing to hold."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    noted: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: noted.append(signum))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
+    if noted:
+        raise KeyboardInterrupt
 
 
 def _back_up(state: StateFolder, txid: str, index: int, change: Change) -> FileRecord:
