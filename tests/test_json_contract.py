@@ -38,6 +38,7 @@ def test_apply_and_revert_documents(sandbox: Sandbox) -> None:
     applied = sandbox.remedy(*APPLY, "--yes", "--json")
     files_described(applied.json())
     assert applied.json()["changed"] is True
+    has(applied.json(), shells=list, left_alone=list)
     again = sandbox.remedy(*APPLY, "--yes", "--json").json()
     has(again, remedy=str, changed=bool, files=list)
     assert again["changed"] is False, "idempotent, as the README says"
@@ -59,6 +60,12 @@ def test_doctor_document(sandbox: Sandbox) -> None:
     doc = sandbox.remedy("doctor", "--json").json()
     has(doc, claude=dict, provider=str, affected=bool)
     has(doc, problems=list, sources=list, recommendations=list)
+    # Every kind of new shell judged (issue 24): which, and where a problem holds.
+    has(doc, shells=list, judged=list, not_judged=list, new_shells=list)
+    for row in doc["judged"]:
+        has(row, shell=str, provider=str, affected=bool)
+    for problem in doc["problems"]:
+        has(problem, id=str, severity=str, message=str, shells=list)
     has(doc["claude"], install_method=str)
     for key in ("path", "version"):
         assert key in doc["claude"]
