@@ -9,8 +9,9 @@ upgrade fixed things on the service side, which no offline check can prove.
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -289,16 +290,19 @@ def _verdict(run: ProbeRun, request: RecordedRequest | None, reply: str) -> str:
     return "no-request" if request is None else "failed"
 
 
-def _what_matters(env: dict[str, str]) -> dict[str, str]:
-    # SHLVL, _ and the like always differ between a login and a non-login shell.
-    return {k: v for k, v in env.items() if k in WATCHED or k == "PATH"}
+def _what_matters(env: Mapping[str, str], claude: str) -> tuple[object, ...]:
+    """What decides the request a client sends: the variables it reads, and which client
+    runs. Not the rest of PATH (a login shell's /etc/profile rewrites it) nor SHLVL and _,
+    which always differ between a login and a non-login shell."""
+    watched = tuple(sorted((k, v) for k, v in env.items() if k in WATCHED))
+    return watched, os.path.realpath(claude)
 
 
-def _distinct(envs: list[ShellEnv]) -> list[ShellEnv]:
+def _distinct(envs: list[ShellEnv], key: Callable[[ShellEnv], object]) -> list[ShellEnv]:
     """Login and non-login shells often give Claude Code the same environment: run it once."""
     unique: list[ShellEnv] = []
     for candidate in envs:
-        if all(_what_matters(candidate.env) != _what_matters(u.env) for u in unique):
+        if all(key(candidate) != key(u) for u in unique):
             unique.append(candidate)
     return unique
 
@@ -325,16 +329,18 @@ def verify_offline(
             ctx.warn(f"not run: a new {env.label} (no `claude` on the PATH it gets)")
     here = replace(ctx, env=with_claude[0].env)
     found = on_path[id(with_claude[0])]
+
+    def key(env: ShellEnv) -> object:
+        return _what_matters(env.env, on_path[id(env)][0])
+
     runs = [
         replace(
             probe_once(ctx, on_path[id(e)][0], e, asked, timeout, proofs=proofs),
             same_for=[
-                other.label
-                for other in with_claude
-                if other is not e and _what_matters(other.env) == _what_matters(e.env)
+                other.label for other in with_claude if other is not e and key(other) == key(e)
             ],
         )
-        for e in _distinct(with_claude)
+        for e in _distinct(with_claude, key)
         for asked in _models(ctx, e, model)
     ]
     # The client names its version in every request it sends (`User-Agent: claude-cli/2.1.111`):
