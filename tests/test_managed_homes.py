@@ -137,6 +137,11 @@ def test_home_manager_gets_session_variables_and_nothing_is_written(
     for args in (APPLY_ZSH, ("apply", "mantle", "--shell", "zsh", "--dry-run")):
         expect_home_manager(one_line(sandbox.remedy(*args)))
         assert tree(sandbox.home, store) == before, args
+    # doctor says so before apply is tried, beside the problem.
+    doc = sandbox.remedy("doctor", "--json", "--shell", "zsh").json()
+    warning = next(p for p in doc["problems"] if p["id"] == "startup-file-read-only")
+    assert "read-only Nix store (home-manager made it)" in warning["message"], warning
+    assert "remedy cannot change it" in warning["message"], warning
 
 
 @pytest.fixture

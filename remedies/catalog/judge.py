@@ -12,12 +12,14 @@ from remedies.catalog import registry
 from remedies.catalog.data_format import RemedySpec
 from remedies.catalog.data_remedy import evaluate, variables, with_catalogue
 from remedies.claude.collect import draw, draw_each, read_files
-from remedies.claude.diagnosis import diagnose
+from remedies.claude.diagnosis import Finding, diagnose
 from remedies.claude.installs import ClaudeOnPath, all_on_path, find_claude
-from remedies.claude.sources import WATCHED, Picture, ask_each
+from remedies.claude.sources import SHELL_KINDS, WATCHED, Picture, ask_each
 from remedies.claude.verdict import Judged, Verdict
 from remedies.context import Context
+from remedies.engine.dotfile_facts import blocked_reason
 from remedies.engine.new_shell import ShellEnv
+from remedies.output import path_shown
 from shells import SHELLS
 from shells.base import Shell
 
@@ -30,6 +32,8 @@ class Here:
     claude: ClaudeOnPath
     truth: tuple[ShellEnv, ...]
     verdict: Verdict
+    # Said beside the verdict: a winning line in a file remedy could not change.
+    blocked: tuple[Finding, ...] = ()
 
 
 def judge_here(
@@ -64,7 +68,28 @@ def judge_here(
         pictures, claudes, fixed_version, ctx.home, specs, unnamed=f"new {shells[0].name}"
     )
     shown = claudes[verdict.judged.index(verdict.shown)]
-    return Here(shown, tuple(truth), replace(verdict, unasked=answers.unasked))
+    blocked = _blocked(ctx, verdict.shown.picture) if verdict.affected_in else ()
+    return Here(shown, tuple(truth), replace(verdict, unasked=answers.unasked), blocked)
+
+
+def _blocked(ctx: Context, picture: Picture) -> tuple[Finding, ...]:
+    """The start-up file whose line turns Bedrock on, when remedy could not change it (a
+    home-manager link into the Nix store, an immutable flag): said before apply is tried."""
+    winner = picture.effective("CLAUDE_CODE_USE_BEDROCK")
+    if winner is None or winner.kind not in SHELL_KINDS or winner.path is None:
+        return ()
+    reason = blocked_reason(Path(winner.path), ctx.home, ctx.env)
+    if reason is None:
+        return ()
+    where = path_shown(winner.path, ctx.home)
+    return (
+        Finding(
+            "startup-file-read-only",
+            "warning",
+            f"{where} turns Bedrock on, and remedy cannot change it: {reason}; `remedy apply "
+            "mantle --dry-run` says what to change instead",
+        ),
+    )
 
 
 def _claude_of_each(

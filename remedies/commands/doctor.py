@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import click
 
 from remedies.catalog.judge import judge_here
-from remedies.claude.diagnosis import Diagnosis
+from remedies.claude.diagnosis import Diagnosis, Finding
 from remedies.claude.installs import ClaudeOnPath
 from remedies.claude.known_issues import DEFAULT_FIXED_VERSION
 from remedies.claude.sources import PROVIDER_FLAGS, WATCHED, Picture, Source
@@ -87,11 +87,15 @@ def core(ctx: Context, request: DoctorRequest) -> DoctorResult:
         found.claude,
         tuple(s.name for s in shells),
         verdict.shown.picture,
-        verdict.diagnosis(),
+        _with(verdict.diagnosis(), found.blocked),
         ctx.home,
         here,
         verdict,
     )
+
+
+def _with(diagnosis: Diagnosis, more: tuple[Finding, ...]) -> Diagnosis:
+    return replace(diagnosis, findings=[*diagnosis.findings, *more]) if more else diagnosis
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from remedies.engine.envedit import EnvEdit
-from remedies.engine.fileio import FileState
+from remedies.engine.fileio import FileState, read_state
 from remedies.engine.managed_dotfiles import (
     Blocked,
     Facts,
@@ -33,9 +33,10 @@ from remedies.engine.managed_dotfiles import (
     nix_store_entry,
     render_blocked,
     render_managed,
+    why_blocked,
 )
 from remedies.engine.transaction import Change
-from remedies.errors import FileProblem
+from remedies.errors import FileProblem, RemedyError
 
 # linux/fs.h: FS_IOC_GETFLAGS is _IOR('f', 1, long) (the kernel reads an int through it),
 # FS_IMMUTABLE_FL and FS_APPEND_FL: either makes rename(2) onto the file, or into the
@@ -66,6 +67,19 @@ def review(
         also = tuple(b.facts.path for b in blocked[1:])
         raise FileProblem(render_blocked(blocked[0], edit, home, also))
     return tuple(render_managed(m, home) for m in managed)
+
+
+def blocked_reason(path: Path, home: Path, env: Mapping[str, str]) -> str | None:
+    """Why remedy could not change this start-up file, when it could not (doctor says so
+    before apply is tried): None when it could."""
+    try:
+        # Every link on the way followed (~/.nix-profile leads into the store), not only
+        # the last: where the line really is decides whether it can be changed.
+        state = read_state(Path(os.path.realpath(path)))
+    except (OSError, RemedyError):
+        return None  # what apply meets there is apply's to say
+    found = guidance(observe(state, home, env, ()))
+    return why_blocked(found, home) if isinstance(found, Blocked) else None
 
 
 def observe(state: FileState, home: Path, env: Mapping[str, str], unset: tuple[str, ...]) -> Facts:

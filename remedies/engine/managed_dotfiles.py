@@ -197,6 +197,12 @@ def _home_manager_step(blocked: Blocked, edit: EnvEdit, home: Path) -> str:
     return "; ".join(steps) + ", then run `home-manager switch`"
 
 
+def why_blocked(blocked: Blocked, home: Path) -> str:
+    """Why remedy must not write the file, for a person: `it links to …, a file in the
+    read-only Nix store (home-manager made it)`."""
+    return _why(blocked, home)
+
+
 def _why(blocked: Blocked, home: Path) -> str:
     facts = blocked.facts
     shown = path_shown(facts.target, home)
