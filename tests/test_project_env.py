@@ -18,6 +18,7 @@ import pytest
 
 from tests.conftest import Sandbox, require_program
 from tests.support import claude_client, terminal
+from tests.support.documents import runs
 
 BEDROCK = "CLAUDE_CODE_USE_BEDROCK"
 PROJECT = "work/proj"
@@ -85,12 +86,6 @@ def remedy_json(sandbox: Sandbox, *args: str) -> tuple[int, dict[str, Any]]:
     assert result.stdout, result.stderr
     doc: dict[str, Any] = json.loads(result.stdout)
     return result.code, doc
-
-
-def runs(doc: dict[str, object]) -> list[dict[str, object]]:
-    found = doc["runs"]
-    assert isinstance(found, list)
-    return found
 
 
 # --- direnv ---------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import pytest
 from remedies.verify.standin import StandIn
 from tests.conftest import Sandbox, require_program
 from tests.support import claude_client, figures, terminal
+from tests.support.documents import runs
 
 VERIFY = ("verify", "--shell", "bash", "--json")
 
@@ -46,12 +47,6 @@ def verify(sandbox: Sandbox, *args: str) -> tuple[int, dict[str, object]]:
     assert result.stdout, result.stderr
     doc: dict[str, object] = json.loads(result.stdout)
     return result.code, doc
-
-
-def runs(doc: dict[str, object]) -> list[dict[str, object]]:
-    found = doc["runs"]
-    assert isinstance(found, list)
-    return found
 
 
 @pytest.mark.real_shell
