@@ -10,6 +10,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from remedies.engine import dotfile_facts
 from remedies.engine.envedit import EnvEdit
@@ -294,3 +296,21 @@ def test_nix_places(tmp_path: Path) -> None:
     )
     found = list(dotfile_facts.nix_places(tmp_path, ["CLAUDE_CODE_USE_BEDROCK"]))
     assert found == [Place("CLAUDE_CODE_USE_BEDROCK", tmp_path / "modules/zsh.nix", 4)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=400), st.integers(min_value=2, max_value=4), st.integers(0, 9))
+@example(bytes(62) + b"\x80", 4, 1)  # a version 4 entry cut inside its varint
+def test_a_git_index_of_any_bytes_is_read_or_not_known_never_a_crash(
+    tail: bytes, version: int, count: int
+) -> None:
+    """A yadm index cut short or made up: nothing known, never an exception (an
+    IndexError from a cut varint reached the user as 'unexpected IndexError')."""
+    import struct
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        index = Path(folder) / "index"
+        index.write_bytes(b"DIRC" + struct.pack(">II", version, count) + tail)
+        found = dotfile_facts.index_paths(index)
+    assert isinstance(found, frozenset)

@@ -10,7 +10,6 @@ tool manages gets a note.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import os
 import re
@@ -21,7 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from remedies.engine.envedit import EnvEdit
-from remedies.engine.fileio import FileState, read_state
+from remedies.engine.fileio import FileState, read_small, read_state
 from remedies.engine.managed_dotfiles import (
     Blocked,
     Facts,
@@ -48,6 +47,8 @@ _BSD_IMMUTABLE = getattr(stat, "UF_IMMUTABLE", 0) | getattr(stat, "SF_IMMUTABLE"
 _BSD_APPEND = getattr(stat, "UF_APPEND", 0) | getattr(stat, "SF_APPEND", 0)
 _NIX_FILES_AT_MOST = 200
 _NIX_FILE_BYTES_AT_MOST = 1 << 20
+_TOOL_FILE_BYTES_AT_MOST = 1 << 20  # chezmoi.toml, .chezmoiroot
+_INDEX_BYTES_AT_MOST = 64 << 20  # a yadm repository's git index
 
 
 def review(
@@ -229,12 +230,10 @@ def nix_places(folder: Path, names: Iterable[str]) -> Iterator[Place]:
     # A configuration is a few files; a folder that holds more is not walked to its end.
     files = sorted(itertools.islice(folder.rglob("*.nix"), _NIX_FILES_AT_MOST))
     for file in files:
-        try:
-            if file.stat().st_size > _NIX_FILE_BYTES_AT_MOST:
-                continue
-            text = file.read_text(errors="replace")
-        except OSError:
+        data = read_small(file, _NIX_FILE_BYTES_AT_MOST)  # never a pipe, nothing unbounded
+        if data is None:
             continue
+        text = data.decode("utf-8", "replace")
         for number, line in enumerate(text.splitlines(), 1):
             if line.lstrip().startswith("#"):
                 continue
@@ -277,18 +276,17 @@ def chezmoi_source_dir(config: Path, data: Path) -> Path | None:
     """chezmoi's source state: `sourceDir` of its configuration, else its default, and the
     folder `.chezmoiroot` names inside it."""
     folder = data / "chezmoi"
-    with contextlib.suppress(OSError):
-        text = (config / "chezmoi/chezmoi.toml").read_text(errors="replace")
+    settings = read_small(config / "chezmoi/chezmoi.toml", _TOOL_FILE_BYTES_AT_MOST)
+    if settings is not None:
+        text = settings.decode("utf-8", "replace")
         found = re.search(r'(?m)^\s*sourceDir\s*=\s*"([^"]+)"', text)
         if found:
             folder = Path(os.path.expanduser(found.group(1)))
     if not folder.is_dir():
         return None
-    with contextlib.suppress(OSError):
-        root = (folder / ".chezmoiroot").read_text().strip()
-        if root:
-            folder = folder / root
-    return folder
+    named = read_small(folder / ".chezmoiroot", _TOOL_FILE_BYTES_AT_MOST)
+    root = named.decode("utf-8", "replace").strip() if named is not None else ""
+    return folder / root if root else folder
 
 
 def chezmoi_source(config: Path, data: Path, inside: str) -> Path | None:
@@ -323,11 +321,8 @@ def yadm_repo(config: Path, data: Path, inside: str) -> Path | None:
 def index_paths(index: Path) -> frozenset[str]:
     """The paths a git index lists (versions 2 to 4: index-format.txt); none when it cannot
     be read."""
-    try:
-        data = index.read_bytes()
-    except OSError:
-        return frozenset()
-    if len(data) < 12 or data[:4] != b"DIRC":
+    data = read_small(index, _INDEX_BYTES_AT_MOST)
+    if data is None or len(data) < 12 or data[:4] != b"DIRC":
         return frozenset()
     version, count = struct.unpack_from(">II", data, 4)
     if version not in (2, 3, 4):
@@ -350,7 +345,7 @@ def index_paths(index: Path) -> frozenset[str]:
                 at = start + ((end - start + 8) // 8) * 8  # NUL-padded to a multiple of 8
             paths.append(name)
             previous = name
-    except (struct.error, ValueError):
+    except (struct.error, ValueError, IndexError):  # cut short or made up: not known
         return frozenset()
     return frozenset(os.fsdecode(p) for p in paths)
 

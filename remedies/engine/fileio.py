@@ -124,6 +124,27 @@ def read_all(fd: int) -> bytes:
     return b"".join(chunks)
 
 
+def read_small(path: Path, limit: int) -> bytes | None:
+    """A regular file's bytes when it holds at most `limit` of them, else None (missing,
+    unreadable, too big, a pipe, a device): for the files of other tools remedy only looks
+    at (a yadm index, chezmoi's configuration). Judged on the descriptor it reads, opened
+    without blocking, so a FIFO put there, or swapped in, never holds remedy up."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except (OSError, ValueError):
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
+            return None
+        data = os.read(fd, limit + 1)
+        return None if len(data) > limit else data
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
 def read_bytes(path: Path) -> bytes | None:
     """The bytes at a path (following symlinks), or None when it does not exist."""
     return read_state(path).data
