@@ -8,6 +8,7 @@ still never raises on odd input.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from shells.powershell_strings import SINGLE_QUOTES, read_single_quoted
@@ -174,3 +175,22 @@ def powershell_word(line: bytes, i: int) -> Word:
         j += 1
     bare = text[start:j]
     return Word(bare, bare.startswith(("$", "(")), len(text[:j].encode("utf-8", "surrogateescape")))
+
+
+# NAME=value anywhere in a line, after a command separator: 'single', "double" without
+# expansions, or a bare word without any.
+_PLAIN_ASSIGNMENT = (
+    r"(?:^|[\s;&|({])(?:export\s+)?{name}="
+    r"""(?:'([^']*)'|"([^"$`\\]*)"|([^\s;&|)}'"$`\\]*))"""
+    r"(?=$|[\s;&|)}])"
+)
+
+
+def plain_assignment(line: bytes, name: str) -> str | None:
+    """The one plain value a line assigns to `name` somewhere in it, under whatever
+    condition (`[ -n "$X" ] && export NAME=1`, `if ...; then NAME='1'; fi`); None when it
+    assigns none, or an expansion, or more than one value."""
+    text = line.decode("utf-8", "replace")
+    pattern = re.compile(_PLAIN_ASSIGNMENT.replace("{name}", re.escape(name)))
+    values = {next(g for g in m.groups() if g is not None) for m in pattern.finditer(text)}
+    return values.pop() if len(values) == 1 else None

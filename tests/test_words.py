@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shells import SHELLS, Shell, shell_named
+from shells.words import plain_assignment
 
 values = st.text(
     alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\0"), max_size=30
@@ -76,3 +77,26 @@ def test_unsets(shell: str, code: str, expected: bool) -> None:
     found = shell_named(shell)
     assert found is not None
     assert found.unsets(code.encode(), "X") is expected
+
+
+@pytest.mark.parametrize(
+    ("line", "value"),
+    [
+        (b'[ -n "$HOME" ] && export CLAUDE_CODE_USE_BEDROCK=1', "1"),
+        (b'if true; then export CLAUDE_CODE_USE_BEDROCK="1"; fi', "1"),
+        (b"{ export CLAUDE_CODE_USE_BEDROCK='true'; }", "true"),
+        (b"export CLAUDE_CODE_USE_BEDROCK=$(cat flag)", None),  # an expansion: not plain
+        (b"ok && CLAUDE_CODE_USE_BEDROCK=1 || CLAUDE_CODE_USE_BEDROCK=0", None),  # two values
+        (b"export MY_CLAUDE_CODE_USE_BEDROCK=1", None),  # another name
+    ],
+)
+def test_plain_assignment_under_a_condition(line: bytes, value: str | None) -> None:
+    assert plain_assignment(line, "CLAUDE_CODE_USE_BEDROCK") == value
+
+
+@given(st.binary(max_size=200))
+def test_plain_assignment_never_raises_and_gives_back_only_what_the_line_holds(
+    line: bytes,
+) -> None:
+    found = plain_assignment(line, "CLAUDE_CODE_USE_BEDROCK")
+    assert found is None or found in line.decode("utf-8", "replace")

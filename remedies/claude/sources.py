@@ -37,6 +37,7 @@ from remedies.errors import RemedyError
 from remedies.output import display, path_shown
 from remedies.redact import shown
 from shells.base import Shell, Where
+from shells.words import plain_assignment
 
 PROVIDER_FLAGS = (
     "CLAUDE_CODE_USE_BEDROCK",
@@ -119,6 +120,9 @@ class Source:
     # `export $(grep -v '^#' ~/.config/claude.env | xargs)` at "~/.bashrc:3".
     loaded_by: str | None = None
     ours: bool = False  # a line of remedy's own block
+    # A line under a condition remedy does not evaluate (it never runs a project's .envrc),
+    # whose assignment is a plain value: counted as run, as direnv would run it.
+    assumed: bool = False
     # False for a start-up file's line that the real shell shows has no effect (a branch
     # not taken); listed, never the winner.
     applies: bool = True
@@ -144,6 +148,8 @@ class Source:
             place = f"{place} {self.key}"
         if self.ours:
             place += " (remedy's drop-in, for every user)" if self.key else " (remedy's block)"
+        if self.assumed:
+            place += " (under a condition, counted as run)"
         return f"{place} (sourced at {self.via})" if self.via else place
 
     def to_json(self) -> dict[str, Any]:
@@ -170,6 +176,8 @@ class Source:
             doc["applies"] = False
         if self.ours:
             doc["ours"] = True
+        if self.assumed:
+            doc["assumed"] = True
         return doc
 
 
@@ -261,6 +269,11 @@ def from_envrc(ctx: Context, names: tuple[str, ...]) -> list[Source]:
             if name.encode() not in lines[index]:
                 continue
             source = _shell_source(bash, info, lines[index], name, path=str(envrc), index=index)
+            literal = plain_assignment(lines[index], name) if source and source.dynamic else None
+            if source is not None and literal is not None:
+                # `[ -n "$X" ] && export NAME=1`: direnv runs it; remedy, which runs no
+                # .envrc, counts it as run rather than as nothing ("ok" while it is on).
+                source = replace(source, value=literal, dynamic=False, assumed=True)
             if source is not None:
                 found.append(
                     replace(
