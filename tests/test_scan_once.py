@@ -62,7 +62,7 @@ def test_start_up_files_are_read_ahead_while_shells_run_and_hostile_ones_are_lef
     import os
     import threading
 
-    from remedies.claude.sources import read_ahead
+    from remedies.claude.asking import read_ahead
     from remedies.context import Context
     from shells import shell_named
     from shells.lexing import _scan_once

@@ -20,8 +20,8 @@ from typing import Any
 from remedies.catalog.apply_result import ApplyResult, LeftAlone, Why
 from remedies.catalog.folder_apply import ask_about_folder, folder_notes
 from remedies.catalog.interface import EnvRemedy
+from remedies.claude.asking import ask_each, ask_shells
 from remedies.claude.settings_plan import plan_settings_changes
-from remedies.claude.sources import ask_each, ask_shells
 from remedies.claude.this_terminal import after_edit, compare
 from remedies.context import Context
 from remedies.engine.change_report import Asker, consent, consent_possible, file_changes

@@ -18,6 +18,7 @@ import click
 
 from remedies.catalog.interface import EnvRemedy, MachineProposal, Proposal, bedrock_on
 from remedies.catalog.registry import builtin_summary
+from remedies.claude.asking import ask_shells
 from remedies.claude.collect import collect
 from remedies.claude.managed_dropin import loaded_managed, machine_value
 from remedies.claude.model_ids import mantle_model_id
@@ -32,7 +33,6 @@ from remedies.claude.settings_files import ENV, LoadedSettings
 from remedies.claude.sources import (
     MODEL_VARIABLES,
     Picture,
-    ask_shells,
     users_shell_line,
 )
 from remedies.context import Context
