@@ -64,9 +64,11 @@ class ApplyRequest:
 def apply_env(ctx: Context, request: ApplyRequest, asker: Asker) -> ApplyResult:
     """Apply (or preview) an EnvRemedy for this user's shells."""
     remedy = request.remedy
-    shells, left_alone = _shells_to_fix(ctx, request)
+    chosen = choose_shells(ctx, request.shell_names, request.all_shells)
+    # Before the lock, and before any shell is started: no one can say yes, nothing to ask.
+    consent_possible(ctx, yes=request.yes, dry_run=request.dry_run)
+    shells, left_alone = _shells_to_fix(ctx, request, chosen)
     names = tuple(s.name for s in shells)
-    consent_possible(ctx, yes=request.yes, dry_run=request.dry_run)  # before the lock
     # Bad input (a region that cannot be found, a value that is not JSON) must write nothing,
     # and the lock would create the state folder: with no state folder yet there is also
     # nothing an interrupted run left to recover, so the remedy may look before the lock.
@@ -142,12 +144,12 @@ def apply_env(ctx: Context, request: ApplyRequest, asker: Asker) -> ApplyResult:
 
 
 def _shells_to_fix(
-    ctx: Context, request: ApplyRequest
+    ctx: Context, request: ApplyRequest, shells: list[Shell]
 ) -> tuple[list[Shell], tuple[LeftAlone, ...]]:
     """The shell the user runs, and every other shell they may start whose new shells have
     what the remedy fixes; with --shell, those named, and the affected ones not named are
-    said to be left alone (--all-shells: every installed shell, none left)."""
-    shells = choose_shells(ctx, request.shell_names, request.all_shells)
+    said to be left alone (--all-shells: every installed shell, none left). `shells`: those
+    --shell, --all-shells or the process tree chose."""
     needed_in = request.remedy.needed_in
     if request.all_shells or needed_in is None:
         return shells, ()
