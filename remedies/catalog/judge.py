@@ -64,7 +64,7 @@ def judge_here(
     # Each kind of new shell judged on its own, with the claude its own PATH gives (nvm in
     # ~/.zshrc, an npm prefix in ~/.bashrc: a terminal and an IDE may run different ones).
     pictures = draw_each(ctx, read, truth) or [draw(ctx, read, truth)]
-    claudes = _claude_of_each(ctx, truth, claude) or [_first_found(ctx, truth, claude)]
+    claudes = _claude_of_each(ctx, truth, claude) or [claude]
     verdict = judge(
         pictures, claudes, fixed_version, ctx.home, specs, unnamed=f"new {shells[0].name}"
     )
@@ -114,21 +114,6 @@ def _claude_of_each(
             )
         found.append(read[real])
     return found
-
-
-def _first_found(ctx: Context, truth: Sequence[ShellEnv], here: ClaudeOnPath) -> ClaudeOnPath:
-    if here.install_method == "missing" and truth:
-        return _from_a_new_shell(ctx, truth[0]) or here
-    return here
-
-
-def _from_a_new_shell(ctx: Context, first: ShellEnv) -> ClaudeOnPath | None:
-    """Not on this process's PATH: start-up files may add it (an npm prefix, ~/.local/bin),
-    so look on the PATH a new shell of the user's gets before calling it missing."""
-    found = find_claude(replace(ctx, env=first.env))
-    if found.install_method == "missing":
-        return None
-    return replace(found, found_on=f"the PATH a new {first.shell} gets")
 
 
 def judge(
