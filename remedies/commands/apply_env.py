@@ -28,7 +28,8 @@ def shell_params() -> list[click.Parameter]:
             shell_complete=lambda _c, _p, partial: [
                 n for n in supported_names() if n.startswith(partial)
             ],
-            help="A shell to configure (repeatable); default: the one you run.",
+            help="A shell to configure (repeatable); default: the one you run, and every "
+            "other shell you may start whose new shells have what the remedy fixes.",
         ),
         click.Option(["--all-shells"], is_flag=True, help="Every supported shell installed here."),
     ]

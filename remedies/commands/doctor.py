@@ -58,7 +58,8 @@ command = click.Command(
             ["--shell", "shell_names"],
             multiple=True,
             metavar="NAME",
-            help="The shell you run, whose files decide the winner (default: detected). Every "
+            help="Judge only this shell (repeatable; default: the one you run, your login "
+            "shell and every installed shell whose own start-up files are here). Every "
             "supported shell's start-up files are listed either way.",
         ),
         click.Option(["--all-shells"], is_flag=True, help="Every supported shell installed here."),

@@ -82,7 +82,8 @@ command = click.Command(
         click.Option(
             ["--shell", "shell_name"],
             metavar="NAME",
-            help="The shell whose new-shell environment to use (default: the one you run).",
+            help="Judge only this shell's new shells (default: every shell doctor judges, "
+            "and every shell an apply configured).",
         ),
         machine_option(
             "As any user or IDE of this machine: the managed settings in force, an empty "
