@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -22,6 +23,13 @@ import pytest
 
 from shells import Shell, shell_named
 from shells.base import parse_env_dump
+
+# A suite started in the background (`make test &`, nohup, a runner without job control)
+# inherits SIGINT ignored, and every program it starts would too: remedy then keeps ignoring
+# Ctrl-C, as it should, and the Ctrl-C tests would prove nothing. The suite's programs get
+# Ctrl-C as a terminal gives it.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 REPO = Path(__file__).resolve().parent.parent
 
