@@ -272,3 +272,22 @@ def test_ctrl_c_is_held_even_while_another_thread_lives() -> None:
         stop.set()
         other.join()
     assert landed == "after", "Ctrl-C was raised inside the hold"
+
+
+def test_ctrl_c_ignored_at_start_stays_ignored_through_the_hold() -> None:
+    """Started with SIGINT ignored (nohup, a background job), remedy keeps ignoring it: the
+    hold must not turn a Ctrl-C it was never meant to see into KeyboardInterrupt."""
+    import signal
+    import threading
+
+    from remedies.engine.transaction import _interrupts_held
+
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("needs the main thread")
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with _interrupts_held():
+            os.kill(os.getpid(), signal.SIGINT)
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)

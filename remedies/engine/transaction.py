@@ -189,6 +189,9 @@ def _interrupts_held() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        yield  # started with Ctrl-C ignored (nohup, a background job): it stays ignored
+        return
     noted: list[int] = []
     previous = signal.signal(signal.SIGINT, lambda signum, _frame: noted.append(signum))
     try:
