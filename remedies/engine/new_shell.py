@@ -335,25 +335,8 @@ def _asked_key(ctx: Context, shell: Shell) -> tuple[str, ...]:
 
 
 def answered(ctx: Context, shell: Shell) -> bool:
-    """Whether asked() already knows what new shells of this one get, in this run."""
+    """Whether asked_each() already knows what new shells of this one get, in this run."""
     return _asked_key(ctx, shell) in ctx.record.asked
-
-
-def asked(
-    ctx: Context,
-    shells: Sequence[Shell],
-    watched: Iterable[str] = (),
-    meanwhile: Callable[[], object] | None = None,
-) -> list[ShellEnv]:
-    """new_shell_envs of each of `shells`, asked once per run for the same shell and
-    session (a second question about other names reads the same traces: a big start-up file
-    costs a shell run each); those not yet asked are started side by side. `meanwhile` is
-    done while the shells run, or at once when every answer is known. A shell that cannot
-    be asked stops the run (asked_each lets the caller decide)."""
-    envs, failed = asked_each(ctx, shells, watched, meanwhile)
-    for _name, error in failed:
-        raise error
-    return envs
 
 
 def asked_each(
@@ -362,8 +345,12 @@ def asked_each(
     watched: Iterable[str] = (),
     meanwhile: Callable[[], object] | None = None,
 ) -> tuple[list[ShellEnv], list[tuple[str, RemedyError]]]:
-    """asked(), with the shells that could not be asked (a start-up file that waits, a
-    hostile file) returned by name instead of raised; the answers of the others either way."""
+    """new_shell_envs of each of `shells`, asked once per run for the same shell and
+    session (a second question about other names reads the same traces: a big start-up file
+    costs a shell run each); those not yet asked are started side by side. `meanwhile` is
+    done while the shells run, or at once when every answer is known. The shells that could
+    not be asked (a start-up file that waits, a hostile file) come back by name with why,
+    never raised: the caller decides (claude.asking: the shell the user runs must answer)."""
     names = tuple(sorted(set(watched)))
     to_ask = [shell for shell in shells if not answered(ctx, shell)]
     if to_ask:
