@@ -12,7 +12,7 @@ from remedies.engine.change_report import FileChanges
 from remedies.output import Output
 
 
-class Why(Enum):
+class WhyLeft(Enum):
     """Why apply left a shell the user may start alone."""
 
     NOT_NEEDED = "its new shells do not have what {remedy} fixes"
@@ -23,7 +23,7 @@ class Why(Enum):
 @dataclass(frozen=True)
 class LeftAlone:
     shell: str
-    why: Why
+    why: WhyLeft
 
     def text(self, remedy: str) -> str:
         return f"{self.shell} ({self.why.value.format(remedy=remedy)})"

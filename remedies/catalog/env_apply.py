@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from remedies.catalog.apply_result import ApplyResult, LeftAlone, Why
+from remedies.catalog.apply_result import ApplyResult, LeftAlone, WhyLeft
 from remedies.catalog.folder_apply import ask_about_folder, folder_notes
 from remedies.catalog.interface import EnvRemedy
 from remedies.claude.asking import ask_each, ask_shells
@@ -168,12 +168,12 @@ def _shells_to_fix(
     affected = {env.shell for env in answers.envs if needed_in(env.env)}
     unasked = {name for name, _why in answers.unasked}
     if request.shell_names:
-        left = [LeftAlone(s.name, Why.NOT_NAMED) for s in others if s.name in affected]
+        left = [LeftAlone(s.name, WhyLeft.NOT_NAMED) for s in others if s.name in affected]
         return shells, tuple(left)
     affected |= set(configured_shells(ctx, request.remedy.name))
     fixed = [s for s in others if s.name in affected and s.name not in unasked]
     left = [
-        LeftAlone(s.name, Why.NOT_ASKED if s.name in unasked else Why.NOT_NEEDED)
+        LeftAlone(s.name, WhyLeft.NOT_ASKED if s.name in unasked else WhyLeft.NOT_NEEDED)
         for s in others
         if s not in fixed
     ]
