@@ -24,6 +24,7 @@ import pytest
 
 from tests.conftest import Result, Sandbox, base_env, require_program
 from tests.support.accounts import SYSTEM_PYTHON, User
+from tests.support.system import why_killed
 
 pytestmark = [pytest.mark.real_shell, pytest.mark.root]
 
@@ -173,7 +174,7 @@ def as_user(user: User, shared: Path, *args: str) -> Result:
         stdin=subprocess.DEVNULL,
         check=False,
     )
-    return Result(done.returncode, done.stdout, done.stderr)
+    return Result(done.returncode, done.stdout, done.stderr + why_killed(done.returncode))
 
 
 def give_home(user: User) -> None:

@@ -22,7 +22,13 @@ import pytest
 
 from tests.conftest import Result, base_env, require_program
 from tests.support import figures, fleet
-from tests.support.system import add_user, new_user_name, remove_user, require_root
+from tests.support.system import (
+    add_user,
+    new_user_name,
+    remove_user,
+    require_root,
+    why_killed,
+)
 
 APPLY = ("apply", "mantle", "--shell", "bash", "--region", "us-east-1", "--yes")
 PLANTED = b"export CLAUDE_CODE_USE_BEDROCK=1\n"
@@ -52,7 +58,8 @@ class User:
             stdin=subprocess.DEVNULL,
             check=False,
         )
-        return Result(done.returncode, done.stdout.decode(), done.stderr.decode())
+        stderr = done.stderr.decode() + why_killed(done.returncode)
+        return Result(done.returncode, done.stdout.decode(), stderr)
 
     def write(self, relative: str, data: bytes, mode: int = 0o644) -> Path:
         """A file the user made, as the user would have: theirs, folders included."""

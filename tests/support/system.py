@@ -63,3 +63,22 @@ def a_machine(root: Path) -> Path:
     (root / "etc").mkdir(parents=True, exist_ok=True)
     (root / "var/lib").mkdir(parents=True, exist_ok=True)
     return root
+
+
+def why_killed(code: int) -> str:
+    """For a program that ended by SIGKILL (137 through runuser, -9 from Popen): what the
+    kernel said about memory at the time, so that a one-off kill in CI (seen once, at exit
+    after remedy printed its refusal, on a test that passed every other run) names its cause
+    the next time instead of leaving a guess. Empty for any other exit."""
+    if code not in (137, -9):
+        return ""
+    said = subprocess.run(["dmesg"], capture_output=True, text=True, check=False).stdout
+    kernel = [line for line in said.splitlines() if "oom" in line.lower() or "kill" in line.lower()]
+    memory = Path("/proc/meminfo").read_text().splitlines()[:3]
+    return (
+        "\n[killed: dmesg "
+        + " | ".join(kernel[-5:] or ["says nothing"])
+        + "; "
+        + "; ".join(memory)
+        + "]"
+    )
