@@ -7,11 +7,16 @@ asked, which version it says (docs/claude-code.md, "Install kinds and upgrade"):
 - native: `~/.local/bin/claude` -> `~/.local/share/claude/versions/<version>`;
 - Homebrew cask: the real path is under a `Caskroom/claude-code` folder.
 The first on PATH is the one that runs; the others are reported, never touched. A version is
-read only when asked (`with_version`): each `claude --version` costs about a second.
+read only when asked (`with_version`), from what the installer laid down where it says one
+(`laid_down_version`: an npm package's package.json, the native installer's versions/<version>
+file, Homebrew's Caskroom/claude-code/<version> folder), which is the version the client
+prints, as a file read; `claude --version` (half a second of Node.js, measured with 2.1.111)
+runs only where none says.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
@@ -19,10 +24,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from remedies.context import Context
+from remedies.engine.fileio import read_small
 from remedies.errors import RemedyError
 
 PACKAGE = "@anthropic-ai/claude-code"
 _VERSION = re.compile(r"\b(\d+\.\d+\.\d+(?:[-.+][0-9A-Za-z.]+)?)\b")
+_WHOLE_VERSION = re.compile(r"\d+\.\d+\.\d+(?:[-.+][0-9A-Za-z.]+)?")
+_MANIFEST_LIMIT = 64 * 1024  # the package's package.json is about 1.4 KB
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,9 @@ class Install:
         return f"{self.path} ({self.method}{where}, {self.version or 'version unknown'})"
 
     def with_version(self, ctx: Context) -> Install:
+        laid_down = laid_down_version(self.real_path)
+        if laid_down is not None:
+            return replace(self, version=laid_down, problem=None)
         version, problem = read_version(ctx, self.path)
         return replace(self, version=version, problem=problem)
 
@@ -133,6 +144,39 @@ def read_version(ctx: Context, path: str) -> tuple[str | None, str | None]:
         said = (done.stderr or done.stdout).decode("utf-8", "replace").strip().splitlines()
         return None, f"`claude --version` failed: {said[0] if said else done.returncode}"
     return match.group(1), None
+
+
+def laid_down_version(real_path: str) -> str | None:
+    """The version the installer wrote beside the program, where its layout says one: the
+    package.json of the `@anthropic-ai/claude-code` package that holds it (npm, including the
+    newer releases whose package runs a native binary), the file name under the native
+    installer's `versions/`, the folder under Homebrew's `Caskroom/claude-code/`. None where
+    the layout says nothing (a wrapper script, a copy): then only the program can say. Read
+    as data, never run, and bounded, as root may read it in a user's folder."""
+    parts = Path(real_path).parts
+    for index in range(len(parts) - 2, 0, -1):
+        if parts[index : index + 3] == ("node_modules", "@anthropic-ai", "claude-code"):
+            manifest = read_small(Path(*parts[: index + 3], "package.json"), _MANIFEST_LIMIT)
+            try:
+                package = json.loads(manifest or b"")
+            except ValueError:
+                return None
+            if not isinstance(package, dict) or package.get("name") != PACKAGE:
+                return None
+            version = package.get("version")
+            return (
+                version if isinstance(version, str) and _WHOLE_VERSION.fullmatch(version) else None
+            )
+    if parts[-3:-1] == ("claude", "versions"):
+        named = parts[-1]
+    else:
+        casks = [
+            i for i in range(len(parts) - 2) if parts[i : i + 2] == ("Caskroom", "claude-code")
+        ]
+        named = parts[casks[0] + 2] if casks else ""
+    if _WHOLE_VERSION.fullmatch(named):
+        return named
+    return None
 
 
 def npm_prefix_of(real_path: str) -> tuple[str, bool] | None:
