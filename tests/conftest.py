@@ -38,6 +38,29 @@ REPO = Path(__file__).resolve().parent.parent
 pytest_plugins = ["tests.support.accounts", "tests.support.markers"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _client_runs_shared_by_workers(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """With workers, the client runs one of them recorded are replayed by all: they share
+    the parent of their temporary folders (pytest-N), which is this run's alone."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        from tests.support.client_replay import STORE
+
+        STORE.shared = tmp_path_factory.getbasetemp().parent / "client-replay"
+
+
+@pytest.fixture(autouse=True)
+def _client_runs_real_where_marked(request: pytest.FixtureRequest) -> Any:
+    """A test marked every_client_run_real has no probe run of the client replayed
+    (tests/support/client_replay.py)."""
+    if request.node.get_closest_marker("every_client_run_real") is None:
+        yield
+        return
+    from tests.support.client_replay import every_run_real
+
+    with every_run_real():
+        yield
+
+
 # Files the shells write themselves when the probes start them; never ours to compare.
 SHELL_OWNED = {".sh_history", ".bash_history", ".zsh_history", ".history", "fish_history"}
 

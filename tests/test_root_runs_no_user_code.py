@@ -82,6 +82,7 @@ set = {{ CLAUDE_CODE_USE_MANTLE = "1", {name} = "{value}" }}
 
 
 @pytest.mark.real_client
+@pytest.mark.every_client_run_real
 @pytest.mark.parametrize("name", ["PATH", "LD_PRELOAD", "NODE_OPTIONS"])
 def test_a_remedy_file_that_loads_code_is_refused_before_anything_runs(
     sandbox: Sandbox, users_folder: Path, name: str
@@ -166,6 +167,7 @@ def machine_env(sandbox: Sandbox, path: str) -> dict[str, str | None]:
 
 @pytest.mark.real_shell
 @pytest.mark.real_client
+@pytest.mark.every_client_run_real
 @pytest.mark.parametrize(
     "command",
     [
@@ -209,6 +211,7 @@ def test_root_does_not_run_a_claude_a_user_can_write(sandbox: Sandbox, users_fol
 
 
 @pytest.mark.real_client
+@pytest.mark.every_client_run_real
 @pytest.mark.parametrize("command", [("verify", "--shell", "bash"), ("verify", "--machine")])
 def test_no_mcp_server_a_user_left_above_the_probe_runs(
     sandbox: Sandbox, users_folder: Path, command: tuple[str, ...]

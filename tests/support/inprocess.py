@@ -16,11 +16,13 @@ import os
 import sys
 import threading
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
 from remedies.cli import run
 from remedies.context import Context
+from tests.support.client_replay import ReplayingRunner
 
 # Runs that need a process: a fault test's SIGKILL or SIGINT would reach the test process,
 # and click's shell completion reads what the shell asks from the process's own environment.
@@ -124,6 +126,8 @@ def remedy_in_process(
     out, err = io.BytesIO(), io.BytesIO()
     stdout, stderr = _text_on(out, "surrogateescape"), _text_on(err, "backslashreplace")
     ctx = Context.from_environment(env, cwd)
+    # The real client's probe runs, each distinct one once per worker (client_replay).
+    ctx = replace(ctx, runner=ReplayingRunner(cwd=ctx.runner.cwd))
     if ctx.system_root == Path("/") and os.geteuid() == 0:
         from tests.support import markers
 
