@@ -21,7 +21,7 @@ NOTING = '#!/bin/sh\necho ran >> "{marker}"\necho "{version} (Claude Code)"\n'
     ("path", "version"),
     [
         ("/p/lib/node_modules/@anthropic-ai/claude-code/cli.js", "MANIFEST"),
-        ("/p/node_modules/@anthropic-ai/claude-code/bin/claude", "MANIFEST"),
+        ("/p/node_modules/@anthropic-ai/claude-code/cli.js", "MANIFEST"),
         ("/h/.local/share/claude/versions/2.1.332", "2.1.332"),
         ("/opt/homebrew/Caskroom/claude-code/2.1.300/claude", "2.1.300"),
         ("/h/.local/share/claude/versions/latest", None),
@@ -59,6 +59,31 @@ def test_a_manifest_that_does_not_say_leaves_it_to_the_program(
     package.mkdir(parents=True)
     (package / "package.json").write_bytes(manifest)
     assert laid_down_version(str(package / "cli.js")) is None
+
+
+@pytest.mark.parametrize(
+    ("program", "version"),
+    [
+        (b"placeholder: the install script did not run\n" * 10, None),
+        (b"\x7fELF" + b"\0" * 8192, "2.1.332"),
+        (b"\xcf\xfa\xed\xfe" + b"\0" * 8192, "2.1.332"),
+        (b"\x7fELF", None),  # too small for a binary: a placeholder all the same
+    ],
+    ids=["placeholder", "ELF", "Mach-O", "short"],
+)
+def test_a_native_package_names_its_version_only_with_its_binary(
+    tmp_path: Path, program: bytes, version: str | None
+) -> None:
+    """From 2.1.113 the package's bin is bin/claude.exe, a placeholder until its install
+    script puts the platform's binary there: a placeholder leaves it to the program (which
+    then says "Exec format error")."""
+    package = tmp_path / "lib/node_modules/@anthropic-ai/claude-code"
+    (package / "bin").mkdir(parents=True)
+    (package / "package.json").write_text(
+        json.dumps({"name": "@anthropic-ai/claude-code", "version": "2.1.332"})
+    )
+    (package / "bin/claude.exe").write_bytes(program)
+    assert laid_down_version(str(package / "bin/claude.exe")) == version
 
 
 def _npm_claude(home: Path, marker: Path, manifest: bool) -> Path:

@@ -165,6 +165,20 @@ def machine_env(sandbox: Sandbox, path: str) -> dict[str, str | None]:
     return {"PATH": path, "REMEDY_SYSTEM_ROOT": str(system)}
 
 
+def silent_layout(claude: Path, users_folder: Path) -> Path:
+    """The real client's cli.js (root's, hard-linked) in a root folder with no package.json
+    beside it: its layout names no version, so every command here starts it (doctor,
+    upgrade and pin read an npm package's version from its package.json instead)."""
+    folder = users_folder / "root-claude"
+    folder.mkdir()
+    cli = Path(os.path.realpath(claude))
+    try:
+        os.link(cli, folder / "claude")
+    except OSError:
+        shutil.copy2(cli, folder / "claude")
+    return folder / "claude"
+
+
 @pytest.mark.real_shell
 @pytest.mark.real_client
 @pytest.mark.every_client_run_real
@@ -183,7 +197,7 @@ def test_root_never_runs_the_node_a_users_folder_puts_first(
 ) -> None:
     """root's claude is root's own, but `#!/usr/bin/env node` would find the user's node
     first on root's PATH: root runs it with root's folders only."""
-    claude = claude_client.install()
+    claude = silent_layout(claude_client.install(), users_folder)
     marker = shim(users_folder, "node")
     path = f"{users_folder / 'bin'}:{claude.parent}:/usr/bin:/bin"
     result = sandbox.remedy(*command, env=machine_env(sandbox, path))
@@ -206,6 +220,37 @@ def test_root_does_not_run_a_claude_a_user_can_write(sandbox: Sandbox, users_fol
     assert "root does not run" in found["problem"] and f"uid {SOMEONE}" in found["problem"]
     upgrade = sandbox.remedy("apply", "upgrade", "--dry-run", env=machine_env(sandbox, path))
     assert "Traceback" not in upgrade.stderr, upgrade.stderr
+    assert not marker.exists(), marker.read_text()
+    figures.add("privilege attacks refused")
+
+
+@pytest.mark.real_shell
+def test_a_users_npm_package_does_not_pass_for_a_version_as_root(
+    sandbox: Sandbox, users_folder: Path
+) -> None:
+    """A user's npm prefix with a package.json naming a version: root reads no version from
+    it (root could not run the program) and plans no npm run in it (npm would read the
+    prefix's npmrc, and a package's install script runs as root)."""
+    package = users_folder / "bin/lib/node_modules/@anthropic-ai/claude-code"
+    package.mkdir(parents=True)
+    (package / "package.json").write_text(
+        json.dumps({"name": "@anthropic-ai/claude-code", "version": "2.1.99"})
+    )
+    marker = users_folder / "ran-as"
+    (package / "cli.js").write_text(f"#!/bin/sh\nid -u >> {marker}\n")
+    (package / "cli.js").chmod(0o755)
+    (users_folder / "bin/bin").mkdir()
+    (users_folder / "bin/bin/claude").symlink_to(package / "cli.js")
+    for entry in [users_folder / "bin", *(users_folder / "bin").rglob("*")]:
+        os.chown(entry, SOMEONE, SOMEONE, follow_symlinks=False)
+    path = f"{users_folder / 'bin/bin'}:/usr/bin:/bin"
+    doctor = sandbox.remedy("doctor", "--json", "--shell", "bash", env=machine_env(sandbox, path))
+    assert doctor.code == 0, doctor.stderr
+    found = json.loads(doctor.stdout)["claude"]
+    assert found["version"] is None and "root does not run" in found["problem"], found
+    upgrade = sandbox.remedy("apply", "upgrade", "--dry-run", env=machine_env(sandbox, path))
+    assert "Traceback" not in upgrade.stderr, upgrade.stderr
+    assert "npm install" not in upgrade.stdout + upgrade.stderr, upgrade.stdout
     assert not marker.exists(), marker.read_text()
     figures.add("privilege attacks refused")
 

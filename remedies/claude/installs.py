@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -50,7 +51,7 @@ class Install:
         return f"{self.path} ({self.method}{where}, {self.version or 'version unknown'})"
 
     def with_version(self, ctx: Context) -> Install:
-        laid_down = laid_down_version(self.real_path)
+        laid_down = laid_down_version(self.real_path) if _layout_trusted(self) else None
         if laid_down is not None:
             return replace(self, version=laid_down, problem=None)
         version, problem = read_version(ctx, self.path)
@@ -146,6 +147,55 @@ def read_version(ctx: Context, path: str) -> tuple[str | None, str | None]:
     return match.group(1), None
 
 
+def _layout_trusted(install: Install) -> bool:
+    """As root, a layout speaks only where root could have run the program instead: the
+    program and everything the version is read from are root's alone. A user's npm prefix
+    would otherwise pass for a healthy install, and root would plan npm runs in it (npm reads
+    that prefix's npmrc, and a package's install script runs as root). Elsewhere root reads
+    nothing of it and `claude --version` refuses, as before."""
+    if os.geteuid() != 0:
+        return True
+    from remedies.root_programs import root_may_run
+
+    return root_may_run(Path(install.path)) and root_may_run(Path(install.real_path))
+
+
+# What a runnable native binary begins with: ELF, Mach-O (both byte orders, 32 and 64 bit,
+# universal), PE. npm leaves a small placeholder `bin/claude.exe` in packages from 2.1.113
+# when the install script did not run (`--ignore-scripts`, pnpm's default, --omit=optional).
+_BINARY_MAGIC = (
+    b"\x7fELF",
+    b"\xcf\xfa\xed\xfe",
+    b"\xce\xfa\xed\xfe",
+    b"\xfe\xed\xfa\xcf",
+    b"\xfe\xed\xfa\xce",
+    b"\xca\xfe\xba\xbe",
+    b"MZ",
+)
+
+
+def _runs_itself(real_path: str) -> bool:
+    """Whether the package's program is one that runs: its script (up to 2.1.112's cli.js)
+    or a real binary, not the placeholder an install without scripts leaves."""
+    if real_path.endswith(".js"):
+        return True
+    head = _head(real_path)
+    return head is not None and head.startswith(_BINARY_MAGIC)
+
+
+def _head(path: str) -> bytes | None:
+    """The first bytes of a regular file of at least 4 KB (the placeholder is 500 bytes),
+    judged before it is opened: a device put there is never opened."""
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size < 4096:
+            return None
+        with open(path, "rb") as file:
+            return file.read(4)
+    except OSError:
+        return None
+
+
 def laid_down_version(real_path: str) -> str | None:
     """The version the installer wrote beside the program, where its layout says one: the
     package.json of the `@anthropic-ai/claude-code` package that holds it (npm, including the
@@ -163,6 +213,8 @@ def laid_down_version(real_path: str) -> str | None:
                 return None
             if not isinstance(package, dict) or package.get("name") != PACKAGE:
                 return None
+            if not _runs_itself(real_path):
+                return None  # let the program say what is wrong with it
             version = package.get("version")
             return (
                 version if isinstance(version, str) and _WHOLE_VERSION.fullmatch(version) else None

@@ -127,9 +127,12 @@ def read_all(fd: int) -> bytes:
 def read_small(path: Path, limit: int) -> bytes | None:
     """A regular file's bytes when it holds at most `limit` of them, else None (missing,
     unreadable, too big, a pipe, a device): for the files of other tools remedy only looks
-    at (a yadm index, chezmoi's configuration). Judged on the descriptor it reads, opened
-    without blocking, so a FIFO put there, or swapped in, never holds remedy up."""
+    at (a yadm index, chezmoi's configuration). Judged before it is opened (opening some
+    devices does something: a watchdog starts counting), and again on the descriptor it
+    reads, opened without blocking, so a FIFO swapped in between never holds remedy up."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except (OSError, ValueError):
         return None
