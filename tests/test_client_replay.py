@@ -83,3 +83,24 @@ def test_a_test_marked_every_client_run_real_has_nothing_replayed(sandbox: Sandb
     verified(sandbox)
     assert counts()[1] == before[1]
     assert counts()[0] - before[0] == 3
+
+
+def test_a_stand_in_that_answers_otherwise_gets_the_real_client(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Same inputs, but the stand-in now answers the same status with other words: the
+    replay is refused and the client runs, so what it prints is what it would print."""
+    from remedies.verify import standin
+
+    claude = claude_client.install()
+    first, second = Sandbox(tmp_path / "a"), Sandbox(tmp_path / "b")
+    for sandbox in (first, second):
+        sandbox.home.mkdir()
+        bedrock_home(sandbox, claude, '{"env": {"AWS_REGION": "sa-east-1"}}')
+    verified(first)
+    monkeypatch.setattr(standin, "INVALID_BETA_BODY", b'{"message":"model not enabled"}')
+    otherwise = "client probes the stand-in answered otherwise, run for real"
+    before = figures.COUNTS.get(otherwise, 0)
+    doc = verified(second)
+    assert figures.COUNTS.get(otherwise, 0) - before == 3
+    assert "model not enabled" in json.dumps(doc)

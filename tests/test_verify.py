@@ -154,6 +154,7 @@ def test_apply_auto_when_nothing_is_wrong(sandbox: Sandbox) -> None:
 
 @pytest.mark.real_shell
 @pytest.mark.real_client
+@pytest.mark.every_client_run_real
 def test_settings_pointing_outside_are_redirected_to_the_stand_in(user: Sandbox) -> None:
     user.write(
         ".claude/settings.json",

@@ -12,12 +12,18 @@ So a run of remedy in the test process (tests/support/inprocess.py) gets a Repla
 The first run with given inputs is real, behind a recording relay in front of the stand-in;
 a later run with the same inputs sends the recorded requests to the stand-in of its own run
 (which records and answers them as it would the client's: remedy judges what it saw) and
-gives back what the client printed and its exit code. The stand-in must answer each with
-the status it answered the real client, else the run is made for real after all.
+gives back what the client printed and its exit code. The stand-in must answer each as it
+answered the real client (status, type and body, its fresh ids masked), and the real run
+must have finished within the replay's timeout, else the run is made for real after all.
+The key holds the client's files, Node.js, arguments, whole environment (ports and the
+scratch folder written alike), every file in the scratch folder, the machine's managed
+settings, what the client reads in the folders above its working folder (CLAUDE.md,
+.claude, .mcp.json, .git) and any file a variable names.
 
 Never replayed: a run from a process of its own (remedy as a program, the zipapp, a fleet,
 root for a user), a run whose stand-in is TLS (the client is the one that checks the
-certificate), one that did not finish, a client other than the one from npm that the tests
+certificate), one that did not finish or was killed, one that sent nothing through the
+relay, a client other than the one from npm that the tests
 install (a wrapper script runs code of its own), and every run of a test marked
 `every_client_run_real` (a test about what the client does besides its requests).
 """
@@ -32,8 +38,11 @@ import json
 import os
 import re
 import shutil
+import struct
 import subprocess
+import tempfile
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -41,35 +50,49 @@ from pathlib import Path
 from typing import Any
 
 from remedies.context import Runner, _as_root_may
+from remedies.verify.standin import decode_event_stream
 from tests.support import figures
 
 REPO = Path(__file__).resolve().parents[2]
-CLIENTS = REPO / ".cache" / "claude-code"
+CLIENTS = (REPO / ".cache" / "claude-code").resolve()
 _LOOPBACK = re.compile(r"127\.0\.0\.1:(\d+)")
 # The variables that point the client at the stand-in: contain() sets every one.
 _STANDIN_VARIABLE = "ANTHROPIC_BEDROCK_BASE_URL"
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length"})
 _MANAGED = (Path("/etc/claude-code"), Path("/Library/Application Support/ClaudeCode"))
+# What the client reads in the folders above its working folder (the scratch folder's).
+_ABOVE = ("CLAUDE.md", "CLAUDE.local.md", ".claude", ".mcp.json", ".git")
+# The stand-in's own ids in its answers (messages, requests): new on every answer.
+_IDS = re.compile(
+    rb"msg_standin_[0-9a-f]{12}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+)
+
+
+def _port_as(text: str, port: int, written: str) -> str:
+    """`127.0.0.1:<port>` written otherwise, and no longer port that begins the same."""
+    return re.sub(rf"127\.0\.0\.1:{port}(?!\d)", f"127.0.0.1:{written}", text)
 
 
 @dataclass(frozen=True)
 class Exchange:
-    """One request the client sent and the status the stand-in answered it with; ports as
-    PORT."""
+    """One request the client sent (ports as PORT), and the stand-in's answer to it: its
+    status and a digest of its type and body with the stand-in's fresh ids masked."""
 
     method: str
     path: str
     headers: tuple[tuple[str, str], ...]
     body: bytes
     status: int
+    answer: str
 
 
 @dataclass(frozen=True)
 class Recorded:
     exchanges: tuple[Exchange, ...]
     code: int
-    stdout: bytes
+    stdout: bytes  # ports as PORT, the scratch folder as SCRATCH
     stderr: bytes
+    seconds: float  # how long the real run took: a replay for a shorter timeout runs it
 
 
 class _Store:
@@ -102,8 +125,9 @@ class _Store:
             self.recorded[key] = recorded
         if self.shared is not None:
             self.shared.mkdir(exist_ok=True)
-            staged = self.shared / f".{key}.{os.getpid()}"
-            staged.write_text(json.dumps(_to_json(recorded)))
+            fd, staged = tempfile.mkstemp(prefix=f".{key}.", dir=self.shared)
+            with os.fdopen(fd, "w") as file:
+                file.write(json.dumps(_to_json(recorded)))
             os.replace(staged, self.shared / key)
 
 
@@ -113,12 +137,13 @@ def _to_json(recorded: Recorded) -> dict[str, Any]:
 
     return {
         "exchanges": [
-            [e.method, e.path, [list(h) for h in e.headers], text(e.body), e.status]
+            [e.method, e.path, [list(h) for h in e.headers], text(e.body), e.status, e.answer]
             for e in recorded.exchanges
         ],
         "code": recorded.code,
         "stdout": text(recorded.stdout),
         "stderr": text(recorded.stderr),
+        "seconds": recorded.seconds,
     }
 
 
@@ -126,19 +151,43 @@ def _from_json(document: dict[str, Any]) -> Recorded:
     return Recorded(
         tuple(
             Exchange(
-                method, path, tuple((k, v) for k, v in headers), base64.b64decode(body), status
+                method,
+                path,
+                tuple((k, v) for k, v in headers),
+                base64.b64decode(body),
+                status,
+                answer,
             )
-            for method, path, headers, body, status in document["exchanges"]
+            for method, path, headers, body, status, answer in document["exchanges"]
         ),
         int(document["code"]),
         base64.b64decode(document["stdout"]),
         base64.b64decode(document["stderr"]),
+        float(document["seconds"]),
     )
 
 
 STORE = _Store()
-# Set by tests/conftest.py for a test marked every_client_run_real.
-ALL_REAL = threading.Event()
+
+
+class _AllReal:
+    """Held by tests/conftest.py for a test marked every_client_run_real (and by
+    every_run_real()); nested holds count."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held = 0
+
+    def hold(self, by: int) -> None:
+        with self._lock:
+            self._held += by
+
+    def is_set(self) -> bool:
+        with self._lock:
+            return self._held > 0
+
+
+ALL_REAL = _AllReal()
 
 
 @dataclass(frozen=True)
@@ -164,32 +213,31 @@ class ReplayingRunner(Runner):
         # for a real run (a client root may not run is refused all the same), and keyed on
         # what the client would really be given.
         key = _key(argv, _as_root_may(argv[0], env), cwd, port)
+        scratch = _scratch(env)
         seen = STORE.get(key)
-        if seen is not None and _replay(seen, port):
+        if seen is not None and seen.seconds < timeout and _replay(seen, port):
             STORE.count("client probes replayed")
-            return _completed(argv, seen, port)
+            return _completed(argv, seen, port, scratch)
         if seen is not None:
             STORE.count("client probes the stand-in answered otherwise, run for real")
         with _Relay(port) as relay:
-            _point_files_at(_scratch(env), port, relay.port)
+            _point_files_at(scratch, port, relay.port)
+            started = time.monotonic()
             done = super().run(
                 argv, env=_moved(env, port, relay.port), timeout=timeout, cwd=cwd, **rest
             )
+            seconds = time.monotonic() - started
         STORE.count("client probes run for real")
-        if not relay.exchanges:
-            # Nothing came through the relay: a client that failed before sending, or one that
-            # reached the stand-in some other way. Either way nothing is replayed from it.
-            return _real_ports(done, relay.port, port)
-        STORE.put(
-            key,
-            Recorded(
-                tuple(relay.exchanges),
-                done.returncode,
-                _ports_out(done.stdout, relay.port),
-                _ports_out(done.stderr, relay.port),
-            ),
+        stdout, stderr = (_normal(o, relay.port, scratch) for o in (done.stdout, done.stderr))
+        # Nothing came through the relay (a client that failed before sending, or one that
+        # reached the stand-in some other way), or the client was killed: none is kept.
+        if relay.exchanges and done.returncode >= 0:
+            STORE.put(
+                key, Recorded(tuple(relay.exchanges), done.returncode, stdout, stderr, seconds)
+            )
+        return _completed(
+            argv, Recorded((), done.returncode, stdout, stderr, seconds), port, scratch
         )
-        return _real_ports(done, relay.port, port)
 
 
 def _replayable(
@@ -223,7 +271,7 @@ def _key(argv: Sequence[str], env: Mapping[str, str], cwd: Path | None, port: in
     scratch = str(_scratch(env))
 
     def same(text: str) -> str:
-        return text.replace(f"127.0.0.1:{port}", "127.0.0.1:PORT").replace(scratch, "SCRATCH")
+        return _port_as(text.replace(scratch, "SCRATCH"), port, "PORT")
 
     digest = hashlib.sha256()
 
@@ -239,6 +287,10 @@ def _key(argv: Sequence[str], env: Mapping[str, str], cwd: Path | None, port: in
         for path, what in _tree(root):
             # The scratch folder's files name the stand-in and the folder themselves.
             add("file", same(str(path)), same(what) if isinstance(what, str) else _digest(what))
+    for folder in Path(scratch).parents:
+        for name in _ABOVE:
+            for path, what in _tree(folder / name, itself=True):
+                add("above", str(path), what if isinstance(what, str) else _digest(what))
     for value in env.values():
         if value.startswith("/") and not value.startswith(scratch) and os.path.isfile(value):
             add("named", value, _stamp(Path(value)))
@@ -256,11 +308,12 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _tree(root: Path) -> Iterator[tuple[Path, str | bytes]]:
-    """Every entry under root: a file's text (bytes if not UTF-8), a link's target."""
-    if not root.exists():
+def _tree(root: Path, itself: bool = False) -> Iterator[tuple[Path, str | bytes]]:
+    """Every entry under root (and root itself, with `itself`): a file's text (bytes if not
+    UTF-8), a link's target."""
+    if not root.exists() and not root.is_symlink():
         return
-    for path in sorted(root.rglob("*")):
+    for path in [root] * itself + sorted(root.rglob("*") if root.is_dir() else []):
         if path.is_symlink():
             yield path, f"link {os.readlink(path)}"
         elif path.is_file():
@@ -281,61 +334,87 @@ def _point_files_at(scratch: Path, old: int, new: int) -> None:
     """The user's settings, copied into the scratch folder, name the stand-in too (their env
     wins over the shell's): the relay goes in front of it there as well."""
     for path, what in _tree(scratch):
-        if isinstance(what, str) and f"127.0.0.1:{old}" in what and not path.is_symlink():
-            path.write_text(what.replace(f"127.0.0.1:{old}", f"127.0.0.1:{new}"))
+        if isinstance(what, str) and not path.is_symlink():
+            moved = _port_as(what, old, str(new))
+            if moved != what:
+                path.write_text(moved)
 
 
 def _moved(env: Mapping[str, str], old: int, new: int) -> dict[str, str]:
-    return {k: v.replace(f"127.0.0.1:{old}", f"127.0.0.1:{new}") for k, v in env.items()}
+    return {k: _port_as(v, old, str(new)) for k, v in env.items()}
 
 
-def _ports_out(data: bytes, port: int) -> bytes:
-    return data.replace(f"127.0.0.1:{port}".encode(), b"127.0.0.1:PORT")
-
-
-def _ports_in(data: bytes, port: int) -> bytes:
-    return data.replace(b"127.0.0.1:PORT", f"127.0.0.1:{port}".encode())
-
-
-def _real_ports(
-    done: subprocess.CompletedProcess[bytes], relay: int, port: int
-) -> subprocess.CompletedProcess[bytes]:
-    """What the client printed, with the relay's port written as the stand-in's."""
-    return subprocess.CompletedProcess(
-        done.args,
-        done.returncode,
-        _ports_in(_ports_out(done.stdout, relay), port),
-        _ports_in(_ports_out(done.stderr, relay), port),
-    )
+def _normal(data: bytes, port: int, scratch: Path) -> bytes:
+    """What the client printed, its port and scratch folder written as PORT and SCRATCH."""
+    text = data.decode("utf-8", "surrogateescape").replace(str(scratch), "SCRATCH")
+    return _port_as(text, port, "PORT").encode("utf-8", "surrogateescape")
 
 
 def _completed(
-    argv: Sequence[str], seen: Recorded, port: int
+    argv: Sequence[str], seen: Recorded, port: int, scratch: Path
 ) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.CompletedProcess(
-        list(argv), seen.code, _ports_in(seen.stdout, port), _ports_in(seen.stderr, port)
-    )
+    def back(data: bytes) -> bytes:
+        text = data.decode("utf-8", "surrogateescape").replace(
+            "127.0.0.1:PORT", f"127.0.0.1:{port}"
+        )
+        return text.replace("SCRATCH", str(scratch)).encode("utf-8", "surrogateescape")
+
+    return subprocess.CompletedProcess(list(argv), seen.code, back(seen.stdout), back(seen.stderr))
+
+
+def _chunk(payload: bytes) -> bytes:
+    """A bedrock-runtime stream chunk's event: `{"bytes": "<base64 of the event>"}`."""
+    document = json.loads(payload)
+    return base64.b64decode(document["bytes"]) if "bytes" in document else payload
+
+
+def _answer(status: int, content_type: str, body: bytes) -> str:
+    """What identifies an answer of the stand-in's: status, type and body, its fresh ids
+    masked (inside each event-stream message for bedrock-runtime's stream)."""
+    if "eventstream" in content_type:
+        with contextlib.suppress(ValueError, struct.error, KeyError, TypeError):
+            body = b"".join(_chunk(payload) for _headers, payload in decode_event_stream(body))
+    masked = _IDS.sub(b"ID", body)
+    return f"{status} {content_type} {hashlib.sha256(masked).hexdigest()}"
 
 
 def _replay(seen: Recorded, port: int) -> bool:
     """Send the recorded requests to this run's stand-in; whether it answered each as it
     answered the real client."""
     for exchange in seen.exchanges:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        headers = [(k, _port_as_back(v, port)) for k, v in exchange.headers]
         try:
-            headers = {
-                k: v.replace("127.0.0.1:PORT", f"127.0.0.1:{port}") for k, v in exchange.headers
-            }
-            connection.request(exchange.method, exchange.path, body=exchange.body, headers=headers)
-            answer = connection.getresponse()
-            answer.read()
+            status, content_type, body = _send(
+                port, exchange.method, exchange.path, headers, exchange.body
+            )
         except OSError:
             return False
-        finally:
-            connection.close()
-        if answer.status != exchange.status:
+        if _answer(status, content_type, body) != exchange.answer:
             return False
     return True
+
+
+def _port_as_back(value: str, port: int) -> str:
+    return value.replace("127.0.0.1:PORT", f"127.0.0.1:{port}")
+
+
+def _send(
+    port: int, method: str, path: str, headers: Sequence[tuple[str, str]], body: bytes
+) -> tuple[int, str, bytes]:
+    """One request as it came, each header as sent (a repeated one too), nothing added but
+    the length of its body; the answer's status, type and body."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+        for name, value in headers:
+            connection.putheader(name, value)
+        if body or method in ("POST", "PUT"):
+            connection.putheader("Content-Length", str(len(body)))
+        connection.endheaders(body or None)
+        answer = connection.getresponse()
+        return answer.status, answer.getheader("Content-Type") or "", answer.read()
+    finally:
+        connection.close()
 
 
 class _Relay:
@@ -357,20 +436,28 @@ class _Relay:
                 headers = [(k, v) for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP]
                 connection = http.client.HTTPConnection("127.0.0.1", relay.target, timeout=60)
                 try:
-                    connection.request(self.command, self.path, body=body, headers=dict(headers))
+                    connection.putrequest(
+                        self.command, self.path, skip_host=True, skip_accept_encoding=True
+                    )
+                    for name, value in headers:
+                        connection.putheader(name, value)
+                    if body or self.command in ("POST", "PUT"):
+                        connection.putheader("Content-Length", str(len(body)))
+                    connection.endheaders(body or None)
                     answer = connection.getresponse()
                     reply = answer.read()
                     reply_headers = answer.getheaders()
                 finally:
                     connection.close()
-                port = f"127.0.0.1:{relay.port}"
+                content_type = answer.getheader("Content-Type") or ""
                 relay.exchanges.append(
                     Exchange(
                         self.command,
                         self.path,
-                        tuple((k, v.replace(port, "127.0.0.1:PORT")) for k, v in headers),
+                        tuple((k, _port_as(v, relay.port, "PORT")) for k, v in headers),
                         body,
                         answer.status,
+                        _answer(answer.status, content_type, reply),
                     )
                 )
                 self.send_response(answer.status)
@@ -413,8 +500,8 @@ def _read_body(handler: BaseHTTPRequestHandler) -> bytes:
 
 @contextlib.contextmanager
 def every_run_real() -> Iterator[None]:
-    ALL_REAL.set()
+    ALL_REAL.hold(1)
     try:
         yield
     finally:
-        ALL_REAL.clear()
+        ALL_REAL.hold(-1)
