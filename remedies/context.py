@@ -7,6 +7,7 @@ A test builds a Context around a temporary HOME and a made-up environment; nothi
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import pwd
 import signal
@@ -105,14 +106,18 @@ class Runner:
         Each is read by a thread of its own (a full pipe would stall it), which hands its
         stderr to the job's on_stderr as it comes, while this thread does `meanwhile` (work
         that needs none of the answers), then waits: Ctrl-C or an error here kills every one
-        of them before it goes on up."""
-        from concurrent.futures import ThreadPoolExecutor
+        of them before it goes on up.
+
+        The threads are daemons, waited for by an Event each, never joined: Python 3.11's
+        Thread.join, hit by Ctrl-C as the thread ends, can raise "RuntimeError: release
+        unlocked lock" instead of KeyboardInterrupt (seen once in the suite, as ThreadPool's
+        shutdown joined its workers)."""
 
         def one(
             job: tuple[Sequence[str], str | None],
             sink: Callable[[bytes], None] | None,
             its_env: Mapping[str, str],
-        ) -> Any:
+        ) -> subprocess.CompletedProcess[bytes] | RemedyError:
             argv, argv0 = job
             try:
                 return self.run(
@@ -136,22 +141,22 @@ class Runner:
 
             root_safe_path(env.get("PATH", os.defpath))
         live = _Started()
-        pool = ThreadPoolExecutor(max_workers=max(1, len(jobs)))
+        # `envs`: one environment per job where they differ (each shell's own PS4).
+        per_job = [*envs, *[env] * (len(jobs) - len(envs))]
+        running = [
+            _Job.start(functools.partial(one, job, sink, its_env))
+            for job, sink, its_env in zip(jobs, sinks, per_job)
+        ]
         try:
-            # `envs`: one environment per job where they differ (each shell's own PS4).
-            per_job = [*envs, *[env] * (len(jobs) - len(envs))]
-            futures = [
-                pool.submit(one, job, sink, its_env)
-                for job, sink, its_env in zip(jobs, sinks, per_job)
-            ]
             if meanwhile is not None:
                 meanwhile()
-            return [future.result() for future in futures]
+            return [job.answer() for job in running]
         except BaseException:
             live.stop_all()
+            deadline = time.monotonic() + 5
+            for job in running:  # their programs are gone: each thread ends at once
+                job.done.wait(max(deadline - time.monotonic(), 0))
             raise
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
 
     def run_long(
         self,
@@ -272,6 +277,37 @@ def _widen_pipes(process: subprocess.Popen[bytes]) -> None:
         if pipe is not None:
             with contextlib.suppress(OSError):
                 fcntl.fcntl(pipe.fileno(), _SET_PIPE_SIZE, _PIPE_SIZE)
+
+
+class _Job:
+    """One of run_side_by_side's programs, run by a daemon thread; done is set when its
+    answer (or the exception it raised) is in."""
+
+    def __init__(self, work: Callable[[], Any]) -> None:
+        self.done = threading.Event()
+        self._work = work
+        self._answer: Any = None
+        self._error: BaseException | None = None
+
+    @classmethod
+    def start(cls, work: Callable[[], Any]) -> _Job:
+        job = cls(work)
+        threading.Thread(target=job._run, daemon=True).start()
+        return job
+
+    def _run(self) -> None:
+        try:
+            self._answer = self._work()
+        except BaseException as e:  # handed to the thread that waits for the answer
+            self._error = e
+        finally:
+            self.done.set()
+
+    def answer(self) -> Any:
+        self.done.wait()
+        if self._error is not None:
+            raise self._error
+        return self._answer
 
 
 class _Started:

@@ -121,3 +121,27 @@ def test_stderr_read_as_it_comes_is_all_there_and_stdout_too() -> None:
     assert b"".join(pieces) == done.stderr == expected
     assert done.stdout == b"".join(b"out %d\n" % i for i in range(2000))
     assert done.returncode == 0
+
+
+@pytest.mark.real_shell
+@pytest.mark.parametrize("interrupted", [False, True])
+def test_no_thread_is_joined(monkeypatch: pytest.MonkeyPatch, interrupted: bool) -> None:
+    """Python 3.11's Thread.join, hit by Ctrl-C as the thread ends, can raise "RuntimeError:
+    release unlocked lock" in place of KeyboardInterrupt (CI saw remedy say "unexpected
+    RuntimeError" for a Ctrl-C, as a thread pool's shutdown joined its workers). The threads
+    are waited for by events instead: a join here stands for that failure."""
+
+    def no_join(self: threading.Thread, timeout: float | None = None) -> None:
+        raise RuntimeError("release unlocked lock")
+
+    def interrupt() -> None:
+        raise KeyboardInterrupt
+
+    jobs = [(["sh", "-c", "echo ok"], None) for _ in range(3)]
+    monkeypatch.setattr(threading.Thread, "join", no_join)
+    if interrupted:
+        with pytest.raises(KeyboardInterrupt):
+            Runner().run_side_by_side(jobs, env=ENV, timeout=10, meanwhile=interrupt)
+    else:
+        runs = Runner().run_side_by_side(jobs, env=ENV, timeout=10)
+        assert [r.stdout for r in runs if not isinstance(r, RemedyError)] == [b"ok\n"] * 3
