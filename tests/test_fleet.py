@@ -384,3 +384,29 @@ def test_odd_host_names_write_their_reports_inside_reports_only(tmp_path: Path) 
     assert " ./../../outside/evil," in person.stdout, person.stdout
     assert "\x1b" not in person.stdout and "\x07" not in person.stdout
     figures.add("hostile host names whose reports stayed inside REPORTS", len(ODD_NAMES))
+
+
+def test_a_remedy_file_rolls_out_only_where_its_when_holds(tmp_path: Path) -> None:
+    """A Vertex fix rolled out to a Bedrock host and a Vertex host (issue 25): the Bedrock
+    host is reported "not needed", byte for byte as it was; the Vertex host changed; a
+    second rollout leaves it "already fine"."""
+    from tests.test_apply_when import VERTEX, VERTEX_FIX
+
+    fix = tmp_path / "vertex-fix.toml"
+    fix.write_text(VERTEX_FIX)
+    inventory, homes = fleet.local_inventory(tmp_path, ["bedrock1", "vertex1"])
+    (homes["vertex1"] / ".bashrc").write_text(VERTEX)
+    before = (homes["bedrock1"] / ".bashrc").read_bytes()
+    out = tmp_path / "reports"
+    done = fleet.make("rollout", inventory, out, remedy=str(fix), args="--shell bash")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    found = fleet.reports(out)
+    assert found["bedrock1"]["changed"] is False, found["bedrock1"]
+    assert "provider here is bedrock, not vertex" in found["bedrock1"]["not_needed"]
+    assert (homes["bedrock1"] / ".bashrc").read_bytes() == before
+    assert found["vertex1"]["changed"] is True and found["vertex1"]["not_needed"] is None
+    again = fleet.make("rollout", inventory, out, remedy=str(fix), args="--shell bash")
+    assert again.returncode == 0, again.stdout[-3000:]
+    summary = fleet.make("fleet-report", inventory, out, json="1")
+    outcomes = json.loads(summary.stdout)["outcomes"]
+    assert outcomes == {"already fine": ["vertex1"], "not needed": ["bedrock1"]}, outcomes

@@ -40,6 +40,9 @@ class ApplyResult:
     machine: bool = False  # --machine: the managed drop-in, for every user
     # Other shells the user may start, whose new shells do not have what the remedy fixes.
     left_alone: tuple[LeftAlone, ...] = ()
+    # What the remedy fixes is not here at all (the condition of its [when] that fails):
+    # nothing was changed.
+    not_needed: str | None = None
 
     @property
     def changed(self) -> bool:
@@ -52,12 +55,18 @@ class ApplyResult:
             "scope": "machine" if self.machine else "user",
             "shells": list(self.shells),
             "left_alone": [item.to_json(self.remedy) for item in self.left_alone],
+            "not_needed": self.not_needed,
             **self.changes.to_json(),
         }
 
     def for_person(self, out: Output) -> None:
         where = "every user of this machine" if self.machine else ", ".join(self.shells)
-        if self.changes.stage == "nothing":
+        if self.not_needed is not None:
+            out.say(
+                f"{self.remedy} is not needed here: {self.not_needed}; nothing was changed "
+                "(--force applies it anyway)."
+            )
+        elif self.changes.stage == "nothing":
             self.changes.show_notes(out)
             self._show_left_alone(out)
             out.say(f"{self.remedy} is already in place for {where}; nothing to do.")

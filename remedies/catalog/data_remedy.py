@@ -279,7 +279,22 @@ def to_remedy(spec: RemedySpec) -> EnvRemedy:
         machine=None if spec.unset or spec.move_to_shell or spec.rewrite else machine,
         proof=None if spec.proof.empty else spec.proof,
         needed_in=lambda env: holds_in(spec, env),
+        not_needed=lambda pictures, claude, home: unmet_everywhere(spec, pictures, claude, home),
     )
+
+
+def unmet_everywhere(
+    spec: RemedySpec, pictures: Sequence[Picture], claude: ClaudeOnPath, home: Any
+) -> str | None:
+    """The first condition of the [when] that fails in the first picture (the user's own new
+    terminal), when it holds in none; None when it holds in one. With no version to judge
+    (no claude, or one that cannot say), the versions are not judged: remedy does not guess
+    that they fail."""
+    if claude.version is None:
+        spec = replace(spec, when=replace(spec.when, versions=None))
+    failed = [judge_when(spec, picture, claude, home) for picture in pictures]
+    reasons = [f for f in failed if isinstance(f, str)]
+    return reasons[0] if reasons and len(reasons) == len(failed) else None
 
 
 def holds_in(spec: RemedySpec, env: Mapping[str, str]) -> bool:
@@ -339,47 +354,59 @@ class Match:
 
 def evaluate(spec: RemedySpec, picture: Picture, claude: ClaudeOnPath, home: Any) -> Match | None:
     """The remedy's `[when]` against what doctor found; None when any condition fails."""
+    judged = judge_when(spec, picture, claude, home)
+    return judged if isinstance(judged, Match) else None
+
+
+def judge_when(spec: RemedySpec, picture: Picture, claude: ClaudeOnPath, home: Any) -> Match | str:
+    """The remedy's `[when]` against what doctor found: the Match, or the first condition
+    that fails, in words ("Claude Code's provider here is bedrock, not vertex")."""
     when = spec.when
     evidence: list[str] = []
     if when.providers:
         if picture.provider not in when.providers:
-            return None
+            wanted = " or ".join(when.providers)
+            return f"Claude Code's provider here is {picture.provider}, not {wanted}"
         evidence.append(f"provider {picture.provider}")
     if when.versions:
         from packaging.specifiers import SpecifierSet
 
         version = parse_version(claude.version) if claude.version else None
         if version is None or version not in SpecifierSet(when.versions):
-            return None
+            return f"Claude Code {claude.version or '(version unknown)'} is not {when.versions}"
         evidence.append(f"Claude Code {claude.version}")
     for name in when.present:
         if not _client_value(picture, name):
-            return None
+            return f"Claude Code gets no {name}"
         evidence.append(_where(picture, name, home))
     for name in when.absent:
         if _client_value(picture, name):
-            return None
+            return f"Claude Code gets {name} ({_where(picture, name, home)})"
         evidence.append(f"no {name}")
     for name, pattern in when.matching:
         value = _client_value(picture, name)
         # Linear time, and a value over linear_regex.MAX_TEXT characters never matches.
         if value is None or not linear_regex.search(pattern, value):
-            return None
+            return (
+                f"Claude Code's {name} does not match {pattern}"
+                if value
+                else (f"Claude Code gets no {name}")
+            )
         evidence.append(_where(picture, name, home))
     for name, place in when.set_in:
         sources = [s for s in picture.of(name) if s.applies]
         in_settings = [s for s in sources if s.kind.endswith("-settings")]
         elsewhere = [s for s in sources if not s.kind.endswith("-settings")]
         if place == "settings" and (not in_settings or elsewhere):
-            return None
+            return f"{name} is not set in Claude Code's settings alone"
         if place == "shell" and not elsewhere:
-            return None
+            return f"no shell sets {name}"
         evidence.append(_where(picture, name, home))
     if spec.rewrite:
         # Only where the rule would change a value: after the fix, nothing matches.
         changes = _rewrite_evidence(spec, picture, home)
         if not changes:
-            return None
+            return "no value here is one its rule rewrites"
         evidence += changes
     return Match(spec.name, tuple(dict.fromkeys(evidence)))
 

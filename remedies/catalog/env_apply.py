@@ -20,6 +20,7 @@ from typing import Any
 from remedies.catalog.apply_result import ApplyResult, LeftAlone, WhyLeft
 from remedies.catalog.folder_apply import ask_about_folder, folder_notes
 from remedies.catalog.interface import EnvRemedy
+from remedies.catalog.needed_here import why_not_needed
 from remedies.claude.asking import ask_each, ask_shells
 from remedies.claude.settings_plan import plan_settings_changes
 from remedies.claude.this_terminal import after_edit, compare
@@ -59,6 +60,7 @@ class ApplyRequest:
     remedy_options: Mapping[str, Any] = field(default_factory=dict)
     dry_run: bool = False
     yes: bool = False  # consent given: no question
+    force: bool = False  # apply where what the remedy fixes is not found (EnvRemedy.not_needed)
 
 
 def apply_env(ctx: Context, request: ApplyRequest, asker: Asker) -> ApplyResult:
@@ -74,11 +76,18 @@ def apply_env(ctx: Context, request: ApplyRequest, asker: Asker) -> ApplyResult:
     # nothing an interrupted run left to recover, so the remedy may look before the lock.
     given = request.remedy_options
     early = None if check_folder(ctx.state_dir) else remedy.propose(ctx, shells, given)
+    # Judged before the lock: doctor's judgement reads remedy's own state too.
+    reason = _not_needed(ctx, request, chosen)
     with locked(ctx, read_only=request.dry_run) as state:
         recovered = [] if request.dry_run else recover(ctx, state)
         for line in recovered:
             asker.warn(line)
         proposal = early or remedy.propose(ctx, shells, given)
+        # Returned once the options are read (bad input is exit 2 wherever it is given),
+        # before any file is planned: where what it fixes is not here, nothing is changed.
+        if reason is not None:
+            nothing = file_changes(ctx, [], [], dry_run=request.dry_run)
+            return ApplyResult(remedy.name, names, nothing, not_needed=reason)
         # This folder's .envrc and settings win over every shell here: --project, or a yes.
         project = request.scopes.project or ask_about_folder(
             ctx, asker, proposal, yes=request.yes, dry_run=request.dry_run
@@ -141,6 +150,14 @@ def apply_env(ctx: Context, request: ApplyRequest, asker: Asker) -> ApplyResult:
     else:
         done = replace(done, notes=(*done.notes, *stale))
     return ApplyResult(remedy.name, names, done, left_alone=left_alone)
+
+
+def _not_needed(ctx: Context, request: ApplyRequest, chosen: list[Shell]) -> str | None:
+    """Why this remedy is not needed here, when it says so and was not forced; a remedy
+    applied before goes on as usual (a re-run finds its lines in place: "nothing to do")."""
+    if request.force or configured_shells(ctx, request.remedy.name):
+        return None
+    return why_not_needed(ctx, request.remedy, chosen)
 
 
 def _shells_to_fix(

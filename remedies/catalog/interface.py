@@ -18,8 +18,12 @@ from remedies.claude.sources import is_on
 from remedies.engine.envedit import EnvEdit
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import click
 
+    from remedies.claude.installs import ClaudeOnPath
+    from remedies.claude.sources import Picture
     from remedies.context import Context
     from remedies.engine.journal import Entry
     from shells.base import Shell
@@ -87,6 +91,12 @@ class EnvRemedy:
     # the bad setting on): apply then fixes that shell too, not only the one the user runs.
     # None: only the shells the user runs or names.
     needed_in: Callable[[Mapping[str, str]], bool] | None = None
+    # Given what doctor found (each kind of new shell's picture, the claude that runs, the
+    # home): why what the remedy fixes is not here at all (a remedy file's [when] holds in
+    # none: the first condition that fails), else None. apply then changes nothing unless
+    # --force (catalog.needed_here). None: no such test (the built-ins fix the shells they
+    # are asked to).
+    not_needed: Callable[[Sequence[Picture], ClaudeOnPath, Path], str | None] | None = None
 
 
 def bedrock_on(env: Mapping[str, str]) -> bool:

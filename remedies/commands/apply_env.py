@@ -35,6 +35,18 @@ def shell_params() -> list[click.Parameter]:
     ]
 
 
+def force_params() -> list[click.Parameter]:
+    return [
+        click.Option(
+            ["--force"],
+            is_flag=True,
+            help="Apply even where what the remedy fixes is not found here (its [when] holds "
+            "in no new shell); without it, apply says which condition failed and changes "
+            "nothing.",
+        )
+    ]
+
+
 def scope_params() -> list[click.Parameter]:
     return [
         click.Option(
@@ -59,6 +71,7 @@ def env_apply_command(remedy: EnvRemedy) -> click.Command:
         shell_names, all_shells = kwargs.pop("shell_names"), kwargs.pop("all_shells")
         scopes = Scopes(project=kwargs.pop("project"), system=kwargs.pop("system"))
         dry_run, yes = kwargs.pop("dry_run"), kwargs.pop("yes")
+        force: bool = kwargs.pop("force", False)
         request = ApplyRequest(
             remedy,
             shell_names,
@@ -67,6 +80,7 @@ def env_apply_command(remedy: EnvRemedy) -> click.Command:
             remedy_options=kwargs,  # what is left: the remedy's own (--region, --value)
             dry_run=dry_run,
             yes=yes,
+            force=force,
         )
         out = Output(json_mode, wants_colour(ctx.env))
         out.show(core(ctx, request, AtTerminal(out), machine=machine))
@@ -78,6 +92,7 @@ def env_apply_command(remedy: EnvRemedy) -> click.Command:
         short_help=remedy.summary,
         params=[
             *remedy.options(),
+            *(force_params() if remedy.not_needed else []),
             *shell_params(),
             *scope_params(),
             *(

@@ -43,7 +43,8 @@ command = click.Command(
     callback=_fleet_report,
     short_help=short_help("fleet-report"),
     help="Read the JSON reports of `make rollout` in DIR (one per host) and summarise them: "
-    "how many hosts changed, were already fine, failed or were unreachable; the failed and "
+    "how many hosts changed, were already fine, did not need it, failed or were unreachable; "
+    "the failed and "
     "unreachable ones grouped by their first error line; the versions seen. --verbose names "
     "every host.",
     params=[
@@ -59,6 +60,8 @@ def classify(report: dict[str, Any]) -> str:
         return "verified" if report["ok"] else "failed"
     if report.get("rc") != 0:
         return "failed"
+    if report.get("not_needed"):
+        return "not needed"  # what the remedy fixes is not on this host ([when])
     if report.get("dry_run"):
         return "would change" if report.get("files") else "already fine"
     return "changed" if report.get("changed") else "already fine"
@@ -72,7 +75,15 @@ def natural(name: str) -> tuple[tuple[int, int | str], ...]:
 
 
 # The order outcomes are counted in, for a person.
-_ORDER = ("changed", "would change", "verified", "already fine", "failed", "unreachable")
+_ORDER = (
+    "changed",
+    "would change",
+    "verified",
+    "already fine",
+    "not needed",
+    "failed",
+    "unreachable",
+)
 
 
 def _versions(report: dict[str, Any]) -> set[str]:
