@@ -441,7 +441,8 @@ def test_model_region_prefix_with_the_real_client(sandbox: Sandbox) -> None:
     assert env["ANTHROPIC_MODEL"] == "eu.anthropic.claude-sonnet-4-5-20250929-v1:0"
     settings = json.loads(sandbox.read(".claude/settings.json"))
     assert settings["env"]["ANTHROPIC_DEFAULT_OPUS_MODEL"] == "eu.anthropic.claude-opus-4-7"
-    runs = _verified(sandbox)
+    # Opus 4.7 asked by its bare id (verify asks it with Bedrock on) is sent as given.
+    runs = [r for r in _verified(sandbox) if r["model"] != "claude-opus-4-7"]
     assert {str(r["path"]).split("/")[3].split(".")[0] for r in runs} == {"eu"}, runs
     again = sandbox.remedy("apply", "model-region-prefix", "--shell", "bash", "--yes")
     assert again.code == 0 and "nothing to do" in again.stdout, again.stdout

@@ -102,5 +102,6 @@ def test_a_stand_in_that_answers_otherwise_gets_the_real_client(
     otherwise = "client probes the stand-in answered otherwise, run for real"
     before = figures.COUNTS.get(otherwise, 0)
     doc = verified(second)
-    assert figures.COUNTS.get(otherwise, 0) - before == 3
+    # Only Opus 4.7's request is refused (the others are answered alike): its one run.
+    assert figures.COUNTS.get(otherwise, 0) - before == 1
     assert "model not enabled" in json.dumps(doc)

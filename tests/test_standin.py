@@ -59,6 +59,33 @@ def test_body_betas_are_rejected_as_opus_4_7_did() -> None:
         assert request.body_has_beta and request.model_in_path == "claude-opus-4-7"
 
 
+@pytest.mark.parametrize(
+    ("model", "refused"),
+    [
+        ("claude-opus-4-7", True),
+        ("anthropic.claude-opus-4-7", True),
+        ("us.anthropic.claude-opus-4-7", True),
+        ("eu.anthropic.claude-opus-4-7", True),
+        ("apac.anthropic.claude-opus-4-7", True),
+        ("global.anthropic.claude-opus-4-7", True),
+        ("us.anthropic.claude-opus-4-7-v1:0", True),
+        ("us.anthropic.claude-sonnet-4-5-20250929-v1:0", False),
+        ("us.anthropic.claude-opus-4-1-20250805-v1:0", False),
+        ("anthropic.claude-haiku-4-5", False),
+        ("claude-opus-4-70", False),
+    ],
+)
+def test_body_betas_are_refused_for_opus_4_7_alone(model: str, refused: bool) -> None:
+    """The seed: bedrock-runtime refused body betas for Opus 4.7 only; the same
+    configuration worked with other models (a stand-in stricter than the service made every
+    Bedrock home fail verify)."""
+    with StandIn() as standin:
+        path = f"/model/{model.replace(':', '%3A')}/invoke-with-response-stream"
+        status, _headers, body = post(standin, path, {"anthropic_beta": ["x"], "messages": []})
+    assert (status == 400) is refused, (status, body)
+    assert (body == b'{"message":"invalid beta flag"}') is refused
+
+
 def test_bedrock_without_body_betas_streams_hello() -> None:
     with StandIn() as standin:
         status, headers, body = post(

@@ -52,12 +52,17 @@ def verify(sandbox: Sandbox, *args: str) -> tuple[int, dict[str, object]]:
 @pytest.mark.real_shell
 @pytest.mark.real_client
 def test_verify_fails_before_any_remedy(user: Sandbox) -> None:
+    """Every request goes to bedrock-runtime with body betas; Opus 4.7's alone is refused,
+    as the service did (the client's default, Sonnet 4.5, and the alias are answered)."""
     code, doc = verify(user)
     assert code == 1 and doc["verdict"] == "failed"
-    for run in runs(doc):
-        assert run["endpoint"] == "bedrock" and run["verdict"] == "invalid-beta-flag"
-        assert run["body_betas"], "the body carried anthropic_beta"
-        assert "invalid beta flag" in str(run["output"])
+    by_model = {run["model"]: run for run in runs(doc)}
+    assert set(by_model) >= {"claude-opus-4-7", "sonnet"}, by_model
+    for model, run in by_model.items():
+        assert run["endpoint"] == "bedrock" and run["body_betas"], run
+        opus = model == "claude-opus-4-7"
+        assert run["verdict"] == ("invalid-beta-flag" if opus else "ok"), run
+        assert ("invalid beta flag" in str(run["output"])) is opus, run
 
 
 @pytest.mark.real_shell

@@ -74,7 +74,7 @@ def judged_here(
 ) -> OfflineResult:
     """The offline result, with the folder's files named where they made it fail, and this
     terminal judged when it differs from a new shell here."""
-    from remedies.verify.offline import pinned_model, probe_once  # loaded while shells ran
+    from remedies.verify.offline import models_to_ask, probe_once  # loaded while shells ran
 
     result = _named(ctx, result, folder)
     if result.verdict != "ok" or not _judge_terminal(ctx, folder.here):
@@ -83,10 +83,16 @@ def judged_here(
     if not found:
         return result
     mine = ShellEnv(TERMINAL, login=False, env=dict(ctx.env), interactive=True)
-    asked = model or pinned_model(ctx, mine.env)
-    run = probe_once(ctx, found[0], mine, asked, timeout, proofs=proofs)
+    # The models a new shell is judged with (Opus 4.7 among them, with Bedrock on); the
+    # first that fails is the one said.
+    ran = []
+    for asked in models_to_ask(ctx, mine, model):
+        ran.append(probe_once(ctx, found[0], mine, asked, timeout, proofs=proofs))
+        if not ran[-1].ok:
+            break
+    run = ran[-1]
     if run.ok:
-        return replace(result, runs=[*result.runs, run])
+        return replace(result, runs=[*result.runs, *ran])
     if run.endpoint != "bedrock":
         # Not the 400 (a terminal with no provider set reaches for the user's own login,
         # which no stand-in can judge): the `but` line says how it differs.

@@ -150,11 +150,14 @@ def pinned_model(ctx: Context, shell_env: dict[str, str]) -> str | None:
     return settings_env.get("ANTHROPIC_MODEL") or shell_env.get("ANTHROPIC_MODEL") or settings_model
 
 
-def _models(ctx: Context, shell_env: ShellEnv, model: str | None) -> list[str | None]:
+def models_to_ask(ctx: Context, shell_env: ShellEnv, model: str | None) -> list[str | None]:
     """The models to ask for in this environment: the one given, else what the user really
     runs (their pinned model, else none: the client's own default). With Bedrock still on,
-    the client routes by the id (an `anthropic.` id goes to Mantle, the aliases to
-    bedrock-runtime), so the aliases a user types are asked too."""
+    Opus 4.7 by its id too: the seed's 400 was Opus 4.7's alone (the stand-in answers other
+    models' body betas, as the service did), and the client's default on Bedrock is not Opus
+    4.7 (2.1.111: Sonnet 4.5), so a user who picks it with /model or --model is judged; and
+    the client routes by the id (an `anthropic.` id goes to Mantle, an alias to
+    bedrock-runtime), so an alias a user types is asked too."""
     if model:
         return [model]
     chosen = pinned_model(ctx, shell_env.env)
@@ -164,7 +167,7 @@ def _models(ctx: Context, shell_env: ShellEnv, model: str | None) -> list[str | 
     )
     if not is_on(bedrock):
         return [chosen]
-    return list(dict.fromkeys([chosen, "opus", "sonnet"]))
+    return list(dict.fromkeys([chosen, DEFAULT_MODEL, "sonnet"]))
 
 
 def _model_request(requests: list[RecordedRequest]) -> RecordedRequest | None:
@@ -341,7 +344,7 @@ def verify_offline(
             ],
         )
         for e in _distinct(with_claude, key)
-        for asked in _models(ctx, e, model)
+        for asked in models_to_ask(ctx, e, model)
     ]
     # The client names its version in every request it sends (`User-Agent: claude-cli/2.1.111`):
     # read there, it costs no second Node.js start (`claude --version`, half a second), which

@@ -8,9 +8,13 @@ server can play both services, record what the real client sends, and answer the
 real services did:
 
 * bedrock-runtime (`POST /model/<id>/invoke-with-response-stream` and `/model/<id>/invoke`):
-  a JSON body carrying an `anthropic_beta` key (even an empty list) is rejected with
+  for Opus 4.7, in every form of its id (`anthropic.claude-opus-4-7`, with a `us.`, `eu.`,
+  `apac.` or `global.` inference-profile prefix, with a `-v1:0` suffix), a JSON body carrying
+  an `anthropic_beta` key (even an empty list) is rejected with
   `400 {"message":"invalid beta flag"}`, the answer Opus 4.7 gave Claude Code <= 2.1.111;
-  anything else gets a valid answer whose text is "Hello!" (the streaming one in AWS's binary
+  the same body for any other model is answered, as the real service answered it (the seed:
+  the same configuration worked with other Bedrock models). Anything else gets a valid
+  answer whose text is "Hello!" (the streaming one in AWS's binary
   event-stream encoding, which is what the Bedrock SDK inside Claude Code decodes).
 * Mantle (`POST /v1/messages`, optionally under a prefix such as `/anthropic`): an Anthropic
   Messages API answer, as server-sent events when the body asks for `"stream": true`.
@@ -49,6 +53,11 @@ __all__ = [
     "decode_event_stream",
     "encode_event_stream_message",
 ]
+
+#: The model ids whose bedrock-runtime requests were rejected for a body `anthropic_beta`:
+#: Opus 4.7 in every form (bare, an inference-profile prefix, a `-v1:0` suffix, inside an
+#: ARN's last part).
+OPUS_4_7: str = r"claude-opus-4-7(?![0-9])"
 
 #: Body of Bedrock's rejection, byte for byte as the service sent it.
 INVALID_BETA_BODY: bytes = b'{"message":"invalid beta flag"}'
@@ -318,7 +327,7 @@ class _Handler(BaseHTTPRequestHandler):
 
         if bedrock and self.command == "POST":
             model = request.model_in_path or "unknown"
-            if request.body_has_beta and standin.reject_body_beta:
+            if request.body_has_beta and standin.rejects_betas_for(model):
                 # What bedrock-runtime answered Claude Code <= 2.1.111 for Opus 4.7.
                 status, body, headers = standin.rejection
                 extra = {k: v for k, v in headers.items() if k.lower() != "content-type"}
@@ -401,6 +410,10 @@ class StandIn:
 
     `rejection` replaces the (status, body, headers) of the rejection, to see how the client
     reports other error shapes; the default is Bedrock's own answer.
+
+    `rejected_models`: a pattern the (decoded) model id in the path must contain for a body
+    beta to be rejected; Opus 4.7's by default, None for every model (a test that wants the
+    rejection whatever model the client picks).
     """
 
     def __init__(
@@ -409,9 +422,11 @@ class StandIn:
         reject_body_beta: bool = True,
         rejection: Optional[tuple[int, bytes, dict[str, str]]] = None,
         tls: Optional[tuple[str, str]] = None,
+        rejected_models: Optional[str] = OPUS_4_7,
     ) -> None:
         """`tls`: a certificate and its key (PEM files): answer over HTTPS with them."""
         self.tls = tls
+        self.rejected_models = re.compile(rejected_models) if rejected_models else None
         self.reply_text = reply_text
         self.reject_body_beta = reject_body_beta
         self.rejection: tuple[int, bytes, dict[str, str]] = rejection or (
@@ -423,6 +438,12 @@ class StandIn:
         self._requests: list[RecordedRequest] = []
         self._server: Optional[_Server] = None
         self._thread: Optional[threading.Thread] = None
+
+    def rejects_betas_for(self, model: str) -> bool:
+        """Whether bedrock-runtime answers a body beta for `model` with the rejection."""
+        if not self.reject_body_beta:
+            return False
+        return self.rejected_models is None or bool(self.rejected_models.search(model))
 
     # -- lifecycle ---------------------------------------------------------------------------
 
