@@ -7,6 +7,9 @@ from __future__ import annotations
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
+# `remedy check`: the proof holds without the remedy because the client that ran is outside
+# the file's [when] versions: this client does not have the problem.
+EXIT_NOT_HERE = 4
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 
 

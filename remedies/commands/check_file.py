@@ -4,13 +4,17 @@ The file is read as `remedy apply` would read it (one line naming file, key and 
 it is wrong). Then the real client runs against the loopback stand-in twice, in the
 environment a new shell of yours gets: as it is, and with the remedy's variables applied
 (nothing is written anywhere); the request it sends the second time must show what the
-file's `[proof]` says. Exit 0 when it does, 1 when not. Options are given as
+file's `[proof]` says. Exit 0 when it does, 1 when not, and 1 too when the proof holds
+without the remedy already (it proves nothing: it would pass on a broken home as well),
+unless the client that ran is outside the file's `[when]` versions: then this client does
+not have the problem, and check says so with exit 4 (EXIT_NOT_HERE). Options are given as
 `--option NAME=VALUE`; one not given takes its default, else its example.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -26,16 +30,25 @@ from remedies.catalog.data_remedy import (
 )
 from remedies.catalog.data_sources import read_spec
 from remedies.claude.installs import find_claude
+from remedies.claude.known_issues import parse_version
 from remedies.claude.region import REGION_VARIABLES
 from remedies.claude.request_proof import with_values
 from remedies.commands import short_help
 from remedies.context import Context
 from remedies.engine.new_shell import ShellEnv, new_shell_envs
 from remedies.engine.shell_choice import choose_shells
-from remedies.errors import EXIT_FAILURE, BadInput, RemedyError
+from remedies.errors import EXIT_FAILURE, EXIT_NOT_HERE, EXIT_OK, BadInput, RemedyError
 from remedies.options import json_option
 from remedies.output import Output, wants_colour
 from remedies.verify.offline import ProbeRun, probe_once
+
+
+class CheckVerdict(Enum):
+    PROVEN = "proven"
+    BROKEN = "proof broken"  # with the remedy, the request still breaks the proof
+    PROVES_NOTHING = "proves nothing"  # the proof holds without the remedy too
+    NOT_THIS_CLIENT = "not this client"  # it holds without: the client is outside [when]
+    NO_PROOF = "no proof"
 
 
 @dataclass(frozen=True)
@@ -48,14 +61,47 @@ class CheckResult:
     notes: tuple[str, ...] = ()
 
     @property
+    def verdict(self) -> CheckVerdict:
+        if self.after is None:
+            return CheckVerdict.NO_PROOF
+        if self.after.proof_failures:
+            return CheckVerdict.BROKEN
+        if self.before is not None and not self.before.proof_failures:
+            # The proof holds without the remedy: nothing tells a fixed home from a broken one.
+            if self._outside_versions() is not None:
+                return CheckVerdict.NOT_THIS_CLIENT
+            return CheckVerdict.PROVES_NOTHING
+        return CheckVerdict.PROVEN
+
+    @property
     def ok(self) -> bool:
-        return self.after is not None and not self.after.proof_failures
+        return self.verdict is CheckVerdict.PROVEN
+
+    def _outside_versions(self) -> str | None:
+        """The client that ran, when the file's [when] versions leave it out."""
+        version = self.before.client_version if self.before else None
+        wanted = self.spec.when.versions
+        if not version or not wanted:
+            return None
+        from packaging.specifiers import SpecifierSet
+
+        parsed = parse_version(version)
+        return version if parsed is not None and parsed not in SpecifierSet(wanted) else None
+
+    @property
+    def exit_code(self) -> int:
+        return {
+            CheckVerdict.PROVEN: EXIT_OK,
+            CheckVerdict.NO_PROOF: EXIT_OK,
+            CheckVerdict.NOT_THIS_CLIENT: EXIT_NOT_HERE,
+        }.get(self.verdict, EXIT_FAILURE)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "remedy": self.spec.name,
             "file": self.spec.origin,
             "valid": True,
+            "verdict": self.verdict.value,
             "proven": self.ok,
             "before": self.before.proof_failures if self.before else None,
             "after": self.after.proof_failures if self.after else None,
@@ -72,8 +118,19 @@ class CheckResult:
         if self.before is not None:
             broken = "; ".join(self.before.proof_failures) or "nothing: the proof holds already"
             out.say(f"  without it  {broken}")
-        holds = "the proof holds" if self.ok else "; ".join(self.after.proof_failures)
+        holds = "; ".join(self.after.proof_failures) or "the proof holds"
         out.say(f"  with it     {holds}")
+        if self.verdict is CheckVerdict.PROVES_NOTHING:
+            out.say(
+                "  verdict     proves nothing: the proof holds without the fix as well, so it "
+                "cannot tell a fixed home from a broken one; make it name what the problem "
+                "sends (the model, the beta, the endpoint)"
+            )
+        elif self.verdict is CheckVerdict.NOT_THIS_CLIENT:
+            out.say(
+                f"  verdict     this client ({self._outside_versions()}) does not have the "
+                f"problem: the file's [when] is for versions {self.spec.when.versions}"
+            )
 
 
 def _values(spec: RemedySpec, given: tuple[str, ...]) -> dict[str, str]:
@@ -139,8 +196,8 @@ def core(ctx: Context, request: CheckRequest) -> CheckResult:
 def _check(ctx: Context, path: Path, option: tuple[str, ...], json_mode: bool) -> None:
     result = core(ctx, CheckRequest(path, option))
     Output(json_mode, wants_colour(ctx.env)).show(result)
-    if not result.ok and result.after is not None:
-        raise click.exceptions.Exit(EXIT_FAILURE)
+    if result.exit_code != EXIT_OK:
+        raise click.exceptions.Exit(result.exit_code)
 
 
 command = click.Command(
@@ -150,7 +207,10 @@ command = click.Command(
     help=(
         "Read a remedy file as `remedy apply` would, then run your claude against the "
         "loopback stand-in without and with the remedy's variables (nothing is written) and "
-        "check the request it sends against the file's [proof]. Exit 0 when the proof holds."
+        "check the request it sends against the file's [proof]. Exit 0 when the proof holds "
+        "with it and not without it; 1 when it breaks with it, or holds without it too (it "
+        "proves nothing); 4 when it holds without it because this client is outside the "
+        "file's [when] versions."
     ),
     params=[
         click.Argument(["path"], type=click.Path(dir_okay=False, path_type=Path)),

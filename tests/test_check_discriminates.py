@@ -1,0 +1,62 @@
+"""`remedy check` fails a proof that holds without the fix (issue 25): it would pass on a
+broken home as well, so it proves nothing; where the client that ran is outside the file's
+[when] versions, that client does not have the problem, with an exit code of its own (4)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Sandbox
+from tests.support import claude_client
+
+pytestmark = [pytest.mark.real_shell, pytest.mark.real_client]
+
+# The proof says only "it goes to bedrock-runtime": true before the fix as after it.
+WEAK = """\
+name = "weak-proof"
+summary = "A proof that holds either way"
+worth = "configuration fix"
+
+[when]
+provider = ["bedrock"]
+{versions}
+
+[what]
+set = {{ CLAUDE_CODE_MAX_OUTPUT_TOKENS = "8192" }}
+
+[proof]
+endpoint = "bedrock"
+"""
+
+
+def bedrock_home(sandbox: Sandbox) -> None:
+    claude = claude_client.install()
+    sandbox.write(
+        ".bashrc",
+        f"export PATH={claude.parent}:$PATH\n"
+        "export CLAUDE_CODE_USE_BEDROCK=1\nexport AWS_REGION=us-east-1\n",
+    )
+
+
+def test_a_proof_that_holds_without_the_fix_proves_nothing(sandbox: Sandbox) -> None:
+    bedrock_home(sandbox)
+    path = sandbox.write("weak.toml", WEAK.format(versions=""))
+    done = sandbox.remedy("check", str(path), "--json")
+    assert done.code == 1, done.stdout + done.stderr
+    doc = done.json()
+    assert doc["verdict"] == "proves nothing" and doc["proven"] is False, doc
+    assert doc["before"] == [] and doc["after"] == [], doc
+    person = sandbox.remedy("check", str(path))
+    assert person.code == 1 and "proves nothing: the proof holds without the fix" in person.stdout
+
+
+def test_a_client_outside_the_versions_does_not_have_the_problem(sandbox: Sandbox) -> None:
+    bedrock_home(sandbox)
+    path = sandbox.write("weak.toml", WEAK.format(versions='versions = "<2.1.100"'))
+    done = sandbox.remedy("check", str(path), "--json")
+    assert done.code == 4, done.stdout + done.stderr
+    assert done.json()["verdict"] == "not this client"
+    person = sandbox.remedy("check", str(path))
+    assert person.code == 4
+    assert "this client (2.1.111) does not have the problem" in person.stdout, person.stdout
+    assert "versions <2.1.100" in person.stdout
