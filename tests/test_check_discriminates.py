@@ -60,3 +60,23 @@ def test_a_client_outside_the_versions_does_not_have_the_problem(sandbox: Sandbo
     assert person.code == 4
     assert "this client (2.1.111) does not have the problem" in person.stdout, person.stdout
     assert "versions <2.1.100" in person.stdout
+
+
+def test_check_plays_the_settings_half_of_what(sandbox: Sandbox) -> None:
+    """DISABLE_PROMPT_CACHING=1 only in ~/.claude/settings.json, which apply removes: check's
+    run with the remedy must not keep it (it did, and a correct remedy failed check)."""
+    from tests.test_catalogue import CATALOGUE
+
+    claude = claude_client.install()
+    sandbox.write(
+        ".bashrc",
+        f"export PATH={claude.parent}:$PATH\n"
+        "export CLAUDE_CODE_USE_MANTLE=1\nexport AWS_REGION=us-east-1\n",
+    )
+    sandbox.write(".claude/settings.json", '{"env": {"DISABLE_PROMPT_CACHING": "1"}}\n')
+    before = sandbox.snapshot()
+    done = sandbox.remedy("check", str(CATALOGUE / "prompt-caching-off.toml"), "--json")
+    assert done.code == 0, done.stdout + done.stderr
+    doc = done.json()
+    assert doc["verdict"] == "proven" and doc["before"] and doc["after"] == [], doc
+    assert sandbox.snapshot() == before, "check writes nothing"

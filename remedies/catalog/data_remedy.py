@@ -180,28 +180,48 @@ def settings_ops(
     values: Mapping[str, str] | None = None,
     region: str | None = None,
 ) -> list[JsonOp]:
-    """A settings file that sets one of the variables gets the remedy's value (its env beats
-    every shell), or loses it; a rewrite rule changes the values it covers here too (and
-    the `model` that /model writes, when ANTHROPIC_MODEL is rewritten)."""
+    """The edits that make one settings file what settings_after says."""
     env = loaded.env
-    sets = filled(spec, values or {})
+    found = loaded.document.get("model")
+    model = found if isinstance(found, str) else None
+    after, new_model = settings_after(spec, env, model, values, region)
     ops: list[JsonOp] = [
         (ENV, name, json.dumps(value, ensure_ascii=False))
-        for name, value in sets
-        if name in env and env[name] != value
+        for name, value in after.items()
+        if env.get(name) != value
     ]
-    for name, rule in spec.rewrite:
-        new = rewritten(rule, env[name], region) if name in env else None
-        if new is not None:
-            ops.append((ENV, name, json.dumps(new, ensure_ascii=False)))
-    model = loaded.document.get("model")
-    rules = dict(spec.rewrite)
-    if "ANTHROPIC_MODEL" in rules and isinstance(model, str):
-        new = rewritten(rules["ANTHROPIC_MODEL"], model, region)
-        if new is not None:
-            ops.append(((), "model", json.dumps(new, ensure_ascii=False)))
-    ops += [(ENV, name, None) for name in (*spec.unset, *spec.move_to_shell) if name in env]
+    if new_model != model and new_model is not None:
+        ops.append(((), "model", json.dumps(new_model, ensure_ascii=False)))
+    ops += [(ENV, name, None) for name in env if name not in after]
     return ops
+
+
+def settings_after(
+    spec: RemedySpec,
+    env: Mapping[str, str],
+    model: str | None,
+    values: Mapping[str, str] | None = None,
+    region: str | None = None,
+) -> tuple[dict[str, str], str | None]:
+    """A settings env (and `model`) as the remedy leaves it: a variable it sets gets its
+    value where the settings set it (their env beats every shell), one it unsets or moves to
+    the shells is gone, a rewrite rule changes the values it covers (and the `model` that
+    /model writes, when ANTHROPIC_MODEL is rewritten). For one file (apply) or the merged
+    settings a probe is given (check's run with the remedy)."""
+    after = dict(env)
+    for name, value in filled(spec, values or {}):
+        if name in after:
+            after[name] = value
+    for name, rule in spec.rewrite:
+        new = rewritten(rule, after[name], region) if name in after else None
+        if new is not None:
+            after[name] = new
+    rules = dict(spec.rewrite)
+    if "ANTHROPIC_MODEL" in rules and model is not None:
+        model = rewritten(rules["ANTHROPIC_MODEL"], model, region) or model
+    for name in (*spec.unset, *spec.move_to_shell):
+        after.pop(name, None)
+    return after, model
 
 
 def settings_values(ctx: Context, names: Sequence[str]) -> list[tuple[str, str]]:

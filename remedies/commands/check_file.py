@@ -26,6 +26,7 @@ from remedies.catalog.data_remedy import (
     filled,
     redirections,
     rewritten,
+    settings_after,
     settings_values,
 )
 from remedies.catalog.data_sources import read_spec
@@ -40,6 +41,7 @@ from remedies.engine.shell_choice import choose_shells
 from remedies.errors import EXIT_FAILURE, EXIT_NOT_HERE, EXIT_OK, BadInput, RemedyError
 from remedies.options import json_option
 from remedies.output import Output, wants_colour
+from remedies.verify.containment import merged_user_settings
 from remedies.verify.offline import ProbeRun, probe_once
 
 
@@ -188,7 +190,11 @@ def core(ctx: Context, request: CheckRequest) -> CheckResult:
     proofs = [(spec.name, with_values(spec.proof, values))]
     before = probe_once(ctx, claude.path, plain, None, 90, proofs=proofs)
     with_it = ShellEnv(plain.shell, plain.login, changed, plain.interactive)
-    after = probe_once(ctx, claude.path, with_it, None, 90, proofs=proofs)
+    # Both halves of [what]: Claude Code's settings as apply would leave them (their env
+    # beats every shell, so a variable left there would undo the shell half).
+    settings_env, model = merged_user_settings(ctx)
+    settings = settings_after(spec, settings_env, model, values, region)
+    after = probe_once(ctx, claude.path, with_it, None, 90, proofs=proofs, settings=settings)
     return CheckResult(spec, before, after, notes)
 
 

@@ -197,14 +197,19 @@ def contain(
     standin_url: str,
     scratch: Path,
     swap: Mapping[str, str] | None = None,
+    *,
+    given: tuple[Mapping[str, str], str | None] | None = None,
 ) -> Contained:
     """Prepare throwaway folders under `scratch` and the child's environment. `swap`: values
-    replaced wherever the variable is set (a shell, settings), the place kept."""
+    replaced wherever the variable is set (a shell, settings), the place kept. `given`:
+    the merged settings env and model to give the client instead of the user's (check's run
+    with a remedy that changes settings files)."""
     refuse_unsafe_managed_settings(ctx)
     home, config, work = scratch / "home", scratch / "config", scratch / "work"
     for folder in (home, config, work):
         folder.mkdir(parents=True, exist_ok=True)
-    settings_env, model = merged_user_settings(ctx)
+    given_env, model = given if given is not None else merged_user_settings(ctx)
+    settings_env = dict(given_env)
     swap = swap or {}
     settings: dict[str, Any] = {}
     if settings_env or model is not None:

@@ -192,8 +192,10 @@ def probe_once(
     timeout: float,
     *,
     proofs: Sequence[tuple[str, Proof]] = (),
+    settings: tuple[Mapping[str, str], str | None] | None = None,
 ) -> ProbeRun:
-    """One `claude -p`; with model None, no --model: what a plain `claude -p` asks for."""
+    """One `claude -p`; with model None, no --model: what a plain `claude -p` asks for.
+    `settings`: the merged settings env and model the client gets instead of the user's."""
     asked = model or "its default model"
     ctx.progress(f"running your claude in a new {shell_env.label} ({asked})...")
     trusted = sorted({p.tls_trusts for _name, p in proofs if p.tls_trusts})
@@ -203,12 +205,19 @@ def probe_once(
             swap = {name: str(tls.ca) for name in trusted} if tls else {}
             done = _run_contained(
                 ctx, claude, shell_env, model=model, timeout=timeout, url=standin.url,
-                scratch=Path(scratch), swap=swap,
+                scratch=Path(scratch), swap=swap, settings=settings,
             )  # fmt: skip
             request = _model_request(standin.requests)
             reply_text = standin.reply_text
     return _probe_run(
-        ctx, shell_env, model=model, proofs=proofs, request=request, result=done, reply=reply_text
+        ctx,
+        shell_env,
+        model=model,
+        proofs=proofs,
+        request=request,
+        result=done,
+        reply=reply_text,
+        settings_env=(settings or merged_user_settings(ctx))[0],
     )
 
 
@@ -222,9 +231,10 @@ def _run_contained(
     url: str,
     scratch: Path,
     swap: dict[str, str],
+    settings: tuple[Mapping[str, str], str | None] | None,
 ) -> tuple[int | None, str, str]:
     """The user's claude, kept on this machine (verify.containment), against the stand-in."""
-    contained = contain(ctx, shell_env.env, url, scratch, swap)
+    contained = contain(ctx, shell_env.env, url, scratch, swap, given=settings)
     try:
         done = ctx.runner.run(
             [claude, "-p", PROMPT, *NO_MCP, *(["--model", model] if model else [])],
@@ -247,12 +257,13 @@ def _probe_run(
     request: RecordedRequest | None,
     result: tuple[int | None, str, str],
     reply: str,
+    settings_env: Mapping[str, str],
 ) -> ProbeRun:
     code, stdout, stderr = result
     body = request.body if request is not None and isinstance(request.body, dict) else {}
     sent = (request.model_in_path if request else None) or body.get("model")
     # What the client ran with: its settings' env over the shell's (as Claude Code merges).
-    ran_with = {**shell_env.env, **merged_user_settings(ctx)[0]}
+    ran_with = {**shell_env.env, **settings_env}
     run = ProbeRun(
         shell=shell_env.label,
         model=model or f"{sent or 'unknown'} (the client's default)",
