@@ -85,3 +85,29 @@ def test_bad_input_still_comes_first(sandbox: Sandbox) -> None:
     home(sandbox, BEDROCK)
     result = sandbox.remedy("apply", "vertex-region-missing", "--vertex-region", "Mars", "--yes")
     assert result.code == 2 and "Mars" in result.stderr, result.stderr
+
+
+def test_the_shells_named_are_the_ones_judged(sandbox: Sandbox) -> None:
+    """A login sh gets Vertex from ~/.profile while bash gets Bedrock: `--shell sh` is judged
+    in sh (it used to be judged in bash alone, and said "not needed")."""
+    sandbox.write(".bashrc", BEDROCK)
+    sandbox.write(".bash_profile", ". ~/.bashrc\n")
+    sandbox.write(".profile", VERTEX)
+    sandbox.write("fixes/vertex-fix.toml", VERTEX_FIX)
+    path = str(sandbox.home / "fixes/vertex-fix.toml")
+    done = sandbox.remedy("apply", path, "--shell", "sh", "--yes", "--json")
+    assert done.code == 0 and done.json()["not_needed"] is None, done.stdout + done.stderr
+    assert done.json()["changed"] is True
+
+
+def test_a_folder_that_turns_bedrock_on_does_not_make_the_home_not_needed(
+    sandbox: Sandbox,
+) -> None:
+    """The home's shells are on Vertex; run from a project whose .claude/settings.json turns
+    Bedrock on, apply still fixes the home (it serves every folder), unless --project."""
+    home(sandbox, VERTEX)
+    project = sandbox.home / "proj"
+    sandbox.write("proj/.claude/settings.json", '{"env": {"CLAUDE_CODE_USE_BEDROCK": "1"}}\n')
+    path = str(sandbox.home / "fixes/vertex-fix.toml")
+    done = sandbox.remedy("apply", path, "--shell", "bash", "--yes", "--json", cwd=project)
+    assert done.code == 0 and done.json()["changed"] is True, done.stdout + done.stderr

@@ -63,6 +63,14 @@ unset = ["CLAUDE_CODE_MAX_OUTPUT_TOKENS"]
             "what.rewrite: ANTHROPIC_MODEL: must be NAME = one of region-prefix",
         ),
         (GOOD + "\n[proof]\nmodel_fits_region = 1\n", "proof.model_fits_region: must be true"),
+        (
+            GOOD.replace(
+                "unset = [",
+                'rewrite = { ANTHROPIC_MODEL = "region-prefix" }\n'
+                'set = { ANTHROPIC_MODEL = "anthropic.claude-opus-4-7" }\nunset = [',
+            ),
+            "what.rewrite: ANTHROPIC_MODEL is in set already: name it once",
+        ),
         (GOOD + '\n[when]\nversions = "~~2"\n', "not valid TOML"),
     ],
 )

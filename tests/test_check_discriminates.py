@@ -80,3 +80,20 @@ def test_check_plays_the_settings_half_of_what(sandbox: Sandbox) -> None:
     doc = done.json()
     assert doc["verdict"] == "proven" and doc["before"] and doc["after"] == [], doc
     assert sandbox.snapshot() == before, "check writes nothing"
+
+
+def test_check_reads_the_region_where_claude_code_does(sandbox: Sandbox) -> None:
+    """Bedrock, its region and a us. model id all in settings.json (they beat the shell):
+    check's run with model-region-prefix gets the eu. id apply would write there."""
+    from tests.test_catalogue import CATALOGUE
+
+    claude = claude_client.install()
+    sandbox.write(".bashrc", f"export PATH={claude.parent}:$PATH\n")
+    sandbox.write(
+        ".claude/settings.json",
+        '{"env": {"CLAUDE_CODE_USE_BEDROCK": "1", "AWS_REGION": "eu-west-1", '
+        '"ANTHROPIC_MODEL": "us.anthropic.claude-sonnet-4-5-20250929-v1:0"}}\n',
+    )
+    done = sandbox.remedy("check", str(CATALOGUE / "model-region-prefix.toml"), "--json")
+    assert done.code == 0, done.stdout + done.stderr
+    assert done.json()["verdict"] == "proven"

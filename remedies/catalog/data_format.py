@@ -316,7 +316,24 @@ def parse_spec(data: bytes, origin: str) -> RemedySpec:
         origin=origin,
     )
     _placeholders(read, spec)
+    _each_variable_once(read, spec)
     return spec
+
+
+def _each_variable_once(read: _Reader, spec: RemedySpec) -> None:
+    """A variable is in one of set, unset, move_to_shell and rewrite: in two, the shells
+    (where the last line wins) and the settings files could end up with different values."""
+    seen: dict[str, str] = {}
+    for key, names in (
+        ("set", [n for n, _v in spec.set]),
+        ("unset", list(spec.unset)),
+        ("move_to_shell", list(spec.move_to_shell)),
+        ("rewrite", [n for n, _r in spec.rewrite]),
+    ):
+        for name in names:
+            if name in seen and seen[name] != key:
+                raise read.fail(key, f"{name} is in {seen[name]} already: name it once", "what")
+            seen[name] = key
 
 
 def _options(read: _Reader, doc: Mapping[str, Any]) -> tuple[Option, ...]:

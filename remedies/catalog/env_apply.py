@@ -157,7 +157,14 @@ def _not_needed(ctx: Context, request: ApplyRequest, chosen: list[Shell]) -> str
     applied before goes on as usual (a re-run finds its lines in place: "nothing to do")."""
     if request.force or configured_shells(ctx, request.remedy.name):
         return None
-    return why_not_needed(ctx, request.remedy, chosen)
+    return why_not_needed(
+        ctx,
+        request.remedy,
+        chosen,
+        shell_names=request.shell_names,
+        all_shells=request.all_shells,
+        project=request.scopes.project,
+    )
 
 
 def _shells_to_fix(

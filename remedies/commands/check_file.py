@@ -179,7 +179,10 @@ def core(ctx: Context, request: CheckRequest) -> CheckResult:
         changed.pop(name, None)
     changed.update(filled(spec, values))
     changed.update(settings_values(ctx, spec.move_to_shell))  # written nowhere: the env only
-    region = next((changed[n] for n in REGION_VARIABLES if changed.get(n)), None)
+    # The region Claude Code gets: its settings' env beats the shell's (as apply reads it).
+    given_settings, given_model = merged_user_settings(ctx)
+    seen = {**changed, **given_settings}
+    region = next((seen[n] for n in REGION_VARIABLES if seen.get(n)), None)
     for name, rule in spec.rewrite:
         new = rewritten(rule, changed[name], region) if name in changed else None
         if new is not None:
@@ -192,8 +195,7 @@ def core(ctx: Context, request: CheckRequest) -> CheckResult:
     with_it = ShellEnv(plain.shell, plain.login, changed, plain.interactive)
     # Both halves of [what]: Claude Code's settings as apply would leave them (their env
     # beats every shell, so a variable left there would undo the shell half).
-    settings_env, model = merged_user_settings(ctx)
-    settings = settings_after(spec, settings_env, model, values, region)
+    settings = settings_after(spec, given_settings, given_model, values, region)
     after = probe_once(ctx, claude.path, with_it, None, 90, proofs=proofs, settings=settings)
     return CheckResult(spec, before, after, notes)
 

@@ -63,8 +63,9 @@ command = click.Command(
         "plus your Claude Code settings and this folder's; at a terminal whose own "
         "environment differs, with that too. Offline (the default), every endpoint "
         "points at a loopback stand-in that answers as the services did: bedrock-runtime "
-        "rejects any anthropic_beta in the request body (Opus 4.7's 400 invalid beta flag), "
-        "Mantle answers. Nothing leaves this machine. --live sends the prompt to the real "
+        "rejects any anthropic_beta in an Opus 4.7 request's body (its 400 invalid beta "
+        "flag) and answers other models, Mantle answers. Nothing leaves this machine. "
+        "--live sends the prompt to the real "
         "service with your credentials, the only way to prove an upgrade. Exit 0 only if "
         "Claude Code would have succeeded."
     ),

@@ -1,7 +1,8 @@
 """`remedy verify --offline`: the user's own claude, their own environment, a loopback stand-in.
 
 The stand-in answers as the services did: bedrock-runtime rejects any `anthropic_beta` in the
-JSON body with Opus 4.7's `400 invalid beta flag`; Mantle answers "Hello!". So the verdict is
+JSON body of an Opus 4.7 request with its `400 invalid beta flag` and answers other models;
+Mantle answers "Hello!". So the verdict is
 what the client would have met, and it is honest about what it cannot show: the extra-body
 workaround leaves betas in the body (it fails here, as it does against the service), and an
 upgrade fixed things on the service side, which no offline check can prove.
