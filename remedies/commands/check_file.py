@@ -123,10 +123,17 @@ class CheckResult:
         holds = "; ".join(self.after.proof_failures) or "the proof holds"
         out.say(f"  with it     {holds}")
         if self.verdict is CheckVerdict.PROVES_NOTHING:
+            versions = self.spec.when.versions
+            unless = (
+                f", or narrow its [when] versions ({versions}) if this client no longer has "
+                "the problem"
+                if versions
+                else ""
+            )
             out.say(
                 "  verdict     proves nothing: the proof holds without the fix as well, so it "
                 "cannot tell a fixed home from a broken one; make it name what the problem "
-                "sends (the model, the beta, the endpoint)"
+                f"sends (the model, the beta, the endpoint){unless}"
             )
         elif self.verdict is CheckVerdict.NOT_THIS_CLIENT:
             out.say(

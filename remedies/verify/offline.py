@@ -127,6 +127,10 @@ class OfflineResult:
             return self.next_here
         if self.verdict == "unproven":
             return "`remedy verify --live` sends one prompt to the real service"
+        if not any(r.verdict == "invalid-beta-flag" for r in self.runs):
+            # Not the seed's 400 (Vertex, a gateway, a remedy's own proof): mantle is no
+            # answer there; doctor names what is configured and the remedy that fixes it.
+            return "`remedy doctor` shows what is configured and which remedy fixes it"
         if "extra-body" in self.applied and "mantle" not in self.applied:
             return "`remedy revert extra-body`, then `remedy apply mantle`"
         if "mantle" not in self.applied:
