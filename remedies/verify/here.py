@@ -74,7 +74,11 @@ def judged_here(
 ) -> OfflineResult:
     """The offline result, with the folder's files named where they made it fail, and this
     terminal judged when it differs from a new shell here."""
-    from remedies.verify.offline import models_to_ask, probe_once  # loaded while shells ran
+    from remedies.verify.offline import (  # loaded while shells ran
+        DEFAULT_MODEL,
+        models_to_ask,
+        probe_once,
+    )
 
     result = _named(ctx, result, folder)
     if result.verdict != "ok" or not _judge_terminal(ctx, folder.here):
@@ -86,7 +90,10 @@ def judged_here(
     # The models a new shell is judged with (Opus 4.7 among them, with Bedrock on); the
     # first that fails is the one said.
     ran = []
-    for asked in models_to_ask(ctx, mine, model):
+    # Opus 4.7 first where it is asked: its request is the one refused, and the first that
+    # fails ends the asking.
+    models = sorted(models_to_ask(ctx, mine, model), key=lambda m: m != DEFAULT_MODEL)
+    for asked in models:
         ran.append(probe_once(ctx, found[0], mine, asked, timeout, proofs=proofs))
         if not ran[-1].ok:
             break
