@@ -111,3 +111,16 @@ def test_a_folder_that_turns_bedrock_on_does_not_make_the_home_not_needed(
     path = str(sandbox.home / "fixes/vertex-fix.toml")
     done = sandbox.remedy("apply", path, "--shell", "bash", "--yes", "--json", cwd=project)
     assert done.code == 0 and done.json()["changed"] is True, done.stdout + done.stderr
+
+
+def test_reverting_a_remedy_file_that_was_never_applied_here_is_nothing_to_do(
+    sandbox: Sandbox,
+) -> None:
+    """A fleet's revert reaches the hosts where the file was not needed: nothing to revert,
+    exit 0 (it was "unknown remedy", exit 2)."""
+    home(sandbox, BEDROCK)
+    before = sandbox.snapshot()
+    path = str(sandbox.home / "fixes/vertex-fix.toml")
+    done = sandbox.remedy("revert", path, "--yes", "--json")
+    assert done.code == 0, done.stdout + done.stderr
+    assert sandbox.snapshot() == before

@@ -65,10 +65,19 @@ def core(ctx: Context, request: RevertRequest, asker: Asker) -> RevertResult:
         from remedies.claude.managed_dropin import need_administrator
 
         need_administrator(ctx)
-    if any(not registry.known(name, ctx) for name in names):
-        _check_names(ctx, names, set(applied_remedies(ctx)))  # a typo first, then consent
+    checked = _named_not_by_file(request.names, names)
+    if any(not registry.known(name, ctx) for name in checked):
+        _check_names(ctx, checked, set(applied_remedies(ctx)))  # a typo first, then consent
     consent_possible(ctx, yes=request.yes, dry_run=request.dry_run)
     return _take_back(ctx, names, request, asker)
+
+
+def _named_not_by_file(given: tuple[str, ...], names: tuple[str, ...]) -> tuple[str, ...]:
+    """The names to check for typos: a remedy file's name is what the file declares (a
+    fleet's revert reaches hosts where it was never applied: nothing to revert there)."""
+    from remedies.catalog.data_sources import is_path
+
+    return tuple(name for arg, name in zip(given, names) if not is_path(arg))
 
 
 def _name_of(ctx: Context, name: str) -> str:
@@ -191,13 +200,14 @@ def _take_back(
     ctx: Context, names: tuple[str, ...], request: RevertRequest, asker: Asker
 ) -> RevertResult:
     """The revert itself, once the names are known good and consent is possible."""
+    checked = _named_not_by_file(request.names, names)
     if not ctx.state_dir.exists():
-        _check_names(ctx, names, set())  # nothing applied: a bad name must not create a lock
+        _check_names(ctx, checked, set())  # nothing applied: a bad name must not create a lock
     with locked(ctx, read_only=request.dry_run) as state:
         for line in [] if request.dry_run else recover(ctx, state):
             asker.warn(line)
         journal = state.load()
-        _check_names(ctx, names, {e.remedy for e in journal.entries})
+        _check_names(ctx, checked, {e.remedy for e in journal.entries})
         chosen, kept = choose(journal, names)
         actions = [(e, a) for e in chosen if (a := _action_of(e)) is not None]
         changes, notes = plan_revert(ctx, state, chosen, kept)
