@@ -107,6 +107,11 @@ class CheckResult:
             "proven": self.ok,
             "before": self.before.proof_failures if self.before else None,
             "after": self.after.proof_failures if self.after else None,
+            # What the client said when it sent nothing (a missing region, project, login).
+            "client_said": {
+                "before": _said(self.before),
+                "after": _said(self.after),
+            },
             "notes": list(self.notes),
         }
 
@@ -119,9 +124,9 @@ class CheckResult:
             return
         if self.before is not None:
             broken = "; ".join(self.before.proof_failures) or "nothing: the proof holds already"
-            out.say(f"  without it  {broken}")
+            out.say(f"  without it  {broken}{_why_nothing(self.before)}")
         holds = "; ".join(self.after.proof_failures) or "the proof holds"
-        out.say(f"  with it     {holds}")
+        out.say(f"  with it     {holds}{_why_nothing(self.after)}")
         if self.verdict is CheckVerdict.PROVES_NOTHING:
             versions = self.spec.when.versions
             unless = (
@@ -140,6 +145,19 @@ class CheckResult:
                 f"  verdict     this client ({self._outside_versions()}) does not have the "
                 f"problem: the file's [when] is for versions {self.spec.when.versions}"
             )
+
+
+def _said(run: ProbeRun | None) -> str | None:
+    """The client's last line, when it sent no request: why it sent nothing (secrets masked
+    already, in ProbeRun.output)."""
+    if run is None or run.endpoint != "none" or not run.output.strip():
+        return None
+    return run.output.strip().splitlines()[-1][:300]
+
+
+def _why_nothing(run: ProbeRun | None) -> str:
+    said = _said(run)
+    return f" (the client said: {said})" if said else ""
 
 
 def _values(spec: RemedySpec, given: tuple[str, ...]) -> dict[str, str]:
