@@ -155,7 +155,9 @@ def apply_env(ctx: Context, request: ApplyRequest, asker: Asker) -> ApplyResult:
 def _not_needed(ctx: Context, request: ApplyRequest, chosen: list[Shell]) -> str | None:
     """Why this remedy is not needed here, when it says so and was not forced; a remedy
     applied before goes on as usual (a re-run finds its lines in place: "nothing to do")."""
-    if request.force or configured_shells(ctx, request.remedy.name):
+    if request.remedy.not_needed is None or request.force:
+        return None  # the built-ins fix the shells they are asked to; --force asked anyway
+    if configured_shells(ctx, request.remedy.name):
         return None
     return why_not_needed(
         ctx,
