@@ -384,12 +384,12 @@ def _replay(seen: Recorded, port: int) -> bool:
     for exchange in seen.exchanges:
         headers = [(k, _port_as_back(v, port)) for k, v in exchange.headers]
         try:
-            status, content_type, body = _send(
+            status, answer_headers, body = _send(
                 port, exchange.method, exchange.path, headers, exchange.body
             )
         except OSError:
             return False
-        if _answer(status, content_type, body) != exchange.answer:
+        if _answer(status, _content_type(answer_headers), body) != exchange.answer:
             return False
     return True
 
@@ -400,9 +400,9 @@ def _port_as_back(value: str, port: int) -> str:
 
 def _send(
     port: int, method: str, path: str, headers: Sequence[tuple[str, str]], body: bytes
-) -> tuple[int, str, bytes]:
+) -> tuple[int, list[tuple[str, str]], bytes]:
     """One request as it came, each header as sent (a repeated one too), nothing added but
-    the length of its body; the answer's status, type and body."""
+    the length of its body; the answer's status, headers and body."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
         connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
@@ -412,9 +412,13 @@ def _send(
             connection.putheader("Content-Length", str(len(body)))
         connection.endheaders(body or None)
         answer = connection.getresponse()
-        return answer.status, answer.getheader("Content-Type") or "", answer.read()
+        return answer.status, answer.getheaders(), answer.read()
     finally:
         connection.close()
+
+
+def _content_type(headers: Sequence[tuple[str, str]]) -> str:
+    return next((v for k, v in headers if k.lower() == "content-type"), "")
 
 
 class _Relay:
@@ -434,33 +438,20 @@ class _Relay:
             def _any(self) -> None:
                 body = _read_body(self)
                 headers = [(k, v) for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP]
-                connection = http.client.HTTPConnection("127.0.0.1", relay.target, timeout=60)
-                try:
-                    connection.putrequest(
-                        self.command, self.path, skip_host=True, skip_accept_encoding=True
-                    )
-                    for name, value in headers:
-                        connection.putheader(name, value)
-                    if body or self.command in ("POST", "PUT"):
-                        connection.putheader("Content-Length", str(len(body)))
-                    connection.endheaders(body or None)
-                    answer = connection.getresponse()
-                    reply = answer.read()
-                    reply_headers = answer.getheaders()
-                finally:
-                    connection.close()
-                content_type = answer.getheader("Content-Type") or ""
+                status, reply_headers, reply = _send(
+                    relay.target, self.command, self.path, headers, body
+                )
                 relay.exchanges.append(
                     Exchange(
                         self.command,
                         self.path,
                         tuple((k, _port_as(v, relay.port, "PORT")) for k, v in headers),
                         body,
-                        answer.status,
-                        _answer(answer.status, content_type, reply),
+                        status,
+                        _answer(status, _content_type(reply_headers), reply),
                     )
                 )
-                self.send_response(answer.status)
+                self.send_response(status)
                 for name, value in reply_headers:
                     if name.lower() not in _HOP_BY_HOP:
                         self.send_header(name, value)
