@@ -378,6 +378,14 @@ def evaluate(spec: RemedySpec, picture: Picture, claude: ClaudeOnPath, home: Any
     return judged if isinstance(judged, Match) else None
 
 
+def within_versions(version: str | None, versions: str) -> bool:
+    """Whether a client's version is in a [when] versions range (an unknown one is not)."""
+    from packaging.specifiers import SpecifierSet
+
+    parsed = parse_version(version) if version else None
+    return parsed is not None and parsed in SpecifierSet(versions)
+
+
 def judge_when(spec: RemedySpec, picture: Picture, claude: ClaudeOnPath, home: Any) -> Match | str:
     """The remedy's `[when]` against what doctor found: the Match, or the first condition
     that fails, in words ("Claude Code's provider here is bedrock, not vertex")."""
@@ -389,10 +397,7 @@ def judge_when(spec: RemedySpec, picture: Picture, claude: ClaudeOnPath, home: A
             return f"Claude Code's provider here is {picture.provider}, not {wanted}"
         evidence.append(f"provider {picture.provider}")
     if when.versions:
-        from packaging.specifiers import SpecifierSet
-
-        version = parse_version(claude.version) if claude.version else None
-        if version is None or version not in SpecifierSet(when.versions):
+        if not within_versions(claude.version, when.versions):
             return f"Claude Code {claude.version or '(version unknown)'} is not {when.versions}"
         evidence.append(f"Claude Code {claude.version}")
     for name in when.present:

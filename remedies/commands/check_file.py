@@ -28,6 +28,7 @@ from remedies.catalog.data_remedy import (
     rewritten,
     settings_after,
     settings_values,
+    within_versions,
 )
 from remedies.catalog.data_sources import read_spec
 from remedies.claude.installs import find_claude
@@ -83,12 +84,9 @@ class CheckResult:
         """The client that ran, when the file's [when] versions leave it out."""
         version = self.before.client_version if self.before else None
         wanted = self.spec.when.versions
-        if not version or not wanted:
+        if not version or not wanted or parse_version(version) is None:
             return None
-        from packaging.specifiers import SpecifierSet
-
-        parsed = parse_version(version)
-        return version if parsed is not None and parsed not in SpecifierSet(wanted) else None
+        return None if within_versions(version, wanted) else version
 
     @property
     def exit_code(self) -> int:
