@@ -36,6 +36,8 @@
     body_mentions = ['"cache_control"']
     model_fits_region = true            # the model id's us./eu./apac. prefix fits AWS_REGION
     tls_trusts = "NODE_EXTRA_CA_CERTS"  # a CA given where it is set is trusted (TLS stand-in)
+    model = "claude-haiku-4-5"          # the probe asks for this model (default: verify's own)
+    prompt = "say hello"                # and sends this prompt (default: "say hello")
 
 Rules (`rewrite`) are code, because their logic is real: "region-prefix" gives a Bedrock model
 id the inference-profile prefix Claude Code itself uses in the region the client runs in
@@ -124,7 +126,14 @@ _PROOF = {
     "body_omits",
     "model_fits_region",
     "tls_trusts",
+    "model",
+    "prompt",
 }
+# A proof's model and prompt become the probe's `--model MODEL` and its prompt: words the
+# client reads as arguments, so neither may start with "-" (it would be an option) nor
+# hold a control character.
+PROOF_MODEL = re.compile(r"[A-Za-z0-9{][A-Za-z0-9._:/@{}\[\]-]{0,199}\Z")
+PROOF_PROMPT = re.compile(r"[^\x00-\x1f\x7f-][^\x00-\x1f\x7f]{0,499}\Z")
 
 
 @dataclass(frozen=True)
@@ -391,6 +400,8 @@ def _placeholders(read: _Reader, spec: RemedySpec) -> None:
     texts += [("proof", "path_lacks", t) for t in proof.path_lacks]
     texts += [("proof", "body_mentions", t) for t in proof.body_mentions]
     texts += [("proof", "body_omits", t) for t in proof.body_omits]
+    asked = (("model", proof.model), ("prompt", proof.prompt))
+    texts += [("proof", key, text) for key, text in asked if text]
     for table, key, text in texts:
         for name in PLACEHOLDER.findall(text):
             if name not in declared:
@@ -504,7 +515,18 @@ def _proof(read: _Reader, doc: Mapping[str, Any]) -> Proof:
         body_omits=read.strings(doc, "body_omits", "proof"),
         model_fits_region=_flag(read, doc, "model_fits_region"),
         tls_trusts=_trusted_ca(read, doc),
+        model=_probe_word(read, doc, "model", PROOF_MODEL, "a model id, e.g. claude-haiku-4-5"),
+        prompt=_probe_word(read, doc, "prompt", PROOF_PROMPT, "a line not starting with -"),
     )
+
+
+def _probe_word(
+    read: _Reader, doc: Mapping[str, Any], key: str, shape: re.Pattern[str], what: str
+) -> str | None:
+    value = doc.get(key)
+    if value is not None and (not isinstance(value, str) or not shape.match(value)):
+        raise read.fail(key, f"must be {what}", "proof")
+    return value
 
 
 def _trusted_ca(read: _Reader, doc: Mapping[str, Any]) -> str | None:

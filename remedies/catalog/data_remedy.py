@@ -22,7 +22,7 @@ from remedies.claude.installs import ClaudeOnPath
 from remedies.claude.known_issues import parse_version
 from remedies.claude.model_ids import fit_to_region
 from remedies.claude.region import REGION_VARIABLES, earlier_pin
-from remedies.claude.request_proof import fill
+from remedies.claude.request_proof import fill, with_values
 from remedies.claude.settings_files import ENV, LoadedSettings, load, settings_files
 from remedies.claude.sources import Picture, Source, mark_winners, users_shell_line
 from remedies.context import Context
@@ -273,7 +273,7 @@ def to_remedy(spec: RemedySpec) -> EnvRemedy:
                 comment=f"Claude Code: {spec.summary}",
             ),
             notes=(*notes, *redirections(sets), *(f"see {link}" for link in spec.links[:1])),
-            details={"from": spec.origin, **({"options": values} if values else {})},
+            details=_details(spec, values),
             settings=lambda loaded: settings_ops(loaded, spec, values, region),
         )
 
@@ -283,7 +283,7 @@ def to_remedy(spec: RemedySpec) -> EnvRemedy:
         return MachineProposal(
             env=env,
             notes=redirections(env),
-            details={"from": spec.origin, **({"options": values} if values else {})},
+            details=_details(spec, values),
         )
 
     return EnvRemedy(
@@ -370,6 +370,18 @@ class Match:
 
     remedy: str
     evidence: tuple[str, ...]  # "CLAUDE_CODE_MAX_OUTPUT_TOKENS=4096 at ~/.zshrc:3"
+
+
+def _details(spec: RemedySpec, values: Mapping[str, str]) -> dict[str, Any]:
+    """What the journal keeps of an apply: the file it came from, the options it was given,
+    and its proof with them filled in (verify proves a remedy applied from a file by path,
+    and that file may be gone since)."""
+    details: dict[str, Any] = {"from": spec.origin}
+    if values:
+        details["options"] = dict(values)
+    if not spec.proof.empty:
+        details["proof"] = with_values(spec.proof, values).to_json()
+    return details
 
 
 def evaluate(spec: RemedySpec, picture: Picture, claude: ClaudeOnPath, home: Any) -> Match | None:

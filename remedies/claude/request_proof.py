@@ -5,9 +5,13 @@ its errors."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, fields, replace
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from typing import TypeGuard  # Python 3.10+; annotations only (the zipapp runs on 3.9)
 
 
 class SentRequest(Protocol):
@@ -40,10 +44,101 @@ class Proof:
     # A variable naming a CA file: the client must trust a CA given there, in the places the
     # user sets it (the stand-in answers over TLS with a throwaway CA swapped in).
     tls_trusts: str | None = None
+    # The model the probe asks for (`--model`), and its prompt: a Haiku-only or small-fast
+    # path is provable only by asking for that model. None: what verify asks anyway.
+    model: str | None = None
+    prompt: str | None = None
 
     @property
     def empty(self) -> bool:
-        return self == Proof()
+        return replace(self, model=None, prompt=None) == Proof()
+
+    def to_json(self) -> dict[str, Any]:
+        """What the journal keeps of an applied remedy's proof (its options filled in), so
+        that verify proves a remedy applied from a file that is gone since."""
+        return {k: v for k, v in asdict(self).items() if v not in (None, (), False)}
+
+    @classmethod
+    def from_json(cls, raw: object) -> Proof | None:
+        """A proof the journal kept; None for anything but what to_json writes. The journal
+        is data a user can write: a wrong type is dropped, never trusted."""
+        if not isinstance(raw, dict):
+            return None
+        kinds = {f.name: str(f.type) for f in fields(cls)}
+        given: dict[str, Any] = {}
+        for key, value in raw.items():
+            read = _READERS.get(kinds.get(key, ""))
+            taken = read(value) if read is not None else None
+            if taken is None:
+                return None
+            given[key] = taken
+        return cls(**given)
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _flag(value: object) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _texts(value: object) -> tuple[str, ...] | None:
+    return tuple(value) if _strings(value) else None
+
+
+def _headers(value: object) -> tuple[tuple[str, tuple[str, ...]], ...] | None:
+    if not _header_pairs(value):
+        return None
+    return tuple((str(h), tuple(v)) for h, v in value)
+
+
+# Each field's type, as its annotation reads, and how a journal's value becomes one.
+_READERS: dict[str, Callable[[object], object]] = {
+    "str | None": _text,
+    "bool": _flag,
+    "tuple[str, ...]": _texts,
+    "tuple[tuple[str, tuple[str, ...]], ...]": _headers,
+}
+
+
+def _strings(value: object) -> TypeGuard[list[str]]:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _header_pairs(value: object) -> TypeGuard[list[list[Any]]]:
+    return isinstance(value, list) and all(
+        isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str) and _strings(pair[1])
+        for pair in value
+    )
+
+
+class ProofRole(Enum):
+    """Why verify holds a request to a remedy's proof."""
+
+    APPLIED = "applied"  # the journal says it is applied here
+    FOUND = "not applied, its [when] holds here"  # doctor finds its problem here
+    CHECKED = "checked"  # `remedy check FILE`
+
+
+@dataclass(frozen=True)
+class NamedProof:
+    """A remedy's proof, and why it is held to it."""
+
+    remedy: str
+    proof: Proof
+    role: ProofRole = ProofRole.CHECKED
+
+    @property
+    def label(self) -> str:
+        if self.role is ProofRole.CHECKED:
+            return self.remedy
+        return f"{self.remedy} ({self.role.value})"
+
+    def asks(self, model: str | None, prompt: str) -> bool:
+        """Whether a run that asked for `model` with `prompt` is one this proof judges."""
+        wanted_model = self.proof.model is None or self.proof.model == model
+        return wanted_model and (self.proof.prompt or prompt) == prompt
 
 
 def fill(text: str, values: Mapping[str, str]) -> str:
@@ -63,6 +158,8 @@ def with_values(proof: Proof, values: Mapping[str, str]) -> Proof:
 
     return replace(
         proof,
+        model=fill(proof.model, values) if proof.model else None,
+        prompt=fill(proof.prompt, values) if proof.prompt else None,
         path_contains=filled(proof.path_contains),
         path_lacks=filled(proof.path_lacks),
         body_mentions=filled(proof.body_mentions),

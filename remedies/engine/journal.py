@@ -382,15 +382,20 @@ def applied_remedies(ctx: Context) -> list[str]:
         return sorted({e.remedy for e in state.load().entries})
 
 
-def applied_options(ctx: Context) -> dict[str, dict[str, str]]:
-    """The option values each applied remedy file was given (its newest entry's)."""
+def applied_details(ctx: Context) -> dict[str, dict[str, Any]]:
+    """The details each applied remedy's newest entry keeps (data: a reader checks them)."""
     with locked(ctx, read_only=True) as state:
         entries = sorted(state.load().entries, key=lambda e: e.seq)
+    return {entry.remedy: entry.details for entry in entries}
+
+
+def applied_options(ctx: Context) -> dict[str, dict[str, str]]:
+    """The option values each applied remedy file was given (its newest entry's)."""
     found: dict[str, dict[str, str]] = {}
-    for entry in entries:
-        given = entry.details.get("options")
+    for remedy, details in applied_details(ctx).items():
+        given = details.get("options")
         if isinstance(given, dict):
-            found[entry.remedy] = {str(k): str(v) for k, v in given.items()}
+            found[remedy] = {str(k): str(v) for k, v in given.items()}
     return found
 
 
