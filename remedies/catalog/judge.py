@@ -64,7 +64,7 @@ def judge_here(
     # Each kind of new shell judged on its own, with the claude its own PATH gives (nvm in
     # ~/.zshrc, an npm prefix in ~/.bashrc: a terminal and an IDE may run different ones).
     pictures = draw_each(ctx, read, truth) or [draw(ctx, read, truth)]
-    claudes = _claude_of_each(ctx, truth, claude) or [claude]
+    claudes = claude_of_each(ctx, truth, claude) or [claude]
     verdict = judge(
         pictures, claudes, fixed_version, ctx.home, specs, unnamed=f"new {shells[0].name}"
     )
@@ -93,7 +93,7 @@ def _blocked(ctx: Context, picture: Picture) -> tuple[Finding, ...]:
     )
 
 
-def _claude_of_each(
+def claude_of_each(
     ctx: Context, truth: Sequence[ShellEnv], here: ClaudeOnPath
 ) -> list[ClaudeOnPath]:
     """The claude each kind of new shell runs: the first on its PATH (its version read once

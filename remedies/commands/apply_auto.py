@@ -18,9 +18,9 @@ from remedies.catalog.apply_result import ApplyResult
 from remedies.catalog.env_apply import ApplyRequest, Scopes, apply_env
 from remedies.catalog.interface import EnvRemedy
 from remedies.catalog.judge import judge_here
+from remedies.catalog.proofs_here import applied_proofs
 from remedies.claude.known_issues import DEFAULT_FIXED_VERSION
 from remedies.commands.apply_env import scope_params, shell_params
-from remedies.commands.verify import proofs_of
 from remedies.context import Context
 from remedies.engine.change_report import (
     Asker,
@@ -348,7 +348,7 @@ def _try(ctx: Context, name: str, request: AutoRequest, asker: Asker) -> Attempt
         fixed_version=request.fixed_version,
         applied=applied_here,
         # A remedy file's own proof too: verified means the request shows its fix.
-        proofs=proofs_of(ctx, applied_here),
+        proofs=applied_proofs(ctx, applied_here),
     )
     attempt = Attempt(
         name, applied, verdict=proof.verdict, message=proof.message, verified=proof.ok

@@ -34,7 +34,7 @@ from remedies.catalog.data_sources import read_spec
 from remedies.claude.installs import find_claude
 from remedies.claude.known_issues import parse_version
 from remedies.claude.region import REGION_VARIABLES
-from remedies.claude.request_proof import with_values
+from remedies.claude.request_proof import NamedProof, with_values
 from remedies.commands import short_help
 from remedies.context import Context
 from remedies.engine.new_shell import ShellEnv, new_shell_envs
@@ -43,7 +43,7 @@ from remedies.errors import EXIT_FAILURE, EXIT_NOT_HERE, EXIT_OK, BadInput, Reme
 from remedies.options import json_option
 from remedies.output import Output, wants_colour
 from remedies.verify.containment import merged_user_settings
-from remedies.verify.offline import ProbeRun, probe_once
+from remedies.verify.offline import PROMPT, ProbeRun, probe_once
 
 
 class CheckVerdict(Enum):
@@ -213,13 +213,18 @@ def core(ctx: Context, request: CheckRequest) -> CheckResult:
     claude = find_claude(replace(ctx, env=plain.env))
     if claude.path is None:
         raise RemedyError("no `claude` on the PATH a new shell gets; nothing to run")
-    proofs = [(spec.name, with_values(spec.proof, values))]
-    before = probe_once(ctx, claude.path, plain, None, 90, proofs=proofs)
+    proof = with_values(spec.proof, values)
+    proofs = [NamedProof(spec.name, proof)]
+    # The model and prompt the proof names, else a plain `claude -p "say hello"`.
+    prompt = proof.prompt or PROMPT
+    before = probe_once(ctx, claude.path, plain, proof.model, 90, proofs=proofs, prompt=prompt)
     with_it = ShellEnv(plain.shell, plain.login, changed, plain.interactive)
     # Both halves of [what]: Claude Code's settings as apply would leave them (their env
     # beats every shell, so a variable left there would undo the shell half).
     settings = settings_after(spec, given_settings, given_model, values, region)
-    after = probe_once(ctx, claude.path, with_it, None, 90, proofs=proofs, settings=settings)
+    after = probe_once(
+        ctx, claude.path, with_it, proof.model, 90, proofs=proofs, settings=settings, prompt=prompt
+    )
     return CheckResult(spec, before, after, notes)
 
 

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from remedies.catalog.proofs_here import applied_proofs, found_proofs, with_bases
 from remedies.claude.known_issues import DEFAULT_FIXED_VERSION
-from remedies.claude.request_proof import Proof
 from remedies.claude.sources import WATCHED
 from remedies.claude.this_terminal import compare
 from remedies.commands import short_help
@@ -132,7 +132,10 @@ def core(ctx: Context, request: VerifyRequest) -> OfflineResult | LiveResult:
     from remedies.verify.offline import verify_offline
 
     applied = applied_remedies(ctx)
-    proofs = proofs_of(ctx, applied)
+    # Each applied remedy by its own proof, and each problem doctor finds in a kind of new
+    # shell by its remedy's (catalog.proofs_here): not only the first bug's 400.
+    proofs = applied_proofs(ctx, applied)
+    found = with_bases(found_proofs(ctx, asked, envs, applied), folder.over)
     result = verify_offline(
         ctx,
         folder.envs,
@@ -141,10 +144,13 @@ def core(ctx: Context, request: VerifyRequest) -> OfflineResult | LiveResult:
         applied=applied,
         timeout=request.timeout,
         proofs=proofs,
+        found=found,
     )
-    # No "ok" while the folder's files or this terminal still reach bedrock-runtime.
+    # No "ok" while the folder's files or this terminal still reach bedrock-runtime; this
+    # terminal is held to the proofs of the shell the user runs.
+    held = [*proofs, *found.get(folder.here.label, ())]
     result = judged_here(
-        ctx, result, folder, model=request.model, timeout=request.timeout, proofs=proofs
+        ctx, result, folder, model=request.model, timeout=request.timeout, proofs=held
     )
     return replace(result, terminal=stale)
 
@@ -179,21 +185,3 @@ def _verify_machine(ctx: Context, request: VerifyRequest) -> OfflineResult:
         applied=applied_on_machine(ctx),
         timeout=request.timeout,
     )
-
-
-def proofs_of(ctx: Context, applied: list[str]) -> list[tuple[str, Proof]]:
-    """The declared proof of each applied remedy the catalogue knows, its `{option}`s filled
-    with the values it was applied with (a remedy file given by path is proven by `remedy
-    check FILE`). The journal's values are data: they only ever fill a proof's text."""
-    from remedies.catalog import registry
-    from remedies.catalog.interface import EnvRemedy
-    from remedies.claude.request_proof import with_values
-    from remedies.engine.journal import applied_options
-
-    given = applied_options(ctx)
-    found = []
-    for name in applied:
-        remedy = registry.load(name, ctx) if registry.known(name, ctx) else None
-        if isinstance(remedy, EnvRemedy) and remedy.proof is not None:
-            found.append((name, with_values(remedy.proof, given.get(name, {}))))
-    return found

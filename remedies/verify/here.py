@@ -27,7 +27,7 @@ from remedies.claude.project_env import (
     folder_env,
     set_here,
 )
-from remedies.claude.request_proof import Proof
+from remedies.claude.request_proof import NamedProof
 from remedies.claude.sources import PROVIDER_FLAGS, WATCHED, Source, from_settings, is_on
 from remedies.context import Context
 from remedies.engine.new_shell import ShellEnv
@@ -47,6 +47,8 @@ class Folder:
     here: ShellEnv  # a new shell of the user's, in this folder: what a terminal compares to
     folder: FolderEnv | None = None
     labels: tuple[str, ...] = ()  # the runs that carry the folder's files
+    # (label, label of the new shell it is laid over), for each of those runs.
+    over: tuple[tuple[str, str], ...] = ()
 
 
 def in_this_folder(ctx: Context, envs: list[ShellEnv]) -> Folder:
@@ -60,7 +62,8 @@ def in_this_folder(ctx: Context, envs: list[ShellEnv]) -> Folder:
         ShellEnv(f"{env.label} + {named}", login=False, env=folder.over(env.env), interactive=True)
         for env in envs
     ]
-    return Folder([*envs, *laid], laid[0], folder, tuple(env.label for env in laid))
+    over = tuple((env.label, base.label) for env, base in zip(laid, envs))
+    return Folder([*envs, *laid], laid[0], folder, tuple(env.label for env in laid), over)
 
 
 def judged_here(
@@ -70,12 +73,13 @@ def judged_here(
     *,
     model: str | None,
     timeout: float,
-    proofs: Sequence[tuple[str, Proof]] = (),
+    proofs: Sequence[NamedProof] = (),
 ) -> OfflineResult:
     """The offline result, with the folder's files named where they made it fail, and this
     terminal judged when it differs from a new shell here."""
     from remedies.verify.offline import (  # loaded while shells ran
         DEFAULT_MODEL,
+        PROMPT,
         models_to_ask,
         probe_once,
     )
@@ -94,7 +98,8 @@ def judged_here(
     # fails ends the asking.
     models = sorted(models_to_ask(ctx, mine, model), key=lambda m: m != DEFAULT_MODEL)
     for asked in models:
-        ran.append(probe_once(ctx, found[0], mine, asked, timeout, proofs=proofs))
+        held = [p for p in proofs if p.asks(asked, PROMPT)]
+        ran.append(probe_once(ctx, found[0], mine, asked, timeout, proofs=held))
         if not ran[-1].ok:
             break
     run = ran[-1]

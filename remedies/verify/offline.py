@@ -20,12 +20,12 @@ from typing import Any
 from remedies.claude.installs import ClaudeOnPath, all_on_path, locate
 from remedies.claude.known_issues import parse_version
 from remedies.claude.region import real_host
-from remedies.claude.request_proof import Proof, check_proof
+from remedies.claude.request_proof import NamedProof, ProofRole, check_proof
 from remedies.claude.sources import WATCHED, is_on
 from remedies.claude.this_terminal import StaleTerminal
 from remedies.context import Context
 from remedies.engine.new_shell import ShellEnv
-from remedies.errors import RemedyError
+from remedies.errors import BadInput, RemedyError
 from remedies.output import Output
 from remedies.redact import redact_text
 from remedies.scratch import private_scratch
@@ -49,8 +49,12 @@ class ProbeRun:
     header_betas: list[str] = field(default_factory=list)
     body_betas: list[str] = field(default_factory=list)
     verdict: str = "failed"  # ok, invalid-beta-flag, no-request, timeout, failed, unproven
-    # Each applied remedy's proof that the recorded request breaks: "disable-betas: ...".
+    # Each proof held to it that the recorded request breaks, named with why it is held:
+    # "disable-betas (applied): the request carries beta ...".
     proof_failures: list[str] = field(default_factory=list)
+    # The remedies not applied whose problem is found here and whose proof this breaks.
+    fixes: list[str] = field(default_factory=list)
+    prompt: str = PROMPT
     client_version: str | None = None  # as the client named itself in its request
     host: str | None = None  # where the client would have sent it, had it not been offline
     # Other kinds of new shell with the same environment: this run judged them too.
@@ -69,7 +73,9 @@ class ProbeRun:
         header = ", ".join(self.header_betas) or "none"
         body = ", ".join(self.body_betas) or "none"
         out.say(f"  {'':<10} betas in the header: {header}; in the body: {body}")
-        out.say(f"  {'':<10} model {self.model}; the client said: {self.output or '(nothing)'}")
+        asked = f"; prompt {self.prompt!r}" if self.prompt != PROMPT else ""
+        said = self.output or "(nothing)"
+        out.say(f"  {'':<10} model {self.model}{asked}; the client said: {said}")
         for failure in self.proof_failures:
             out.say(f"  {'':<10} proof broken: {failure}")
 
@@ -127,6 +133,10 @@ class OfflineResult:
             return self.next_here
         if self.verdict == "unproven":
             return "`remedy verify --live` sends one prompt to the real service"
+        fixes = list(dict.fromkeys(f for r in self.runs for f in r.fixes))
+        if fixes:
+            more = " (`remedy doctor` shows the others)" if len(fixes) > 1 else ""
+            return f"`remedy apply {fixes[0]}`{more}"
         if not any(r.verdict == "invalid-beta-flag" for r in self.runs):
             # Not the seed's 400 (Vertex, a gateway, a remedy's own proof): mantle is no
             # answer there; doctor names what is configured and the remedy that fixes it.
@@ -175,6 +185,23 @@ def models_to_ask(ctx: Context, shell_env: ShellEnv, model: str | None) -> list[
     return list(dict.fromkeys([chosen, DEFAULT_MODEL, "sonnet"]))
 
 
+def asks(
+    models: Sequence[str | None], proofs: Sequence[NamedProof]
+) -> list[tuple[str | None, str]]:
+    """Each (model, prompt) to run: the models verify asks with its own prompt, then each a
+    proof names that those do not cover (a Haiku-only fix is judged by asking Haiku). A
+    proof naming only a prompt is asked with the first model."""
+    runs = [(m, PROMPT) for m in models]
+    for named in proofs:
+        proof = named.proof
+        if proof.model is None and proof.prompt is None:
+            continue
+        wanted = (proof.model or models[0], proof.prompt or PROMPT)
+        if wanted not in runs:
+            runs.append(wanted)
+    return runs
+
+
 def _model_request(requests: list[RecordedRequest]) -> RecordedRequest | None:
     chosen = [
         r for r in requests if r.model_in_path is not None or r.route.endswith("/v1/messages")
@@ -196,21 +223,27 @@ def probe_once(
     model: str | None,
     timeout: float,
     *,
-    proofs: Sequence[tuple[str, Proof]] = (),
+    proofs: Sequence[NamedProof] = (),
     settings: tuple[Mapping[str, str], str | None] | None = None,
+    prompt: str = PROMPT,
 ) -> ProbeRun:
-    """One `claude -p`; with model None, no --model: what a plain `claude -p` asks for.
-    `settings`: the merged settings env and model the client gets instead of the user's."""
+    """One `claude -p PROMPT`; with model None, no --model: what a plain `claude -p` asks
+    for. `settings`: the merged settings env and model the client gets instead of the
+    user's. `proofs`: each checked on the request it sends."""
+    if (model or "").startswith("-") or prompt.startswith("-"):
+        # The client would read either as an option of its own (data_format refuses them in
+        # a proof; a filled-in `{option}` could still make one).
+        raise BadInput(f"a model or prompt may not start with '-': {model or prompt!r}")
     asked = model or "its default model"
     ctx.progress(f"running your claude in a new {shell_env.label} ({asked})...")
-    trusted = sorted({p.tls_trusts for _name, p in proofs if p.tls_trusts})
+    trusted = sorted({p.proof.tls_trusts for p in proofs if p.proof.tls_trusts})
     with private_scratch("verify-") as scratch:
         tls = make_tls_material(ctx, Path(scratch)) if trusted else None
         with StandIn(tls=(str(tls.cert), str(tls.key)) if tls else None) as standin:
             swap = {name: str(tls.ca) for name in trusted} if tls else {}
             done = _run_contained(
                 ctx, claude, shell_env, model=model, timeout=timeout, url=standin.url,
-                scratch=Path(scratch), swap=swap, settings=settings,
+                scratch=Path(scratch), swap=swap, settings=settings, prompt=prompt,
             )  # fmt: skip
             request = _model_request(standin.requests)
             reply_text = standin.reply_text
@@ -223,6 +256,7 @@ def probe_once(
         result=done,
         reply=reply_text,
         settings_env=(settings or merged_user_settings(ctx))[0],
+        prompt=prompt,
     )
 
 
@@ -237,12 +271,13 @@ def _run_contained(
     scratch: Path,
     swap: dict[str, str],
     settings: tuple[Mapping[str, str], str | None] | None,
+    prompt: str,
 ) -> tuple[int | None, str, str]:
     """The user's claude, kept on this machine (verify.containment), against the stand-in."""
     contained = contain(ctx, shell_env.env, url, scratch, swap, given=settings)
     try:
         done = ctx.runner.run(
-            [claude, "-p", PROMPT, *NO_MCP, *(["--model", model] if model else [])],
+            [claude, "-p", prompt, *NO_MCP, *(["--model", model] if model else [])],
             env=contained.env,
             cwd=contained.cwd,
             timeout=timeout,
@@ -258,17 +293,19 @@ def _probe_run(
     shell_env: ShellEnv,
     *,
     model: str | None,
-    proofs: Sequence[tuple[str, Proof]],
+    proofs: Sequence[NamedProof],
     request: RecordedRequest | None,
     result: tuple[int | None, str, str],
     reply: str,
     settings_env: Mapping[str, str],
+    prompt: str,
 ) -> ProbeRun:
     code, stdout, stderr = result
     body = request.body if request is not None and isinstance(request.body, dict) else {}
     sent = (request.model_in_path if request else None) or body.get("model")
     # What the client ran with: its settings' env over the shell's (as Claude Code merges).
     ran_with = {**shell_env.env, **settings_env}
+    broken = [(p, failure) for p in proofs for failure in check_proof(p.proof, request, ran_with)]
     run = ProbeRun(
         shell=shell_env.label,
         model=model or f"{sent or 'unknown'} (the client's default)",
@@ -282,11 +319,9 @@ def _probe_run(
         else [],
         host=real_host(_endpoint(request), ran_with),
         client_version=_client_version(request),
-        proof_failures=[
-            f"{name}: {failure}"
-            for name, proof in proofs
-            for failure in check_proof(proof, request, ran_with)
-        ],
+        proof_failures=[f"{p.label}: {failure}" for p, failure in broken],
+        fixes=list(dict.fromkeys(p.remedy for p, _ in broken if p.role is ProofRole.FOUND)),
+        prompt=prompt,
     )
     return replace(run, verdict=_verdict(run, request, reply))
 
@@ -334,9 +369,16 @@ def verify_offline(
     fixed_version: str,
     applied: list[str],
     timeout: float = 90,
-    proofs: Sequence[tuple[str, Proof]] = (),
+    proofs: Sequence[NamedProof] = (),
+    found: Mapping[str, Sequence[NamedProof]] | None = None,
 ) -> OfflineResult:
-    """`proofs`: each applied remedy's declared proof, checked on every recorded request."""
+    """`proofs`: each applied remedy's declared proof, checked on every recorded request;
+    `found`: by a new shell's label, the proofs of the problems found in it (not applied)."""
+    problems = found or {}
+
+    def in_play(env: ShellEnv) -> list[NamedProof]:
+        return [*proofs, *problems.get(env.label, ())]
+
     # Each kind of new shell runs the claude its own PATH gives (a login file may be the
     # only one that puts it there); one with none on its PATH cannot send a request.
     on_path = {id(e): all_on_path(replace(ctx, env=e.env), "claude") for e in envs}
@@ -347,31 +389,32 @@ def verify_offline(
         if not on_path[id(env)]:  # said, not silently left out
             ctx.warn(f"not run: a new {env.label} (no `claude` on the PATH it gets)")
     here = replace(ctx, env=with_claude[0].env)
-    found = on_path[id(with_claude[0])]
+    first_found = on_path[id(with_claude[0])]
 
     def key(env: ShellEnv) -> object:
-        return _what_matters(env.env, on_path[id(env)][0])
+        held = tuple(p.remedy for p in problems.get(env.label, ()))
+        return _what_matters(env.env, on_path[id(env)][0]), held
 
-    runs = [
-        replace(
-            probe_once(ctx, on_path[id(e)][0], e, asked, timeout, proofs=proofs),
-            same_for=[
-                other.label for other in with_claude if other is not e and key(other) == key(e)
-            ],
-        )
-        for e in _distinct(with_claude, key)
-        for asked in models_to_ask(ctx, e, model)
-    ]
+    runs = []
+    for e in _distinct(with_claude, key):
+        alike = [other.label for other in with_claude if other is not e and key(other) == key(e)]
+        for asked, prompt in asks(models_to_ask(ctx, e, model), in_play(e)):
+            held = [p for p in in_play(e) if p.asks(asked, prompt)]
+            run = probe_once(ctx, on_path[id(e)][0], e, asked, timeout, proofs=held, prompt=prompt)
+            runs.append(replace(run, same_for=alike))
     # The client names its version in every request it sends (`User-Agent: claude-cli/2.1.111`):
     # read there, it costs no second Node.js start (`claude --version`, half a second), which
     # is left for a client that sent nothing.
     said = next((r.client_version for r in runs if r.client_version), None)
-    first = locate(here, found[0])
+    first = locate(here, first_found[0])
     first = replace(first, version=said) if said else first.with_version(here)
-    claude = ClaudeOnPath(first, tuple(found[1:]))
+    claude = ClaudeOnPath(first, tuple(first_found[1:]))
     broken = [f for r in runs for f in r.proof_failures]
     if broken:
-        message = f"the request the client sent breaks a remedy's proof ({broken[0]})"
+        where = next(r for r in runs if r.proof_failures).shell
+        message = f"the request a new {where} sends breaks a remedy's proof: {broken[0]}"
+        if len(broken) > 1:
+            message += f", and {len(broken) - 1} more (listed above)"
         return OfflineResult(claude, runs, "failed", message, applied)
     if all(r.ok for r in runs):
         message = "Claude Code would have succeeded"
