@@ -271,3 +271,29 @@ def test_printable_redacts_and_drops_control_characters() -> None:
     text = f"h1\x1b[31m\x1b]0;title\x07\x9b2J\x7f\x00 failed: GITHUB_TOKEN={SECRET}\nnext\tline"
     assert printable(text) == "h1 failed: GITHUB_TOKEN=<redacted> next line"
     assert printable(f"https://u:{SECRET}@host/") == "https://<redacted>@host/"
+
+
+def test_the_first_party_credentials_become_stand_ins_never_the_users(tmp_path: Path) -> None:
+    """Where ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN is set, the probe gets a stand-in value
+    in the same place (the client then sends its request, to the stand-in); with no provider
+    and neither set, a stand-in key (2.1.111 otherwise stops at "Not logged in"). Bedrock
+    skips authentication and gets no key it did not have."""
+    from remedies.verify.containment import STANDIN_CREDENTIALS
+
+    home = tmp_path / "home"
+    (home / ".claude").mkdir(parents=True)
+    (home / ".claude/settings.json").write_text(json.dumps({"env": {"ANTHROPIC_API_KEY": SECRET}}))
+    ctx = Context(home=home, env={"HOME": str(home), "PATH": "/usr/bin:/bin"}, cwd=home)
+    gateway = {"ANTHROPIC_BASE_URL": "https://gw.example.com", "ANTHROPIC_AUTH_TOKEN": SECRET}
+    contained = contain(ctx, gateway, "http://127.0.0.1:9", tmp_path / "a")
+    assert contained.env["ANTHROPIC_AUTH_TOKEN"] == STANDIN_CREDENTIALS["ANTHROPIC_AUTH_TOKEN"]
+    assert (
+        contained.settings["env"]["ANTHROPIC_API_KEY"] == STANDIN_CREDENTIALS["ANTHROPIC_API_KEY"]
+    )
+    assert "ANTHROPIC_API_KEY" not in contained.env  # only where the user has it
+    assert SECRET not in json.dumps([contained.env, contained.settings])
+    (home / ".claude/settings.json").unlink()
+    bare = contain(ctx, {}, "http://127.0.0.1:9", tmp_path / "b")
+    assert bare.env["ANTHROPIC_API_KEY"] == STANDIN_CREDENTIALS["ANTHROPIC_API_KEY"]
+    bedrock = contain(ctx, {"CLAUDE_CODE_USE_BEDROCK": "1"}, "http://127.0.0.1:9", tmp_path / "c")
+    assert not set(STANDIN_CREDENTIALS) & set(bedrock.env)

@@ -13,6 +13,13 @@ The child gets the environment a new shell of the user's would get, but:
   `Authorization: Bearer …`): nothing a proof judges depends on them (measured, 2.1.111: an
   `anthropic-beta` given in ANTHROPIC_CUSTOM_HEADERS is replaced by the client's own, on
   Bedrock and on Mantle), and the stand-in records every header it is sent;
+- the first-party API's credentials are the exception: ANTHROPIC_API_KEY and
+  ANTHROPIC_AUTH_TOKEN, where set, get stand-in values in the same place, so the client sends
+  the request it would (a key as `x-api-key`, a token as `Authorization: Bearer`) to the
+  stand-in, which takes any; with no provider on and neither set (a login kept in the real
+  home the child does not get, an apiKeyHelper command it is not given), a stand-in key.
+  Without one, 2.1.111 stops at "Not logged in" and sends nothing (measured): every gateway
+  user failed verify, and no `endpoint = "anthropic"` proof could run;
 - CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1: measured to be the only switch that stops the
   client from looking up api.anthropic.com;
 - HOME, CLAUDE_CONFIG_DIR and the working folder are throwaway folders: the user's settings
@@ -32,7 +39,7 @@ from typing import Any
 
 from remedies.claude.config_variables import is_configuration
 from remedies.claude.settings_files import load, settings_files
-from remedies.claude.sources import MODEL_VARIABLES, PROVIDER_FLAGS
+from remedies.claude.sources import MODEL_VARIABLES, PROVIDER_FLAGS, is_on
 from remedies.context import Context
 from remedies.errors import RemedyError
 from remedies.output import display
@@ -67,6 +74,12 @@ SKIP_AUTH = {
     "CLAUDE_CODE_SKIP_VERTEX_AUTH": "1",
     "CLAUDE_CODE_SKIP_FOUNDRY_AUTH": "1",
     "CLAUDE_CODE_SKIP_ANTHROPIC_AWS_AUTH": "1",
+}
+# The first-party API's credentials, each given back as a stand-in value where it is set
+# (not a secret: the stand-in is all it ever reaches).
+STANDIN_CREDENTIALS = {
+    "ANTHROPIC_API_KEY": "sk-ant-api03-remedy-stand-in-key",
+    "ANTHROPIC_AUTH_TOKEN": "remedy-stand-in-token",
 }
 # Taken away from the child: anything that finds credentials, or routes traffic elsewhere.
 _REMOVED = {
@@ -146,6 +159,10 @@ def _swapped(env: dict[str, str], swap: Mapping[str, str]) -> dict[str, str]:
     return {k: swap.get(k, v) for k, v in env.items()}
 
 
+def _stand_in_credentials(env: Mapping[str, str]) -> dict[str, str]:
+    return {name: value for name, value in STANDIN_CREDENTIALS.items() if env.get(name)}
+
+
 def refuse_unsafe_managed_settings(ctx: Context) -> None:
     for file in settings_files(ctx):
         if file.scope != "managed":
@@ -217,12 +234,18 @@ def contain(
         # it must carry the stand-in too). None when they have none, as the client would
         # find it: reading a settings file costs it ~45 ms (measured, 2.1.111).
         settings["env"] = _swapped(_scrub(settings_env, standin_url), swap)
+        settings["env"].update(_stand_in_credentials(settings_env))
         if model is not None:
             settings["model"] = model
         (config / "settings.json").write_text(json.dumps(settings, indent=2))
     empty = scratch / "empty"
     empty.write_text("")
     env = _swapped(_scrub(shell_env, standin_url), swap)
+    env.update(_stand_in_credentials(shell_env))
+    merged = {**shell_env, **settings_env}
+    provider = any(is_on(merged.get(flag)) for flag in PROVIDER_FLAGS)
+    if not provider and not any(merged.get(name) for name in STANDIN_CREDENTIALS):
+        env["ANTHROPIC_API_KEY"] = STANDIN_CREDENTIALS["ANTHROPIC_API_KEY"]
     env.update(
         {
             "HOME": str(home),
