@@ -27,10 +27,10 @@ from remedies.catalog.data_remedy import (
     redirections,
     rewritten,
     settings_after,
-    settings_values,
     within_versions,
 )
 from remedies.catalog.data_sources import read_spec
+from remedies.catalog.when_built import Built, build
 from remedies.claude.installs import find_claude
 from remedies.claude.known_issues import parse_version
 from remedies.claude.region import REGION_VARIABLES
@@ -44,6 +44,7 @@ from remedies.options import json_option
 from remedies.output import Output, wants_colour
 from remedies.verify.containment import merged_user_settings
 from remedies.verify.offline import PROMPT, ProbeRun, probe_once
+from shells.base import Shell
 
 
 class CheckVerdict(Enum):
@@ -197,13 +198,19 @@ def core(ctx: Context, request: CheckRequest) -> CheckResult:
         return CheckResult(spec, None, None, notes)
     shell = choose_shells(ctx, (), False)[0]
     plain = new_shell_envs(ctx, shell, traced=False)[0]  # its environment is all it needs
+    given_settings, given_model = merged_user_settings(ctx)
+    built, built_note = _built_here(ctx, spec, shell, plain)
+    if built is not None:
+        # This machine does not meet [when]: the configuration it names, not the user's.
+        plain = replace(plain, env=built.shell_env)
+        given_settings, given_model = built.settings_env, None
     changed = dict(plain.env)
     for name in spec.unset:
         changed.pop(name, None)
     changed.update(filled(spec, values))
-    changed.update(settings_values(ctx, spec.move_to_shell))  # written nowhere: the env only
+    # Written nowhere: the env only (the settings it runs with, the user's or built ones).
+    changed.update({n: given_settings[n] for n in spec.move_to_shell if n in given_settings})
     # The region Claude Code gets: its settings' env beats the shell's (as apply reads it).
-    given_settings, given_model = merged_user_settings(ctx)
     seen = {**changed, **given_settings}
     region = next((seen[n] for n in REGION_VARIABLES if seen.get(n)), None)
     for name, rule in spec.rewrite:
@@ -217,7 +224,10 @@ def core(ctx: Context, request: CheckRequest) -> CheckResult:
     proofs = [NamedProof(spec.name, proof)]
     # The model and prompt the proof names, else a plain `claude -p "say hello"`.
     prompt = proof.prompt or PROMPT
-    before = probe_once(ctx, claude.path, plain, proof.model, 90, proofs=proofs, prompt=prompt)
+    before = probe_once(
+        ctx, claude.path, plain, proof.model, 90, proofs=proofs, prompt=prompt,
+        settings=(given_settings, given_model),
+    )  # fmt: skip
     with_it = ShellEnv(plain.shell, plain.login, changed, plain.interactive)
     # Both halves of [what]: Claude Code's settings as apply would leave them (their env
     # beats every shell, so a variable left there would undo the shell half).
@@ -225,7 +235,37 @@ def core(ctx: Context, request: CheckRequest) -> CheckResult:
     after = probe_once(
         ctx, claude.path, with_it, proof.model, 90, proofs=proofs, settings=settings, prompt=prompt
     )
-    return CheckResult(spec, before, after, notes)
+    return CheckResult(spec, before, after, (*notes, *([built_note] if built_note else [])))
+
+
+def _built_here(
+    ctx: Context, spec: RemedySpec, shell: Shell, plain: ShellEnv
+) -> tuple[Built | None, str | None]:
+    """Where this machine's configuration meets the file's [when] (its versions aside: the
+    client is what it is), nothing; else the configuration [when] names (catalog.when_built)
+    when it can be built, and a note saying which."""
+    from remedies.catalog.data_remedy import judge_when, variables
+    from remedies.claude.collect import draw, read_files
+    from remedies.claude.sources import WATCHED
+
+    when = replace(spec.when, versions=None)
+    # The provider flags decide `provider`: what doctor collects, and the file's own names.
+    names = tuple(dict.fromkeys([*WATCHED, *variables(spec)]))
+    read = read_files(ctx, [shell], (), names, [plain])
+    claude = find_claude(replace(ctx, env=plain.env))
+    reason = judge_when(replace(spec, when=when), draw(ctx, read, [plain]), claude, ctx.home)
+    if not isinstance(reason, str):
+        return None, None
+    built = build(spec, plain.env)
+    if isinstance(built, str):
+        return None, (
+            f"this machine does not meet its [when] ({reason}), and check cannot build it "
+            f"({built}): it ran with this machine's configuration"
+        )
+    what = ", ".join(built.said) or "no Claude Code configuration"
+    return built, (
+        f"this machine does not meet its [when] ({reason}); check built it from [when]: {what}"
+    )
 
 
 @click.pass_obj
