@@ -21,8 +21,8 @@ from typing import Any
 import click
 
 from remedies.catalog.data_format import RemedySpec
+from remedies.catalog.data_options import check_value
 from remedies.catalog.data_remedy import (
-    check_value,
     filled,
     redirections,
     rewritten,
@@ -31,6 +31,7 @@ from remedies.catalog.data_remedy import (
     within_versions,
 )
 from remedies.catalog.data_sources import read_spec
+from remedies.catalog.rename import kept_in, renamed
 from remedies.claude.installs import find_claude
 from remedies.claude.known_issues import parse_version
 from remedies.claude.region import REGION_VARIABLES
@@ -204,6 +205,8 @@ def core(ctx: Context, request: CheckRequest) -> CheckResult:
     changed.update(settings_values(ctx, spec.move_to_shell))  # written nowhere: the env only
     # The region Claude Code gets: its settings' env beats the shell's (as apply reads it).
     given_settings, given_model = merged_user_settings(ctx)
+    kept = kept_in(spec, plain.env, given_settings)  # a new name set anywhere wins
+    changed = renamed(spec, changed, kept)
     seen = {**changed, **given_settings}
     region = next((seen[n] for n in REGION_VARIABLES if seen.get(n)), None)
     for name, rule in spec.rewrite:
@@ -218,7 +221,7 @@ def core(ctx: Context, request: CheckRequest) -> CheckResult:
     with_it = ShellEnv(plain.shell, plain.login, changed, plain.interactive)
     # Both halves of [what]: Claude Code's settings as apply would leave them (their env
     # beats every shell, so a variable left there would undo the shell half).
-    settings = settings_after(spec, given_settings, given_model, values, region)
+    settings = settings_after(spec, given_settings, given_model, values, region, kept=kept)
     after = probe_once(ctx, claude.path, with_it, None, 90, proofs=proofs, settings=settings)
     return CheckResult(spec, before, after, notes)
 
