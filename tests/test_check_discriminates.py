@@ -100,18 +100,22 @@ def test_check_reads_the_region_where_claude_code_does(sandbox: Sandbox) -> None
 
 
 def test_a_client_that_sent_nothing_says_why(sandbox: Sandbox) -> None:
-    """Nothing sent (no provider, no login: the probe carries no credentials): check gives
-    the client's own last line, not the bare "sent no model request"."""
+    """Nothing sent (Vertex with no project: 2.1.111 stops before any request, measured):
+    check gives the client's own last line, not the bare "sent no model request"."""
     claude = claude_client.install()
-    sandbox.write(".bashrc", f"export PATH={claude.parent}:$PATH\n")
+    sandbox.write(
+        ".bashrc",
+        f"export PATH={claude.parent}:$PATH\n"
+        "export CLAUDE_CODE_USE_VERTEX=1\nexport CLOUD_ML_REGION=us-east5\n",
+    )
     path = sandbox.write(
-        "anthropic.toml",
-        'name = "direct-fix"\nsummary = "s"\n[what]\nset = { DISABLE_TELEMETRY = "1" }\n'
-        '[proof]\nendpoint = "anthropic"\n',
+        "vertex.toml",
+        'name = "vertex-fix"\nsummary = "s"\n[when]\nprovider = ["vertex"]\n'
+        '[what]\nset = { DISABLE_TELEMETRY = "1" }\n[proof]\nendpoint = "vertex"\n',
     )
     done = sandbox.remedy("check", str(path), "--json")
     assert done.code == 1, done.stdout + done.stderr
     said = done.json()["client_said"]
-    assert said["before"] and said["after"], said
+    assert "projectId" in said["before"] and "projectId" in said["after"], said
     person = sandbox.remedy("check", str(path))
     assert "the client sent no model request (the client said: " in person.stdout, person.stdout

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from remedies.catalog.data_format import parse_spec
+from remedies.catalog.data_format import RemedySpec, parse_spec
 from remedies.catalog.data_remedy import judge_when, variables
 from remedies.catalog.when_built import Built, build
 from remedies.claude.collect import collect
@@ -28,11 +28,29 @@ from tests.support import claude_client
 from tests.test_catalogue import CATALOGUE
 
 PACKAGED = sorted(CATALOGUE.glob("*.toml"))
+RENAME = b"""\
+name = "small-fast-renamed"
+summary = "Carry the deprecated small-fast model to its new name"
+worth = "configuration fix"
+
+[what]
+rename = { ANTHROPIC_SMALL_FAST_MODEL = "ANTHROPIC_DEFAULT_HAIKU_MODEL" }
+
+[proof]
+body_mentions = ["claude"]
+"""
+
+
+def test_a_renames_old_name_is_built(tmp_path: Path) -> None:
+    meets_its_when(parse_spec(RENAME, "rename.toml"), tmp_path)
 
 
 @pytest.mark.parametrize("path", PACKAGED, ids=lambda p: p.stem)
 def test_what_is_built_meets_the_files_when(path: Path, tmp_path: Path) -> None:
-    spec = parse_spec(path.read_bytes(), path.name)
+    meets_its_when(parse_spec(path.read_bytes(), path.name), tmp_path)
+
+
+def meets_its_when(spec: RemedySpec, tmp_path: Path) -> None:
     # A machine already configured otherwise: none of it is kept.
     base = {"PATH": "/usr/bin:/bin", "CLAUDE_CODE_USE_MANTLE": "1", "AWS_REGION": "eu-west-3"}
     built = build(spec, base)

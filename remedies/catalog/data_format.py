@@ -18,13 +18,14 @@
     help = "the AWS region of your Bedrock models"
     pattern = "^[a-z]{2}(-gov)?-[a-z]+-[0-9]+$"     # a value must match (else exit 2)
     example = "eu-west-1"               # shown when it does not
-    default_from = "aws-config-region"  # or default = "..."; neither: the option is required
+    default_from = "aws-config-region"  # or "variable:NAME", or default = "..."; none: required
 
     [what]
     set = { CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS = "1", AWS_REGION = "{region}" }
     unset = ["CLAUDE_CODE_MAX_OUTPUT_TOKENS"]
     move_to_shell = ["NODE_EXTRA_CA_CERTS"]   # its settings value into the shells, out of settings
     rewrite = { ANTHROPIC_MODEL = "region-prefix" }  # a value changed by a named rule (below)
+    rename = { ANTHROPIC_SMALL_FAST_MODEL = "ANTHROPIC_DEFAULT_HAIKU_MODEL" }  # OLD = "NEW"
 
     [proof]                             # what the request the real client sends must show
     endpoint = "bedrock"
@@ -44,7 +45,20 @@ id the inference-profile prefix Claude Code itself uses in the region the client
 (claude.model_ids.fit_to_region); a remedy with a rewrite applies only where it would change a
 value, so it is idempotent by construction. Lookups (`default_from`) read a value the user
 already configured elsewhere: "aws-config-region" (the profile's region in ~/.aws/config),
-"gcloud-project" (gcloud's core/project).
+"gcloud-project" (gcloud's core/project), or "variable:NAME": the value NAME has for Claude
+Code now, where doctor finds it (settings over the shells), checked against the option's
+pattern like a value given; never for --machine or export, which read no one's home.
+
+`rename` carries the user's value of a deprecated variable to its new name, in the start-up
+files (OLD's line disabled, `unset OLD` and `NEW=value` in the block, quoted as a `set`
+value is) and in the settings files (env gets NEW with OLD's value, OLD removed). Where the
+user has no value for OLD nothing is written for it; where they set NEW too, NEW's value
+wins and OLD's is dropped (a value chosen under the new name is never overwritten by the
+old one). A rename implies its own condition: doctor flags it, and apply is needed, only
+where Claude Code gets one of the old names (as a rewrite is needed only where it would
+change a value). The new name is never a credential or a variable that redirects requests
+(claude.config_variables: a value the user gave for one thing would become where their
+requests and credentials go, or whose account), nor is the old name a credential.
 
 Regexes (`matching`, an option's `pattern`) are searched for anywhere in the value, as
 Python's `re.search` would, but by catalog.linear_regex, in time linear in the value: with
@@ -71,7 +85,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from remedies.claude.config_variables import refusal, value_refusal
+from remedies.claude.config_variables import CREDENTIALS, REDIRECTING, refusal, value_refusal
 from remedies.claude.request_proof import Proof
 from remedies.errors import BadInput
 
@@ -87,10 +101,12 @@ ENDPOINTS = ("bedrock", "mantle", "anthropic", "vertex", "foundry")
 
 _TOP = {"name", "summary", "worth", "rank", "links", "when", "what", "proof", "options"}
 _WHEN = {"provider", "versions", "present", "absent", "matching", "set_in"}
-_WHAT = {"set", "unset", "move_to_shell", "rewrite"}
+_WHAT = {"set", "unset", "move_to_shell", "rewrite", "rename"}
 _OPTION = {"help", "pattern", "example", "default", "default_from"}
 RULES = ("region-prefix",)
 LOOKUPS = ("aws-config-region", "gcloud-project")
+# `default_from = "variable:NAME"`: the option defaults to NAME's current value.
+FROM_VARIABLE = "variable:"
 # Options every `remedy apply NAME` already has: a file may not declare them again.
 RESERVED_OPTIONS = {
     "shell",
@@ -155,7 +171,8 @@ class Option:
     pattern: str | None = None
     example: str | None = None
     default: str | None = None
-    default_from: str | None = None
+    default_from: str | None = None  # one of LOOKUPS
+    default_variable: str | None = None  # `default_from = "variable:NAME"`: NAME
 
     @property
     def flag(self) -> str:
@@ -163,7 +180,7 @@ class Option:
 
     @property
     def required(self) -> bool:
-        return self.default is None and self.default_from is None
+        return self.default is None and self.default_from is None and not self.default_variable
 
 
 @dataclass(frozen=True)
@@ -179,6 +196,7 @@ class RemedySpec:
     proof: Proof
     move_to_shell: tuple[str, ...] = ()
     rewrite: tuple[tuple[str, str], ...] = ()  # (variable, rule)
+    rename: tuple[tuple[str, str], ...] = ()  # (old name, new name)
     options: tuple[Option, ...] = ()
     origin: str = ""  # the file it came from, for messages
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -321,28 +339,46 @@ def parse_spec(data: bytes, origin: str) -> RemedySpec:
         proof=_proof(read, proof_doc),
         move_to_shell=_moves(read, what_doc),
         rewrite=_rewrites(read, what_doc),
+        rename=_renames(read, what_doc),
         options=options,
         origin=origin,
     )
     _placeholders(read, spec)
     _each_variable_once(read, spec)
+    _defaults_outlive_the_fix(read, spec)
     return spec
 
 
 def _each_variable_once(read: _Reader, spec: RemedySpec) -> None:
-    """A variable is in one of set, unset, move_to_shell and rewrite: in two, the shells
-    (where the last line wins) and the settings files could end up with different values."""
+    """A variable is in one of set, unset, move_to_shell, rewrite and rename (a rename names
+    two, each once): in two, the shells (where the last line wins) and the settings files
+    could end up with different values, and a chain (A to B, B to C) would depend on order."""
     seen: dict[str, str] = {}
     for key, names in (
         ("set", [n for n, _v in spec.set]),
         ("unset", list(spec.unset)),
         ("move_to_shell", list(spec.move_to_shell)),
         ("rewrite", [n for n, _r in spec.rewrite]),
+        ("rename", [n for pair in spec.rename for n in pair]),
     ):
         for name in names:
-            if name in seen and seen[name] != key:
+            if name in seen and (seen[name] != key or key == "rename"):
                 raise read.fail(key, f"{name} is in {seen[name]} already: name it once", "what")
             seen[name] = key
+
+
+def _defaults_outlive_the_fix(read: _Reader, spec: RemedySpec) -> None:
+    """An option may not default to a variable the remedy itself removes: once applied, a
+    re-run (a fleet's next rollout) would find no value and stop; `rename` carries one."""
+    removed = {*spec.unset, *spec.move_to_shell, *(old for old, _new in spec.rename)}
+    for option in spec.options:
+        if option.default_variable in removed:
+            raise read.fail(
+                "default_from",
+                f"{option.name}: {option.default_variable} is removed by this remedy, so a "
+                "re-run would find no value (to carry a value to a new name, use rename)",
+                "options",
+            )
 
 
 def _options(read: _Reader, doc: Mapping[str, Any]) -> tuple[Option, ...]:
@@ -360,10 +396,7 @@ def _options(read: _Reader, doc: Mapping[str, Any]) -> tuple[Option, ...]:
             why = _regex_trouble(pattern)
             if why:
                 raise read.fail("pattern", f"{name}: {why}", "options")
-        lookup = table.get("default_from")
-        if lookup is not None and lookup not in LOOKUPS:
-            known = ", ".join(LOOKUPS)
-            raise read.fail("default_from", f"{lookup!r} is none of {known}", "options")
+        lookup, variable = _default_from(read, name, table)
         for key in ("pattern", "example", "default"):
             if key in table and not isinstance(table[key], str):
                 raise read.fail(key, f"{name}: must be a string", "options")
@@ -375,9 +408,38 @@ def _options(read: _Reader, doc: Mapping[str, Any]) -> tuple[Option, ...]:
                 example=table.get("example"),
                 default=table.get("default"),
                 default_from=lookup,
+                default_variable=variable,
             )
         )
     return tuple(found)
+
+
+def _default_from(
+    read: _Reader, option: str, table: Mapping[str, Any]
+) -> tuple[str | None, str | None]:
+    """An option's `default_from`: (a lookup, None) or (None, a variable's name). Beside a
+    `default` it is refused: one of them would silently never be used."""
+    found = table.get("default_from")
+    if found is None:
+        return None, None
+    if "default" in table:
+        both = f"{option}: give default or default_from, not both"
+        raise read.fail("default_from", both, "options")
+    if isinstance(found, str) and found.startswith(FROM_VARIABLE):
+        name = found[len(FROM_VARIABLE) :]
+        # Read, never written: still Claude Code's configuration, and never a credential
+        # (its value would be shown, and written wherever the option's {name} goes).
+        why = None if VARIABLE.match(name) else f"{name!r} is not a variable name"
+        why = why or refusal(name)
+        if why is None and name in CREDENTIALS:
+            why = f"{name} is a credential: its value is never an option's default"
+        if why is not None:
+            raise read.fail("default_from", f"{option}: {why}", "options")
+        return None, name
+    if found not in LOOKUPS:
+        known = ", ".join((*LOOKUPS, FROM_VARIABLE + "NAME"))
+        raise read.fail("default_from", f"{found!r} is none of {known}", "options")
+    return found, None
 
 
 def _rewrites(read: _Reader, doc: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
@@ -387,6 +449,31 @@ def _rewrites(read: _Reader, doc: Mapping[str, Any]) -> tuple[tuple[str, str], .
             rules = ", ".join(RULES)
             raise read.fail("rewrite", f"{variable}: must be NAME = one of {rules}", "what")
     read.configuration(tuple(found), "rewrite", "what")
+    return tuple(found.items())
+
+
+def _renames(read: _Reader, doc: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """`rename = { OLD = "NEW" }`: both Claude Code's configuration; NEW never a credential
+    nor a variable that redirects requests, OLD never a credential (module docstring)."""
+    found = read.mapping(doc, "rename", "what")
+    for old, new in found.items():
+        if not VARIABLE.match(old) or not isinstance(new, str) or not VARIABLE.match(new):
+            raise read.fail("rename", f'{old}: must be OLD_NAME = "NEW_NAME"', "what")
+        if old == new:
+            raise read.fail("rename", f"{old}: renamed to itself", "what")
+    read.configuration(tuple(found), "rename", "what")
+    read.configuration(tuple(found.values()), "rename", "what")
+    for old, new in found.items():
+        why = None
+        if new in CREDENTIALS:
+            why = f"{new} is a credential: a value given for {old} never becomes one"
+        elif new in REDIRECTING:
+            why = f"{new} decides where requests go: a value given for {old} never does"
+        elif old in CREDENTIALS:
+            why = f"{old} is a credential: its value is never carried to another name"
+        if why is not None:
+            line = line_of_word(read.text, old, "what")
+            raise BadInput(f"{read.origin}:{line}: what.rename: {why}")
     return tuple(found.items())
 
 
@@ -466,7 +553,7 @@ def _sets(read: _Reader, doc: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
             raise read.fail("set", f'{variable}: must be NAME = "value"', "what")
         if "\0" in value or "\n" in value:
             raise read.fail("set", f"{variable}: a value cannot hold a NUL or a newline", "what")
-    if not found and not any(doc.get(k) for k in ("unset", "move_to_shell", "rewrite")):
+    if not found and not any(doc.get(k) for k in ("unset", "move_to_shell", "rewrite", "rename")):
         raise read.fail("what", "a remedy must set or unset something", None)
     read.configuration(tuple(found), "set", "what")
     for variable, value in found.items():

@@ -10,11 +10,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-import click
-
 from remedies.catalog import linear_regex
-from remedies.catalog.data_format import Option, RemedySpec
+from remedies.catalog.data_format import RemedySpec, When
+from remedies.catalog.data_options import Current, option_params, option_values
 from remedies.catalog.interface import EnvRemedy, MachineProposal, Proposal
+from remedies.catalog.rename import kept_names, renamed, shell_renames
 from remedies.claude.collect import collect
 from remedies.claude.config_variables import CREDENTIALS, REDIRECTING, value_refusal
 from remedies.claude.diagnosis import Diagnosis, Finding, Recommendation
@@ -39,7 +39,8 @@ def variables(spec: RemedySpec) -> tuple[str, ...]:
     names = [*when.present, *when.absent, *(n for n, _ in when.matching)]
     names += [n for n, _ in when.set_in]
     names += [n for n, _ in spec.set] + list(spec.unset) + list(spec.move_to_shell)
-    names += [n for n, _ in spec.rewrite]
+    names += [n for n, _ in spec.rewrite] + [n for pair in spec.rename for n in pair]
+    names += [o.default_variable for o in spec.options if o.default_variable]
     if spec.rewrite:
         names += [*REGION_VARIABLES]
     if spec.rewrite or spec.options:
@@ -47,85 +48,19 @@ def variables(spec: RemedySpec) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-# --- options -----------------------------------------------------------------------------
+# --- options (catalog.data_options) ------------------------------------------------------
 
 
-def option_params(spec: RemedySpec) -> list[click.Parameter]:
-    """`--NAME` for each `[options.NAME]`, its value checked while the command line is read:
-    a bad value must not create a state folder."""
-    return [
-        click.Option(
-            [option.flag, option.name],
-            metavar=option.name.upper(),
-            help=_option_help(option),
-            callback=lambda _c, _p, value, option=option: _checked(option, value),
-        )
-        for option in spec.options
-    ]
-
-
-def _option_help(option: Option) -> str:
-    if option.default is not None:
-        more = f" (default: {option.default})"
-    elif option.default_from == "aws-config-region":
-        more = " (default: the AWS profile's region in ~/.aws/config)"
-    elif option.default_from == "gcloud-project":
-        more = " (default: gcloud's core/project)"
-    else:
-        more = " (required)"
-    example = f", e.g. {option.example}" if option.example else ""
-    return f"{option.help}{example}{more}."
-
-
-def _checked(option: Option, value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        return check_value(option, value)
-    except BadInput as e:
-        raise click.BadParameter(str(e)) from None
-
-
-def check_value(option: Option, value: str) -> str:
-    """The value given for an option, stripped; BadInput unless it matches the file's pattern
-    (matched in linear time, linear_regex; a value over its MAX_TEXT never matches)."""
-    value = value.strip()
-    what = option.name.replace("_", " ")
-    example = f" (e.g. {option.flag} {option.example})" if option.example else ""
-    if option.pattern and len(value) > linear_regex.MAX_TEXT:
-        raise BadInput(
-            f"{option.flag}: {len(value)} characters is longer than any {what}"
-            f" (at most {linear_regex.MAX_TEXT}){example}"
-        )
-    bad = not value or "\0" in value or "\n" in value
-    if bad or (option.pattern and not linear_regex.search(option.pattern, value)):
-        raise BadInput(f"{option.flag} {value!r} is not a {what}{example}")
-    return value
-
-
-def option_values(
-    ctx: Context | None, spec: RemedySpec, given: Mapping[str, Any], env: Mapping[str, str]
-) -> dict[str, str]:
-    """Each option's value: given, else its default, else looked up where the user already
-    configured it (never for a whole machine or an export: no one's home is read)."""
-    from remedies.claude.found_values import LOOKUPS
-
-    values: dict[str, str] = {}
+def current_values(spec: RemedySpec, picture: Picture | None, home: Any) -> dict[str, Current]:
+    """The value each `default_from = "variable:NAME"` has for Claude Code now, where doctor
+    finds it (the place that wins: settings over the shells)."""
+    found: dict[str, Current] = {}
     for option in spec.options:
-        value = given.get(option.name)
-        if not value and option.default is not None:
-            value = option.default
-        looked = False
-        if not value and option.default_from and ctx is not None and not ctx.machine:
-            looked = True
-            found = LOOKUPS[option.default_from](ctx, env)
-            value = check_value(option, found.value) if found else None
-        if not value:
-            example = f" (e.g. {option.flag} {option.example})" if option.example else ""
-            where = " and none was found where it is usually configured" if looked else ""
-            raise BadInput(f"{spec.name} needs {option.flag}{example}{where}")
-        values[option.name] = str(value)
-    return values
+        name = option.default_variable
+        source = client_source(picture, name) if picture is not None and name else None
+        if name and source is not None and source.value and not source.dynamic:
+            found[name] = Current(source.value, source.where(home))
+    return found
 
 
 # --- rewrites ----------------------------------------------------------------------------
@@ -179,12 +114,14 @@ def settings_ops(
     spec: RemedySpec,
     values: Mapping[str, str] | None = None,
     region: str | None = None,
+    *,
+    kept: frozenset[str] = frozenset(),
 ) -> list[JsonOp]:
     """The edits that make one settings file what settings_after says."""
     env = loaded.env
     found = loaded.document.get("model")
     model = found if isinstance(found, str) else None
-    after, new_model = settings_after(spec, env, model, values, region)
+    after, new_model = settings_after(spec, env, model, values, region, kept=kept)
     ops: list[JsonOp] = [
         (ENV, name, json.dumps(value, ensure_ascii=False))
         for name, value in after.items()
@@ -202,13 +139,16 @@ def settings_after(
     model: str | None,
     values: Mapping[str, str] | None = None,
     region: str | None = None,
+    *,
+    kept: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, str], str | None]:
     """A settings env (and `model`) as the remedy leaves it: a variable it sets gets its
     value where the settings set it (their env beats every shell), one it unsets or moves to
     the shells is gone, a rewrite rule changes the values it covers (and the `model` that
-    /model writes, when ANTHROPIC_MODEL is rewritten). For one file (apply) or the merged
-    settings a probe is given (check's run with the remedy)."""
-    after = dict(env)
+    /model writes, when ANTHROPIC_MODEL is rewritten), a renamed one has its new name (unless
+    the new name is set here, or elsewhere: `kept`, catalog.rename). For one file (apply) or
+    the merged settings a probe is given (check's run with the remedy)."""
+    after = renamed(spec, env, kept)
     for name, value in filled(spec, values or {}):
         if name in after:
             after[name] = value
@@ -244,11 +184,17 @@ def to_remedy(spec: RemedySpec) -> EnvRemedy:
     ) -> dict[str, str]:
         # A lookup reads the profile a new shell selects, not only this process's.
         env = {n: v for n in ("AWS_PROFILE",) if picture and (v := picture.value(n))}
-        return option_values(ctx, spec, options, {**ctx.env, **env})
+        current = current_values(spec, picture, ctx.home)
+        return option_values(ctx, spec, options, {**ctx.env, **env}, current)
 
     def propose(ctx: Context, shells: Sequence[Shell], options: Mapping[str, Any]) -> Proposal:
         picture = collect(ctx, list(shells), names=variables(spec)) if _wants(spec) else None
         values = values_here(ctx, picture, options)
+        renames = shell_renames(spec, picture) if picture is not None else None
+        kept = kept_names(spec, picture)
+        # A value a settings file would carry is held to its new name's shape before any
+        # file is planned (a bad one: exit 2, nothing written).
+        renamed(spec, dict(settings_values(ctx, [old for old, _ in spec.rename])), kept)
         moved = settings_values(ctx, spec.move_to_shell)
         if len(moved) < len(spec.move_to_shell) and picture is not None:
             # Moved by an earlier run: the value is in remedy's own block now (idempotent).
@@ -268,13 +214,23 @@ def to_remedy(spec: RemedySpec) -> EnvRemedy:
         ]
         return Proposal(
             edit=EnvEdit(
-                unset=spec.unset,
-                set=(*sets, *moved, *((n, v) for n, v, _ in rewrites)),
+                unset=(*spec.unset, *(renames.unset if renames else ())),
+                set=(
+                    *sets,
+                    *moved,
+                    *((n, v) for n, v, _ in rewrites),
+                    *(renames.set if renames else ()),
+                ),
                 comment=f"Claude Code: {spec.summary}",
             ),
-            notes=(*notes, *redirections(sets), *(f"see {link}" for link in spec.links[:1])),
+            notes=(
+                *notes,
+                *(renames.notes if renames else ()),
+                *redirections(sets),
+                *(f"see {link}" for link in spec.links[:1]),
+            ),
             details=_details(spec, values),
-            settings=lambda loaded: settings_ops(loaded, spec, values, region),
+            settings=lambda loaded: settings_ops(loaded, spec, values, region, kept=kept),
         )
 
     def machine(ctx: Context | None, options: Mapping[str, Any]) -> MachineProposal:
@@ -286,6 +242,9 @@ def to_remedy(spec: RemedySpec) -> EnvRemedy:
             details=_details(spec, values),
         )
 
+    # Managed settings cannot unset a variable, nor move one, and a rewrite or a rename
+    # needs to read the value it changes: such a remedy has no machine form.
+    reads_values = spec.unset or spec.move_to_shell or spec.rewrite or spec.rename
     return EnvRemedy(
         name=spec.name,
         summary=spec.listed,
@@ -294,9 +253,7 @@ def to_remedy(spec: RemedySpec) -> EnvRemedy:
         + ".",
         propose=propose,
         options=lambda: option_params(spec),
-        # Managed settings cannot unset a variable, nor move one, and a rewrite needs to read
-        # the value it changes: such a remedy has no machine form.
-        machine=None if spec.unset or spec.move_to_shell or spec.rewrite else machine,
+        machine=None if reads_values else machine,
         proof=None if spec.proof.empty else spec.proof,
         needed_in=lambda env: holds_in(spec, env),
         not_needed=lambda pictures, claude, home: unmet_everywhere(spec, pictures, claude, home),
@@ -361,7 +318,7 @@ def filled(spec: RemedySpec, values: Mapping[str, str]) -> tuple[tuple[str, str]
 
 
 def _wants(spec: RemedySpec) -> bool:
-    return bool(spec.move_to_shell or spec.rewrite or spec.options)
+    return bool(spec.move_to_shell or spec.rewrite or spec.rename or spec.options)
 
 
 @dataclass(frozen=True)
@@ -388,6 +345,12 @@ def evaluate(spec: RemedySpec, picture: Picture, claude: ClaudeOnPath, home: Any
     """The remedy's `[when]` against what doctor found; None when any condition fails."""
     judged = judge_when(spec, picture, claude, home)
     return judged if isinstance(judged, Match) else None
+
+
+def has_conditions(spec: RemedySpec) -> bool:
+    """Whether [when] says anything: its keys, or the condition a rewrite or a rename
+    implies. One with none would hold everywhere."""
+    return spec.when != When() or bool(spec.rewrite or spec.rename)
 
 
 def within_versions(version: str | None, versions: str) -> bool:
@@ -439,6 +402,13 @@ def judge_when(spec: RemedySpec, picture: Picture, claude: ClaudeOnPath, home: A
         if place == "shell" and not elsewhere:
             return f"no shell sets {name}"
         evidence.append(_where(picture, name, home))
+    if spec.rename:
+        # A rename's problem is "OLD is set": needed only where Claude Code gets one of the
+        # old names, so after the fix nothing matches (catalog.rename).
+        olds = [old for old, _new in spec.rename if _client_value(picture, old)]
+        if not olds:
+            return f"Claude Code gets no {' and no '.join(old for old, _ in spec.rename)}"
+        evidence += [_where(picture, old, home) for old in olds]
     if spec.rewrite:
         # Only where the rule would change a value: after the fix, nothing matches.
         changes = _rewrite_evidence(spec, picture, home)

@@ -7,7 +7,8 @@ Two kinds, each named in a failure with why it is held (claude.request_proof.Pro
 - every remedy whose problem doctor finds in that kind of new shell (its [when] holds there,
   judged as doctor judges it) and that is not applied: the request must already show what
   its proof says, or Claude Code started from that shell has the problem. A file with an
-  empty [when] finds nothing (it would hold everywhere). An `{option}` a proof names is
+  empty [when] (and no rename or rewrite, which imply one) finds nothing: it would hold
+  everywhere. An `{option}` a proof names is
   filled with the option's default; a clause naming one with none (a value only the person
   applying chooses) is left out.
 
@@ -21,8 +22,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from remedies.catalog import registry
-from remedies.catalog.data_format import PLACEHOLDER, RemedySpec, When
-from remedies.catalog.data_remedy import evaluate, variables
+from remedies.catalog.data_format import PLACEHOLDER, RemedySpec
+from remedies.catalog.data_remedy import evaluate, has_conditions, variables
 from remedies.catalog.interface import EnvRemedy
 from remedies.catalog.judge import claude_of_each
 from remedies.claude.collect import draw_each, read_files
@@ -61,7 +62,7 @@ def found_proofs(
     specs = [
         spec
         for spec in registry.data(ctx).specs
-        if spec.name not in applied and not spec.proof.empty and spec.when != When()
+        if spec.name not in applied and not spec.proof.empty and has_conditions(spec)
     ]
     if not specs or not envs:
         return {}

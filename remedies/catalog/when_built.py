@@ -10,6 +10,7 @@ is kept (their settings could turn another provider on); what runs is:
 - what the provider needs to send a request at all, as stand-ins, unless `[when]` wants it
   absent: a region for Bedrock and Mantle (us-east-1), a region and a project for Vertex
   (2.1.111 sends nothing without them, measured); credentials come from verify.containment;
+- a rename's old name with a stand-in value (a model id for a model variable);
 - each `present` variable with a stand-in value (a URL for a `*_BASE_URL`, else "1"), each
   `matching` one with a value its regex matches (the first of "1", "true", "on" and the
   pattern's own literal text that does), each `set_in` one where it says (settings or shell);
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 from remedies.catalog import linear_regex
 from remedies.catalog.data_format import RemedySpec
 from remedies.claude.config_variables import is_configuration
+from remedies.claude.sources import MODEL_VARIABLES
 
 FLAGS = {
     "bedrock": "CLAUDE_CODE_USE_BEDROCK",
@@ -45,6 +47,7 @@ NEEDS = {
     "vertex": {"CLOUD_ML_REGION": "us-east5", "ANTHROPIC_VERTEX_PROJECT_ID": "remedy-stand-in"},
 }
 STAND_IN_URL = "https://gateway.stand-in.invalid"
+STAND_IN_MODEL = "claude-haiku-4-5"
 _CANDIDATES = ("1", "true", "on")
 # Each rewrite rule (data_remedy.rewritten): a value it rewrites, and what goes with it.
 BROKEN_BY_RULE = {
@@ -90,6 +93,9 @@ def build(spec: RemedySpec, base: Mapping[str, str]) -> Built | str:
             return f"no value is known that its rule {rule} rewrites"
         value, goes_with = BROKEN_BY_RULE[rule]
         built.update({name: value, **goes_with})
+    if spec.rename and not any(old in built for old, _new in spec.rename):
+        old = spec.rename[0][0]  # a rename's problem is its old name set (catalog.rename)
+        built[old] = STAND_IN_MODEL if old in MODEL_VARIABLES else "1"
     for name in when.absent:
         built.pop(name, None)
     said = tuple(f"{k}={v}" for k, v in {**built, **in_settings}.items())

@@ -21,8 +21,8 @@ from typing import Any
 import click
 
 from remedies.catalog.data_format import RemedySpec
+from remedies.catalog.data_options import check_value
 from remedies.catalog.data_remedy import (
-    check_value,
     filled,
     redirections,
     rewritten,
@@ -30,6 +30,7 @@ from remedies.catalog.data_remedy import (
     within_versions,
 )
 from remedies.catalog.data_sources import read_spec
+from remedies.catalog.rename import kept_in, renamed
 from remedies.catalog.when_built import Built, build
 from remedies.claude.installs import find_claude
 from remedies.claude.known_issues import parse_version
@@ -211,6 +212,8 @@ def core(ctx: Context, request: CheckRequest) -> CheckResult:
     # Written nowhere: the env only (the settings it runs with, the user's or built ones).
     changed.update({n: given_settings[n] for n in spec.move_to_shell if n in given_settings})
     # The region Claude Code gets: its settings' env beats the shell's (as apply reads it).
+    kept = kept_in(spec, plain.env, given_settings)  # a new name set anywhere wins
+    changed = renamed(spec, changed, kept)
     seen = {**changed, **given_settings}
     region = next((seen[n] for n in REGION_VARIABLES if seen.get(n)), None)
     for name, rule in spec.rewrite:
@@ -231,7 +234,7 @@ def core(ctx: Context, request: CheckRequest) -> CheckResult:
     with_it = ShellEnv(plain.shell, plain.login, changed, plain.interactive)
     # Both halves of [what]: Claude Code's settings as apply would leave them (their env
     # beats every shell, so a variable left there would undo the shell half).
-    settings = settings_after(spec, given_settings, given_model, values, region)
+    settings = settings_after(spec, given_settings, given_model, values, region, kept=kept)
     after = probe_once(
         ctx, claude.path, with_it, proof.model, 90, proofs=proofs, settings=settings, prompt=prompt
     )

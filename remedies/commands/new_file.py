@@ -35,6 +35,10 @@ links = []                          # where the problem and the fix are describe
 [what]                              # what goes in the start-up files (and settings files
 set = {{ }}                           # that set the same variables)
 unset = []
+# move_to_shell = ["NODE_EXTRA_CA_CERTS"]   # its settings value into the shells
+# rename = {{ ANTHROPIC_SMALL_FAST_MODEL = "ANTHROPIC_DEFAULT_HAIKU_MODEL" }}  # OLD = "NEW":
+#                                   # the user's value carried to the new name; needed only
+#                                   # where the old one is set; the new one, if set, wins
 
 [proof]                             # what the request the real client sends must show
 # endpoint = "bedrock"              # bedrock, mantle, anthropic, vertex, foundry
@@ -43,6 +47,14 @@ unset = []
 # header_has = {{ anthropic-beta = ["..."] }}
 # path_contains = ["/invoke"]
 # body_lacks = ["anthropic_beta"]
+
+# [options.model]                   # becomes `--model MODEL`; {{model}} in set values, proofs
+# help = "The model id to pin"
+# pattern = '^[A-Za-z0-9.:/_-]+$'   # a value must match (else exit 2, nothing written)
+# example = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
+# default_from = "variable:ANTHROPIC_MODEL"  # its value for Claude Code now (settings over
+#                                   # the shells); or "aws-config-region", "gcloud-project",
+#                                   # or default = "..."; none of them: --model is required
 """
 
 
