@@ -2,7 +2,8 @@
 
 The file is read as `remedy apply` would read it (one line naming file, key and line when
 it is wrong). Then the real client runs against the loopback stand-in twice, in the
-environment a new shell of yours gets: as it is, and with the remedy's variables applied
+environment a new shell of yours gets (or, where that does not meet the file's `[when]`, the
+configuration `[when]` names: catalog.when_built): as it is, and with the remedy's variables applied
 (nothing is written anywhere); the request it sends the second time must show what the
 file's `[proof]` says. Exit 0 when it does, 1 when not, and 1 too when the proof holds
 without the remedy already (it proves nothing: it would pass on a broken home as well),
@@ -286,7 +287,9 @@ command = click.Command(
     help=(
         "Read a remedy file as `remedy apply` would, then run your claude against the "
         "loopback stand-in without and with the remedy's variables (nothing is written) and "
-        "check the request it sends against the file's [proof]. Exit 0 when the proof holds "
+        "check the request it sends against the file's [proof]; where this machine's "
+        "configuration does not meet the file's [when], with the configuration [when] names "
+        "instead (said in a note). Exit 0 when the proof holds "
         "with it and not without it; 1 when it breaks with it, or holds without it too (it "
         "proves nothing); 4 when it holds without it because this client is outside the "
         "file's [when] versions."
