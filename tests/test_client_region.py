@@ -39,6 +39,10 @@ def test_the_probe_gets_the_profiles_region_and_nothing_else(tmp_path: Path) -> 
     given = {"AWS_CONFIG_FILE": str(moved), "AWS_PROFILE": "ops"}
     assert config_region(ctx, given) == "ap-south-1"
     assert config_region(ctx, {"AWS_CONFIG_FILE": str(tmp_path / "missing")}) is None
+    moved.write_text("[default]\nregion = eu-west-1\n  [x]\n")
+    assert config_region(ctx, {"AWS_CONFIG_FILE": str(moved)}) is None, "no region's name"
+    moved.write_text("[default]\nregion = eu-west-1.evil.example\n")
+    assert region_only_config(ctx, {"AWS_CONFIG_FILE": str(moved)}) == ""
 
 
 def test_a_proof_judges_by_the_config_region_only_where_the_client_reads_it(

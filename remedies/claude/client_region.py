@@ -21,7 +21,7 @@ from pathlib import Path
 from packaging.version import Version
 
 from remedies.claude.known_issues import parse_version
-from remedies.claude.region import REGION_VARIABLES
+from remedies.claude.region import REGION, REGION_VARIABLES
 from remedies.context import Context
 from remedies.engine.fileio import read_bytes
 from remedies.engine.startup_bounds import check_size
@@ -34,7 +34,9 @@ READS_AWS_CONFIG = Version("2.1.172")
 def config_region(ctx: Context, env: Mapping[str, str]) -> str | None:
     """The region the AWS config file gives the profile `env` selects (the client's own
     environment, settings merged in): AWS_CONFIG_FILE moves the file, AWS_PROFILE picks the
-    section. Parsed as data, bounded; None where there is none or it cannot be read."""
+    section. Parsed as data, bounded; None where there is none, it cannot be read, or it is
+    no region's name (the client falls back to its default for a malformed one, from
+    2.1.232, and a probe's file and a host shown must not carry anything else)."""
     path = Path(env.get("AWS_CONFIG_FILE") or ctx.home / ".aws" / "config")
     try:
         check_size(path, display(ctx, path))
@@ -49,14 +51,14 @@ def config_region(ctx: Context, env: Mapping[str, str]) -> str | None:
     profile = env.get("AWS_PROFILE") or "default"
     section = "default" if profile == "default" else f"profile {profile}"
     region = parser.get(section, "region", fallback="").strip()
-    return region or None
+    return region if REGION.match(region) else None
 
 
 def region_only_config(ctx: Context, env: Mapping[str, str]) -> str:
     """The text of an AWS config file for the probe: the region of the user's profile as its
     [default] (the probe runs with no AWS_PROFILE), nothing else; empty where there is none."""
     region = config_region(ctx, env)
-    if region is None or "\n" in region or "\r" in region:
+    if region is None:
         return ""
     return f"[default]\nregion = {region}\n"
 
