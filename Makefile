@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 # a start-up file that sleeps, a terminal); measured in README, "Tests".
 JOBS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
 
-.PHONY: test check lint bench demo clean fleet-ready
+.PHONY: test check lint bench demo clean fleet-ready clients
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ bench: $(STAMP) dist/remedy.pyz
 	$(BIN)/python bench/big_startup_file.py
 	$(BIN)/python -m bench.verify_vs_client
 	$(BIN)/python bench/test_suite.py
+
+# The real clients the tests run (demo/claude_cache.py), installed into .cache/claude-code;
+# exits 1 naming any that does not install or run (.ci/run runs it before `make test`).
+clients: $(STAMP)
+	$(BIN)/python -m demo.claude_cache
 
 demo: $(STAMP)
 	$(BIN)/python -m demo.demo

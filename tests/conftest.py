@@ -61,6 +61,16 @@ def _client_runs_real_where_marked(request: pytest.FixtureRequest) -> Any:
         yield
 
 
+@pytest.fixture(scope="session")
+def newest_claude() -> Path:
+    """The newest Claude Code measured (demo/claude_cache.py NEWEST), installed from npm once
+    for the run: like the oldest (tests/support/claude_client.py), a missing npm fails the
+    test in CI (.ci/run installs both clients first) and skips it elsewhere."""
+    from tests.support import claude_client
+
+    return claude_client.install_newest()
+
+
 # Files the shells write themselves when the probes start them; never ours to compare.
 SHELL_OWNED = {".sh_history", ".bash_history", ".zsh_history", ".history", "fish_history"}
 

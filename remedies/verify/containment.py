@@ -8,7 +8,9 @@ The child gets the environment a new shell of the user's would get, but:
   stand-in can tell which endpoint the client chose;
 - authentication is skipped (CLAUDE_CODE_SKIP_*_AUTH=1) and credentials, AWS profile and
   config files, instance metadata and proxies are taken away, so no signing and no
-  credential lookup can reach a network. Credentials are every secret-named variable
+  credential lookup can reach a network (the AWS config file the child gets holds the
+  region of the user's profile alone, which clients from 2.1.172 read: claude.client_region).
+  Credentials are every secret-named variable
   (redact.is_secret), lists of headers among them (ANTHROPIC_CUSTOM_HEADERS carries
   `Authorization: Bearer …`): nothing a proof judges depends on them (measured, 2.1.111: an
   `anthropic-beta` given in ANTHROPIC_CUSTOM_HEADERS is replaced by the client's own, on
@@ -37,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from remedies.claude.client_region import region_only_config
 from remedies.claude.config_variables import is_configuration
 from remedies.claude.settings_files import load, settings_files
 from remedies.claude.sources import MODEL_VARIABLES, PROVIDER_FLAGS, is_on
@@ -240,6 +243,10 @@ def contain(
         (config / "settings.json").write_text(json.dumps(settings, indent=2))
     empty = scratch / "empty"
     empty.write_text("")
+    # The region of the user's AWS profile, nothing else of their AWS files: a client from
+    # 2.1.172 reads it there when no variable names one (claude.client_region).
+    aws_config = scratch / "aws-config"
+    aws_config.write_text(region_only_config(ctx, {**shell_env, **settings_env}))
     env = _swapped(_scrub(shell_env, standin_url), swap)
     env.update(_stand_in_credentials(shell_env))
     merged = {**shell_env, **settings_env}
@@ -250,7 +257,7 @@ def contain(
         {
             "HOME": str(home),
             "CLAUDE_CONFIG_DIR": str(config),
-            "AWS_CONFIG_FILE": str(empty),
+            "AWS_CONFIG_FILE": str(aws_config),
             "AWS_SHARED_CREDENTIALS_FILE": str(empty),
             "AWS_EC2_METADATA_DISABLED": "true",
             "NO_PROXY": "127.0.0.1,localhost",

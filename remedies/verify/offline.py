@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from remedies.claude.client_region import region_read
 from remedies.claude.installs import ClaudeOnPath, all_on_path, locate
 from remedies.claude.known_issues import parse_version
 from remedies.claude.region import real_host
@@ -303,8 +304,11 @@ def _probe_run(
     code, stdout, stderr = result
     body = request.body if request is not None and isinstance(request.body, dict) else {}
     sent = (request.model_in_path if request else None) or body.get("model")
-    # What the client ran with: its settings' env over the shell's (as Claude Code merges).
+    # What the client ran with: its settings' env over the shell's (as Claude Code merges),
+    # and the AWS profile's region where this client reads it (claude.client_region).
     ran_with = {**shell_env.env, **settings_env}
+    found = region_read(ctx, _client_version(request), ran_with)
+    ran_with = {**ran_with, "AWS_REGION": found} if found else ran_with
     broken = [(p, failure) for p in proofs for failure in check_proof(p.proof, request, ran_with)]
     run = ProbeRun(
         shell=shell_env.label,

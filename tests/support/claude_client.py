@@ -18,7 +18,8 @@ from remedies.verify.standin import StandIn
 from tests.conftest import require_program
 from tests.support import markers
 
-CLAUDE_VERSION = claude_cache.VERSION
+CLAUDE_VERSION = claude_cache.VERSION  # the oldest we support: the seed's 2.1.111, a cli.js
+NEWEST_VERSION = claude_cache.NEWEST  # the newest measured: a native binary behind npm's wrapper
 QUIET = {
     "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
     "DISABLE_TELEMETRY": "1",
@@ -32,6 +33,12 @@ def install(version: str = CLAUDE_VERSION) -> Path:
     markers.noted(markers.REAL_CLIENT)
     require_program("npm")
     return claude_cache.install(version)
+
+
+def install_newest() -> Path:
+    """The newest client measured (tests/conftest.py's `newest_claude`): its native binary
+    checked to run and say its version, as for the oldest."""
+    return install(NEWEST_VERSION)
 
 
 def endpoints_at(standin: StandIn) -> dict[str, str]:

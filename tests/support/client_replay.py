@@ -23,8 +23,10 @@ settings, what the client reads in the folders above its working folder (CLAUDE.
 Never replayed: a run from a process of its own (remedy as a program, the zipapp, a fleet,
 root for a user), a run whose stand-in is TLS (the client is the one that checks the
 certificate), one that did not finish or was killed, one that sent nothing through the
-relay, a client other than the one from npm that the tests
-install (a wrapper script runs code of its own), and every run of a test marked
+relay, a client other than an npm cli.js that the tests install (a
+wrapper script runs code of its own; the newest client, from 2.1.113 a native binary behind
+npm's wrapper, would have its 400 MB hashed for the key at every run: 0.6 s of CPU, what a
+run of it costs, measured: each of its runs is real), and every run of a test marked
 `every_client_run_real` (a test about what the client does besides its requests).
 """
 
