@@ -8,6 +8,7 @@ import pytest
 
 from tests.conftest import Sandbox
 from tests.support import claude_client
+from tests.support.client_homes import BEDROCK, VERTEX, client_home
 
 pytestmark = [pytest.mark.real_shell, pytest.mark.real_client]
 
@@ -31,11 +32,7 @@ endpoint = "bedrock"
 
 def bedrock_home(sandbox: Sandbox) -> None:
     claude = claude_client.install()
-    sandbox.write(
-        ".bashrc",
-        f"export PATH={claude.parent}:$PATH\n"
-        "export CLAUDE_CODE_USE_BEDROCK=1\nexport AWS_REGION=us-east-1\n",
-    )
+    client_home(sandbox, claude, *BEDROCK, login=False)
 
 
 def test_a_proof_that_holds_without_the_fix_proves_nothing(sandbox: Sandbox) -> None:
@@ -68,12 +65,9 @@ def test_check_plays_the_settings_half_of_what(sandbox: Sandbox) -> None:
     from tests.test_catalogue import CATALOGUE
 
     claude = claude_client.install()
-    sandbox.write(
-        ".bashrc",
-        f"export PATH={claude.parent}:$PATH\n"
-        "export CLAUDE_CODE_USE_MANTLE=1\nexport AWS_REGION=us-east-1\n",
-    )
-    sandbox.write(".claude/settings.json", '{"env": {"DISABLE_PROMPT_CACHING": "1"}}\n')
+    mantle = ("CLAUDE_CODE_USE_MANTLE=1", "AWS_REGION=us-east-1")
+    settings = '{"env": {"DISABLE_PROMPT_CACHING": "1"}}\n'
+    client_home(sandbox, claude, *mantle, settings=settings, login=False)
     before = sandbox.snapshot()
     done = sandbox.remedy("check", str(CATALOGUE / "prompt-caching-off.toml"), "--json")
     assert done.code == 0, done.stdout + done.stderr
@@ -88,12 +82,11 @@ def test_check_reads_the_region_where_claude_code_does(sandbox: Sandbox) -> None
     from tests.test_catalogue import CATALOGUE
 
     claude = claude_client.install()
-    sandbox.write(".bashrc", f"export PATH={claude.parent}:$PATH\n")
-    sandbox.write(
-        ".claude/settings.json",
+    settings = (
         '{"env": {"CLAUDE_CODE_USE_BEDROCK": "1", "AWS_REGION": "eu-west-1", '
-        '"ANTHROPIC_MODEL": "us.anthropic.claude-sonnet-4-5-20250929-v1:0"}}\n',
+        '"ANTHROPIC_MODEL": "us.anthropic.claude-sonnet-4-5-20250929-v1:0"}}\n'
     )
+    client_home(sandbox, claude, settings=settings, login=False)
     done = sandbox.remedy("check", str(CATALOGUE / "model-region-prefix.toml"), "--json")
     assert done.code == 0, done.stdout + done.stderr
     assert done.json()["verdict"] == "proven"
@@ -103,11 +96,7 @@ def test_a_client_that_sent_nothing_says_why(sandbox: Sandbox) -> None:
     """Nothing sent (Vertex with no project: 2.1.111 stops before any request, measured):
     check gives the client's own last line, not the bare "sent no model request"."""
     claude = claude_client.install()
-    sandbox.write(
-        ".bashrc",
-        f"export PATH={claude.parent}:$PATH\n"
-        "export CLAUDE_CODE_USE_VERTEX=1\nexport CLOUD_ML_REGION=us-east5\n",
-    )
+    client_home(sandbox, claude, *VERTEX[:2], login=False)  # no project
     path = sandbox.write(
         "vertex.toml",
         'name = "vertex-fix"\nsummary = "s"\n[when]\nprovider = ["vertex"]\n'

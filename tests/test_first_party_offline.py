@@ -10,20 +10,16 @@ import pytest
 
 from tests.conftest import Sandbox
 from tests.support import claude_client
+from tests.support.client_homes import client_home
 
 pytestmark = [pytest.mark.real_shell, pytest.mark.real_client]
 
 SECRET = "sk-gateway-token-that-must-not-leave-1234567890"
 
 
-def gateway_home(sandbox: Sandbox, more: str = "") -> None:
-    claude = claude_client.install()
-    sandbox.write(
-        ".bashrc",
-        f"export PATH={claude.parent}:$PATH\nexport ANTHROPIC_BASE_URL=https://gw.example.com\n"
-        f"export ANTHROPIC_AUTH_TOKEN={SECRET}\n{more}",
-    )
-    sandbox.write(".profile", ". ~/.bashrc\n")
+def gateway_home(sandbox: Sandbox, *more: str) -> None:
+    gateway = ("ANTHROPIC_BASE_URL=https://gw.example.com", f"ANTHROPIC_AUTH_TOKEN={SECRET}")
+    client_home(sandbox, claude_client.install(), *gateway, *more)
 
 
 def test_a_gateway_user_is_verified_offline(sandbox: Sandbox) -> None:
@@ -38,7 +34,7 @@ def test_a_gateway_user_is_verified_offline(sandbox: Sandbox) -> None:
 def test_a_first_party_proof_is_proven_by_check(sandbox: Sandbox) -> None:
     from tests.test_catalogue import CATALOGUE
 
-    gateway_home(sandbox, "export CLAUDE_CODE_MAX_OUTPUT_TOKENS=4096\n")
+    gateway_home(sandbox, "CLAUDE_CODE_MAX_OUTPUT_TOKENS=4096")
     path = CATALOGUE / "max-output-tokens-stale.toml"
     done = sandbox.remedy("check", str(path), "--json")
     assert done.code == 0, done.stdout + done.stderr

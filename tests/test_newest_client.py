@@ -21,6 +21,7 @@ import pytest
 from remedies.claude.installs import laid_down_version
 from tests.conftest import REPO, Sandbox
 from tests.support import claude_client
+from tests.support.client_homes import affected_bedrock_user, client_home
 from tests.support.documents import runs
 
 CLIENTS = (claude_client.CLAUDE_VERSION, claude_client.NEWEST_VERSION)
@@ -31,14 +32,7 @@ README_TABLE = "### Which clients show each problem"
 def bedrock_home(sandbox: Sandbox, claude: Path) -> Sandbox:
     """An affected Bedrock user, as tests/test_verify.py builds one: Bedrock on in the shell
     and in Claude Code's settings, the client on the PATH their shell gives."""
-    sandbox.write(
-        ".bashrc",
-        f"export PATH={claude.parent}:$PATH\n"
-        "export CLAUDE_CODE_USE_BEDROCK=1\nexport AWS_REGION=us-east-1\n",
-    )
-    sandbox.write(".profile", ". ~/.bashrc\n")
-    sandbox.write(".claude/settings.json", '{"env": {"CLAUDE_CODE_USE_BEDROCK": "1"}}')
-    return sandbox
+    return affected_bedrock_user(sandbox, claude)
 
 
 @pytest.mark.real_client
@@ -221,11 +215,7 @@ def checked(tmp_path: Path, name: str, claude: Path) -> str:
     home = tmp_path / "home"
     home.mkdir()
     sandbox = Sandbox(home)
-    exports = "".join(f"export {line}\n" for line in broken.exports)
-    sandbox.write(".bashrc", f"export PATH={claude.parent}:$PATH\n{exports}")
-    sandbox.write(".profile", ". ~/.bashrc\n")
-    if broken.settings is not None:
-        sandbox.write(".claude/settings.json", broken.settings)
+    client_home(sandbox, claude, *broken.exports, settings=broken.settings)
     for relative, text in broken.files:
         sandbox.write(relative, text)
     options = [a for option in broken.options for a in ("--option", option)]

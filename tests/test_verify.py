@@ -19,6 +19,7 @@ import pytest
 from remedies.verify.standin import StandIn
 from tests.conftest import Sandbox, require_program
 from tests.support import claude_client, figures, terminal
+from tests.support.client_homes import affected_bedrock_user
 from tests.support.documents import runs
 
 VERIFY = ("verify", "--shell", "bash", "--json")
@@ -32,14 +33,7 @@ def claude() -> Path:
 @pytest.fixture
 def user(sandbox: Sandbox, claude: Path) -> Sandbox:
     """Bedrock on in the shell and in Claude Code's settings; claude on the shell's PATH."""
-    sandbox.write(
-        ".bashrc",
-        f"export PATH={claude.parent}:$PATH\n"
-        "export CLAUDE_CODE_USE_BEDROCK=1\nexport AWS_REGION=us-east-1\n",
-    )
-    sandbox.write(".profile", ". ~/.bashrc\n")
-    sandbox.write(".claude/settings.json", '{"env": {"CLAUDE_CODE_USE_BEDROCK": "1"}}')
-    return sandbox
+    return affected_bedrock_user(sandbox, claude)
 
 
 def verify(sandbox: Sandbox, *args: str) -> tuple[int, dict[str, object]]:

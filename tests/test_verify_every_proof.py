@@ -19,6 +19,7 @@ import pytest
 
 from tests.conftest import Sandbox
 from tests.support import claude_client
+from tests.support.client_homes import VERTEX, client_home
 
 pytestmark = [pytest.mark.real_shell, pytest.mark.real_client]
 
@@ -45,13 +46,7 @@ FAILS = (
 
 
 def vertex_home(sandbox: Sandbox) -> None:
-    claude = claude_client.install()
-    sandbox.write(
-        ".bashrc",
-        f"export PATH={claude.parent}:$PATH\nexport CLAUDE_CODE_USE_VERTEX=1\n"
-        "export CLOUD_ML_REGION=us-east5\nexport ANTHROPIC_VERTEX_PROJECT_ID=my-project-123\n",
-    )
-    sandbox.write(".profile", ". ~/.bashrc\n")
+    client_home(sandbox, claude_client.install(), *VERTEX)
 
 
 def verify(sandbox: Sandbox) -> tuple[int, dict[str, object]]:

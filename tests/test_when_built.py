@@ -25,6 +25,7 @@ from remedies.context import Context
 from shells import shell_named
 from tests.conftest import Sandbox
 from tests.support import claude_client
+from tests.support.client_homes import client_home
 from tests.test_catalogue import CATALOGUE
 
 PACKAGED = sorted(CATALOGUE.glob("*.toml"))
@@ -79,8 +80,7 @@ def test_what_cannot_be_built_is_said() -> None:
 @pytest.mark.real_client
 @pytest.mark.parametrize("name", ["disable-betas", "vertex-project-missing"])
 def test_a_machine_with_no_configuration_checks_a_file(sandbox: Sandbox, name: str) -> None:
-    claude = claude_client.install()
-    sandbox.write(".bashrc", f"export PATH={claude.parent}:$PATH\n")
+    client_home(sandbox, claude_client.install())
     done = sandbox.remedy("check", str(CATALOGUE / f"{name}.toml"), "--json")
     assert done.code == 0, done.stdout + done.stderr
     doc = done.json()
