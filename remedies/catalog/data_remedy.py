@@ -13,6 +13,7 @@ from typing import Any
 from remedies.catalog import linear_regex
 from remedies.catalog.data_format import RemedySpec, When
 from remedies.catalog.data_options import Current, option_params, option_values
+from remedies.catalog.data_sources import BUILT_IN
 from remedies.catalog.interface import EnvRemedy, MachineProposal, Proposal
 from remedies.catalog.rename import kept_names, renamed, shell_renames
 from remedies.claude.collect import collect
@@ -342,9 +343,17 @@ def _details(spec: RemedySpec, values: Mapping[str, str]) -> dict[str, Any]:
 
 
 def evaluate(spec: RemedySpec, picture: Picture, claude: ClaudeOnPath, home: Any) -> Match | None:
-    """The remedy's `[when]` against what doctor found; None when any condition fails."""
+    """The remedy's `[when]` against what doctor found; None when any condition fails, and
+    for a file whose [when] says nothing (it would be "found" on every run: issue 26)."""
+    if not has_conditions(spec):
+        return None
     judged = judge_when(spec, picture, claude, home)
     return judged if isinstance(judged, Match) else None
+
+
+def origin_shown(spec: RemedySpec) -> str:
+    """Where a remedy file comes from, for a person: "packaged", or its path as shown."""
+    return "packaged" if spec.origin.startswith(BUILT_IN) else spec.origin
 
 
 def has_conditions(spec: RemedySpec) -> bool:
@@ -467,7 +476,12 @@ def with_catalogue(
     ]
     known = {r.remedy for r in diagnosis.recommendations}
     more = [
-        Recommendation(m.remedy, f"remedy apply {m.remedy}", by_name[m.remedy].worth)
+        Recommendation(
+            m.remedy,
+            f"remedy apply {m.remedy}",
+            by_name[m.remedy].worth,
+            origin=origin_shown(by_name[m.remedy]),
+        )
         for m in matches
         if m.remedy not in known
     ]

@@ -25,6 +25,7 @@ from remedies.context import Context
 from remedies.errors import BadInput
 
 _LIMIT = 256 * 1024  # a remedy file is a few lines; anything bigger is not one
+BUILT_IN = "built-in "  # how a packaged file's origin begins ("built-in disable-betas.toml")
 
 
 def _read_packaged() -> tuple[tuple[str, bytes], ...]:
@@ -110,7 +111,7 @@ def catalogue(ctx: Context | None, taken: tuple[str, ...]) -> Catalogue:
     """Every remedy file in the folders, in order; `taken` are the names of code remedies."""
     specs: list[RemedySpec] = []
     for name, data in PACKAGED_FILES:
-        spec = parse_spec(data, f"built-in {name}")
+        spec = parse_spec(data, f"{BUILT_IN}{name}")
         _refuse_shadow(spec, specs, taken)
         specs.append(spec)
     for folder in folders(ctx):

@@ -41,6 +41,9 @@ class Recommendation:
     command: str
     why: str
     caveat: str | None = None
+    # Where the remedy comes from: "packaged", or the remedy file's path as shown (the
+    # user's folder, the machine's, a path): a file someone else wrote is worth knowing.
+    origin: str = "packaged"
 
 
 @dataclass(frozen=True)

@@ -126,6 +126,12 @@ def _plan(recommended: list[str], prefer: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys(ordered))
 
 
+def _with_origin(name: str, origins: Mapping[str, str]) -> str:
+    """A remedy of the plan, with the file it comes from when it is not packaged."""
+    origin = origins.get(name, "packaged")
+    return name if origin == "packaged" else f"{name} (from {origin})"
+
+
 @dataclass(frozen=True)
 class Attempt:
     """One remedy of the plan: tried (applied, verified, kept or reverted), or, in a dry
@@ -188,6 +194,8 @@ class AutoResult:
     dry_run: bool
     tried: tuple[Attempt, ...] = ()
     notes_shown: tuple[str, ...] = ()  # shown with the diff before the question
+    # (remedy, where it comes from: "packaged" or its file), for each of the plan.
+    origins: tuple[tuple[str, str], ...] = ()
 
     @property
     def verified(self) -> str | None:
@@ -209,6 +217,7 @@ class AutoResult:
             "remedy": "auto",
             "affected": self.affected,
             "plan": list(self.plan),
+            "origins": dict(self.origins),
             "tried": [a.to_json() for a in self.tried],
             "verified": self.verified,
             "changed": any(a.kept for a in self.tried),
@@ -224,6 +233,9 @@ class AutoResult:
             return
         if self.dry_run:
             out.say("Plan (dry run; nothing was written):", bold=True)
+            for name, origin in self.origins:
+                if origin != "packaged":
+                    out.say(f"  {name} comes from {origin}")
         for number, attempt in enumerate(self.tried, 1):
             attempt.for_person(out, number, self.notes_shown)
         if self.dry_run:
@@ -268,7 +280,9 @@ def core(ctx: Context, request: AutoRequest, asker: Asker) -> AutoResult:
     except KeyboardInterrupt:
         raise Interrupted("interrupted; nothing was changed") from None
     plan = tuple(_plan([r.remedy for r in diagnosis.recommendations], request.prefer))
-    result = AutoResult(diagnosis.affected, plan, request.dry_run)
+    origins = {r.remedy: r.origin for r in diagnosis.recommendations}
+    known = tuple((name, origins.get(name, "packaged")) for name in plan)
+    result = AutoResult(diagnosis.affected, plan, request.dry_run, origins=known)
     if plan and request.dry_run:
         result = replace(result, tried=tuple(_preview(ctx, name, request, asker) for name in plan))
     elif plan:
@@ -282,9 +296,9 @@ def core(ctx: Context, request: AutoRequest, asker: Asker) -> AutoResult:
             if first.applied is not None and first.applied.changes.files:
                 about += [f"{plan[0]}, tried first, would change:\n", first.applied.changes]
                 result = replace(result, notes_shown=first.applied.changes.notes)
+            tried_in_turn = ", then ".join(_with_origin(name, origins) for name in plan)
             about.append(
-                f"Plan: try {', then '.join(plan)}; keep the first that verifies, revert the "
-                "rest.\n"
+                f"Plan: try {tried_in_turn}; keep the first that verifies, revert the rest.\n"
             )
             if not asker.ask("Go ahead?", about):
                 raise Declined()

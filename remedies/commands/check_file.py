@@ -25,6 +25,7 @@ from remedies.catalog.data_format import RemedySpec
 from remedies.catalog.data_options import check_value
 from remedies.catalog.data_remedy import (
     filled,
+    has_conditions,
     redirections,
     rewritten,
     settings_after,
@@ -194,6 +195,12 @@ def core(ctx: Context, request: CheckRequest) -> CheckResult:
     """Read the file as apply would; run its proof with the user's claude, without and with
     its variables (nothing is written)."""
     spec = read_spec(ctx.given_path(request.path), str(request.path))
+    if not has_conditions(spec):
+        # Doctor would find its problem nowhere (it would hold everywhere: issue 26).
+        raise BadInput(
+            f"{spec.origin}: a remedy must say when it applies: its [when] names no "
+            "condition (provider, versions, present, absent, matching or set_in)"
+        )
     values = _values(spec, request.options)
     notes = redirections(filled(spec, values))
     if spec.proof.empty:

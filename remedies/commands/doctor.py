@@ -234,6 +234,10 @@ def _print_new_shells(out: Output, picture: Picture, terminal: ThisTerminal | No
         out.say(f"  {label:<{width}} {', '.join(values) or 'none of them set'}")
 
 
+def _origin(origin: str) -> str:
+    return "packaged" if origin == "packaged" else f"from {origin}"
+
+
 def _print_diagnosis(out: Output, diagnosis: Diagnosis, stale: str | None) -> None:
     out.say()
     out.say("Problems", bold=True)
@@ -253,4 +257,5 @@ def _print_diagnosis(out: Output, diagnosis: Diagnosis, stale: str | None) -> No
         out.say("Remedies, best first", bold=True)
         for number, item in enumerate(diagnosis.recommendations, 1):
             out.say(f"  {number}. {item.command}")
-            out.say(f"     {item.why}" + (f"; {item.caveat}" if item.caveat else ""))
+            caveat = f"; {item.caveat}" if item.caveat else ""
+            out.say(f"     {item.why}{caveat}; {_origin(item.origin)}")
