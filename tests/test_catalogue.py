@@ -202,6 +202,11 @@ def test_new_writes_a_skeleton_that_check_reads_and_proves(sandbox: Sandbox) -> 
     text = text.replace('# endpoint = "bedrock"', 'endpoint = "bedrock"')
     text = text.replace("# betas_lack", "betas_lack")
     path.write_text(text)
+    # A remedy must say when it applies (issue 26): an empty [when] would hold everywhere.
+    whenless = sandbox.remedy("check", str(path))
+    assert whenless.code == 2 and "a remedy must say when it applies" in whenless.stderr
+    text = text.replace('# provider = ["bedrock"]', 'provider = ["bedrock"]')
+    path.write_text(text)
     before = sandbox.snapshot()
     checked = sandbox.remedy("check", str(path), "--json")
     assert checked.code == 0, checked.stdout + checked.stderr

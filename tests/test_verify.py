@@ -19,7 +19,7 @@ import pytest
 from remedies.verify.standin import StandIn
 from tests.conftest import Sandbox, require_program
 from tests.support import claude_client, figures, terminal
-from tests.support.client_homes import affected_bedrock_user
+from tests.support.client_homes import affected_bedrock_user, client_home
 from tests.support.documents import runs
 
 VERIFY = ("verify", "--shell", "bash", "--json")
@@ -196,10 +196,33 @@ _CONNECT = re.compile(
 )
 
 
+# The homes the loopback trace judges: the seed's Bedrock user; a user with no provider
+# (an OAuth login the probe does not get: it gets a stand-in key); a gateway user. With a
+# key, 2.1.111 also asks api.anthropic.com whether metrics are enabled, whatever its
+# ANTHROPIC_BASE_URL says (found by review): only the probe's proxy keeps that here.
+LOOPBACK_HOMES = {
+    "bedrock": ((), 1, "invalid beta flag"),
+    "first-party": ((), 0, "Hello"),
+    "gateway": (
+        ("ANTHROPIC_BASE_URL=https://gw.example.com", "ANTHROPIC_AUTH_TOKEN=t0ken"),
+        0,
+        "Hello",
+    ),
+}
+
+
 @pytest.mark.real_client
 @pytest.mark.slow
-def test_a_probe_connects_to_nothing_but_loopback(user: Sandbox, tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", LOOPBACK_HOMES)
+def test_a_probe_connects_to_nothing_but_loopback(
+    sandbox: Sandbox, claude: Path, tmp_path: Path, kind: str
+) -> None:
     """Every connect(2) of remedy, the shells and the client, traced: loopback only."""
+    exports, code, said = LOOPBACK_HOMES[kind]
+    if kind == "bedrock":
+        affected_bedrock_user(sandbox, claude)
+    else:
+        client_home(sandbox, claude, *exports)
     strace = require_program("strace")
     log = tmp_path / "connect.log"
 
@@ -219,15 +242,15 @@ def test_a_probe_connects_to_nothing_but_loopback(user: Sandbox, tmp_path: Path)
             "--shell",
             "bash",
         ],
-        env=user.env,
-        cwd=user.home,
+        env=sandbox.env,
+        cwd=sandbox.home,
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
-    assert done.returncode == 1, done.stderr
-    assert "invalid beta flag" in done.stdout, "the client really ran and was answered"
+    assert done.returncode == code, done.stdout + done.stderr
+    assert said in done.stdout, "the client really ran and was answered"
     addresses = [m.group(2) or m.group(3) for m in _CONNECT.finditer(log.read_text())]
     assert addresses, "strace saw the client connect to the stand-in"
     outside = [

@@ -86,8 +86,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from remedies.claude.config_variables import CREDENTIALS, REDIRECTING, refusal, value_refusal
-from remedies.claude.request_proof import Proof
+from remedies.claude.request_proof import (
+    ENDPOINTS,
+    PROOF_MODEL_WRITTEN,
+    PROOF_PROMPT_WRITTEN,
+    Proof,
+)
 from remedies.errors import BadInput
+from remedies.redact import is_secret
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -97,7 +103,6 @@ else:  # pragma: no cover - the zipapp's Python 3.9
 NAME = re.compile(r"[a-z][a-z0-9-]{1,38}\Z")
 VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 PROVIDERS = ("anthropic", "bedrock", "mantle", "vertex", "foundry", "anthropic-aws")
-ENDPOINTS = ("bedrock", "mantle", "anthropic", "vertex", "foundry")
 
 _TOP = {"name", "summary", "worth", "rank", "links", "when", "what", "proof", "options"}
 _WHEN = {"provider", "versions", "present", "absent", "matching", "set_in"}
@@ -145,11 +150,8 @@ _PROOF = {
     "model",
     "prompt",
 }
-# A proof's model and prompt become the probe's `--model MODEL` and its prompt: words the
-# client reads as arguments, so neither may start with "-" (it would be an option) nor
-# hold a control character.
-PROOF_MODEL = re.compile(r"[A-Za-z0-9{][A-Za-z0-9._:/@{}\[\]-]{0,199}\Z")
-PROOF_PROMPT = re.compile(r"[^\x00-\x1f\x7f-][^\x00-\x1f\x7f]{0,499}\Z")
+# A proof's model and prompt: their shapes are claude.request_proof's (PROOF_*_WRITTEN here,
+# PROOF_MODEL and PROOF_PROMPT once the options are filled in).
 
 
 @dataclass(frozen=True)
@@ -400,6 +402,12 @@ def _options(read: _Reader, doc: Mapping[str, Any]) -> tuple[Option, ...]:
         for key in ("pattern", "example", "default"):
             if key in table and not isinstance(table[key], str):
                 raise read.fail(key, f"{name}: must be a string", "options")
+        for key in ("example", "default"):
+            # Held to the pattern a given value is held to: a default nobody checked went
+            # into proofs and start-up files as it stood (found by review).
+            value = table.get(key)
+            if isinstance(value, str) and isinstance(pattern, str) and not _fits(pattern, value):
+                raise read.fail(key, f"{name}: {value!r} does not match its pattern", "options")
         found.append(
             Option(
                 name=name,
@@ -412,6 +420,12 @@ def _options(read: _Reader, doc: Mapping[str, Any]) -> tuple[Option, ...]:
             )
         )
     return tuple(found)
+
+
+def _fits(pattern: str, value: str) -> bool:
+    from remedies.catalog.linear_regex import search  # here: `remedy list` need not load it
+
+    return search(pattern, value)
 
 
 def _default_from(
@@ -431,7 +445,9 @@ def _default_from(
         # (its value would be shown, and written wherever the option's {name} goes).
         why = None if VARIABLE.match(name) else f"{name!r} is not a variable name"
         why = why or refusal(name)
-        if why is None and name in CREDENTIALS:
+        if why is None and (name in CREDENTIALS or is_secret(name)):
+            # A secret-named list of headers (ANTHROPIC_CUSTOM_HEADERS) too: an option's
+            # value fills proofs that are printed, and the journal keeps it (review).
             why = f"{name} is a credential: its value is never an option's default"
         if why is not None:
             raise read.fail("default_from", f"{option}: {why}", "options")
@@ -602,8 +618,16 @@ def _proof(read: _Reader, doc: Mapping[str, Any]) -> Proof:
         body_omits=read.strings(doc, "body_omits", "proof"),
         model_fits_region=_flag(read, doc, "model_fits_region"),
         tls_trusts=_trusted_ca(read, doc),
-        model=_probe_word(read, doc, "model", PROOF_MODEL, "a model id, e.g. claude-haiku-4-5"),
-        prompt=_probe_word(read, doc, "prompt", PROOF_PROMPT, "a line not starting with -"),
+        model=_probe_word(
+            read, doc, "model", PROOF_MODEL_WRITTEN, "a model id, e.g. claude-haiku-4-5"
+        ),
+        prompt=_probe_word(
+            read,
+            doc,
+            "prompt",
+            PROOF_PROMPT_WRITTEN,
+            "plain text: letters, digits, spaces and _.,?'!:;()- (no @file, no /command)",
+        ),
     )
 
 

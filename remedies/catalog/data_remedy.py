@@ -191,6 +191,7 @@ def to_remedy(spec: RemedySpec) -> EnvRemedy:
     def propose(ctx: Context, shells: Sequence[Shell], options: Mapping[str, Any]) -> Proposal:
         picture = collect(ctx, list(shells), names=variables(spec)) if _wants(spec) else None
         values = values_here(ctx, picture, options)
+        proof_runs(spec, values)
         renames = shell_renames(spec, picture) if picture is not None else None
         kept = kept_names(spec, picture)
         # A value a settings file would carry is held to its new name's shape before any
@@ -236,6 +237,7 @@ def to_remedy(spec: RemedySpec) -> EnvRemedy:
 
     def machine(ctx: Context | None, options: Mapping[str, Any]) -> MachineProposal:
         values = option_values(ctx, spec, options, {})
+        proof_runs(spec, values)
         env = filled(spec, values)
         return MachineProposal(
             env=env,
@@ -328,6 +330,15 @@ class Match:
 
     remedy: str
     evidence: tuple[str, ...]  # "CLAUDE_CODE_MAX_OUTPUT_TOKENS=4096 at ~/.zshrc:3"
+
+
+def proof_runs(spec: RemedySpec, values: Mapping[str, str]) -> None:
+    """BadInput (exit 2, nothing written) when the options make the proof one that cannot
+    run (a model starting with "-", a prompt naming a file): verify would otherwise fail on
+    every run until it is reverted (found by review)."""
+    trouble = with_values(spec.proof, values).trouble()
+    if trouble is not None:
+        raise BadInput(f"{spec.origin}: [proof] {trouble}, with the options given")
 
 
 def _details(spec: RemedySpec, values: Mapping[str, str]) -> dict[str, Any]:

@@ -47,10 +47,17 @@ def applied_proofs(ctx: Context, applied: Sequence[str]) -> list[NamedProof]:
         remedy = registry.load(name, ctx) if registry.known(name, ctx) else None
         if isinstance(remedy, EnvRemedy):
             proof = with_values(remedy.proof, values) if remedy.proof is not None else None
-        else:  # a file applied by path: what the journal kept of it
-            proof = Proof.from_json(kept.get("proof"))
+        elif "proof" in kept:  # a file applied by path: what the journal kept of it
+            proof = Proof.from_json(kept["proof"])
+            if proof is None:
+                unreadable = "the proof the journal kept of it is unreadable"
+                found.append(NamedProof(name, Proof(), ProofRole.APPLIED, broken=unreadable))
+                continue
+        else:
+            proof = None
         if proof is not None and not proof.empty:
-            found.append(NamedProof(name, proof, ProofRole.APPLIED))
+            trouble = proof.trouble()
+            found.append(NamedProof(name, proof, ProofRole.APPLIED, broken=trouble))
     return found
 
 
@@ -71,31 +78,37 @@ def found_proofs(
     pictures = draw_each(ctx, read, envs)
     claudes = claude_of_each(ctx, envs, find_claude(ctx))
     found: dict[str, tuple[NamedProof, ...]] = {}
+    proofs = {spec.name: proof_as_found(spec) for spec in specs}
+    for spec in specs:
+        proof = proofs[spec.name]
+        trouble = proof.trouble() if proof is not None else None
+        if trouble is not None:  # said, and not held: an option's default makes it no proof
+            ctx.warn(f"{spec.name}'s proof is not checked: {trouble} ({spec.origin})")
     for env, picture, claude in zip(envs, pictures, claudes):
         found[env.label] = tuple(
-            NamedProof(spec.name, proof_as_found(spec), ProofRole.FOUND)
+            NamedProof(spec.name, proof, ProofRole.FOUND)
             for spec in specs
-            if evaluate(spec, picture, claude, ctx.home) is not None
+            if (proof := proofs[spec.name]) is not None
+            and proof.trouble() is None
+            and evaluate(spec, picture, claude, ctx.home) is not None
         )
     return found
 
 
-def proof_as_found(spec: RemedySpec) -> Proof:
+def proof_as_found(spec: RemedySpec) -> Proof | None:
     """The proof of a remedy not applied: `{option}`s filled with their defaults, and each
-    clause that still names one left out."""
+    clause that still names one left out; None when its model or prompt still names one
+    (its clauses are about that model's request: held to another's, they would mislead)."""
     defaults = {o.name: o.default for o in spec.options if o.default is not None}
     proof = with_values(spec.proof, defaults)
 
     def chosen(texts: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(text for text in texts if not PLACEHOLDER.search(text))
 
-    def one(text: str | None) -> str | None:
-        return None if text is None or PLACEHOLDER.search(text) else text
-
+    if any(text and PLACEHOLDER.search(text) for text in (proof.model, proof.prompt)):
+        return None
     return replace(
         proof,
-        model=one(proof.model),
-        prompt=one(proof.prompt),
         path_contains=chosen(proof.path_contains),
         path_lacks=chosen(proof.path_lacks),
         body_mentions=chosen(proof.body_mentions),

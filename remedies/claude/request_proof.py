@@ -5,6 +5,7 @@ its errors."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from enum import Enum
@@ -25,6 +26,20 @@ class SentRequest(Protocol):
 
     @property
     def body(self) -> Any: ...
+
+
+VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+# The endpoints a proof may name (verify.containment gives each its own path prefix).
+ENDPOINTS = ("bedrock", "mantle", "anthropic", "vertex", "foundry")
+# A proof's model and prompt become the probe's `--model MODEL` and its prompt: words the
+# client reads. Neither may start with "-" (an option of the client's), and the prompt is
+# plain text: a prompt with `@path` makes the client read that file into the request, and
+# one starting with "/" runs a slash command instead of sending one (found by review, with
+# 2.1.111). `{option}`s are allowed in the file (PROOF_*_WRITTEN) and checked once filled.
+PROOF_MODEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/@\[\]-]{0,199}\Z")
+PROOF_PROMPT = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _.,?'!:;()-]{0,499}\Z")
+PROOF_MODEL_WRITTEN = re.compile(r"[A-Za-z0-9{][A-Za-z0-9._:/@{}\[\]-]{0,199}\Z")
+PROOF_PROMPT_WRITTEN = re.compile(r"[A-Za-z0-9{][A-Za-z0-9 {}_.,?'!:;()-]{0,499}\Z")
 
 
 @dataclass(frozen=True)
@@ -53,6 +68,24 @@ class Proof:
     def empty(self) -> bool:
         return replace(self, model=None, prompt=None) == Proof()
 
+    def trouble(self) -> str | None:
+        """Why this proof, its options filled in, cannot run; None when it can. A remedy
+        file is checked when it is read; this checks what its options and a journal (data a
+        user can write) make of it."""
+        from remedies.claude.config_variables import refusal
+
+        if self.model is not None and not PROOF_MODEL.match(self.model):
+            return f"its model {self.model[:80]!r} is not a model id"
+        if self.prompt is not None and not PROOF_PROMPT.match(self.prompt):
+            return f"its prompt {self.prompt[:80]!r} is not plain text"
+        if self.endpoint is not None and self.endpoint not in ENDPOINTS:
+            return f"its endpoint {self.endpoint[:40]!r} is none of {', '.join(ENDPOINTS)}"
+        if self.tls_trusts is not None:
+            why = refusal(self.tls_trusts) if VARIABLE_NAME.match(self.tls_trusts) else "no name"
+            if why is not None:
+                return f"its tls_trusts {self.tls_trusts[:40]!r} is refused: {why}"
+        return None
+
     def to_json(self) -> dict[str, Any]:
         """What the journal keeps of an applied remedy's proof (its options filled in), so
         that verify proves a remedy applied from a file that is gone since."""
@@ -72,7 +105,8 @@ class Proof:
             if taken is None:
                 return None
             given[key] = taken
-        return cls(**given)
+        proof = cls(**given)
+        return None if proof.trouble() is not None else proof
 
 
 def _text(value: object) -> str | None:
@@ -128,6 +162,9 @@ class NamedProof:
     remedy: str
     proof: Proof
     role: ProofRole = ProofRole.CHECKED
+    # Why the proof cannot run (a journal's kept proof unreadable, an option that makes its
+    # model no model): every request then fails it, so the remedy is never called proven.
+    broken: str | None = None
 
     @property
     def label(self) -> str:

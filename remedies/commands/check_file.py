@@ -26,6 +26,7 @@ from remedies.catalog.data_options import check_value
 from remedies.catalog.data_remedy import (
     filled,
     has_conditions,
+    proof_runs,
     redirections,
     rewritten,
     settings_after,
@@ -202,6 +203,7 @@ def core(ctx: Context, request: CheckRequest) -> CheckResult:
             "condition (provider, versions, present, absent, matching or set_in)"
         )
     values = _values(spec, request.options)
+    proof_runs(spec, values)
     notes = redirections(filled(spec, values))
     if spec.proof.empty:
         return CheckResult(spec, None, None, notes)

@@ -25,7 +25,7 @@ worth = "community workaround"      # or "official setting", "official workaroun
 rank = 50                           # lower is recommended first (mantle is first)
 links = []                          # where the problem and the fix are described
 
-[when]                              # every key given must hold for doctor to flag it
+[when]                              # give at least one; every key given must hold
 # provider = ["bedrock"]            # anthropic, bedrock, mantle, vertex, foundry, anthropic-aws
 # versions = ">=2.1.81"             # the installed Claude Code, a version range
 # present = ["ANTHROPIC_BEDROCK_BASE_URL"]

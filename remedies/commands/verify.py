@@ -69,7 +69,7 @@ command = click.Command(
         "here (its [when] holds) and that is not applied. Nothing leaves this machine. "
         "--live sends the prompt to the real "
         "service with your credentials, the only way to prove an upgrade. Exit 0 only if "
-        "Claude Code would have succeeded."
+        "Claude Code would have succeeded and every such proof holds."
     ),
     params=[
         click.Option(

@@ -22,6 +22,8 @@ The child gets the environment a new shell of the user's would get, but:
   home the child does not get, an apiKeyHelper command it is not given), a stand-in key.
   Without one, 2.1.111 stops at "Not logged in" and sends nothing (measured): every gateway
   user failed verify, and no `endpoint = "anthropic"` proof could run;
+- every other request goes to a proxy on a loopback port that refuses it (with a key,
+  2.1.111 asks api.anthropic.com whether metrics are enabled, whatever else is set);
 - CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1: measured to be the only switch that stops the
   client from looking up api.anthropic.com;
 - HOME, CLAUDE_CONFIG_DIR and the working folder are throwaway folders: the user's settings
@@ -77,6 +79,19 @@ SKIP_AUTH = {
     "CLAUDE_CODE_SKIP_VERTEX_AUTH": "1",
     "CLAUDE_CODE_SKIP_FOUNDRY_AUTH": "1",
     "CLAUDE_CODE_SKIP_ANTHROPIC_AWS_AUTH": "1",
+}
+# Every request not for the stand-in goes to a proxy that refuses it. With an API key
+# (a stand-in one included) 2.1.111 asks api.anthropic.com whether metrics are enabled,
+# whatever ANTHROPIC_BASE_URL says and with every traffic switch off (found by review,
+# traced with strace): only this keeps that request on the machine.
+_REFUSED = "http://127.0.0.1:9"
+NOWHERE = {
+    "HTTPS_PROXY": _REFUSED,
+    "HTTP_PROXY": _REFUSED,
+    "https_proxy": _REFUSED,
+    "http_proxy": _REFUSED,
+    "NO_PROXY": "127.0.0.1,localhost",
+    "no_proxy": "127.0.0.1,localhost",
 }
 # The first-party API's credentials, each given back as a stand-in value where it is set
 # (not a secret: the stand-in is all it ever reaches).
@@ -260,7 +275,7 @@ def contain(
             "AWS_CONFIG_FILE": str(aws_config),
             "AWS_SHARED_CREDENTIALS_FILE": str(empty),
             "AWS_EC2_METADATA_DISABLED": "true",
-            "NO_PROXY": "127.0.0.1,localhost",
+            **NOWHERE,
         }
     )
     return Contained(env, work, settings)

@@ -100,11 +100,20 @@ def judged_here(
     for asked in models:
         held = [p for p in proofs if p.asks(asked, PROMPT)]
         ran.append(probe_once(ctx, found[0], mine, asked, timeout, proofs=held))
-        if not ran[-1].ok:
+        if not ran[-1].ok or ran[-1].proof_failures:
             break
     run = ran[-1]
-    if run.ok:
+    if run.ok and not run.proof_failures:
         return replace(result, runs=[*result.runs, *ran])
+    if run.proof_failures:  # answered, but the request breaks a remedy's proof
+        return replace(
+            result,
+            runs=[*result.runs, run],
+            verdict="failed",
+            message="new shells would succeed, but the request Claude Code typed in this "
+            f"terminal sends breaks a remedy's proof: {run.proof_failures[0]}",
+            next_here="open a new terminal (new shells are fixed)",
+        )
     if run.endpoint != "bedrock":
         # Not the 400 (a terminal with no provider set reaches for the user's own login,
         # which no stand-in can judge): the `but` line says how it differs.

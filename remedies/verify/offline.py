@@ -309,7 +309,7 @@ def _probe_run(
     ran_with = {**shell_env.env, **settings_env}
     found = region_read(ctx, _client_version(request), ran_with)
     ran_with = {**ran_with, "AWS_REGION": found} if found else ran_with
-    broken = [(p, failure) for p in proofs for failure in check_proof(p.proof, request, ran_with)]
+    broken = [(p, failure) for p in proofs for failure in _failures(p, request, ran_with)]
     run = ProbeRun(
         shell=shell_env.label,
         model=model or f"{sent or 'unknown'} (the client's default)",
@@ -323,11 +323,22 @@ def _probe_run(
         else [],
         host=real_host(_endpoint(request), ran_with),
         client_version=_client_version(request),
+        # Not redacted: a clause is the file author's text, its {option}s the values given
+        # (no option defaults to a secret-named variable: data_format refuses it), and the
+        # redactor masks `"max_tokens":4096` as if it were a token.
         proof_failures=[f"{p.label}: {failure}" for p, failure in broken],
         fixes=list(dict.fromkeys(p.remedy for p, _ in broken if p.role is ProofRole.FOUND)),
         prompt=prompt,
     )
     return replace(run, verdict=_verdict(run, request, reply))
+
+
+def _failures(
+    named: NamedProof, request: RecordedRequest | None, ran_with: Mapping[str, str]
+) -> list[str]:
+    if named.broken is not None:
+        return [f"not proven: {named.broken}"]
+    return check_proof(named.proof, request, ran_with)
 
 
 _USER_AGENT = re.compile(r"claude-cli/([0-9][0-9A-Za-z.+-]*)")
