@@ -275,9 +275,9 @@ def run(argv: list[str], ctx: Context | None = None) -> int:
             e.show()  # `remedy` alone: the help, as a person expects
             return e.exit_code
         where = e.ctx.command_path if e.ctx else "remedy"
-        return _fail(f"{e.format_message()} (see `{where} --help`)", e.exit_code)
+        return _fail(f"{_one_line(e.format_message())} (see `{where} --help`)", e.exit_code)
     except click.ClickException as e:
-        return _fail(e.format_message(), e.exit_code)
+        return _fail(_one_line(e.format_message()), e.exit_code)
     except Declined as e:
         click.echo(str(e), err=True)  # a choice, not a failure: no "error:"
         return e.exit_code
@@ -301,6 +301,12 @@ def run(argv: list[str], ctx: Context | None = None) -> int:
             f"unexpected {type(e).__name__}: {e} (run with --debug for details)", EXIT_FAILURE
         )
     return result if isinstance(result, int) else 0
+
+
+def _one_line(message: str) -> str:
+    """click lays some messages out on lines of their own ("Choose from:" and a tab-indented
+    list): one line, for every usage error (issue 26)."""
+    return " ".join(message.split())
 
 
 def _columns(env: Mapping[str, str]) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-# Exit codes, documented in the README: 0 success or nothing to do, 1 a failure,
+# Exit codes, documented in docs/exit-codes.md: 0 success or nothing to do, 1 a failure,
 # 2 bad input or usage (the same code click uses for usage errors).
 EXIT_OK = 0
 EXIT_FAILURE = 1

@@ -1,7 +1,8 @@
 """`remedy export`: each artefact parses back to the same settings, and re-export is
 byte-identical. macOS and Windows themselves cannot run here: the profile is read back with
 plistlib, the .reg and .ps1 with models of regedit and of PowerShell's tokenizer
-(tests/support/export_readers.py; README says so). Hostile values: test_export_quoting.py."""
+(tests/support/export_readers.py; docs/machine.md says so). Hostile values:
+test_export_quoting.py."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 its string, or the value is refused in one line (BadInput, exit 2). Issue 22, items 5 and 13.
 
 No PowerShell, regedit or macOS runs on this machine, so each artefact is read by a model of
-its reader written from that reader's rules (tests/support/export_readers.py; the README
+its reader written from that reader's rules (tests/support/export_readers.py; docs/machine.md
 lists it among what is modelled): json.loads, plistlib.loads, regedit's string syntax, and
 PowerShell's tokenizer for single-quoted strings, where all of ' U+2018 U+2019 U+201A U+201B
 open and close a string and two in a row are one literal, read from the file as UTF-8 after

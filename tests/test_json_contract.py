@@ -1,4 +1,4 @@
-"""The --json documents keep the keys the README promises: scripts and the fleet read them.
+"""The --json documents keep the keys docs/commands.md promises: scripts and the fleet read them.
 
 A contract, not a snapshot: more keys may come; these may not go or change type.
 """
@@ -41,7 +41,7 @@ def test_apply_and_revert_documents(sandbox: Sandbox) -> None:
     has(applied.json(), shells=list, left_alone=list)
     again = sandbox.remedy(*APPLY, "--yes", "--json").json()
     has(again, remedy=str, changed=bool, files=list)
-    assert again["changed"] is False, "idempotent, as the README says"
+    assert again["changed"] is False, "idempotent, as docs/commands.md says"
 
     status = sandbox.remedy("status", "--json").json()
     has(status, applied=list, interrupted=bool)

@@ -163,7 +163,7 @@ def test_the_checks_catch_what_they_are_for() -> None:
 
 def test_results_reach_the_user_in_one_place() -> None:
     """A command's core returns a result; only Output.show turns it into a JSON document.
-    A module that prints its own document would drift from the README's keys unseen."""
+    A module that prints its own document would drift from the documented keys unseen."""
     offenders = []
     for name, path in modules().items():
         if name == "remedies.output":

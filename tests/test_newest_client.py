@@ -1,7 +1,7 @@
 """The newest Claude Code we measured (demo/claude_cache.py NEWEST, 2.1.332) beside the oldest
 we support (2.1.111): remedy reads it right, what verify says of it on a broken Bedrock home,
-mantle proven with it, and the README's table of `remedy check` verdicts per packaged remedy
-and per client, held to what check says with each (README, "Which clients show each problem").
+mantle proven with it, and the table of `remedy check` verdicts per packaged remedy and per
+client, held to what check says with each (docs/remedies.md, "Which clients show each problem").
 
 From 2.1.113 the npm package is a wrapper whose bin/claude.exe is the native binary of a
 per-platform optional dependency (demo/claude_cache.py). Its probe runs are never replayed
@@ -26,7 +26,9 @@ from tests.support.documents import runs
 
 CLIENTS = (claude_client.CLAUDE_VERSION, claude_client.NEWEST_VERSION)
 CATALOGUE = REPO / "remedies" / "catalog" / "data"
-README_TABLE = "### Which clients show each problem"
+# The page and heading the table lives under (it moved there from the README, issue 26).
+VERDICTS_PAGE = REPO / "docs" / "remedies.md"
+VERDICTS_TABLE = "## Which clients show each problem"
 
 
 def bedrock_home(sandbox: Sandbox, claude: Path) -> Sandbox:
@@ -130,7 +132,7 @@ def test_the_newest_client_reads_its_region_from_the_aws_profile(
         assert run["host"] == "bedrock-runtime.eu-west-1.amazonaws.com", run
 
 
-# --- the README's table: check's verdict on each packaged remedy, with each client ---------
+# --- the docs' table: check's verdict on each packaged remedy, with each client -----------
 
 
 @dataclass(frozen=True)
@@ -188,11 +190,11 @@ def packaged() -> list[str]:
     return sorted(path.stem for path in CATALOGUE.glob("*.toml"))
 
 
-def readme_table() -> dict[str, dict[str, str]]:
-    """The README's table under README_TABLE: remedy -> client version -> verdict."""
-    text = (REPO / "README.md").read_text()
-    assert README_TABLE in text, f"README.md has no {README_TABLE!r}"
-    lines = text.split(README_TABLE, 1)[1].splitlines()
+def verdicts_table() -> dict[str, dict[str, str]]:
+    """The table under VERDICTS_TABLE in VERDICTS_PAGE: remedy -> client version -> verdict."""
+    text = VERDICTS_PAGE.read_text()
+    assert VERDICTS_TABLE in text, f"{VERDICTS_PAGE.name} has no {VERDICTS_TABLE!r}"
+    lines = text.split(VERDICTS_TABLE, 1)[1].splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("|"))
     rows = []
     for line in lines[start:]:
@@ -205,8 +207,8 @@ def readme_table() -> dict[str, dict[str, str]]:
     return {row[0].strip("`"): dict(zip(versions, row[1:])) for row in body}
 
 
-def test_the_readme_table_names_every_packaged_remedy_and_both_clients() -> None:
-    assert sorted(readme_table()) == packaged() == sorted(BROKEN)
+def test_the_verdicts_table_names_every_packaged_remedy_and_both_clients() -> None:
+    assert sorted(verdicts_table()) == packaged() == sorted(BROKEN)
 
 
 def checked(tmp_path: Path, name: str, claude: Path) -> str:
@@ -235,7 +237,7 @@ def checked(tmp_path: Path, name: str, claude: Path) -> str:
 @pytest.mark.real_client
 @pytest.mark.parametrize("client", CLIENTS)
 @pytest.mark.parametrize("name", sorted(BROKEN))
-def test_the_readme_table_is_what_check_says(tmp_path: Path, name: str, client: str) -> None:
+def test_the_verdicts_table_is_what_check_says(tmp_path: Path, name: str, client: str) -> None:
     claude = claude_client.install(client)
     said = checked(tmp_path, name, claude)
-    assert readme_table()[name][client] == said, f"check says {said!r} ({name}, {client})"
+    assert verdicts_table()[name][client] == said, f"check says {said!r} ({name}, {client})"

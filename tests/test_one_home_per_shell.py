@@ -31,7 +31,7 @@ from shells.base import (
 
 REPO = Path(__file__).resolve().parent.parent
 
-# Where a shell is defined, and the registry that lists them (shells/README: "Adding a shell").
+# Where a shell is defined, and the registry that lists them (docs/shells.md, "Adding a shell").
 SHELL_MODULES = {"shells/posix.py", "shells/fish.py", "shells/tcsh.py", "shells/powershell.py"}
 REGISTRY = "shells/__init__.py"
 

@@ -62,8 +62,10 @@ def _options() -> list[click.Parameter]:
             ["--region"],
             metavar="REGION",
             callback=_known_region,
-            help="AWS region of the Mantle endpoint (default: the one already configured). "
-            "Checked against AWS's list; REMEDY_EXTRA_REGIONS=NAME accepts a newer one.",
+            help="AWS region of the Mantle endpoint (default: the one your shells and settings "
+            "give; with --machine, the managed settings' or /etc/environment's; an export reads "
+            "nothing here, so it needs one). Checked against AWS's list; "
+            "REMEDY_EXTRA_REGIONS=NAME accepts a newer one.",
         ),
         click.Option(
             ["--model"],

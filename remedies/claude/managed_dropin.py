@@ -1,11 +1,11 @@
 """Claude Code's machine-wide layer: the managed-settings folder and remedy's drop-in there.
 
-Measured with the real client (docs/claude-code.md, "Machine-wide managed settings"; README,
-"Machine scope"): `managed-settings.d/*.json` is read from 2.1.83 on; its files merge in name
-order, later scalars win, dot-files are ignored; managed `env` beats the process environment
-and every user or project settings file. So one small file of remedy's own, named to sort after
-the administrator's files, fixes every user of the machine, and removing it puts the machine
-back.
+Measured with the real client (docs/claude-code.md, "Machine-wide managed settings";
+docs/machine.md, "Measured"): `managed-settings.d/*.json` is read from 2.1.83 on; its files
+merge in name order, later scalars win, dot-files are ignored; managed `env` beats the process
+environment and every user or project settings file. So one small file of remedy's own, named
+to sort after the administrator's files, fixes every user of the machine, and removing it puts
+the machine back.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def loaded_managed(ctx: Context) -> list[LoadedSettings]:
 def overrules(loaded: list[LoadedSettings], ours: Path, env: Mapping[str, str]) -> list[Overrule]:
     """Drop-ins after ours in name order that set one of our variables to something else:
     Claude Code would take theirs. (The main file is merged first, so it never does:
-    measured with 2.1.111, README "Machine scope".)"""
+    measured with 2.1.111, docs/machine.md, "Measured".)"""
     found = []
     for settings in loaded:
         path = settings.file.path

@@ -30,7 +30,7 @@ links = []                          # where the problem and the fix are describe
 # versions = ">=2.1.81"             # the installed Claude Code, a version range
 # present = ["ANTHROPIC_BEDROCK_BASE_URL"]
 # absent = ["CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS"]
-# matching = {{ CLAUDE_CODE_MAX_OUTPUT_TOKENS = "^4096$" }}  # a regex (README's subset)
+# matching = {{ CLAUDE_CODE_MAX_OUTPUT_TOKENS = "^4096$" }}  # a regex (docs/remedy-files.md)
 
 [what]                              # what goes in the start-up files (and settings files
 set = {{ }}                           # that set the same variables)
@@ -86,7 +86,7 @@ command = click.Command(
     "new",
     callback=_new,
     short_help=short_help("new"),
-    help="Write NAME.toml, a commented skeleton remedy file (see README, 'Remedies as data').",
+    help="Write NAME.toml, a commented skeleton remedy file (see docs/remedy-files.md).",
     params=[
         click.Argument(["name"]),
         click.Option(

@@ -1,9 +1,9 @@
 """The real `@anthropic-ai/claude-code` from the npm registry, installed once into the
 project's cache and run hermetically against the loopback stand-in.
 
-Measured (see README, "What we measured"): only CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC stops
-the client from looking up api.anthropic.com, so every run sets it; nothing else leaves the
-machine because every endpoint variable points at the stand-in.
+Measured (docs/measured.md, "Cited by the code"): only CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC
+stops the client from looking up api.anthropic.com, so every run sets it; nothing else leaves
+the machine because every endpoint variable points at the stand-in.
 """
 
 from __future__ import annotations

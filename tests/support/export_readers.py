@@ -1,8 +1,8 @@
 """Models of the programs that read `remedy export`'s artefacts on other machines.
 
-No macOS or Windows machine, regedit or PowerShell runs here (the README says so), so each
-reader is modelled from its documented rules, written apart from remedy's writers so that a
-mistake in one is not copied into the other. A model is strict: whatever it does not know
+No macOS or Windows machine, regedit or PowerShell runs here (docs/machine.md, "MDM", says
+so), so each reader is modelled from its documented rules, written apart from remedy's writers
+so that a mistake in one is not copied into the other. A model is strict: whatever it does not know
 how to read is an error (`Unreadable`), never a guess.
 - `.json`: `json.loads` over the bytes read as strict UTF-8 (what Claude Code's JSON.parse
   gets).

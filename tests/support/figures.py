@@ -1,4 +1,5 @@
-"""What the adversarial tests tried, counted as they run, for the README's Safety figures.
+"""What the adversarial tests tried, counted as they run, for the Safety figures
+(docs/safety.md, "The figures").
 
 `make test` prints the totals at the end and saves them to .cache/safety-figures.json.
 """

@@ -9,8 +9,8 @@ needs the real client, root or a fleet, and must not run it by accident. What a 
 (kill -9, privilege, the zipapp) carry their markers by hand.
 
 At the end of a run, how many tests of each part ran and how fast goes to
-.cache/test-speed.json, one entry per marker selection (README, "Tests"; `make bench`
-prints it).
+.cache/test-speed.json, one entry per marker selection (docs/development.md,
+"Tests"; `make bench` prints it).
 """
 
 from __future__ import annotations
