@@ -18,6 +18,7 @@ import click
 from remedies import __version__
 from remedies.commands import COMMANDS
 from remedies.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, Declined, RemedyError
+from remedies.typos import UnknownName
 
 if TYPE_CHECKING:
     from remedies.context import Context, RunRecord
@@ -40,10 +41,10 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         registered = COMMANDS.get(cmd_name)
         if registered is None:
-            from remedies.typos import did_you_mean
+            from remedies.typos import unknown
 
-            hint = did_you_mean(cmd_name, COMMANDS)
-            raise click.UsageError(f"no command {cmd_name!r}{hint}", ctx)
+            listed = "`remedy --help` lists them"
+            raise UnknownName(unknown("command", cmd_name, COMMANDS, listed), ctx)
         return cast(click.Command, importlib.import_module(registered.module).command)
 
 
@@ -274,6 +275,8 @@ def run(argv: list[str], ctx: Context | None = None) -> int:
         if isinstance(e, _NO_ARGS_IS_HELP):
             e.show()  # `remedy` alone: the help, as a person expects
             return e.exit_code
+        if isinstance(e, UnknownName):  # it says where the names are
+            return _fail(_one_line(e.format_message()), e.exit_code)
         where = e.ctx.command_path if e.ctx else "remedy"
         return _fail(f"{_one_line(e.format_message())} (see `{where} --help`)", e.exit_code)
     except click.ClickException as e:

@@ -210,17 +210,24 @@ def test_debug_shows_the_traceback(sandbox: Sandbox) -> None:
 @pytest.mark.parametrize(
     ("args", "said"),
     [
-        (["aply", "mantle"], "no command 'aply'; did you mean 'apply'?"),
-        (["verfy"], "no command 'verfy'; did you mean 'verify'?"),
-        (["apply", "mantel"], "no remedy 'mantel'; did you mean 'mantle'?"),
-        (["revert", "mantel"], "unknown remedy 'mantel'; did you mean 'mantle'?"),
+        (["aply", "mantle"], "no command 'aply'; did you mean 'apply'? (`remedy --help` "),
+        (["verfy"], "no command 'verfy'; did you mean 'verify'? (`remedy --help` lists them)"),
+        (["apply", "mantel"], "no remedy 'mantel'; did you mean 'mantle'? (`remedy list` "),
+        (["revert", "mantel"], "no remedy 'mantel'; did you mean 'mantle'? (applied here: "),
+        (["doctor", "--shell", "zhs"], "no shell 'zhs'; did you mean 'zsh'? (one of: ash, "),
+        (["completion", "tcsh"], "no shell 'tcsh' (one of: bash, zsh, fish)"),
+        (["export", "mantle", "--format", "jsn"], "no format 'jsn'; did you mean 'json'? (one "),
+        (["export", "mantel"], "no remedy to export 'mantel'; did you mean 'mantle'? (one of: "),
     ],
 )
 def test_a_typo_gets_the_nearest_name(sandbox: Sandbox, args: list[str], said: str) -> None:
+    """Every mistyped name in one form (typos.unknown): what it is not, the nearest name,
+    where the names are; one line, no `--help` pointer stacked after it (issue 26)."""
     result = sandbox.remedy(*args)
     assert result.code == 2
-    assert said in result.stderr, result.stderr
+    assert result.stderr.startswith(f"remedy: error: {said}"), result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.count("(") == 1, result.stderr
     assert not (sandbox.home / ".local").exists(), "bad input writes nothing"
 
 
@@ -254,3 +261,14 @@ def test_list_and_doctor_call_each_remedy_the_same(sandbox: Sandbox) -> None:
     assert (
         "often does not work" in extra["why"] and "often does not work" in summaries["extra-body"]
     )
+
+
+def test_every_usage_error_is_one_line(sandbox: Sandbox) -> None:
+    """click lays "Choose from:" out as tab-indented lines (issue 26: `remedy export mantle`
+    without --format printed five)."""
+    result = sandbox.remedy("export", "mantle")
+    assert result.code == 2
+    assert result.stderr.strip() == (
+        "remedy: error: Missing option '--format'. Choose from: json, mobileconfig, reg, ps1 "
+        "(see `remedy export mantle --help`)"
+    ), result.stderr

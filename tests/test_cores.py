@@ -325,7 +325,7 @@ def test_revert_names_a_typo(tmp_path: Path) -> None:
     from remedies.commands.revert import RevertRequest, core
     from remedies.errors import BadInput
 
-    with pytest.raises(BadInput, match=r"unknown remedy 'mantel'.*mantle"):
+    with pytest.raises(BadInput, match=r"no remedy 'mantel'.*mantle"):
         core(a_context(tmp_path), RevertRequest(("mantel",), yes=True), Person())
 
 
@@ -359,6 +359,9 @@ name = "fix"
 summary = "Turn off the experimental betas"
 worth = "official setting"
 rank = 40
+
+[when]
+provider = ["bedrock"]
 
 [what]
 set = { CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS = "1" }

@@ -145,10 +145,9 @@ def load(name: str, ctx: Context | None = None) -> Remedy:
         return to_remedy(found)
     spec = _plugins().get(name)
     if spec is None:
-        from remedies.typos import did_you_mean  # difflib, for a typo only
+        from remedies.typos import unknown  # difflib, for a typo only
 
-        hint = did_you_mean(name, names(ctx))
-        raise BadInput(f"unknown remedy {name!r}{hint}; known: {', '.join(names(ctx))}")
+        raise BadInput(unknown("remedy", name, names(ctx), "`remedy list` shows them"))
     return _load(spec)
 
 

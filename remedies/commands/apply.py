@@ -38,10 +38,10 @@ class ApplyGroup(click.Group):
         if _is_path(cmd_name):
             remedy = _from_file(cmd_name, here)
         elif not registry.known(cmd_name, here):
-            from remedies.typos import did_you_mean
+            from remedies.typos import UnknownName, unknown
 
-            hint = did_you_mean(cmd_name, ["auto", *registry.names(here)])
-            raise click.UsageError(f"no remedy {cmd_name!r}{hint} (`remedy list` shows them)", ctx)
+            names = ["auto", *registry.names(here)]
+            raise UnknownName(unknown("remedy", cmd_name, names, "`remedy list` shows them"), ctx)
         else:
             remedy = registry.load(cmd_name, here)
         if isinstance(remedy, EnvRemedy):

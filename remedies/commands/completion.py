@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from remedies.commands import short_help
+from remedies.typos import NamedChoice
 
 SHELLS = ("bash", "zsh", "fish")
 
@@ -33,5 +34,5 @@ command = click.Command(
         'eval "$(remedy completion bash)"; to ~/.zshrc: eval "$(remedy completion zsh)"; '
         "for fish: remedy completion fish > ~/.config/fish/completions/remedy.fish"
     ),
-    params=[click.Argument(["shell"], type=click.Choice(SHELLS))],
+    params=[click.Argument(["shell"], type=NamedChoice("shell", SHELLS))],
 )

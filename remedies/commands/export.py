@@ -21,6 +21,7 @@ from remedies.claude.managed_formats import FORMATS, render, settings_for
 from remedies.commands import short_help
 from remedies.context import Context
 from remedies.engine.fileio import write_new
+from remedies.typos import NamedChoice
 
 
 class ExportGroup(click.Group):
@@ -35,13 +36,10 @@ class ExportGroup(click.Group):
         known = registry.known(cmd_name, here)
         remedy = _machine_remedy(cmd_name, here) if known else None
         if remedy is None:
-            from remedies.typos import did_you_mean
+            from remedies.typos import UnknownName, unknown
 
             names = self.list_commands(ctx)
-            hint = did_you_mean(cmd_name, names)
-            raise click.UsageError(
-                f"no remedy {cmd_name!r} to export{hint} (these can be: {', '.join(names)})", ctx
-            )
+            raise UnknownName(unknown("remedy to export", cmd_name, names), ctx)
         return _command(remedy)
 
 
@@ -104,7 +102,7 @@ def _command(remedy: EnvRemedy) -> click.Command:
         params=[
             click.Option(
                 ["--format", "fmt"],
-                type=click.Choice(FORMATS),
+                type=NamedChoice("format", FORMATS),
                 required=True,
                 help="The artefact to write.",
             ),

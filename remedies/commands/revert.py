@@ -28,7 +28,7 @@ from remedies.engine.transaction import recover, rewrite_journal
 from remedies.errors import BadInput, RemedyError
 from remedies.options import machine_option
 from remedies.output import Output, wants_colour
-from remedies.typos import did_you_mean
+from remedies.typos import unknown
 
 
 @dataclass(frozen=True)
@@ -190,10 +190,9 @@ def _action_of(entry: Entry) -> Undoable | None:
 def _check_names(ctx: Context, names: tuple[str, ...], applied: set[str]) -> None:
     for name in names:
         if name not in applied and not registry.known(name, ctx):
-            hint = did_you_mean(name, [*applied, *registry.names(ctx)])
             here = ", ".join(sorted(applied)) or "none"
-            after = f"{hint} Applied here" if hint else "; applied here"
-            raise BadInput(f"unknown remedy {name!r}{after}: {here}")
+            known = [*applied, *registry.names(ctx)]
+            raise BadInput(unknown("remedy", name, known, f"applied here: {here}"))
 
 
 def _take_back(

@@ -20,7 +20,9 @@ def choose_shells(ctx: Context, names: tuple[str, ...], all_shells: bool) -> lis
     for name in names:
         shell = shell_named(name)
         if shell is None:
-            raise BadInput(f"unknown shell {name!r}; supported: {', '.join(supported_names())}")
+            from remedies.typos import unknown  # difflib, for a typo only
+
+            raise BadInput(unknown("shell", name, supported_names()))
         chosen.append(shell)
     if all_shells:
         chosen += [s for s in SHELLS if installed(ctx, s)]
