@@ -68,8 +68,24 @@ def core(ctx: Context, request: RevertRequest, asker: Asker) -> RevertResult:
     checked = _named_not_by_file(request.names, names)
     if any(not registry.known(name, ctx) for name in checked):
         _check_names(ctx, checked, set(applied_remedies(ctx)))  # a typo first, then consent
+    if not _anything_to_revert(ctx, names):
+        # Said before anything is asked (issue 26: with nothing applied, a revert without a
+        # terminal asked for --yes).
+        return RevertResult(names, (), file_changes(ctx, [], [], dry_run=request.dry_run))
     consent_possible(ctx, yes=request.yes, dry_run=request.dry_run)
     return _take_back(ctx, names, request, asker)
+
+
+def _anything_to_revert(ctx: Context, names: tuple[str, ...]) -> bool:
+    """Whether the journal holds an entry of `names` (any, with none), or a run that was
+    interrupted (its recovery is a revert's to make)."""
+    if not ctx.state_dir.exists():
+        return False
+    with locked(ctx, read_only=True) as state:
+        if state.pending_path.exists():
+            return True
+        chosen, _kept = choose(state.load(), names)
+    return bool(chosen)
 
 
 def _named_not_by_file(given: tuple[str, ...], names: tuple[str, ...]) -> tuple[str, ...]:

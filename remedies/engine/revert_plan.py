@@ -75,6 +75,8 @@ def plan_revert(
     shared = {r.target for e in kept for r in e.files}
     found: dict[Path, FileState] = {}
     planned: dict[Path, bytes | None] = {}
+    edited: set[Path] = set()  # the user's edits since are kept in these
+    created: set[Path] = set()  # remedy created these
     notes: list[str] = []
     for entry in sorted(entries, key=lambda e: e.seq, reverse=True):
         for record in entry.files:
@@ -85,17 +87,30 @@ def plan_revert(
             current = planned[target]
             drifted = current is not None and sha256(current) != record.new_sha256
             if drifted and record.target not in shared:
+                edited.add(target)
                 notes.append(
                     f"{display(ctx, record.path)} was edited after `remedy apply "
                     f"{entry.remedy}`; your edits are kept, only remedy's lines are taken out"
                 )
+            if not record.existed:
+                created.add(target)
             planned[target] = _reverted(ctx, state, record, current)
     changes = [
-        Change(state=found[t], new=planned[t], summary="restored")
+        Change(state=found[t], new=planned[t], summary=_outcome(t, planned[t], edited, created))
         for t in found
         if planned[t] != found[t].data
     ]
     return changes, notes
+
+
+def _outcome(target: Path, new: bytes | None, edited: set[Path], created: set[Path]) -> str:
+    """What revert did to one file, in words a person reads (issue 26: "deleted ~/.profile:
+    restored" did not say remedy had created it, nor "restored" that later edits stayed)."""
+    if new is None and target in created:
+        return "removed (remedy created it)"
+    if target in edited:
+        return "remedy's lines taken out, your later edits kept"
+    return "put back as it was"
 
 
 def choose(journal: Journal, names: tuple[str, ...]) -> tuple[list[Entry], list[Entry]]:
