@@ -18,7 +18,7 @@ PYTEST_ARGS ?=
 JOBS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
 
 , := ,
-.PHONY: test check lint bench demo clean fleet-ready clients
+.PHONY: test check lint bench demo dist clean fleet-ready clients
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,14 @@ clients: $(DEMO_STAMP)
 
 demo: $(DEMO_STAMP)
 	$(BIN)/python -m demo.demo
+
+# The sdist and the wheel PyPI would get (dist/remedy_cli-*), built from a clean copy by
+# `python -m build` and checked as PyPI checks them (tests/test_packaging.py installs the
+# wheel with pipx).
+dist: $(TEST_STAMP)
+	rm -f dist/remedy_cli-*
+	$(BIN)/python -m build --quiet --outdir dist .
+	$(BIN)/twine check --strict dist/remedy_cli-*
 
 # --- fleet rollout through Ansible (see README, "Fleets") -------------------------------------
 INVENTORY ?=

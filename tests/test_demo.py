@@ -81,7 +81,7 @@ def test_make_demo_on_a_fresh_clone_installs_the_project_alone_and_warns_of_noth
         check=True,
     ).stdout.lower()
     installed = {line.split("==")[0] for line in listed.split()}
-    assert "remedy" in installed, listed
+    assert "remedy-cli" in installed, listed
     assert installed.isdisjoint(TOOLCHAIN), listed
 
     def planned(target: str) -> str:
