@@ -2,33 +2,59 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Each target installs into .venv only what it needs, once per change of pyproject.toml: one
+# stamp per set of extras. `make demo` installs the project alone (no test, lint or fleet
+# toolchain); a later `make test` adds the test extras to the same .venv. A stamp also stands
+# for the smaller sets it holds (touched with it), so nothing is installed twice.
+DEMO_STAMP := $(VENV)/.installed-demo
+TEST_STAMP := $(VENV)/.installed-test
+LINT_STAMP := $(VENV)/.installed-lint
+FLEET_STAMP := $(VENV)/.installed-fleet
+# Every extra: `make bench`, and a developer's set-up (`make .venv/.installed`).
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 # Test workers (pytest-xdist): one more than the cores, as the suite also waits (on timeouts,
 # a start-up file that sleeps, a terminal); measured in README, "Tests".
 JOBS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
 
-.PHONY: test check lint bench demo clean fleet-ready clients
+, := ,
+.PHONY: test check lint bench demo dist clean fleet-ready clients
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# $(call install,EXTRAS,STAMPS): the project, editable, with EXTRAS (comma-separated, or
+# none); then this stamp and the STAMPS of the smaller sets it holds.
+define install
+$(BIN)/python -m pip install --quiet -e '.$(if $(1),[$(1)])'
+touch $@ $(2)
+endef
+
+$(DEMO_STAMP): pyproject.toml | $(BIN)/python
+	$(call install,,)
+# The fleet's tests run with the others (and tests/test_fleet_args.py imports Ansible's).
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(call install,test$(,)fleet,$(DEMO_STAMP) $(FLEET_STAMP))
+# mypy --strict reads the tests, so it needs pytest's and hypothesis' types.
+$(LINT_STAMP): pyproject.toml | $(BIN)/python
+	$(call install,test$(,)lint,$(DEMO_STAMP))
+$(FLEET_STAMP): pyproject.toml | $(BIN)/python
+	$(call install,fleet,$(DEMO_STAMP))
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test,lint,fleet]'
-	touch $(STAMP)
+	$(call install,test$(,)lint$(,)fleet,$(DEMO_STAMP) $(TEST_STAMP) $(LINT_STAMP) $(FLEET_STAMP))
 
 # Every test (the README's command; CI runs it).
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) $(PYTEST_ARGS)
 
 # The inner loop: what needs no real client, no root, no fleet and is not slow (real shells
 # are in: they are what remedy is about). Markers: pyproject.toml; tests/support/markers.py.
 CHECK_MARKERS := not real_client and not root and not fleet and not slow
-check: $(STAMP)
+check: $(TEST_STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) -m "$(CHECK_MARKERS)" $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint: $(LINT_STAMP)
 	$(BIN)/ruff check remedies shells tests bench demo fleet
 	$(BIN)/ruff format --check remedies shells tests bench demo fleet
 	$(BIN)/mypy
@@ -43,11 +69,19 @@ bench: $(STAMP) dist/remedy.pyz
 
 # The real clients the tests run (demo/claude_cache.py), installed into .cache/claude-code;
 # exits 1 naming any that does not install or run (.ci/run runs it before `make test`).
-clients: $(STAMP)
+clients: $(DEMO_STAMP)
 	$(BIN)/python -m demo.claude_cache
 
-demo: $(STAMP)
+demo: $(DEMO_STAMP)
 	$(BIN)/python -m demo.demo
+
+# The sdist and the wheel PyPI would get (dist/remedy_cli-*), built from a clean copy by
+# `python -m build` and checked as PyPI checks them (tests/test_packaging.py installs the
+# wheel with pipx).
+dist: $(TEST_STAMP)
+	rm -f dist/remedy_cli-*
+	$(BIN)/python -m build --quiet --outdir dist .
+	$(BIN)/twine check --strict dist/remedy_cli-*
 
 # --- fleet rollout through Ansible (see README, "Fleets") -------------------------------------
 INVENTORY ?=
@@ -77,12 +111,12 @@ PYZ_SOURCES := $(shell find remedies shells -name '*.py') pyproject.toml fleet/b
 
 .PHONY: rollout rollout-check rollout-revert rollout-verify fleet-report pyz
 
-dist/remedy.pyz: $(STAMP) $(PYZ_SOURCES)
+dist/remedy.pyz: $(DEMO_STAMP) $(PYZ_SOURCES)
 	$(BIN)/python fleet/build_pyz.py
 
 pyz: dist/remedy.pyz
 
-fleet-ready: $(STAMP) dist/remedy.pyz
+fleet-ready: $(FLEET_STAMP) dist/remedy.pyz
 	@test -n "$$REMEDY_INVENTORY" || { echo "make: give INVENTORY=<inventory file>" >&2; exit 2; }
 	@mkdir -p "$$REMEDY_REPORTS"
 
@@ -98,7 +132,7 @@ rollout-revert: fleet-ready
 rollout-verify: fleet-ready
 	$(PLAYBOOK) -e remedy_action=verify
 
-fleet-report: $(STAMP)
+fleet-report: $(DEMO_STAMP)
 	@$(BIN)/remedy fleet-report "$$REMEDY_REPORTS" $(if $(JSON),--json,)
 
 clean:

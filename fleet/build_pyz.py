@@ -4,7 +4,7 @@ Why a zipapp rather than a virtualenv per host: a rollout copies and runs one fi
 host's own Python, so hosts need no pip, no network and no install step (air-gapped hosts
 included), and a rollout costs about what a plain blockinfile playbook does (`make bench`).
 Dependencies are resolved for the oldest Python we support (3.9), so one file runs on every
-host; they come from the project's own metadata, so pyproject.toml stays the only list.
+host; they are read from pyproject.toml, which stays the only list.
 """
 
 from __future__ import annotations
@@ -15,8 +15,12 @@ import shutil
 import subprocess
 import sys
 import zipapp
-from importlib.metadata import requires
 from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # a runtime dependency below 3.11 (pyproject.toml), so installed with the project
+    import tomli as tomllib
 
 REPO = Path(__file__).resolve().parent.parent
 BUILD = REPO / "build" / "pyz"
@@ -32,16 +36,17 @@ def runtime_requirements() -> list[str]:
     """The runtime dependencies, with their markers evaluated for every supported Python,
     not for the one building: pip judges a marker by its own interpreter even with
     --python-version, so `tomli; python_version < '3.11'` built on 3.11 was left out and
-    the zipapp failed on 3.9 and 3.10 hosts."""
+    the zipapp failed on 3.9 and 3.10 hosts. Read from pyproject.toml rather than from the
+    installed metadata, which is looked up by the distribution's name (renamed once) and is
+    stale until the next `pip install -e .`."""
     from packaging.requirements import Requirement
 
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     found = []
-    for text in requires("remedy") or []:
+    for text in project["dependencies"]:
         requirement = Requirement(text)
         marker = requirement.marker
         if marker is not None:
-            if "extra" in str(marker):
-                continue  # test or fleet extras: not part of the zipapp
             wanted = (
                 {"python_version": v, "python_full_version": f"{v}.0"} for v in SUPPORTED_PYTHONS
             )
