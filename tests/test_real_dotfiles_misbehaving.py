@@ -140,7 +140,8 @@ def test_a_start_up_file_that_hangs_is_a_clear_failure_not_a_hang(
     tmp_path: Path, leftovers: list[Path]
 ) -> None:
     """`sleep 300` in ~/.bashrc (a network mount, a slow `nvm`): doctor and apply give up
-    within a bounded time, with one line, change nothing, and leave no process behind."""
+    within a bounded time, with one line naming the line that waits, change nothing, and
+    leave no process behind."""
     require_program("bash")
     files = {
         ".bashrc": (
@@ -159,6 +160,11 @@ def test_a_start_up_file_that_hangs_is_a_clear_failure_not_a_hang(
         ),
     )
     assert_refused(doctor=doctor, apply=apply)
+    # The culprit is named (issue 26): the file and line the shell was running, and how to
+    # let remedy proceed.
+    for done in (doctor, apply):
+        assert "it was running ~/.bashrc:3: sleep 300;" in done.stderr, done.stderr
+        assert "[ -t 0 ]" in done.stderr and "A start-up file that waits" in done.stderr
     assert snapshot(apply_home) == before, "a failed apply must change nothing"
     time.sleep(1)
     for sandbox in (doctor_home, apply_home):

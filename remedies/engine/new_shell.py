@@ -24,8 +24,10 @@ from remedies.engine.fileio import read_bytes
 from remedies.engine.shell_choice import installed
 from remedies.engine.startup_bounds import check_read_set, check_startup_file
 from remedies.errors import RemedyError
-from remedies.output import path_shown
+from remedies.output import display, path_shown
+from remedies.redact import printable, redact_text
 from shells.base import Mover, Reach, Shell, Where, parse_env_dump
+from shells.sourcing.trace import TraceLine
 
 # What a new terminal inherits from the login session, and nothing else of ours.
 SESSION_VARIABLES = ("HOME", "USER", "LOGNAME", "PATH", "SHELL", "TERM", "LANG", "TMPDIR")
@@ -245,7 +247,10 @@ def _probe(
         if isinstance(answers, RemedyError):
             continue  # one kind of this shell failed already: that is its answer
         if isinstance(done, RemedyError):
-            found[start.shell.name] = _not_finished(start.label, timeout, done)
+            running = readers[index].last if traced else None
+            if running is not None and running.file is None:
+                running = _placed(ctx, start.shell, running)
+            found[start.shell.name] = _not_finished(ctx, start.label, timeout, done, running)
             continue
         trace = readers[index].finish() if traced else []
         printed = parse_env_dump(done.stdout)
@@ -266,13 +271,39 @@ def _probe(
     return found
 
 
-def _not_finished(label: str, timeout: float, error: RemedyError) -> RemedyError:
+def _placed(ctx: Context, shell: Shell, running: TraceLine) -> TraceLine:
+    """A traced command with no file (bash as root ignores remedy's PS4: docs/shells.md),
+    placed by the one line of the shell's own start-up files that holds it, if one does."""
+    wanted = running.command.strip()
+    found = []
+    for path in shell.read_set(static_where(ctx)):
+        data = read_bytes(path) if path.is_file() else None
+        lines = (data or b"").decode("utf-8", "replace").splitlines()
+        found += [(str(path), n) for n, line in enumerate(lines, 1) if line.strip() == wanted]
+    if len(found) != 1:
+        return running
+    return TraceLine(found[0][0], found[0][1], running.command)
+
+
+def _not_finished(
+    ctx: Context, label: str, timeout: float, error: RemedyError, running: TraceLine | None
+) -> RemedyError:
+    """Why a new shell could not be asked: it did not finish. Traced, the line it was
+    running when it was stopped is named (xtrace writes a line before running it), secrets
+    masked (issue 26: 20 silent seconds and no culprit)."""
     if "did not finish" not in str(error):
         return error
+    if running is not None:
+        where = display(ctx, running.file) + f":{running.line}: " if running.file else ""
+        command = printable(redact_text(running.command.strip()))[:80]
+        culprit = f"it was running {where}{command}"
+    else:
+        culprit = "one of its start-up files waits for something (input, the network, a sleep)"
     said = RemedyError(
-        f"a new {label} did not finish within {timeout:g} s: one of its start-up files "
-        "waits for something (input, the network, a sleep); remedy cannot tell what "
-        "new shells get until it does not"
+        f"a new {label} did not finish within {timeout:g} s: {culprit}; remedy cannot tell "
+        "what new shells get until it does not. Let that line wait only at a terminal "
+        "([ -t 0 ] && ...): the shells remedy asks have none (docs/shells.md, "
+        '"A start-up file that waits")'
     )
     said.__cause__ = error
     return said

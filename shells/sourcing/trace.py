@@ -96,6 +96,7 @@ class TraceReader:
         self._tail: list[bytes] = []  # the line begun and not yet ended
         self._pending: _Pending | None = None
         self._out: list[TraceLine] = []
+        self._last: re.Match[str] | None = None  # the last command traced, relevant or not
 
     def feed(self, piece: bytes) -> None:
         end = piece.rfind(b"\n")
@@ -105,6 +106,15 @@ class TraceReader:
         whole = b"".join([*self._tail, piece[:end]])
         self._tail = [piece[end + 1 :]]
         self._read(whole.decode("utf-8", "surrogateescape").split("\n"))
+
+    @property
+    def last(self) -> TraceLine | None:
+        """The last command the shell traced (relevant or not): the one it was running when
+        it was stopped, for a shell that waits (xtrace writes a line before running it)."""
+        if self._last is None:
+            return None
+        file, line = self._last.group(1, 2)
+        return TraceLine(file or None, int(line) if line else None, self._last.group("command"))
 
     def finish(self) -> list[TraceLine]:
         """The commands read, once the shell has written its last byte."""
@@ -117,6 +127,7 @@ class TraceReader:
 
     def _read(self, raws: list[str]) -> None:
         out, pending, relevant_only = self._out, self._pending, self._relevant_only
+        last = None
         for raw in raws:
             if pending is None or not pending.quote.open:
                 # The common line: one traced command, whole, with no second prefix in it
@@ -124,6 +135,7 @@ class TraceReader:
                 # match per line says all of it: a big start-up file traces 100,000s.
                 found = _COMMON.fullmatch(raw)
                 if found is not None:
+                    last = found
                     if pending is not None:
                         out.append(pending.finish())
                         pending = None
@@ -143,6 +155,8 @@ class TraceReader:
                 out.append(pending.finish())
             pending = started
         self._pending = pending
+        if last is not None:
+            self._last = last
 
 
 def _closed(but: str = "") -> str:
