@@ -86,8 +86,9 @@ def plan_revert(
             drifted = current is not None and sha256(current) != record.new_sha256
             if drifted and record.target not in shared:
                 notes.append(
-                    f"{display(ctx, record.path)} was edited after `remedy apply "
-                    f"{entry.remedy}`; your edits are kept, only remedy's lines are taken out"
+                    # No backquotes: a command said in them is one to run (remedies.layout).
+                    f"{display(ctx, record.path)} was edited after {entry.remedy} was "
+                    "applied; your edits are kept, only remedy's lines are taken out"
                 )
             planned[target] = _reverted(ctx, state, record, current)
     changes = [
