@@ -18,6 +18,7 @@ import click
 from remedies import __version__
 from remedies.commands import COMMANDS
 from remedies.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, Declined, RemedyError
+from remedies.layout import HelpFormatter
 from remedies.typos import UnknownName
 
 if TYPE_CHECKING:
@@ -26,6 +27,12 @@ if TYPE_CHECKING:
 # Commands that read nothing in a home: root runs them as root. Every other command works in
 # a home, and root does that only as the home's owner (remedies/privilege.py).
 ROOT_MAY_STAY_ROOT = frozenset(name for name, c in COMMANDS.items() if c.reads_no_home)
+
+
+# Every command's --help, by remedies.layout's rule: click's own formatter breaks long words
+# and at hyphens ("anthropic.claude-" / "opus-4-7"). Set on the class, not per command, so
+# that the subcommands of every group (apply's, export's, a plugin's) get it too.
+click.Context.formatter_class = HelpFormatter
 
 
 class LazyGroup(click.Group):

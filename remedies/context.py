@@ -395,7 +395,9 @@ def _warn_once() -> Callable[[str], None]:
 
 
 def _on_terminal(text: str) -> None:
-    sys.stderr.write(f"{text}\n")
+    from remedies.layout import on_stderr  # here: it imports click, which a script skips
+
+    sys.stderr.write(on_stderr(text) + "\n")
     sys.stderr.flush()
 
 

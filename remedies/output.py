@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import re
 import select
 import sys
 from collections.abc import Mapping
@@ -14,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import click
 
 from remedies.errors import Declined, Interrupted
+from remedies.layout import COMMAND_STYLE, Command, layout, terminal_width
 
 if TYPE_CHECKING:
     from remedies.context import Context
@@ -31,36 +30,6 @@ def display(ctx: Context, path: Path | str) -> str:
     return path_shown(path, ctx.home)
 
 
-# The label a line hangs from: "  verdict    ", "  warning ", "note: ".
-_LABEL = re.compile(r" *\S+ +")
-_LONGEST_LABEL = 16
-
-
-def wrap(text: str, width: int) -> str:
-    """A line for a person, wrapped at `width` columns, continuation lines hanging under
-    the text after its label. Words are never split (a path or a command stays whole and
-    copyable), colour codes take no room, and a line that fits comes back unchanged."""
-    if width < 30 or len(click.unstyle(text)) <= width or "\n" in text:
-        return text
-    label = _LABEL.match(click.unstyle(text))
-    lead = len(text) - len(text.lstrip(" "))
-    hang = label.end() if label and label.end() <= _LONGEST_LABEL else lead + 2
-    lines: list[str] = []
-    line = ""
-    for word in text[lead:].split(" "):
-        if not line:
-            line = " " * (hang if lines else lead) + word
-        elif not word and len(click.unstyle(line)) >= width:
-            continue  # a double space at the break: the break is the space
-        elif len(click.unstyle(line)) + 1 + len(click.unstyle(word)) <= width:
-            line += " " + word
-        else:
-            lines.append(line)
-            line = " " * hang + word
-    lines.append(line)
-    return "\n".join(lines)
-
-
 def _read_line() -> str | None:
     """A line typed at the terminal, None at its end. It waits in short steps, between which
     Python runs its signal handlers: a Ctrl-C typed just as the question appears is never
@@ -73,18 +42,7 @@ def _read_line() -> str | None:
 
 
 def _width(err: bool) -> int:
-    """The terminal's width, or 0 (no wrapping) for a pipe or a file."""
-    stream = sys.stderr if err else sys.stdout
-    if not stream.isatty():
-        return 0
-    # shutil.get_terminal_size, without importing shutil (and its archive modules) for it.
-    columns = os.environ.get("COLUMNS", "")
-    if columns.isdigit() and int(columns) > 0:
-        return int(columns)
-    try:
-        return os.get_terminal_size(stream.fileno()).columns or 80
-    except (OSError, ValueError):
-        return 80
+    return terminal_width(sys.stderr if err else sys.stdout)
 
 
 def wants_colour(env: Mapping[str, str]) -> bool:
@@ -112,19 +70,38 @@ class Output:
     # through its return value and prints nothing itself but warnings.
     silent: bool = False
 
-    def say(self, text: str = "", **style: Any) -> None:
-        """A line for a person; silent in --json mode, where stdout is the document alone."""
+    def say(self, text: str = "", *, label: str = "", **style: Any) -> None:
+        """A line for a person, laid out by remedies.layout's one rule: continuation lines
+        start where `text` starts (after `label`, which may be painted), and the commands
+        in it (`Command`, backquoted) are printed whole on lines of their own. Silent in
+        --json mode, where stdout is the document alone."""
         if not self.json_mode and not self.silent:
-            text = wrap(text, _width(err=False))
-            click.echo(click.style(text, **style) if style and self.colour else text)
+            click.echo("\n".join(self.lines(text, _width(err=False), label=label, **style)))
+
+    def command(self, command: Command, *, under: int = 0) -> None:
+        """A command to type, alone on its line, under text that starts at column `under`."""
+        self.say(" " * under + str(command))
 
     def note(self, text: str) -> None:
         if not self.json_mode and not self.silent:
-            click.echo(wrap(self.paint("note: ", fg="cyan") + text, _width(err=False)))
+            click.echo(self.noted(text, _width(err=False)))
+
+    def noted(self, text: str, width: int) -> str:
+        """A note as its lines (for the asker's stream too, where the diff is shown)."""
+        return "\n".join(self.lines(text, width, label=self.paint("note:", fg="cyan")))
 
     def warn(self, text: str) -> None:
-        line = self.paint("remedy: warning: ", fg="yellow") + text
-        click.echo(wrap(line, _width(err=True)), err=True)
+        label = self.paint("remedy: warning:", fg="yellow")
+        click.echo("\n".join(self.lines(text, _width(err=True), label=label)), err=True)
+
+    def lines(self, text: str, width: int, *, label: str = "", **style: Any) -> list[str]:
+        return layout(
+            text,
+            width,
+            label=label,
+            style=lambda line: self.paint(line, **style) if style else line,
+            command_style=lambda line: self.paint(line, **COMMAND_STYLE),
+        )
 
     def ask(
         self, question: str, *, interrupted: str = "interrupted at the question; nothing changed"
@@ -148,6 +125,9 @@ class Output:
                 click.echo("Please answer y or n.", err=err)
         except KeyboardInterrupt:
             raise Interrupted(interrupted) from None
+
+    def asker_width(self) -> int:
+        return _width(err=self._asks_on_stderr())
 
     def to_asker(self, text: str) -> None:
         """What a question is about (a diff), where the question itself is shown."""

@@ -127,7 +127,10 @@ def test_apply_at_a_terminal_says_this_terminal_is_stale(sandbox: Sandbox) -> No
     code, screen = terminal.Terminal(args, env).finish()
     assert code == 0, screen
     assert "this terminal still has CLAUDE_CODE_USE_BEDROCK=1" in screen
-    assert "unset CLAUDE_CODE_USE_BEDROCK; export CLAUDE_CODE_USE_MANTLE=1" in screen
+    # Each line of the fix a command of its own, on a line of its own (issue 26).
+    lines = [line.strip() for line in screen.replace("\r", "").splitlines()]
+    assert "unset CLAUDE_CODE_USE_BEDROCK" in lines, screen
+    assert "export CLAUDE_CODE_USE_MANTLE=1" in lines, screen
     # A narrow window: the line wraps at its width, hanging under its label.
     sandbox.remedy("revert", "--yes")
     code, screen = terminal.Terminal(args, env, columns=60).finish()

@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 KERNEL = {"remedies", "remedies.context", "remedies.errors", "remedies.options"}
 KERNEL |= {"remedies.output", "remedies.redact", "remedies.privilege", "remedies.typos"}
-KERNEL |= {"remedies.root_programs", "remedies.scratch"}
+KERNEL |= {"remedies.root_programs", "remedies.scratch", "remedies.layout"}
 # Higher imports lower; equal ranks in different packages may not import each other.
 RANKS = {
     "remedies.__main__": 7,

@@ -106,7 +106,8 @@ def test_human_output_names_endpoint_betas_and_verdict(user: Sandbox) -> None:
         "endpoint bedrock" in result.stdout and "in the body: interleaved-thinking" in result.stdout
     )
     assert "verdict    failed" in result.stdout
-    assert "next       `remedy apply mantle`" in result.stdout, "a failed verify says what to run"
+    # What to run, on a line of its own under the label (issue 26: commands never wrapped).
+    assert "  next\n                 remedy apply mantle\n" in result.stdout, result.stdout
 
 
 @pytest.mark.real_shell
@@ -399,10 +400,12 @@ def test_a_terminal_that_still_has_bedrock_is_named_by_verify_and_doctor(user: S
     # while the shell verify was typed into is broken (issue 24, item 9; exit 0 before).
     assert code == 1, screen
     assert "Claude Code typed in this terminal would fail" in screen, screen
-    assert "next       open a new terminal" in screen, screen
+    # The label column is as wide as "this terminal", the widest row (issue 26).
+    assert "next          open a new terminal" in screen, screen
     said = "this terminal still has CLAUDE_CODE_USE_BEDROCK=1, CLAUDE_CODE_USE_MANTLE unset"
     assert said in screen, screen
-    assert "run: unset CLAUDE_CODE_USE_BEDROCK; export CLAUDE_CODE_USE_MANTLE=1" in screen
+    assert "or run:\r\n" in screen and "    unset CLAUDE_CODE_USE_BEDROCK\r\n" in screen, screen
+    assert "    export CLAUDE_CODE_USE_MANTLE=1\r\n" in screen, screen
     code, screen = terminal.Terminal(["doctor", "--shell", "bash"], stale).finish()
     assert said in screen, screen
     assert re.search(r"this terminal\s+CLAUDE_CODE_USE_BEDROCK=1", screen), screen

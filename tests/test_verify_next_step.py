@@ -19,4 +19,5 @@ def test_the_seeds_400_is_sent_to_mantle() -> None:
 def test_a_vertex_failure_is_not_sent_to_mantle() -> None:
     for endpoint in ("vertex", "anthropic", "bedrock"):
         step = str(failed(endpoint, "failed").next_step)
-        assert "mantle" not in step and step.startswith("`remedy doctor`"), step
+        # The command after what it does (issue 26: a command ends its sentence).
+        assert "mantle" not in step and step.endswith("`remedy doctor`"), step

@@ -16,7 +16,7 @@ class WhyLeft(Enum):
     """Why apply left a shell the user may start alone."""
 
     NOT_NEEDED = "its new shells do not have what {remedy} fixes"
-    NOT_ASKED = "it could not be asked: see `remedy doctor`"
+    NOT_ASKED = "it could not be asked; see why: `remedy doctor`"
     NOT_NAMED = "not named by --shell; its new shells still have what {remedy} fixes"
 
 
@@ -89,10 +89,10 @@ class ApplyResult:
         if self.machine:
             return (
                 "Every claude started here reads it (managed settings beat the shell and user "
-                "settings); `remedy verify --machine` proves it, `remedy revert --machine "
-                f"{self.remedy}` takes it back."
+                "settings). To prove it: `remedy verify --machine` To take it back: "
+                f"`remedy revert --machine {self.remedy}`"
             )
         return (
-            "New shells get the change (asked of them); `remedy verify` proves it with your "
-            f"claude, `remedy revert {self.remedy}` takes it back."
+            "New shells get the change (asked of them). To prove it with your claude: "
+            f"`remedy verify` To take it back: `remedy revert {self.remedy}`"
         )

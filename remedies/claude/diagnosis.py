@@ -110,10 +110,10 @@ def diagnose(picture: Picture, claude: ClaudeOnPath, fixed_version: str, home: P
     owner = _settings_owner(bedrock)
     if bedrock is not None and is_on(bedrock.value) and owner:
         advice = {
-            "user": "`remedy apply mantle` changes it there too",
-            "project": "run `remedy apply mantle --project` in this folder to change it",
-            "local": "run `remedy apply mantle --project` in this folder to change it",
-            "managed": "an administrator must change it (`remedy apply mantle --system`)",
+            "user": "this changes it there too: `remedy apply mantle`",
+            "project": "to change it, run in this folder: `remedy apply mantle --project`",
+            "local": "to change it, run in this folder: `remedy apply mantle --project`",
+            "managed": "an administrator must change it: `remedy apply mantle --system`",
         }[owner]
         findings.append(
             Finding(
@@ -140,7 +140,8 @@ def diagnose(picture: Picture, claude: ClaudeOnPath, fixed_version: str, home: P
                 "profile-model-id",
                 "warning" if picture.provider != "mantle" else "problem",
                 f"{pin.var} = {pin.value} is a bedrock-runtime inference profile; Mantle "
-                f"needs {mantle_model_id(pin.value or '')} (`remedy apply mantle` rewrites it)",
+                f"needs {mantle_model_id(pin.value or '')}; this rewrites it: "
+                "`remedy apply mantle`",
             )
         )
     if picture.provider in ("bedrock", "mantle") and not picture.region():

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from remedies.layout import Command
 from remedies.redact import holds_secret, printable, shown
 from shells.base import Shell
 
@@ -35,10 +36,14 @@ class StaleTerminal:
 
     drifts: tuple[Drift, ...]
     fix: str | None  # None when a line would have to print a secret value
+    # The same, one command a line: each is printed whole on a line of its own, so that
+    # one joined line wider than the terminal is never wrapped mid-command.
+    fixes: tuple[Command, ...] = ()
 
     def line(self) -> str:
         has = ", ".join(d.described() for d in self.drifts)
-        how = "open a new terminal" + (f", or run: {self.fix}" if self.fix else "")
+        run = " ".join(str(fix) for fix in self.fixes)
+        how = "open a new terminal" + (f", or run: {run}" if self.fix else "")
         return f"this terminal still has {has}: {how}"
 
     def to_json(self) -> dict[str, Any]:
@@ -68,7 +73,9 @@ def compare(
     ]
     # Not by name alone: `export HTTPS_PROXY=http://TOKEN@proxy` would print the token.
     secret = any(d.new is not None and holds_secret(d.name, d.new) for d in drifts)
-    return StaleTerminal(drifts, None if secret else "; ".join(fixes))
+    if secret:
+        return StaleTerminal(drifts, None)
+    return StaleTerminal(drifts, "; ".join(fixes), tuple(Command(fix) for fix in fixes))
 
 
 def after_edit(

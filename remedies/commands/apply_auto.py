@@ -40,8 +40,8 @@ from remedies.verify.here import in_this_folder
 from remedies.verify.offline import verify_offline
 
 NOT_OFFLINE = (
-    "no offline check can verify it (the fix was on the service side); run "
-    "`remedy apply upgrade`, then `remedy verify --live`"
+    "no offline check can verify it (the fix was on the service side); run this, then "
+    "that: `remedy apply upgrade` `remedy verify --live`"
 )
 
 
@@ -174,12 +174,13 @@ class Attempt:
     def for_person(self, out: Output, number: int, notes_shown: tuple[str, ...] = ()) -> None:
         if self.would is not None:
             files = ", ".join(f.shown for f in self.applied.changes.files) if self.applied else ""
-            out.say(f"  {number}. {self.remedy}: {self.would}" + (f" ({files})" if files else ""))
+            would = f"{self.remedy}: {self.would}" + (f" ({files})" if files else "")
+            out.say(would, label=f"  {number}.")
         elif self.applied is None:
-            out.say(f"  {self.remedy}: not applied: {self.error}")
+            out.say(f"{self.remedy}: not applied: {self.error}", label=" ")
         else:
             state = "kept" if self.verified else ("reverted" if self.reverted else "left")
-            out.say(f"  {self.remedy}: {self.verdict} ({state}): {self.message}")
+            out.say(f"{self.remedy}: {self.verdict} ({state}): {self.message}", label=" ")
             if self.kept:  # what is in place now, as `apply` lists it
                 self.applied.changes.show_files(out)
                 for note in self.applied.changes.notes:

@@ -19,6 +19,7 @@ from remedies.commands import short_help
 from remedies.context import Context
 from remedies.engine.new_shell import ShellEnv
 from remedies.engine.shell_choice import shells_in_use
+from remedies.layout import Command
 from remedies.options import fixed_version_option, json_option
 from remedies.output import Output, wants_colour
 from remedies.redact import printable, shown
@@ -168,15 +169,15 @@ class DoctorResult:
 def _print_claude(out: Output, claude: ClaudeOnPath) -> None:
     out.say("Claude Code", bold=True)
     if claude.path is None:
-        out.say("  claude     not found on PATH")
+        out.say("not found on PATH", label="  claude    ")
         return
     target = f" -> {claude.real_path}" if claude.real_path != claude.path else ""
-    out.say(f"  claude     {claude.path}{target}")
+    out.say(f"{claude.path}{target}", label="  claude    ")
     if claude.found_on != "PATH":
-        out.say(f"             (on {claude.found_on})")
-    out.say(f"  version    {claude.version or 'unknown'} ({claude.install_method})")
+        out.say(f"(on {claude.found_on})", label=" " * 12)
+    out.say(f"{claude.version or 'unknown'} ({claude.install_method})", label="  version   ")
     for other in claude.others:
-        out.say(f"  also       {other} (not used: the first on PATH wins)")
+        out.say(f"{other} (not used: the first on PATH wins)", label="  also      ")
 
 
 def _value_text(source: Source) -> str:
@@ -192,9 +193,10 @@ def _value_text(source: Source) -> str:
 def _print_sources(out: Output, picture: Picture, home: Path, verdict: Verdict | None) -> None:
     out.say()
     # Which kinds of new shell were judged, and what each would use where they differ.
-    out.say(f"Provider     {verdict.provider_line() if verdict else picture.provider}", bold=True)
+    provider = verdict.provider_line() if verdict else picture.provider
+    out.say(provider, label=out.paint("Provider    ", bold=True), bold=True)
     for name, why in verdict.unasked if verdict else ():
-        out.say(f"             not judged: {name}: {printable(why)}")
+        out.say(f"not judged: {name}: {printable(why)}", label=" " * 12)
     out.say()
     out.say("Settings (* = the one Claude Code uses)", bold=True)
     names = sorted({s.var for s in picture.sources}, key=lambda n: [*WATCHED, n].index(n))
@@ -205,7 +207,7 @@ def _print_sources(out: Output, picture: Picture, home: Path, verdict: Verdict |
         for source in picture.of(name):
             mark = out.paint("*", fg="green", bold=True) if source.effective else " "
             idle = "" if source.effective else _idle(source, verdict)
-            out.say(f"    {mark} {_value_text(source):<34} {source.where(home)}{idle}")
+            out.say(f"{source.where(home)}{idle}", label=f"    {mark} {_value_text(source):<34}")
 
 
 def _idle(source: Source, verdict: Verdict | None) -> str:
@@ -231,7 +233,7 @@ def _print_new_shells(out: Output, picture: Picture, terminal: ThisTerminal | No
     width = max(12, *(len(label) for label, _ in rows))
     for label, env in rows:
         values = [f"{n}={printable(shown(n, env[n]) or '')}" for n in shown_names if n in env]
-        out.say(f"  {label:<{width}} {', '.join(values) or 'none of them set'}")
+        out.say(", ".join(values) or "none of them set", label=f"  {label:<{width}}")
 
 
 def _origin(origin: str) -> str:
@@ -243,19 +245,19 @@ def _print_diagnosis(out: Output, diagnosis: Diagnosis, stale: str | None) -> No
     out.say("Problems", bold=True)
     colours = {"problem": "red", "warning": "yellow", "info": "cyan"}
     if stale:
-        out.say(f"  {out.paint('warning'.ljust(7), fg=colours['warning'])} {stale}")
+        out.say(stale, label=f"  {out.paint('warning'.ljust(7), fg=colours['warning'])}")
     elif not diagnosis.findings:
         out.say("  none found")
     for finding in diagnosis.findings:
         label = out.paint(finding.severity.ljust(7), fg=colours[finding.severity])
         where = f" (in {', '.join(finding.shells)})" if finding.shells else ""
-        out.say(f"  {label} {printable(finding.message)}{where}")
+        out.say(f"{printable(finding.message)}{where}", label=f"  {label}")
         if finding.reference:
-            out.say(f"          {finding.reference}")
+            out.say(finding.reference, label=" " * 9)
     if diagnosis.recommendations:
         out.say()
         out.say("Remedies, best first", bold=True)
         for number, item in enumerate(diagnosis.recommendations, 1):
-            out.say(f"  {number}. {item.command}")
-            caveat = f"; {item.caveat}" if item.caveat else ""
-            out.say(f"     {item.why}{caveat}; {_origin(item.origin)}")
+            why = item.why + (f"; {item.caveat}" if item.caveat else "")
+            out.say(f"{why}; {_origin(item.origin)}", label=f"  {number}.")
+            out.command(Command(item.command), under=5)

@@ -24,7 +24,7 @@ class Listing:
     def for_person(self, out: Output) -> None:
         width = max(len(name) for name, _ in self.remedies)
         for name, summary in self.remedies:
-            out.say(f"{out.paint(name.ljust(width), bold=True)}  {summary}")
+            out.say(summary, label=out.paint(name.ljust(width), bold=True) + " ")
 
 
 @dataclass(frozen=True)

@@ -94,15 +94,16 @@ class Status:
         if self.machine:
             out.say(
                 f"For every user of this machine: {', '.join(self.machine)} (remedy's managed "
-                "drop-in; `sudo remedy status --machine` for details)"
+                "drop-in). Its details: `sudo remedy status --machine`"
             )
         if not self.applied and not self.machine:
-            out.say("Nothing applied here; `remedy doctor` says whether anything is wrong.")
+            out.say("Nothing applied here. Whether anything is wrong: `remedy doctor`")
         for item in self.applied:
             out.say(f"{item.remedy} (applied {item.at})", bold=True)
             for path, state in item.files:
                 colour = "green" if state == "in place" else "yellow"
-                out.say(f"  {out.paint(state.ljust(13), fg=colour)} {path_shown(path, self.home)}")
+                label = f"  {out.paint(state.ljust(13), fg=colour)}"
+                out.say(path_shown(path, self.home), label=label)
 
 
 def core(ctx: Context, request: StatusRequest) -> Status:

@@ -90,14 +90,15 @@ class FileChanges:
         for item in self.files:
             out.to_asker(colour_diff(item.diff or "", out.colour))
         for note in self.notes:
-            out.to_asker(out.paint("note: ", fg="cyan") + note + "\n")
+            out.to_asker(out.noted(note, out.asker_width()) + "\n")
 
     def show_files(self, out: Output) -> None:
         width = max((len(f.action) for f in self.files), default=0)
         for item in self.files:
             colour = "green" if item.action != "deleted" else "red"
             summary = f": {item.summary}" if item.summary else ""
-            out.say(f"  {out.paint(item.action.ljust(width), fg=colour)}  {item.shown}{summary}")
+            label = f"  {out.paint(item.action.ljust(width), fg=colour)} "
+            out.say(f"{item.shown}{summary}", label=label)
 
 
 def file_changes(
@@ -160,8 +161,9 @@ class AtTerminal:
 
     def ask(self, question: str, about: Sequence[str | FileChanges]) -> bool:
         for part in about:
-            if isinstance(part, str):
-                self.out.to_asker(part)
+            if isinstance(part, str):  # a line of prose (the plan): laid out as say's are
+                lines = self.out.lines(part.rstrip("\n"), self.out.asker_width())
+                self.out.to_asker("\n".join(lines) + "\n")
             else:
                 part.show_to_asker(self.out)
         return self.out.ask(question)

@@ -89,8 +89,9 @@ def plan_revert(
             if drifted and record.target not in shared:
                 edited.add(target)
                 notes.append(
-                    f"{display(ctx, record.path)} was edited after `remedy apply "
-                    f"{entry.remedy}`; your edits are kept, only remedy's lines are taken out"
+                    # No backquotes: a command said in them is one to run (remedies.layout).
+                    f"{display(ctx, record.path)} was edited after {entry.remedy} was "
+                    "applied; your edits are kept, only remedy's lines are taken out"
                 )
             if not record.existed:
                 created.add(target)

@@ -125,8 +125,8 @@ def judged_here(
     )
     loaded = ctx.env.get("DIRENV_FILE")
     fix = (
-        f"direnv loaded {loaded} into it before it was fixed: `direnv reload`, or a new prompt "
-        "there, loads it again"
+        f"direnv loaded {loaded} into it before it was fixed: a new prompt there, or this, "
+        "loads it again: `direnv reload`"
         if loaded
         else "open a new terminal (new shells are fixed)"
     )

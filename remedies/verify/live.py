@@ -51,11 +51,11 @@ _PATTERNS = [
 
 
 NEXT = {
-    "auth": "refresh your AWS credentials (`aws sso login --profile NAME`, or new keys) "
-    "and run `remedy verify --live` again",
-    "invalid-beta-flag": "`remedy apply mantle`, or `remedy apply upgrade`",
-    "model": "pin a model enabled in your account and region (`remedy apply mantle --model ...`)",
-    "network": "check the proxy and network settings a new shell gets (`remedy doctor`)",
+    "auth": "refresh your AWS credentials (new keys, or: `aws sso login --profile NAME`) "
+    "and run again: `remedy verify --live`",
+    "invalid-beta-flag": "`remedy apply mantle` or: `remedy apply upgrade`",
+    "model": "pin a model enabled in your account and region: `remedy apply mantle --model ...`",
+    "network": "check the proxy and network settings a new shell gets: `remedy doctor`",
 }
 
 
@@ -83,16 +83,18 @@ class LiveResult:
 
     def for_person(self, out: Output) -> None:
         out.say("remedy verify, live: your claude against the real service", bold=True)
-        out.say(f"  claude     {self.claude.summary()}")
-        out.say(f"  {self.shell:<10} model {self.model}; exit {self.exit_code}")
-        out.say(f"  {'':<10} the client said: {self.output or '(nothing)'}")
+        pad = max(10, len(self.shell))  # one label column, as wide as the widest label
+        out.say(self.claude.summary(), label=f"  {'claude':<{pad}}")
+        out.say(f"model {self.model}; exit {self.exit_code}", label=f"  {self.shell:<{pad}}")
+        out.say(f"the client said: {self.output or '(nothing)'}", label=" " * (pad + 2))
         colour = "green" if self.ok else "red"
-        out.say(f"  outcome    {out.paint(self.outcome, fg=colour, bold=True)}")
+        out.say(out.paint(self.outcome, fg=colour, bold=True), label=f"  {'outcome':<{pad}}")
         if self.terminal:
-            out.say(f"  {out.paint('but', fg='yellow', bold=True)}        {self.terminal.line()}")
+            but = out.paint("but", fg="yellow", bold=True) + " " * (pad - 3)
+            out.say(self.terminal.line(), label=f"  {but}")
         hint = NEXT.get(self.outcome)
         if hint:
-            out.say(f"  next       {hint}")
+            out.say(hint, label=f"  {'next':<{pad}}")
 
 
 def classify(exit_code: int | None, output: str) -> str:

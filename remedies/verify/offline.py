@@ -65,20 +65,22 @@ class ProbeRun:
     def ok(self) -> bool:
         return self.verdict == "ok"
 
-    def for_person(self, out: Output) -> None:
+    def for_person(self, out: Output, pad: int = 10) -> None:
+        """Its lines, the text of each starting after a label column `pad` wide."""
         request = f", {self.path}" if self.path else ""
         host = f" ({self.host})" if self.host else ""
-        out.say(f"  {self.shell:<10} endpoint {self.endpoint}{host}{request}")
+        out.say(f"endpoint {self.endpoint}{host}{request}", label=f"  {self.shell:<{pad}}")
+        under = " " * (pad + 2)
         if self.same_for:
-            out.say(f"  {'':<10} (the same environment as {', '.join(self.same_for)})")
+            out.say(f"(the same environment as {', '.join(self.same_for)})", label=under)
         header = ", ".join(self.header_betas) or "none"
         body = ", ".join(self.body_betas) or "none"
-        out.say(f"  {'':<10} betas in the header: {header}; in the body: {body}")
+        out.say(f"betas in the header: {header}; in the body: {body}", label=under)
         asked = f"; prompt {self.prompt!r}" if self.prompt != PROMPT else ""
         said = self.output or "(nothing)"
-        out.say(f"  {'':<10} model {self.model}{asked}; the client said: {said}")
+        out.say(f"model {self.model}{asked}; the client said: {said}", label=under)
         for failure in self.proof_failures:
-            out.say(f"  {'':<10} proof broken: {failure}")
+            out.say(f"proof broken: {failure}", label=under)
 
 
 @dataclass(frozen=True)
@@ -114,16 +116,20 @@ class OfflineResult:
             "remedy verify, offline: your claude, your environment, a loopback stand-in",
             bold=True,
         )
-        out.say(f"  claude     {self.claude.summary()}")
-        out.say(f"  applied    {', '.join(self.applied) or 'nothing'}")
+        # One label column for every row: as wide as the widest kind of shell.
+        pad = max(10, *(len(run.shell) for run in self.runs))
+        out.say(self.claude.summary(), label=f"  {'claude':<{pad}}")
+        out.say(", ".join(self.applied) or "nothing", label=f"  {'applied':<{pad}}")
         for run in self.runs:
-            run.for_person(out)
+            run.for_person(out, pad)
         colour = {"ok": "green", "unproven": "yellow"}.get(self.verdict, "red")
-        out.say(f"  verdict    {out.paint(self.verdict, fg=colour, bold=True)}: {self.message}")
+        verdict = out.paint(self.verdict, fg=colour, bold=True)
+        out.say(f"{verdict}: {self.message}", label=f"  {'verdict':<{pad}}")
         if self.terminal:
-            out.say(f"  {out.paint('but', fg='yellow', bold=True)}        {self.terminal.line()}")
+            but = out.paint("but", fg="yellow", bold=True) + " " * (pad - 3)
+            out.say(self.terminal.line(), label=f"  {but}")
         if self.next_step:
-            out.say(f"  next       {self.next_step}")
+            out.say(self.next_step, label=f"  {'next':<{pad}}")
 
     @property
     def next_step(self) -> str | None:
@@ -133,20 +139,23 @@ class OfflineResult:
         if self.next_here:
             return self.next_here
         if self.verdict == "unproven":
-            return "`remedy verify --live` sends one prompt to the real service"
+            return "send one prompt to the real service: `remedy verify --live`"
         fixes = list(dict.fromkeys(f for r in self.runs for f in r.fixes))
         if fixes:
-            more = " (`remedy doctor` shows the others)" if len(fixes) > 1 else ""
+            more = " or see the others: `remedy doctor`" if len(fixes) > 1 else ""
             return f"`remedy apply {fixes[0]}`{more}"
         if not any(r.verdict == "invalid-beta-flag" for r in self.runs):
             # Not the seed's 400 (Vertex, a gateway, a remedy's own proof): mantle is no
             # answer there; doctor names what is configured and the remedy that fixes it.
-            return "`remedy doctor` shows what is configured and which remedy fixes it"
+            return "see what is configured and which remedy fixes it: `remedy doctor`"
         if "extra-body" in self.applied and "mantle" not in self.applied:
-            return "`remedy revert extra-body`, then `remedy apply mantle`"
+            return (
+                "take extra-body back, then apply mantle: `remedy revert extra-body` "
+                "`remedy apply mantle`"
+            )
         if "mantle" not in self.applied:
-            return "`remedy apply mantle` (or `remedy apply auto` to try the remedies in turn)"
-        return "`remedy doctor` shows what still sends Claude Code to bedrock-runtime"
+            return "`remedy apply mantle` or try the remedies in turn: `remedy apply auto`"
+        return "see what still sends Claude Code to bedrock-runtime: `remedy doctor`"
 
 
 def default_model(ctx: Context, shell_env: dict[str, str]) -> str:
