@@ -50,10 +50,15 @@ MANTLE = "CLAUDE_CODE_USE_MANTLE"
 # for the aliases opus and sonnet) the client asks for anthropic.claude-haiku-4-5. A switch
 # that leaves the model unpinned would silently trade Opus for Haiku, so we say so and offer
 # --model.
-UNPINNED_NOTE = (
-    "no model is pinned: on Mantle, Claude Code 2.1.111 asks for anthropic.claude-haiku-4-5 "
-    "unless a model is named; pass --model anthropic.claude-opus-4-7 to pin Opus 4.7"
-)
+def unpinned_note(machine: bool = False) -> str:
+    """The note for an apply that leaves the model unpinned, with the command that pins it
+    (backquoted: printed whole on a line of its own, remedies.layout)."""
+    scope = " --machine" if machine else ""
+    return (
+        "no model is pinned: on Mantle, Claude Code 2.1.111 asks for anthropic.claude-haiku-4-5 "
+        "unless a model is named. To pin Opus 4.7: "
+        f"`remedy apply mantle{scope} --model anthropic.claude-opus-4-7`"
+    )
 
 
 def _options() -> list[click.Parameter]:
@@ -155,7 +160,7 @@ def propose(ctx: Context, shells: Sequence[Shell], options: Mapping[str, Any]) -
             f"({region.replaces}): your own AWS_REGION lines are disabled"
         )
     if not model_pin and picture.model() is None:
-        notes.append(UNPINNED_NOTE)
+        notes.append(unpinned_note())
     notes += [
         f"{name} rewritten to {value}: Mantle rejects inference-profile ids."
         for name, value in pins
@@ -202,7 +207,7 @@ def propose_machine(ctx: Context | None, options: Mapping[str, Any]) -> MachineP
     if model:
         env.append(("ANTHROPIC_MODEL", model))
     elif pinned is None:
-        notes.append(UNPINNED_NOTE)
+        notes.append(unpinned_note(machine=True))
     return MachineProposal(
         env=tuple(env),
         notes=tuple(notes),
