@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from shells import Shell, shell_named
 from shells.base import parse_env_dump
@@ -32,6 +33,11 @@ if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
 REPO = Path(__file__).resolve().parent.parent
+
+# No property test has a deadline: speed is measured by `make bench` as ratios, never by a
+# timed assertion (hypothesis' 200 ms default failed a test on a loaded machine).
+settings.register_profile("remedy", deadline=None)
+settings.load_profile("remedy")
 
 # Fixtures for tests where privilege is the point (root and a throwaway user).
 # Each test's markers held to what it uses, and each part's speed (tests/support/markers.py).

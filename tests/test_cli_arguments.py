@@ -217,7 +217,7 @@ def test_debug_shows_the_traceback(sandbox: Sandbox) -> None:
         (["doctor", "--shell", "zhs"], "no shell 'zhs'; did you mean 'zsh'? (one of: ash, "),
         (["completion", "tcsh"], "no shell 'tcsh' (one of: bash, zsh, fish)"),
         (["export", "mantle", "--format", "jsn"], "no format 'jsn'; did you mean 'json'? (one "),
-        (["export", "mantel"], "no remedy to export 'mantel'; did you mean 'mantle'? (one of: "),
+        (["export", "mantel"], "no remedy 'mantel'; did you mean 'mantle'? (these can be expo"),
     ],
 )
 def test_a_typo_gets_the_nearest_name(sandbox: Sandbox, args: list[str], said: str) -> None:

@@ -191,8 +191,8 @@ def test_chezmoi_notes_the_source_and_the_template() -> None:
     found = guidance(facts(tools=Tools(chezmoi_source=source)))
     assert isinstance(found, Managed) and found.kind is Kind.CHEZMOI
     assert render_managed(found, HOME) == (
-        "~/.zshrc is made by chezmoi from ~/.local/share/chezmoi/dot_zshrc: run "
-        "`chezmoi add ~/.zshrc` (or `chezmoi re-add`), or `chezmoi apply` will undo the change"
+        "~/.zshrc is made by chezmoi from ~/.local/share/chezmoi/dot_zshrc, "
+        "and chezmoi apply would undo the change; to keep it: `chezmoi add ~/.zshrc`"
     )
     template = guidance(facts(tools=Tools(chezmoi_source=source.with_name("dot_zshrc.tmpl"))))
     assert isinstance(template, Managed)
@@ -207,7 +207,7 @@ def test_a_link_into_a_repository() -> None:
     assert isinstance(found, Managed) and found.kind is Kind.REPO
     assert render_managed(found, HOME) == (
         "~/.zshrc links to ~/dotfiles/zsh/.zshrc: the change is in that file of the repository "
-        "~/dotfiles; commit it there (`git -C ~/dotfiles commit zsh/.zshrc`)"
+        "~/dotfiles; to commit it there: `git -C ~/dotfiles commit zsh/.zshrc`"
     )
 
 
@@ -215,7 +215,7 @@ def test_yadm() -> None:
     found = guidance(facts(tools=Tools(yadm_repo=HOME / ".local/share/yadm/repo.git")))
     assert isinstance(found, Managed) and found.kind is Kind.YADM
     assert render_managed(found, HOME) == (
-        "~/.zshrc is tracked by yadm: commit the change with `yadm commit ~/.zshrc`"
+        "~/.zshrc is tracked by yadm; to commit the change: `yadm commit ~/.zshrc`"
     )
 
 

@@ -275,8 +275,8 @@ def test_chezmoi_gets_a_note_naming_the_source(sandbox: Sandbox) -> None:
     result = sandbox.remedy(*APPLY_ZSH)
     assert result.code == 0, result.stderr
     assert (
-        "~/.zshrc is made by chezmoi from ~/.local/share/chezmoi/dot_zshrc: run "
-        "`chezmoi add ~/.zshrc` (or `chezmoi re-add`), or `chezmoi apply` will undo the change"
+        "~/.zshrc is made by chezmoi from ~/.local/share/chezmoi/dot_zshrc, "
+        "and chezmoi apply would undo the change; to keep it: chezmoi add ~/.zshrc"
     ) in " ".join(result.stdout.split()), result.stdout
     assert sandbox.read(".local/share/chezmoi/dot_zshrc") == BEDROCK, "the source is the user's"
     assert "dot_zshenv" not in result.stdout, "a file chezmoi does not manage gets no note"
@@ -293,7 +293,7 @@ def test_a_stow_link_into_a_repository(sandbox: Sandbox) -> None:
     assert result.code == 0, result.stderr
     assert (
         "~/.zshrc links to ~/dotfiles/zsh/.zshrc: the change is in that file of the "
-        "repository ~/dotfiles; commit it there (`git -C ~/dotfiles commit zsh/.zshrc`)"
+        "repository ~/dotfiles; to commit it there: git -C ~/dotfiles commit zsh/.zshrc"
     ) in " ".join(result.stdout.split()), result.stdout
     assert os.readlink(sandbox.path(".zshrc")) == "dotfiles/zsh/.zshrc"
     assert sandbox.remedy("revert", "--yes").code == 0
@@ -309,7 +309,7 @@ def test_yadm_gets_a_note_to_commit(sandbox: Sandbox) -> None:
     subprocess.run([*git, "add", ".zshrc"], check=True)
     result = sandbox.remedy(*APPLY_ZSH)
     assert result.code == 0, result.stderr
-    assert (
-        "~/.zshrc is tracked by yadm: commit the change with `yadm commit ~/.zshrc`"
-    ) in " ".join(result.stdout.split()), result.stdout
+    assert ("~/.zshrc is tracked by yadm; to commit the change: yadm commit ~/.zshrc") in " ".join(
+        result.stdout.split()
+    ), result.stdout
     assert "~/.zshenv is tracked" not in result.stdout, "an untracked file gets no note"

@@ -39,7 +39,8 @@ class ExportGroup(click.Group):
             from remedies.typos import UnknownName, unknown
 
             names = self.list_commands(ctx)
-            raise UnknownName(unknown("remedy to export", cmd_name, names), ctx)
+            listed = f"these can be exported: {', '.join(names)}"
+            raise UnknownName(unknown("remedy", cmd_name, names, listed), ctx)
         return _command(remedy)
 
 

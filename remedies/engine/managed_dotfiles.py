@@ -22,6 +22,7 @@ the file would still turn the setting on; the fix belongs where the file is made
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -281,17 +282,30 @@ def render_managed(managed: Managed, home: Path) -> str:
         if tools.chezmoi_source.name.endswith(".tmpl"):
             return (
                 f"{path} is made by chezmoi from the template {source}: make the same change "
-                f"there, or `chezmoi apply` will undo it (`chezmoi re-add` skips templates)"
+                "there, or chezmoi apply will undo it (chezmoi re-add skips templates)"
             )
+        # One command, last, backquoted: printed whole on a line of its own (remedies.layout).
         return (
-            f"{path} is made by chezmoi from {source}: run `chezmoi add {path}` (or "
-            f"`chezmoi re-add`), or `chezmoi apply` will undo the change"
+            f"{path} is made by chezmoi from {source}, and chezmoi apply would undo the "
+            f"change; to keep it: `chezmoi add {_argument(facts.path, home)}`"
         )
     if managed.kind is Kind.REPO and tools.repo is not None:
         repo = path_shown(tools.repo, home)
         inside = facts.target.relative_to(tools.repo).as_posix()
         return (
             f"{path} links to {path_shown(facts.target, home)}: the change is in that file of "
-            f"the repository {repo}; commit it there (`git -C {repo} commit {inside}`)"
+            f"the repository {repo}; to commit it there: "
+            f"`git -C {_argument(tools.repo, home)} commit {shlex.quote(inside)}`"
         )
-    return f"{path} is tracked by yadm: commit the change with `yadm commit {path}`"
+    word = _argument(facts.path, home)
+    return f"{path} is tracked by yadm; to commit the change: `yadm commit {word}`"
+
+
+def _argument(path: Path, home: Path) -> str:
+    """A path as a word of a command a person copies: `~/` kept where it is the home (the
+    shell expands it), the rest quoted as the shell needs (a space, a quote)."""
+    try:
+        inside = path.relative_to(home).as_posix()
+    except ValueError:
+        return shlex.quote(str(path))
+    return "~/" + shlex.quote(inside) if inside != "." else "~"

@@ -285,6 +285,9 @@ def _placed(ctx: Context, shell: Shell, running: TraceLine) -> TraceLine:
     return TraceLine(found[0][0], found[0][1], running.command)
 
 
+WAITING_DOCS = 'docs/shells.md, "A start-up file that waits"'
+
+
 def _not_finished(
     ctx: Context, label: str, timeout: float, error: RemedyError, running: TraceLine | None
 ) -> RemedyError:
@@ -302,8 +305,7 @@ def _not_finished(
     said = RemedyError(
         f"a new {label} did not finish within {timeout:g} s: {culprit}; remedy cannot tell "
         "what new shells get until it does not. Let that line wait only at a terminal "
-        "([ -t 0 ] && ...): the shells remedy asks have none (docs/shells.md, "
-        '"A start-up file that waits")'
+        f"([ -t 0 ] && ...): the shells remedy asks have none ({WAITING_DOCS})"
     )
     said.__cause__ = error
     return said
