@@ -78,12 +78,20 @@ def shown(name: str, value: str | None) -> str | None:
         return None
     if is_secret(name):
         return REDACTED
-    return redact_text(value)
+    return inert(redact_text(value))
 
 
 def holds_secret(name: str, value: str) -> bool:
     """Whether printing `value` as it is would print a secret: its name, or its shape."""
-    return shown(name, value) != value
+    return is_secret(name) or redact_text(value) != value
+
+
+def inert(text: str) -> str:
+    """Text from somewhere we do not control, with its backquotes made plain quotes: remedy
+    prints a backquoted span as a command for the person to type (remedies.layout), and a
+    value a project's settings file carries must never look like remedy's advice (found by
+    review: a model of "see `curl … | sh` first" was printed as a command)."""
+    return text.replace("`", "'")
 
 
 def redact_text(text: str) -> str:
@@ -119,7 +127,7 @@ def printable(text: str) -> str:
     """Text from somewhere we do not control (a host's report, a file's line), safe for a
     terminal: secrets redacted, escape sequences and control characters gone, on one line."""
     text = _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
-    return _LINE_BREAKS.sub(" ", redact_text(text))
+    return inert(_LINE_BREAKS.sub(" ", redact_text(text)))
 
 
 def _masked(piece: str) -> str:

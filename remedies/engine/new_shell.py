@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from remedies.context import Context
@@ -25,7 +26,7 @@ from remedies.engine.shell_choice import installed
 from remedies.engine.startup_bounds import check_read_set, check_startup_file
 from remedies.errors import RemedyError
 from remedies.output import display, path_shown
-from remedies.redact import printable, redact_text
+from remedies.redact import printable
 from shells.base import Mover, Reach, Shell, Where, parse_env_dump
 from shells.sourcing.trace import TraceLine
 
@@ -285,6 +286,18 @@ def _placed(ctx: Context, shell: Shell, running: TraceLine) -> TraceLine:
     return TraceLine(found[0][0], found[0][1], running.command)
 
 
+def _as_written(running: TraceLine) -> str:
+    """The line as its file has it (`$TOKEN`, not the value the trace shows expanded: found
+    by review), else only the program the trace names: what it ran with may be a secret."""
+    if running.file and running.line:
+        data = read_bytes(Path(running.file)) if Path(running.file).is_file() else None
+        lines = (data or b"").decode("utf-8", "replace").splitlines()
+        if 0 < running.line <= len(lines):
+            return lines[running.line - 1].strip()
+    words = running.command.split()
+    return f"{words[0]} ..." if words else ""
+
+
 WAITING_DOCS = 'docs/shells.md, "A start-up file that waits"'
 
 
@@ -298,13 +311,13 @@ def _not_finished(
         return error
     if running is not None:
         where = display(ctx, running.file) + f":{running.line}: " if running.file else ""
-        command = printable(redact_text(running.command.strip()))[:80]
+        command = printable(_as_written(running))[:80]
         culprit = f"it was running {where}{command}"
     else:
         culprit = "one of its start-up files waits for something (input, the network, a sleep)"
     said = RemedyError(
-        f"a new {label} did not finish within {timeout:g} s: {culprit}; remedy cannot tell "
-        "what new shells get until it does not. Let that line wait only at a terminal "
+        f"a new {label} did not finish within {timeout:g} s: {culprit}; until it finishes, "
+        "remedy cannot tell what new shells get. Let that line wait only at a terminal "
         f"([ -t 0 ] && ...): the shells remedy asks have none ({WAITING_DOCS})"
     )
     said.__cause__ = error

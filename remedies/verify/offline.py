@@ -28,7 +28,7 @@ from remedies.context import Context
 from remedies.engine.new_shell import ShellEnv
 from remedies.errors import BadInput, RemedyError
 from remedies.output import Output
-from remedies.redact import redact_text
+from remedies.redact import inert, redact_text
 from remedies.scratch import private_scratch
 from remedies.verify.containment import ENDPOINTS, NO_MCP, contain, merged_user_settings
 from remedies.verify.standin import RecordedRequest, StandIn
@@ -323,7 +323,7 @@ def _probe_run(
         shell=shell_env.label,
         model=model or f"{sent or 'unknown'} (the client's default)",
         exit_code=code,
-        output=redact_text(stdout or stderr)[:2000],
+        output=inert(redact_text(stdout or stderr))[:2000],
         endpoint=_endpoint(request),
         path=request.path if request else None,
         header_betas=request.header_betas if request else [],
