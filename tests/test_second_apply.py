@@ -40,3 +40,19 @@ def test_a_second_apply_changes_no_byte(sandbox: Sandbox, form: str, args: list[
     assert sandbox.snapshot() == after_first
     status = sandbox.remedy("status", "--json").json()
     assert [entry["remedy"] for entry in status["applied"]] == [args[0]], status
+
+
+def test_status_lists_a_remedy_applied_twice_once(sandbox: Sandbox) -> None:
+    """`apply mantle`, then verify's advice `apply mantle --model ...`: two journal entries,
+    one remedy (found by review: status listed mantle twice)."""
+    sandbox.write(".bashrc", "export CLAUDE_CODE_USE_BEDROCK=1\nexport AWS_REGION=us-east-1\n")
+    assert sandbox.remedy("apply", "mantle", "--shell", "bash", "--yes").code == 0
+    pin = ("--model", "anthropic.claude-opus-4-7")
+    assert sandbox.remedy("apply", "mantle", *pin, "--shell", "bash", "--yes").code == 0
+    status = sandbox.remedy("status", "--json").json()
+    (mantle,) = status["applied"]
+    assert mantle["remedy"] == "mantle" and mantle["details"]["model"], mantle
+    paths = [f["path"] for f in mantle["files"]]
+    assert len(paths) == len(set(paths)) and str(sandbox.home / ".bashrc") in paths, paths
+    person = sandbox.remedy("status")
+    assert person.stdout.count("mantle (applied") == 1, person.stdout

@@ -16,7 +16,7 @@ from remedies.claude.managed_paths import applied_on_machine
 from remedies.commands import short_help
 from remedies.context import Context
 from remedies.engine.fileio import read_bytes, sha256
-from remedies.engine.journal import locked
+from remedies.engine.journal import Entry, locked
 from remedies.errors import RemedyError
 from remedies.options import json_option, machine_option
 from remedies.output import Output, path_shown, wants_colour
@@ -117,15 +117,26 @@ def core(ctx: Context, request: StatusRequest) -> Status:
     for entry in sorted(entries, key=lambda e: e.seq):
         for record in entry.files:
             latest[record.target] = record.new_sha256
+    # One line per remedy (issue 26: `apply mantle`, then `apply mantle --model ...`, listed
+    # mantle twice): its newest entry's time and details, the files of all its entries.
+    by_remedy: dict[str, list[Entry]] = {}
+    for entry in sorted(entries, key=lambda e: e.seq):
+        by_remedy.setdefault(entry.remedy, []).append(entry)
     applied = tuple(
         AppliedRemedy(
-            entry.remedy,
-            entry.at,
-            entry.txid,
-            entry.details,
-            tuple((r.path, file_status(latest[r.target], r.path)) for r in entry.files),
+            name,
+            own[-1].at,
+            own[-1].txid,
+            own[-1].details,
+            tuple(
+                {
+                    r.path: (r.path, file_status(latest[r.target], r.path))
+                    for entry in own
+                    for r in entry.files
+                }.values()
+            ),
         )
-        for entry in entries
+        for name, own in by_remedy.items()
     )
     machine = () if ctx.machine else tuple(applied_on_machine(ctx))
     return Status(applied, interrupted, ctx.home, machine)
