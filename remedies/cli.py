@@ -252,7 +252,7 @@ def run(argv: list[str], ctx: Context | None = None) -> int:
             f"Python, run as root, looks for code in {theirs}, which another user can change, "
             "and may have run it before remedy started: run remedy as root with `python3 -I` "
             "or PYTHONNOUSERSITE=1 (the fleet playbook sets it) from a folder of root's, or "
-            "as that user (`sudo -u USER remedy ...`)",
+            "as that user (sudo -u, with the user's name)",
             EXIT_FAILURE,
         )
     debug = args[:1] == ["--debug"]

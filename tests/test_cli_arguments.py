@@ -215,7 +215,7 @@ def test_debug_shows_the_traceback(sandbox: Sandbox) -> None:
         (["apply", "mantel"], "no remedy 'mantel'; did you mean 'mantle'? (`remedy list` "),
         (["revert", "mantel"], "no remedy 'mantel'; did you mean 'mantle'? (applied here: "),
         (["doctor", "--shell", "zhs"], "no shell 'zhs'; did you mean 'zsh'? (one of: ash, "),
-        (["completion", "tcsh"], "no shell 'tcsh' (one of: bash, zsh, fish)"),
+        (["completion", "tcsh"], "no completion for shell 'tcsh' (one of: bash, zsh, fish)"),
         (["export", "mantle", "--format", "jsn"], "no format 'jsn'; did you mean 'json'? (one "),
         (["export", "mantel"], "no remedy 'mantel'; did you mean 'mantle'? (these can be expo"),
     ],

@@ -314,3 +314,24 @@ def test_a_git_index_of_any_bytes_is_read_or_not_known_never_a_crash(
         index.write_bytes(b"DIRC" + struct.pack(">II", version, count) + tail)
         found = dotfile_facts.index_paths(index)
     assert isinstance(found, frozenset)
+
+
+@given(
+    st.text(
+        alphabet=st.characters(blacklist_characters="\0/", blacklist_categories=["Cs"]),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_a_path_in_a_printed_command_reads_back_as_that_path(name: str) -> None:
+    """A command remedy prints for a person to copy quotes its paths as a shell reads them
+    (review of issue 26: `remedy check /tmp/my fixes/x.toml` split at the space); a path
+    in the home keeps its `~/`, which the shell expands."""
+    import shlex
+
+    from remedies.engine.managed_dotfiles import _argument
+
+    outside = Path("/srv") / name
+    assert shlex.split(_argument(outside, HOME)) == [str(outside)]
+    word = _argument(HOME / name, HOME)
+    assert word.startswith("~/") and shlex.split(word[2:]) == [name]

@@ -304,7 +304,8 @@ def _workarounds(
             f"Claude Code is now {result.to}. Revert the workarounds no longer needed "
             f"({', '.join(workarounds)})?",
             interrupted=f"interrupted; Claude Code is now {result.to}, and "
-            f"{', '.join(workarounds)} is still applied (`remedy revert` takes it back)",
+            f"{', '.join(workarounds)} is still applied; to take it back: "
+            f"`remedy revert {' '.join(workarounds)}`",
         )
     ):
         for line in _take_back(ctx, tuple(workarounds)):

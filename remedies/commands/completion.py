@@ -34,5 +34,5 @@ command = click.Command(
         'eval "$(remedy completion bash)"; to ~/.zshrc: eval "$(remedy completion zsh)"; '
         "for fish: remedy completion fish > ~/.config/fish/completions/remedy.fish"
     ),
-    params=[click.Argument(["shell"], type=NamedChoice("shell", SHELLS))],
+    params=[click.Argument(["shell"], type=NamedChoice("completion for shell", SHELLS))],
 )

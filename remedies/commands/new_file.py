@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from remedies.commands import short_help
 from remedies.context import Context
 from remedies.engine.fileio import write_new
 from remedies.errors import BadInput
+from remedies.output import Output, wants_colour
 
 SKELETON = """\
 # A remedy for Claude Code, as data. Fill it in, then:
@@ -69,7 +71,9 @@ class NewRequest:
 @click.pass_obj
 def _new(ctx: Context, name: str, output: Path | None) -> None:
     path = core(ctx, NewRequest(name, output))
-    click.echo(f"wrote {path}: fill it in, then `remedy check {path}`")
+    # Through Output: the command is printed whole on a line of its own, its path quoted.
+    out = Output(False, wants_colour(ctx.env))
+    out.say(f"wrote {path}: fill it in, then `remedy check {shlex.quote(str(path))}`")
 
 
 def core(ctx: Context, request: NewRequest) -> Path:

@@ -229,8 +229,9 @@ def _why(blocked: Blocked, home: Path) -> str:
 
 def _copy_instead(facts: Facts, home: Path) -> str:
     """A link to a file the user cannot change can become a file of the user's own."""
-    path, target = path_shown(facts.path, home), path_shown(facts.target, home)
-    return f"make {path} a file of your own: `cp --remove-destination {target} {path}`"
+    path = path_shown(facts.path, home)
+    copy = f"cp --remove-destination {_argument(facts.target, home)} {_argument(facts.path, home)}"
+    return f"make {path} a file of your own: `{copy}`"
 
 
 def _next_step(blocked: Blocked, edit: EnvEdit, home: Path) -> str:
@@ -241,7 +242,7 @@ def _next_step(blocked: Blocked, edit: EnvEdit, home: Path) -> str:
             return _home_manager_step(blocked, edit, home)
         return "change the Nix configuration that builds it and rebuild (it cannot be edited)"
     if blocked.why is Why.IMMUTABLE:
-        flagged = path_shown(facts.immutable or facts.target, home)
+        flagged = _argument(facts.immutable or facts.target, home)
         letter = "a" if facts.append_only else "i"
         return f"an administrator must run `sudo chattr -{letter} {flagged}`{again}"
     if blocked.why is Why.READ_ONLY_FS:
@@ -255,11 +256,11 @@ def _next_step(blocked: Blocked, edit: EnvEdit, home: Path) -> str:
             owner = facts.file_owner.name
             if facts.linked:
                 return f"ask {owner} to change it; or {_copy_instead(facts, home)}{again}"
-            shown = path_shown(facts.target, home)
-            return f"run `sudo chown {me} {shown}` (or ask {owner} to){again}"
+            shown = _argument(facts.target, home)
+            return f"run `sudo chown {shlex.quote(me)} {shown}` (or ask {owner} to){again}"
         folder, owner = path_shown(facts.folder, home), facts.folder_owner.name
         return f"ask {owner} (or an administrator) to let {me} write in {folder}{again}"
-    return f"run `chmod u+w {path_shown(facts.folder, home)}`{again}"
+    return f"run `chmod u+w {_argument(facts.folder, home)}`{again}"
 
 
 def render_blocked(blocked: Blocked, edit: EnvEdit, home: Path, also: tuple[Path, ...] = ()) -> str:

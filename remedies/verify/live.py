@@ -51,10 +51,11 @@ _PATTERNS = [
 
 
 NEXT = {
-    "auth": "refresh your AWS credentials (new keys, or: `aws sso login --profile NAME`) "
-    "and run again: `remedy verify --live`",
+    "auth": "refresh your AWS credentials (new keys, or aws sso login --profile with your "
+    "profile's name) and run again: `remedy verify --live`",
     "invalid-beta-flag": "`remedy apply mantle` or: `remedy apply upgrade`",
-    "model": "pin a model enabled in your account and region: `remedy apply mantle --model ...`",
+    "model": "pin a model enabled in your account and region: remedy apply mantle --model "
+    "with its id",
     "network": "check the proxy and network settings a new shell gets: `remedy doctor`",
 }
 

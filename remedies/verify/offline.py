@@ -245,7 +245,8 @@ def probe_once(
         # a proof; a filled-in `{option}` could still make one).
         raise BadInput(f"a model or prompt may not start with '-': {model or prompt!r}")
     asked = model or "its default model"
-    ctx.progress(f"running your claude in a new {shell_env.label} ({asked})...")
+    where = "this terminal" if shell_env.label == "this terminal" else f"a new {shell_env.label}"
+    ctx.progress(f"running your claude in {where} ({asked})...")
     trusted = sorted({p.proof.tls_trusts for p in proofs if p.proof.tls_trusts})
     with private_scratch("verify-") as scratch:
         tls = make_tls_material(ctx, Path(scratch)) if trusted else None
