@@ -14,7 +14,7 @@ FLEET_STAMP := $(VENV)/.installed-fleet
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 # Test workers (pytest-xdist): one more than the cores, as the suite also waits (on timeouts,
-# a start-up file that sleeps, a terminal); measured in README, "Tests".
+# a start-up file that sleeps, a terminal); measured in docs/development.md, "Tests".
 JOBS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
 
 , := ,
@@ -83,7 +83,7 @@ dist: $(TEST_STAMP)
 	$(BIN)/python -m build --quiet --outdir dist .
 	$(BIN)/twine check --strict dist/remedy_cli-*
 
-# --- fleet rollout through Ansible (see README, "Fleets") -------------------------------------
+# --- fleet rollout through Ansible (see docs/fleets.md) -------------------------------------
 INVENTORY ?=
 REMEDY ?= mantle
 ARGS ?=

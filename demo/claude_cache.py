@@ -31,7 +31,7 @@ VERSION = "2.1.111"  # the affected version of the seed; up to 2.1.112 it is a 1
 # The newest release measured for issue 25 (December 2026): a native binary behind the npm
 # wrapper. npm warns that it wants Node.js >= 22 (EBADENGINE) and it runs on 20. Pinned, not
 # "latest": the tests pin what this client sends (tests/test_newest_client.py) and the
-# README's table of remedies per client names it; 2.1.337 was already out, unmeasured.
+# docs/remedies.md, "Which clients show each problem" names it; 2.1.337 was already out, unmeasured.
 NEWEST = "2.1.332"
 CLIENTS = (VERSION, NEWEST)
 PACKAGE = "@anthropic-ai/claude-code"
