@@ -37,9 +37,17 @@ class DoctorRequest:
 
 
 @click.pass_obj
-def _doctor(ctx: Context, /, *, json_mode: bool, **given: Any) -> None:
-    result = core(ctx, DoctorRequest(**given))
-    Output(json_mode, wants_colour(ctx.env)).show(result)
+def _doctor(ctx: Context, /, *, json_mode: bool, check: bool, **given: Any) -> None:
+    out = Output(json_mode, wants_colour(ctx.env))
+    if check:  # the compliance contract: its exit code is the answer (doctor_check)
+        from remedies.commands.doctor_check import answer
+
+        checked = answer(lambda: core(ctx, DoctorRequest(**given)))
+        checked.show(out, json_mode)
+        if checked.state.exit_code:
+            raise click.exceptions.Exit(checked.state.exit_code)
+        return
+    out.show(core(ctx, DoctorRequest(**given)))
 
 
 command = click.Command(
@@ -55,6 +63,14 @@ command = click.Command(
     ),
     params=[
         json_option(),
+        click.Option(
+            ["--check"],
+            is_flag=True,
+            help="Change nothing and answer with the exit code: 0 nothing to fix, 1 a remedy "
+            "applies, 2 bad usage, 3 cannot tell (no claude, a start-up file that waits, a "
+            "file remedy cannot read); with --json, one line of JSON. For MDM detection "
+            "scripts and CI.",
+        ),
         click.Option(
             ["--shell", "shell_names"],
             multiple=True,

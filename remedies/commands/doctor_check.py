@@ -1,0 +1,116 @@
+"""`remedy doctor --check`: doctor's judgement as a compliance contract (issue 27).
+
+What an MDM's detection script, a Jamf extension attribute or a CI gate runs: it changes
+nothing (doctor never does), and its exit code is the answer, the one contract for every
+caller (Intune Remediations read exit 1 as "remediate"; flutter doctor #10621 and rocm-cli
+#149 asked for the same):
+
+    0  compliant: no problem a remedy fixes here
+    1  a remedy applies (its names in the line and the JSON)
+    2  bad usage (as every command)
+    3  cannot tell: no claude on the PATH a new shell gets, a start-up file of the shell the
+       user runs that waits or fails, a settings file or state remedy cannot read
+
+A flag of doctor's rather than a command of its own: it is doctor's judgement, asked with
+doctor's options (--shell, --env-file, --fixed-version), and `remedy check` already names
+the command that checks a remedy file. With --json the answer is one line of JSON, what a
+detection script logs and a report parses: `{"state": ..., "remedies": [...], ...}`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from remedies.errors import BadInput, RemedyError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from remedies.commands.doctor import DoctorResult
+    from remedies.output import Output
+
+EXIT_CANNOT_TELL = 3
+
+
+class Compliance(Enum):
+    COMPLIANT = "compliant"
+    NEEDS_FIX = "needs a remedy"
+    CANNOT_TELL = "cannot tell"
+
+    @property
+    def exit_code(self) -> int:
+        return {"compliant": 0, "needs a remedy": 1}.get(self.value, EXIT_CANNOT_TELL)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The answer, and what it rests on."""
+
+    state: Compliance
+    remedies: tuple[str, ...] = ()  # best first
+    problems: tuple[str, ...] = ()  # the ids of the problems found
+    claude: str | None = None  # the version of the claude that runs
+    why: str | None = None  # for CANNOT_TELL: the reason, one line
+    not_judged: tuple[str, ...] = ()  # other shells the user may start that could not be asked
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "state": self.state.value,
+            "exit": self.state.exit_code,
+            "remedies": list(self.remedies),
+            "problems": list(self.problems),
+            "claude": self.claude,
+            "why": self.why,
+            "not_judged": list(self.not_judged),
+        }
+
+    def line(self) -> str:
+        """The one line for a person (and a Jamf extension attribute's <result>)."""
+        if self.state is Compliance.COMPLIANT:
+            return "compliant: no problem a remedy fixes here"
+        if self.state is Compliance.NEEDS_FIX:
+            return f"needs a remedy: {', '.join(self.remedies)}"
+        return f"cannot tell: {self.why}"
+
+    def show(self, out: Output, json_mode: bool) -> None:
+        if json_mode:  # one line, whatever Output does with documents
+            click.echo(json.dumps(self.to_json(), separators=(",", ":"), sort_keys=True))
+        else:
+            out.say(self.line())
+
+
+def judged(result: DoctorResult) -> Checked:
+    """doctor's result as the contract's answer."""
+    claude = result.claude.version if result.claude.path else None
+    unasked = tuple(name for name, _why in result.verdict.unasked) if result.verdict else ()
+    if result.claude.path is None:
+        return Checked(
+            Compliance.CANNOT_TELL, why="no claude on the PATH a new shell gets", not_judged=unasked
+        )
+    diagnosis = result.diagnosis
+    remedies = tuple(dict.fromkeys(r.remedy for r in diagnosis.recommendations))
+    problems = tuple(f.id for f in diagnosis.findings if f.severity == "problem")
+    if diagnosis.affected and remedies:
+        return Checked(Compliance.NEEDS_FIX, remedies, problems, claude, not_judged=unasked)
+    return Checked(Compliance.COMPLIANT, (), problems, claude, not_judged=unasked)
+
+
+def unknown(error: RemedyError) -> Checked:
+    """A failure of doctor's own (a start-up file that waits, a file it cannot read): the
+    contract's "cannot tell". Bad usage stays bad usage (exit 2)."""
+    if isinstance(error, BadInput):
+        raise error
+    return Checked(Compliance.CANNOT_TELL, why=" ".join(str(error).split()))
+
+
+def answer(run: Callable[[], DoctorResult]) -> Checked:
+    """`run()` is doctor's core: its result as the answer, or why it has none."""
+    try:
+        return judged(run())
+    except RemedyError as error:
+        return unknown(error)

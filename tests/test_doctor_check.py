@@ -1,0 +1,64 @@
+"""`remedy doctor --check`, the compliance contract an MDM's detection script runs (issue 27):
+it changes nothing, and its exit code is the answer: 0 nothing to fix, 1 a remedy applies,
+2 bad usage, 3 cannot tell; with --json, one line of JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.conftest import Sandbox
+from tests.support import claude_client
+from tests.support.client_homes import BEDROCK, client_home
+
+pytestmark = [pytest.mark.real_shell]
+
+
+def checked(sandbox: Sandbox, *more: str) -> tuple[int, dict[str, Any]]:
+    before = sandbox.snapshot()
+    done = sandbox.remedy("doctor", "--check", "--json", "--shell", "bash", *more)
+    assert sandbox.snapshot() == before, "a check changes nothing"
+    assert "Traceback" not in done.stderr, done.stderr
+    (line,) = done.stdout.splitlines()  # one line of JSON
+    doc = json.loads(line)
+    assert doc["exit"] == done.code, doc
+    return done.code, doc
+
+
+def test_no_claude_is_cannot_tell(sandbox: Sandbox) -> None:
+    sandbox.write(".bashrc", "".join(f"export {line}\n" for line in BEDROCK))
+    code, doc = checked(sandbox)
+    assert (code, doc["state"], doc["why"]) == (
+        3,
+        "cannot tell",
+        "no claude on the PATH a new shell gets",
+    ), doc
+
+
+@pytest.mark.real_client
+def test_a_broken_home_needs_a_remedy_and_a_fixed_one_is_compliant(sandbox: Sandbox) -> None:
+    client_home(sandbox, claude_client.install(), *BEDROCK)
+    code, doc = checked(sandbox)
+    assert code == 1 and doc["state"] == "needs a remedy", doc
+    assert doc["remedies"][0] == "mantle" and "invalid-beta-flag" in doc["problems"], doc
+    person = sandbox.remedy("doctor", "--check", "--shell", "bash")
+    assert person.stdout.startswith("needs a remedy: mantle"), person.stdout
+    pin = ("--model", "anthropic.claude-opus-4-7")
+    assert sandbox.remedy("apply", "mantle", *pin, "--shell", "bash", "--yes").code == 0
+    code, doc = checked(sandbox)
+    assert (code, doc["state"], doc["remedies"]) == (0, "compliant", []), doc
+
+
+def test_bad_usage_is_exit_2(sandbox: Sandbox) -> None:
+    done = sandbox.remedy("doctor", "--check", "--shell", "zhs")
+    assert done.code == 2 and done.stdout == "", done.stdout + done.stderr
+
+
+@pytest.mark.slow
+def test_a_start_up_file_that_waits_is_cannot_tell(sandbox: Sandbox) -> None:
+    sandbox.write(".bashrc", "export CLAUDE_CODE_USE_BEDROCK=1\nsleep 60\n")
+    code, doc = checked(sandbox)
+    assert code == 3 and doc["state"] == "cannot tell", doc
+    assert "it was running ~/.bashrc:2: sleep 60" in str(doc["why"]), doc
