@@ -182,8 +182,37 @@ def main() -> int:
     )
     print(f"median ratio over {ROUNDS} rounds: {statistics.median(ratios):.2f} (goal <= {GOAL})")
     print(f"  against those and `claude --version`: {statistics.median(old_ratios):.2f}")
+    check_on_a_fixed_home()
     two_shells()
     return 0
+
+
+def check_on_a_fixed_home() -> None:
+    """Issue 27: `remedy doctor --check` (an MDM's detection script) on a home with nothing to
+    fix (Mantle on), against the same floor. Goal: <= 1.3."""
+    check = [*DOCTOR, "--check"]
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder)
+        (home / ".bashrc").write_text(BASHRC)
+        (home / ".bashrc.d").mkdir()
+        (home / ".bashrc.d" / "aws.sh").write_text(
+            "export CLAUDE_CODE_USE_MANTLE=1\nexport AWS_REGION=eu-west-1\n"
+            "export ANTHROPIC_MODEL=anthropic.claude-opus-4-7\n"
+        )
+        (home / ".profile").write_text("[ -f ~/.bashrc ] && . ~/.bashrc\n")
+        path = f"{install().parent}:/usr/local/bin:/usr/bin:/bin"
+        env = {"HOME": str(home), "PATH": path, "NO_COLOR": "1"}
+        floor = floor_commands(path)
+        for _ in range(2):
+            timed(check, env)
+        ratios, checks = [], []
+        for _ in range(ROUNDS):
+            base = sum(timed(argv, env) for argv in floor)
+            took = timed(check, env)
+            checks.append(took)
+            ratios.append(took / base)
+    print(f"remedy doctor --check, nothing to fix:     {statistics.median(checks) * 1000:6.1f} ms")
+    print(f"median ratio over {ROUNDS} rounds: {statistics.median(ratios):.2f} (goal <= {GOAL})")
 
 
 if __name__ == "__main__":
