@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from remedies.catalog.data_format import line_of, parse_spec
+from remedies.catalog.data_format import parse_spec
+from remedies.catalog.format_reader import line_of
 from remedies.errors import BadInput
 from tests.conftest import Sandbox
 from tests.support import claude_client
@@ -82,7 +83,7 @@ def test_a_wrong_file_is_one_line_naming_file_key_and_line(text: str, said: str)
 
 
 def test_the_lookups_the_format_names_are_the_ones_that_exist() -> None:
-    from remedies.catalog.data_format import LOOKUPS
+    from remedies.catalog.format_options import LOOKUPS
     from remedies.claude.found_values import LOOKUPS as FOUND
 
     assert set(LOOKUPS) == set(FOUND)

@@ -85,15 +85,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from remedies.claude.config_variables import CREDENTIALS, REDIRECTING, refusal, value_refusal
-from remedies.claude.request_proof import (
-    ENDPOINTS,
-    PROOF_MODEL_WRITTEN,
-    PROOF_PROMPT_WRITTEN,
-    Proof,
-)
+from remedies.catalog.format_options import Option, read_options
+from remedies.catalog.format_proof import read_proof
+from remedies.catalog.format_reader import VARIABLE, Reader, line_of_word, regex_trouble
+from remedies.claude.config_variables import CREDENTIALS, REDIRECTING, value_refusal
+from remedies.claude.request_proof import Proof
 from remedies.errors import BadInput
-from remedies.redact import is_secret
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -101,57 +98,18 @@ else:  # pragma: no cover - the zipapp's Python 3.9
     import tomli as tomllib
 
 NAME = re.compile(r"[a-z][a-z0-9-]{1,38}\Z")
-VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 PROVIDERS = ("anthropic", "bedrock", "mantle", "vertex", "foundry", "anthropic-aws")
 
 _TOP = {"name", "summary", "worth", "rank", "links", "when", "what", "proof", "options"}
 _WHEN = {"provider", "versions", "present", "absent", "matching", "set_in"}
 _WHAT = {"set", "unset", "move_to_shell", "rewrite", "rename"}
-_OPTION = {"help", "pattern", "example", "default", "default_from"}
 RULES = ("region-prefix",)
-LOOKUPS = ("aws-config-region", "gcloud-project")
-# `default_from = "variable:NAME"`: the option defaults to NAME's current value.
-FROM_VARIABLE = "variable:"
-# Options every `remedy apply NAME` already has: a file may not declare them again.
-RESERVED_OPTIONS = {
-    "shell",
-    "all_shells",
-    "project",
-    "system",
-    "machine",
-    "dry_run",
-    "yes",
-    "json",
-    "json_mode",
-    "debug",
-    "help",
-    "format",
-    "output",
-}
 # Comparisons with plain release numbers (">=2.1.81", "<2.1.172, !=2.1.100"): always a valid
 # PEP 440 specifier set, so they need no packaging to check them (a test holds it to that).
 _CLAUSE = r"\s*(?:[<>]=?|==|!=)\s*[0-9]+(?:\.[0-9]+)*\s*"
 PLAIN_RANGE = re.compile(rf"{_CLAUSE}(?:,{_CLAUSE})*\Z")
-OPTION_NAME = re.compile(r"[a-z][a-z0-9_]{0,30}\Z")
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")
 _PLACES = ("settings", "shell")
-_PROOF = {
-    "endpoint",
-    "path_contains",
-    "path_lacks",
-    "header_lacks",
-    "header_has",
-    "body_lacks",
-    "betas_lack",
-    "body_mentions",
-    "body_omits",
-    "model_fits_region",
-    "tls_trusts",
-    "model",
-    "prompt",
-}
-# A proof's model and prompt: their shapes are claude.request_proof's (PROOF_*_WRITTEN here,
-# PROOF_MODEL and PROOF_PROMPT once the options are filled in).
 
 
 @dataclass(frozen=True)
@@ -162,27 +120,6 @@ class When:
     absent: tuple[str, ...] = ()
     matching: tuple[tuple[str, str], ...] = ()
     set_in: tuple[tuple[str, str], ...] = ()  # (variable, "settings" | "shell")
-
-
-@dataclass(frozen=True)
-class Option:
-    """`[options.NAME]`: a value the person (or ARGS in a rollout) gives as `--NAME`."""
-
-    name: str
-    help: str
-    pattern: str | None = None
-    example: str | None = None
-    default: str | None = None
-    default_from: str | None = None  # one of LOOKUPS
-    default_variable: str | None = None  # `default_from = "variable:NAME"`: NAME
-
-    @property
-    def flag(self) -> str:
-        return "--" + self.name.replace("_", "-")
-
-    @property
-    def required(self) -> bool:
-        return self.default is None and self.default_from is None and not self.default_variable
 
 
 @dataclass(frozen=True)
@@ -209,101 +146,6 @@ class RemedySpec:
         return f"{self.summary} ({self.worth})."
 
 
-def line_of(text: str, key: str, table: str | None = None) -> int:
-    """The line where `key` is written (inside `[table]` when given), else the table's, else 1:
-    errors point at a line a person can go to."""
-    lines = text.splitlines()
-    start, in_table = 0, table is None
-    for number, line in enumerate(lines, 1):
-        stripped = line.strip()
-        if stripped.startswith("["):
-            in_table = table is not None and stripped.strip("[] ").split(".")[0] == table
-            if in_table:
-                start = number
-            continue
-        if in_table and re.match(rf"\s*\"?{re.escape(key)}\"?\s*=", line):
-            return number
-    table_line = re.compile(rf"\s*\[{re.escape(key)}\]")
-    header = next((n for n, line in enumerate(lines, 1) if table_line.match(line)), None)
-    return start or header or 1
-
-
-def line_of_word(text: str, word: str, table: str) -> int:
-    """The first line inside `[table]` (or a `[table.x]` under it) that names `word`, else
-    the table's own line: a variable in an inline table is on the line of its key."""
-    in_table, start = False, 0
-    pattern = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(word)}(?![A-Za-z0-9_])")
-    for number, line in enumerate(text.splitlines(), 1):
-        stripped = line.strip()
-        if stripped.startswith("["):
-            in_table = stripped.strip("[] ").split(".")[0] == table
-            start = number if in_table and not start else start
-            continue
-        if in_table and pattern.search(line):
-            return number
-    return start or 1
-
-
-class _Reader:
-    """Checks one file's parsed document, each error naming the file, key and line."""
-
-    def __init__(self, text: str, origin: str) -> None:
-        self.text, self.origin = text, origin
-
-    def fail(self, key: str, why: str, table: str | None = None) -> BadInput:
-        where = f"{table}.{key}" if table else key
-        line = line_of(self.text, key, table)
-        return BadInput(f"{self.origin}:{line}: {where}: {why}")
-
-    def only(self, doc: Mapping[str, Any], allowed: set[str], table: str | None) -> None:
-        for key in doc:
-            if key not in allowed:
-                known = ", ".join(sorted(allowed))
-                raise self.fail(key, f"unknown key (known here: {known})", table)
-
-    def string(self, doc: Mapping[str, Any], key: str, table: str | None = None) -> str:
-        value = doc.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(key, "must be a non-empty string", table)
-        return value
-
-    def strings(
-        self, doc: Mapping[str, Any], key: str, table: str | None = None
-    ) -> tuple[str, ...]:
-        value = doc.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise self.fail(key, "must be a list of strings", table)
-        return tuple(value)
-
-    def variables(self, doc: Mapping[str, Any], key: str, table: str) -> tuple[str, ...]:
-        found = self.strings(doc, key, table)
-        for name in found:
-            if not VARIABLE.match(name):
-                raise self.fail(key, f"{name!r} is not a variable name", table)
-        return found
-
-    def configuration(self, names: tuple[str, ...], key: str, table: str) -> None:
-        """Each variable the remedy changes is Claude Code's configuration, never one that
-        chooses code (claude.config_variables says which and why)."""
-        for name in names:
-            why = refusal(name)
-            if why is not None:
-                line = line_of_word(self.text, name, table)
-                raise BadInput(f"{self.origin}:{line}: {table}.{key}: {why}")
-
-    def table(self, doc: Mapping[str, Any], key: str) -> Mapping[str, Any]:
-        value = doc.get(key, {})
-        if not isinstance(value, dict):
-            raise self.fail(key, "must be a table", None)
-        return value
-
-    def mapping(self, doc: Mapping[str, Any], key: str, table: str) -> dict[str, Any]:
-        value = doc.get(key, {})
-        if not isinstance(value, dict):
-            raise self.fail(key, "must be a table of NAME = value", table)
-        return dict(value)
-
-
 @functools.lru_cache(maxsize=128)
 def parse_spec(data: bytes, origin: str) -> RemedySpec:
     """A remedy file's bytes, checked; BadInput (one line: file, key, line) when it is wrong.
@@ -319,7 +161,7 @@ def parse_spec(data: bytes, origin: str) -> RemedySpec:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise BadInput(f"{origin}: not valid TOML: {e}") from None
-    read = _Reader(text, origin)
+    read = Reader(text, origin)
     read.only(doc, _TOP, None)
     name = read.string(doc, "name")
     if not NAME.match(name):
@@ -328,7 +170,7 @@ def parse_spec(data: bytes, origin: str) -> RemedySpec:
     if not isinstance(rank, int) or isinstance(rank, bool) or not 0 <= rank <= 1000:
         raise read.fail("rank", "must be a whole number from 0 to 1000")
     when_doc, what_doc, proof_doc = (read.table(doc, k) for k in ("when", "what", "proof"))
-    options = _options(read, read.table(doc, "options"))
+    options = read_options(read, read.table(doc, "options"))
     spec = RemedySpec(
         name=name,
         summary=read.string(doc, "summary"),
@@ -338,7 +180,7 @@ def parse_spec(data: bytes, origin: str) -> RemedySpec:
         when=_when(read, when_doc),
         set=_sets(read, what_doc),
         unset=_unsets(read, what_doc),
-        proof=_proof(read, proof_doc),
+        proof=read_proof(read, proof_doc),
         move_to_shell=_moves(read, what_doc),
         rewrite=_rewrites(read, what_doc),
         rename=_renames(read, what_doc),
@@ -351,7 +193,7 @@ def parse_spec(data: bytes, origin: str) -> RemedySpec:
     return spec
 
 
-def _each_variable_once(read: _Reader, spec: RemedySpec) -> None:
+def _each_variable_once(read: Reader, spec: RemedySpec) -> None:
     """A variable is in one of set, unset, move_to_shell, rewrite and rename (a rename names
     two, each once): in two, the shells (where the last line wins) and the settings files
     could end up with different values, and a chain (A to B, B to C) would depend on order."""
@@ -369,7 +211,7 @@ def _each_variable_once(read: _Reader, spec: RemedySpec) -> None:
             seen[name] = key
 
 
-def _defaults_outlive_the_fix(read: _Reader, spec: RemedySpec) -> None:
+def _defaults_outlive_the_fix(read: Reader, spec: RemedySpec) -> None:
     """An option may not default to a variable the remedy itself removes: once applied, a
     re-run (a fleet's next rollout) would find no value and stop; `rename` carries one."""
     removed = {*spec.unset, *spec.move_to_shell, *(old for old, _new in spec.rename)}
@@ -383,82 +225,7 @@ def _defaults_outlive_the_fix(read: _Reader, spec: RemedySpec) -> None:
             )
 
 
-def _options(read: _Reader, doc: Mapping[str, Any]) -> tuple[Option, ...]:
-    found = []
-    for name, table in doc.items():
-        if not OPTION_NAME.match(name):
-            raise read.fail(name, "an option name is lower-case letters, digits and _", "options")
-        if name in RESERVED_OPTIONS:
-            raise read.fail(name, f"--{name} is already an option of every apply", "options")
-        if not isinstance(table, dict):
-            raise read.fail(name, "must be a table (help, pattern, example, ...)", "options")
-        read.only(table, _OPTION, "options")
-        pattern = table.get("pattern")
-        if isinstance(pattern, str):
-            why = _regex_trouble(pattern)
-            if why:
-                raise read.fail("pattern", f"{name}: {why}", "options")
-        lookup, variable = _default_from(read, name, table)
-        for key in ("pattern", "example", "default"):
-            if key in table and not isinstance(table[key], str):
-                raise read.fail(key, f"{name}: must be a string", "options")
-        for key in ("example", "default"):
-            # Held to the pattern a given value is held to: a default nobody checked went
-            # into proofs and start-up files as it stood (found by review).
-            value = table.get(key)
-            if isinstance(value, str) and isinstance(pattern, str) and not _fits(pattern, value):
-                raise read.fail(key, f"{name}: {value!r} does not match its pattern", "options")
-        found.append(
-            Option(
-                name=name,
-                help=read.string(table, "help", "options"),
-                pattern=pattern,
-                example=table.get("example"),
-                default=table.get("default"),
-                default_from=lookup,
-                default_variable=variable,
-            )
-        )
-    return tuple(found)
-
-
-def _fits(pattern: str, value: str) -> bool:
-    from remedies.catalog.linear_regex import search  # here: `remedy list` need not load it
-
-    return search(pattern, value)
-
-
-def _default_from(
-    read: _Reader, option: str, table: Mapping[str, Any]
-) -> tuple[str | None, str | None]:
-    """An option's `default_from`: (a lookup, None) or (None, a variable's name). Beside a
-    `default` it is refused: one of them would silently never be used."""
-    found = table.get("default_from")
-    if found is None:
-        return None, None
-    if "default" in table:
-        both = f"{option}: give default or default_from, not both"
-        raise read.fail("default_from", both, "options")
-    if isinstance(found, str) and found.startswith(FROM_VARIABLE):
-        name = found[len(FROM_VARIABLE) :]
-        # Read, never written: still Claude Code's configuration, and never a credential
-        # (its value would be shown, and written wherever the option's {name} goes).
-        why = None if VARIABLE.match(name) else f"{name!r} is not a variable name"
-        why = why or refusal(name)
-        if why is None and (name in CREDENTIALS or is_secret(name)):
-            # A secret-named list of headers (ANTHROPIC_CUSTOM_HEADERS) too: an option's
-            # value fills proofs that are printed, and the journal keeps it (review).
-            why = f"{name} is a credential: its value is never an option's default"
-        if why is not None:
-            raise read.fail("default_from", f"{option}: {why}", "options")
-        return None, name
-    if found not in LOOKUPS:
-        known = ", ".join((*LOOKUPS, FROM_VARIABLE + "NAME"))
-        raise read.fail("default_from", f"{found!r} is none of {known}", "options")
-    return found, None
-
-
-def _rewrites(read: _Reader, doc: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+def _rewrites(read: Reader, doc: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     found = read.mapping(doc, "rewrite", "what")
     for variable, rule in found.items():
         if not VARIABLE.match(variable) or rule not in RULES:
@@ -468,7 +235,7 @@ def _rewrites(read: _Reader, doc: Mapping[str, Any]) -> tuple[tuple[str, str], .
     return tuple(found.items())
 
 
-def _renames(read: _Reader, doc: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+def _renames(read: Reader, doc: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     """`rename = { OLD = "NEW" }`: both Claude Code's configuration; NEW never a credential
     nor a variable that redirects requests, OLD never a credential (module docstring)."""
     found = read.mapping(doc, "rename", "what")
@@ -493,7 +260,7 @@ def _renames(read: _Reader, doc: Mapping[str, Any]) -> tuple[tuple[str, str], ..
     return tuple(found.items())
 
 
-def _placeholders(read: _Reader, spec: RemedySpec) -> None:
+def _placeholders(read: Reader, spec: RemedySpec) -> None:
     """Every `{name}` in a value or a proof is a declared option: a typo would otherwise be
     written into a start-up file as it stands."""
     declared = {o.name for o in spec.options}
@@ -511,20 +278,7 @@ def _placeholders(read: _Reader, spec: RemedySpec) -> None:
                 raise read.fail(key, f"{{{name}}} is not a declared [options.{name}]", table)
 
 
-def _regex_trouble(pattern: str) -> str | None:
-    """Why a file's regex cannot be matched (None when it can): the subset of Python's regexes
-    that linear_regex matches in time linear in the value (issue 22: `^(a+)+$` with Python's
-    re never finished a doctor)."""
-    from remedies.catalog.linear_regex import Unsupported, check
-
-    try:
-        check(pattern)
-    except Unsupported as e:
-        return f"not a regex of the subset remedy files use ({e})"
-    return None
-
-
-def _when(read: _Reader, doc: Mapping[str, Any]) -> When:
+def _when(read: Reader, doc: Mapping[str, Any]) -> When:
     read.only(doc, _WHEN, "when")
     providers = read.strings(doc, "provider", "when")
     for provider in providers:
@@ -544,7 +298,7 @@ def _when(read: _Reader, doc: Mapping[str, Any]) -> When:
     for variable, pattern in matching.items():
         if not VARIABLE.match(variable) or not isinstance(pattern, str):
             raise read.fail("matching", f'{variable}: must be NAME = "regex"', "when")
-        why = _regex_trouble(pattern)
+        why = regex_trouble(pattern)
         if why:
             raise read.fail("matching", f"{variable}: {why}", "when")
     set_in = read.mapping(doc, "set_in", "when")
@@ -561,7 +315,7 @@ def _when(read: _Reader, doc: Mapping[str, Any]) -> When:
     )
 
 
-def _sets(read: _Reader, doc: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+def _sets(read: Reader, doc: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     read.only(doc, _WHAT, "what")
     found = read.mapping(doc, "set", "what")
     for variable, value in found.items():
@@ -581,83 +335,13 @@ def _sets(read: _Reader, doc: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     return tuple(found.items())
 
 
-def _unsets(read: _Reader, doc: Mapping[str, Any]) -> tuple[str, ...]:
+def _unsets(read: Reader, doc: Mapping[str, Any]) -> tuple[str, ...]:
     found = read.variables(doc, "unset", "what")
     read.configuration(found, "unset", "what")
     return found
 
 
-def _moves(read: _Reader, doc: Mapping[str, Any]) -> tuple[str, ...]:
+def _moves(read: Reader, doc: Mapping[str, Any]) -> tuple[str, ...]:
     found = read.variables(doc, "move_to_shell", "what")
     read.configuration(found, "move_to_shell", "what")
     return found
-
-
-def _proof(read: _Reader, doc: Mapping[str, Any]) -> Proof:
-    read.only(doc, _PROOF, "proof")
-    endpoint = doc.get("endpoint")
-    if endpoint is not None and endpoint not in ENDPOINTS:
-        raise read.fail("endpoint", f"{endpoint!r} is none of {', '.join(ENDPOINTS)}", "proof")
-
-    def headers(key: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        found = read.mapping(doc, key, "proof")
-        for header, values in found.items():
-            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-                raise read.fail(key, f"{header}: must be a list of values", "proof")
-        return tuple((h.lower(), tuple(v)) for h, v in sorted(found.items()))
-
-    return Proof(
-        endpoint=endpoint,
-        path_contains=read.strings(doc, "path_contains", "proof"),
-        path_lacks=read.strings(doc, "path_lacks", "proof"),
-        header_lacks=headers("header_lacks"),
-        header_has=headers("header_has"),
-        body_lacks=read.strings(doc, "body_lacks", "proof"),
-        betas_lack=read.strings(doc, "betas_lack", "proof"),
-        body_mentions=read.strings(doc, "body_mentions", "proof"),
-        body_omits=read.strings(doc, "body_omits", "proof"),
-        model_fits_region=_flag(read, doc, "model_fits_region"),
-        tls_trusts=_trusted_ca(read, doc),
-        model=_probe_word(
-            read, doc, "model", PROOF_MODEL_WRITTEN, "a model id, e.g. claude-haiku-4-5"
-        ),
-        prompt=_probe_word(
-            read,
-            doc,
-            "prompt",
-            PROOF_PROMPT_WRITTEN,
-            "plain text: letters, digits, spaces and _.,?'!:;()- (no @file, no /command)",
-        ),
-    )
-
-
-def _probe_word(
-    read: _Reader, doc: Mapping[str, Any], key: str, shape: re.Pattern[str], what: str
-) -> str | None:
-    value = doc.get(key)
-    if value is not None and (not isinstance(value, str) or not shape.match(value)):
-        raise read.fail(key, f"must be {what}", "proof")
-    return value
-
-
-def _trusted_ca(read: _Reader, doc: Mapping[str, Any]) -> str | None:
-    """The variable whose value the TLS proof swaps for its throwaway CA: it is set in the
-    probe's environment, so it is held to the same rule as what a remedy sets."""
-    name = _variable(read, doc, "tls_trusts")
-    if name is not None:
-        read.configuration((name,), "tls_trusts", "proof")
-    return name
-
-
-def _variable(read: _Reader, doc: Mapping[str, Any], key: str) -> str | None:
-    value = doc.get(key)
-    if value is not None and (not isinstance(value, str) or not VARIABLE.match(value)):
-        raise read.fail(key, "must be a variable name", "proof")
-    return value
-
-
-def _flag(read: _Reader, doc: Mapping[str, Any], key: str) -> bool:
-    value = doc.get(key, False)
-    if not isinstance(value, bool):
-        raise read.fail(key, "must be true or false", "proof")
-    return value

@@ -17,7 +17,8 @@ from typing import Any
 import click
 
 from remedies.catalog import linear_regex
-from remedies.catalog.data_format import Option, RemedySpec
+from remedies.catalog.data_format import RemedySpec
+from remedies.catalog.format_options import Option
 from remedies.context import Context
 from remedies.errors import BadInput
 

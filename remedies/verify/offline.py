@@ -241,7 +241,7 @@ def probe_once(
     for. `settings`: the merged settings env and model the client gets instead of the
     user's. `proofs`: each checked on the request it sends."""
     if (model or "").startswith("-") or prompt.startswith("-"):
-        # The client would read either as an option of its own (data_format refuses them in
+        # The client would read either as an option of its own (format_proof refuses them in
         # a proof; a filled-in `{option}` could still make one).
         raise BadInput(f"a model or prompt may not start with '-': {model or prompt!r}")
     asked = model or "its default model"
@@ -334,7 +334,7 @@ def _probe_run(
         host=real_host(_endpoint(request), ran_with),
         client_version=_client_version(request),
         # Not redacted: a clause is the file author's text, its {option}s the values given
-        # (no option defaults to a secret-named variable: data_format refuses it), and the
+        # (no option defaults to a secret-named variable: format_options refuses it), and the
         # redactor masks `"max_tokens":4096` as if it were a token.
         proof_failures=[f"{p.label}: {failure}" for p, failure in broken],
         fixes=list(dict.fromkeys(p.remedy for p, _ in broken if p.role is ProofRole.FOUND)),
