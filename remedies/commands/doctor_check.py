@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import click
 
@@ -31,8 +31,25 @@ from remedies.errors import BadInput, RemedyError
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from remedies.commands.doctor import DoctorResult
+    from remedies.claude.diagnosis import Diagnosis
+    from remedies.claude.installs import ClaudeOnPath
+    from remedies.claude.verdict import Verdict
     from remedies.output import Output
+
+
+class DoctorFound(Protocol):
+    """What doctor found (commands.doctor.DoctorResult has it; named here so that doctor,
+    which calls this module, is not imported by it)."""
+
+    @property
+    def claude(self) -> ClaudeOnPath: ...
+
+    @property
+    def diagnosis(self) -> Diagnosis: ...
+
+    @property
+    def verdict(self) -> Verdict | None: ...
+
 
 EXIT_CANNOT_TELL = 3
 
@@ -84,7 +101,7 @@ class Checked:
             out.say(self.line())
 
 
-def judged(result: DoctorResult) -> Checked:
+def judged(result: DoctorFound) -> Checked:
     """doctor's result as the contract's answer."""
     claude = result.claude.version if result.claude.path else None
     unasked = tuple(name for name, _why in result.verdict.unasked) if result.verdict else ()
@@ -108,7 +125,7 @@ def unknown(error: RemedyError) -> Checked:
     return Checked(Compliance.CANNOT_TELL, why=" ".join(str(error).split()))
 
 
-def answer(run: Callable[[], DoctorResult]) -> Checked:
+def answer(run: Callable[[], DoctorFound]) -> Checked:
     """`run()` is doctor's core: its result as the answer, or why it has none."""
     try:
         return judged(run())
