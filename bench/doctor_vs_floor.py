@@ -145,15 +145,21 @@ def two_shells() -> None:
     )
 
 
+def fedora_home(folder: str, aws_sh: str) -> Path:
+    """The bench's home: a Fedora-style ~/.bashrc sourcing ~/.bashrc.d/aws.sh (`aws_sh`)."""
+    home = Path(folder)
+    (home / ".bashrc").write_text(BASHRC)
+    (home / ".bashrc.d").mkdir()
+    (home / ".bashrc.d" / "aws.sh").write_text(aws_sh)
+    (home / ".profile").write_text("[ -f ~/.bashrc ] && . ~/.bashrc\n")
+    return home
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
-        home = Path(folder)
-        (home / ".bashrc").write_text(BASHRC)
-        (home / ".bashrc.d").mkdir()
-        (home / ".bashrc.d" / "aws.sh").write_text(
-            "export CLAUDE_CODE_USE_BEDROCK=1\nexport AWS_REGION=eu-west-1\n"
+        home = fedora_home(
+            folder, "export CLAUDE_CODE_USE_BEDROCK=1\nexport AWS_REGION=eu-west-1\n"
         )
-        (home / ".profile").write_text("[ -f ~/.bashrc ] && . ~/.bashrc\n")
         # The real client, as the user has it (doctor reads its package.json).
         claude = install()
         path = f"{claude.parent}:/usr/local/bin:/usr/bin:/bin"
@@ -192,14 +198,11 @@ def check_on_a_fixed_home() -> None:
     fix (Mantle on), against the same floor. Goal: <= 1.3."""
     check = [*DOCTOR, "--check"]
     with tempfile.TemporaryDirectory() as folder:
-        home = Path(folder)
-        (home / ".bashrc").write_text(BASHRC)
-        (home / ".bashrc.d").mkdir()
-        (home / ".bashrc.d" / "aws.sh").write_text(
+        home = fedora_home(
+            folder,
             "export CLAUDE_CODE_USE_MANTLE=1\nexport AWS_REGION=eu-west-1\n"
-            "export ANTHROPIC_MODEL=anthropic.claude-opus-4-7\n"
+            "export ANTHROPIC_MODEL=anthropic.claude-opus-4-7\n",
         )
-        (home / ".profile").write_text("[ -f ~/.bashrc ] && . ~/.bashrc\n")
         path = f"{install().parent}:/usr/local/bin:/usr/bin:/bin"
         env = {"HOME": str(home), "PATH": path, "NO_COLOR": "1"}
         floor = floor_commands(path)
