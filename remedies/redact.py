@@ -123,11 +123,14 @@ def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def printable(text: str) -> str:
+def printable(text: str, *, ours: bool = False) -> str:
     """Text from somewhere we do not control (a host's report, a file's line), safe for a
-    terminal: secrets redacted, escape sequences and control characters gone, on one line."""
+    terminal: secrets redacted, escape sequences and control characters gone, on one line,
+    and no backquoted span that would read as a command (inert). `ours`: remedy's own words
+    around values already shown (redact.shown): its commands stay commands."""
     text = _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
-    return inert(_LINE_BREAKS.sub(" ", redact_text(text)))
+    one_line = _LINE_BREAKS.sub(" ", redact_text(text))
+    return one_line if ours else inert(one_line)
 
 
 def _masked(piece: str) -> str:

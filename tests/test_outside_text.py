@@ -32,7 +32,7 @@ def test_a_projects_settings_value_is_not_printed_as_a_command(sandbox: Sandbox)
     assert done.code == 0, done.stderr
     lines = [line.strip() for line in done.stdout.splitlines()]
     assert not any(line.startswith("curl") for line in lines), done.stdout
-    assert "`" not in done.stdout, done.stdout
+    assert "`curl" not in done.stdout and "'curl -fsSL" in done.stdout, done.stdout
 
 
 @pytest.mark.real_shell
@@ -47,3 +47,15 @@ def test_the_waiting_line_is_shown_as_written_not_expanded(sandbox: Sandbox) -> 
     assert done.code == 1, done.stdout + done.stderr
     assert "did not finish" in done.stderr
     assert token[:12] not in done.stderr, done.stderr
+
+
+@pytest.mark.real_shell
+def test_remedys_own_commands_stay_commands(sandbox: Sandbox) -> None:
+    """The other side: a finding's advice is remedy's own, and its command is still printed
+    alone on its line (made inert with the values around it, it read 'remedy apply mantle')."""
+    sandbox.write(".bashrc", "export CLAUDE_CODE_USE_BEDROCK=1\nexport AWS_REGION=us-east-1\n")
+    sandbox.write(".claude/settings.json", json.dumps({"env": {"CLAUDE_CODE_USE_BEDROCK": "1"}}))
+    done = sandbox.remedy("doctor", "--shell", "bash")
+    lines = [line.strip() for line in done.stdout.splitlines()]
+    assert "remedy apply mantle" in lines, done.stdout
+    assert "'remedy apply mantle'" not in done.stdout, done.stdout

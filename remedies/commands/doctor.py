@@ -267,7 +267,8 @@ def _print_diagnosis(out: Output, diagnosis: Diagnosis, stale: str | None) -> No
     for finding in diagnosis.findings:
         label = out.paint(finding.severity.ljust(7), fg=colours[finding.severity])
         where = f" (in {', '.join(finding.shells)})" if finding.shells else ""
-        out.say(f"{printable(finding.message)}{where}", label=f"  {label}")
+        # remedy's own words (its values came through shown()): its commands stay commands.
+        out.say(f"{printable(finding.message, ours=True)}{where}", label=f"  {label}")
         if finding.reference:
             out.say(finding.reference, label=" " * 9)
     if diagnosis.recommendations:
