@@ -48,9 +48,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) $(PYTEST_ARGS)
 
-# The inner loop: what needs no real client, no root, no fleet and is not slow (real shells
-# are in: they are what remedy is about). Markers: pyproject.toml; tests/support/markers.py.
-CHECK_MARKERS := not real_client and not root and not fleet and not slow
+# The inner loop: what needs no real client, no root, no fleet, no browser and is not slow
+# (real shells are in: they are what remedy is about). Markers: pyproject.toml; tests/support/markers.py.
+CHECK_MARKERS := not real_client and not root and not fleet and not slow and not browser
 check: $(TEST_STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) -m "$(CHECK_MARKERS)" $(PYTEST_ARGS)
 
@@ -63,6 +63,7 @@ bench: $(STAMP) dist/remedy.pyz
 	$(BIN)/python bench/status_vs_import.py
 	$(BIN)/python -m bench.doctor_vs_floor
 	$(BIN)/python bench/fleet_rollout.py
+	$(BIN)/python bench/fleet_page.py
 	$(BIN)/python bench/big_startup_file.py
 	$(BIN)/python -m bench.verify_vs_client
 	$(BIN)/python bench/test_suite.py
@@ -133,7 +134,8 @@ rollout-verify: fleet-ready
 	$(PLAYBOOK) -e remedy_action=verify
 
 fleet-report: $(DEMO_STAMP)
-	@$(BIN)/remedy fleet-report "$$REMEDY_REPORTS" $(if $(JSON),--json,)
+	@$(BIN)/remedy fleet-report "$$REMEDY_REPORTS" $(if $(JSON),--json,) \
+		--html "$$REMEDY_REPORTS/fleet-report.html" --csv "$$REMEDY_REPORTS/fleet-report.csv"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info

@@ -1,33 +1,15 @@
 """`remedy fleet-report` for a thousand hosts: counts first, failures grouped by their first
 error line, names of the rest only with --verbose, natural order; the JSON keeps its meaning.
-The reports are written here the way the playbook's callback writes them (fleet tests run the
-real playbook; this one is about reading many)."""
+The reports are written the way the playbook's callback writes them (tests/support/
+fleet_reports.py; fleet tests run the real playbook; this one is about reading many)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from remedies.commands.fleet_report import natural
 from tests.conftest import Sandbox
-
-DENIED = "remedy: error: cannot read ~/.bashrc: permission denied"
-NO_REGION = "remedy: error: the Mantle endpoint needs an AWS region"
-TIMED_OUT = "unreachable: ssh: connect to host 10.0.0.1 port 22: Connection timed out"
-
-
-def reports(folder: Path, hosts: int) -> None:
-    folder.mkdir()
-    for i in range(1, hosts + 1):
-        report: dict[str, object] = {"host": f"host{i}", "action": "apply", "rc": 0}
-        report.update(changed=i % 3 != 0, remedy="mantle", claude={"version": "2.1.111"})
-        if i % 97 == 0:
-            report.update(rc=1, error=DENIED)
-        if i % 250 == 0:
-            report.update(rc=None, error=TIMED_OUT)
-        if i == 5:
-            report.update(rc=1, error=NO_REGION)
-        (folder / f"host{i}.json").write_text(json.dumps(report))
+from tests.support.fleet_reports import DENIED, NO_REGION, TIMED_OUT, reports
 
 
 def test_a_thousand_hosts_fit_on_a_screen(sandbox: Sandbox, tmp_path: Path) -> None:

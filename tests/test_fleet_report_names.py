@@ -55,3 +55,67 @@ def test_a_report_never_lands_outside_reports_even_through_a_link(tmp_path: Path
     link.symlink_to(folder)
     assert report_path(link, "../escape").parent == folder
     assert report_path(link, "../escape").name.startswith("_._escape~")
+
+
+# --- what a report holds, on the fleet report's page and in its CSV ----------------------
+
+_HOSTILE = st.one_of(
+    st.text(max_size=60),
+    st.sampled_from(
+        ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "</td></tr><script>",
+         "<!--", "]]><svg onload=alert(1)>", "=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)",
+         "&lt;b&gt;", "<style>*{}</style>", "\x1b[31m<b>", "'single'"]
+    ),
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.tuples(_HOSTILE, _HOSTILE, _HOSTILE, _HOSTILE, _HOSTILE, _HOSTILE))
+@example(
+    values=(
+        "<script>alert(1)</script>",
+        '"><img src=x onerror=alert(1)>',
+        "</svg><script>",
+        "=cmd|' /C calc'!A0",
+        "<a href=x>",
+        "-1+1",
+    )
+)
+def test_nothing_from_a_report_opens_a_tag_or_a_formula(values: tuple[str, ...]) -> None:
+    """Every value a host sends is text on the page (no tag, attribute, comment or script of
+    its own) and in the CSV (no cell a spreadsheet runs as a formula)."""
+    import csv
+    import io
+
+    from remedies.commands.fleet_hosts import Fleet, host_row
+    from remedies.commands.fleet_page import csv_table, html_page
+    from remedies.redact import printable
+    from tests.support.fleet_reports import parsed
+    from tests.test_fleet_report_page import PAGE_TAGS
+
+    def fleet(given: tuple[str, ...]) -> Fleet:
+        host, error, version, problem, remedy, why = given
+        failed = {"host": host, "rc": 1, "error": error, "remedy": remedy}
+        failed["claude"] = {"version": version}
+        checked = {"host": host + "2", "state": "needs a remedy", "exit": 1, "problems": [problem]}
+        unsure = {"state": "cannot tell", "exit": 3, "why": why, "claude": version}
+        rows = (host_row(failed, "a"), host_row(checked, "b"), host_row(unsure, host))
+        return Fleet(host, rows, (host + ".json",))
+
+    page = html_page(fleet(values)).decode("utf-8")
+    found = parsed(page)
+    assert {tag for tag, _ in found.tags} <= PAGE_TAGS
+    # The same elements and attributes as for harmless values: no value opened one of its own
+    # (a value that printable() empties is empty in both).
+    harmless = (v and printable(v) and f"x{i}" for i, v in enumerate(values))
+    clean = parsed(html_page(fleet(tuple(str(v or "") for v in harmless))).decode("utf-8"))
+    assert [(t, [n for n, _ in a]) for t, a in found.tags] == [
+        (t, [n for n, _ in a]) for t, a in clean.tags
+    ]
+    assert not any(name.startswith("on") for _, attrs in found.tags for name, _ in attrs)
+    assert not found.comments and not found.others
+    assert "<script" not in page.lower()
+
+    table = csv_table(fleet(values)).decode("utf-8-sig")
+    cells = [cell for row in csv.reader(io.StringIO(table)) for cell in row]
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells), cells

@@ -4,22 +4,25 @@ Reads the per-host JSON reports `make rollout` (and -check, -revert, -verify) wr
 named after its host's name made safe; the real name is the report's "host" field. For a
 person, a thousand hosts fit on a screen: the count of each outcome first, then the failed
 and unreachable hosts grouped by their first error line, most common first; the names of the
-others only with --verbose. Hosts sort naturally (host2 before host10).
+others only with --verbose. Hosts sort naturally (host2 before host10). --html FILE writes
+the same as one self-contained page, --csv FILE as a table for spreadsheets (fleet_page.py).
 """
 
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
 from remedies.commands import short_help
+from remedies.commands.fleet_hosts import Fleet, HostRow, Outcome, classify, host_row, natural
+from remedies.commands.fleet_page import csv_table, html_page
 from remedies.context import Context
-from remedies.errors import BadInput
+from remedies.engine.fileio import write_private
+from remedies.errors import BadInput, FileProblem
 from remedies.options import json_option
 from remedies.output import Output, wants_colour
 from remedies.redact import printable
@@ -31,11 +34,22 @@ class FleetReportRequest:
 
     folder: Path
     verbose: bool = False  # name the hosts of every outcome
+    html: Path | None = None  # write the page here
+    csv: Path | None = None  # write the table here
 
 
 @click.pass_obj
-def _fleet_report(ctx: Context, folder: Path, verbose: bool, json_mode: bool) -> None:
-    Output(json_mode, wants_colour(ctx.env)).show(core(ctx, FleetReportRequest(folder, verbose)))
+def _fleet_report(
+    ctx: Context,
+    folder: Path,
+    *,
+    verbose: bool,
+    html: Path | None,
+    csv: Path | None,
+    json_mode: bool,
+) -> None:
+    request = FleetReportRequest(folder, verbose, html, csv)
+    Output(json_mode, wants_colour(ctx.env)).show(core(ctx, request))
 
 
 command = click.Command(
@@ -43,121 +57,117 @@ command = click.Command(
     callback=_fleet_report,
     short_help=short_help("fleet-report"),
     help="Read the JSON reports of `make rollout` in DIR (one per host) and summarise them: "
-    "how many hosts changed, were already fine, did not need it, failed or were unreachable; "
-    "the failed and "
-    "unreachable ones grouped by their first error line; the versions seen. --verbose names "
-    "every host.",
+    "how many hosts changed, were already fine, did not need it, failed, were unreachable "
+    "or could not tell; those grouped by their first error line; the versions and problems "
+    "seen. --verbose names every host; --html and --csv write the same for a browser and a "
+    "spreadsheet.",
     params=[
         click.Argument(["folder"], type=click.Path(path_type=Path), metavar="DIR"),
         click.Option(["--verbose", "-v"], is_flag=True, help="Name the hosts of every outcome."),
+        click.Option(
+            ["--html"],
+            type=click.Path(path_type=Path, dir_okay=False),
+            metavar="FILE",
+            help="Also write one self-contained HTML page (no network): counts, a chart, "
+            "every host, failed first.",
+        ),
+        click.Option(
+            ["--csv"],
+            type=click.Path(path_type=Path, dir_okay=False),
+            metavar="FILE",
+            help="Also write a CSV, a row per host, failed first.",
+        ),
         json_option(),
     ],
 )
 
 
-def classify(report: dict[str, Any]) -> str:
-    if report.get("action") == "verify" and report.get("rc") in (0, 1) and "ok" in report:
-        return "verified" if report["ok"] else "failed"
-    if report.get("rc") != 0:
-        return "failed"
-    if report.get("not_needed"):
-        return "not needed"  # what the remedy fixes is not on this host ([when])
-    if report.get("dry_run"):
-        return "would change" if report.get("files") else "already fine"
-    return "changed" if report.get("changed") else "already fine"
-
-
-def natural(name: str) -> tuple[tuple[int, int | str], ...]:
-    """host2 before host10: runs of digits compare as numbers."""
-    return tuple(
-        (0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", name) if part
-    )
-
-
-# The order outcomes are counted in, for a person.
-_ORDER = (
-    "changed",
-    "would change",
-    "verified",
-    "already fine",
-    "not needed",
-    "failed",
-    "unreachable",
-)
-
-
-def _versions(report: dict[str, Any]) -> set[str]:
-    found = set()
-    claude = report.get("claude")
-    if isinstance(claude, dict) and claude.get("version"):
-        found.add(f"claude {printable(str(claude['version']))}")
-    for key in ("from", "to"):
-        if report.get("remedy") == "upgrade" and report.get(key):
-            found.add(f"claude {printable(str(report[key]))}")
-    return found
+# Read here, defined beside the row they make (fleet_hosts); tests import them from here too.
+__all__ = ["FleetReportRequest", "FleetSummary", "classify", "command", "core", "natural"]
 
 
 @dataclass(frozen=True)
 class FleetSummary:
-    folder: Path
-    outcomes: dict[str, list[str]]  # outcome -> hosts (an unreachable host counts as failed)
-    errors: dict[str, str]  # failed host -> its error
-    versions: dict[str, int]
-    unreadable: tuple[str, ...]
-    unreachable: tuple[str, ...] = ()  # failed hosts that were never reached
+    fleet: Fleet
     verbose: bool = False
+    written: tuple[Path, ...] = ()  # the HTML page and the CSV, as the user named them
+
+    @property
+    def outcomes(self) -> dict[str, list[str]]:
+        """outcome -> hosts, for --json: an unreachable host counts as failed (as it did)."""
+        found: dict[str, list[str]] = {}
+        for row in self.fleet.rows:
+            outcome = Outcome.FAILED if row.outcome is Outcome.UNREACHABLE else row.outcome
+            found.setdefault(outcome.value, []).append(row.host)
+        return dict(sorted(found.items()))
+
+    @property
+    def errors(self) -> dict[str, str]:
+        """Failed, unreachable and cannot-tell hosts: remedy's message (or why it cannot tell)."""
+        return {r.host: r.message for r in self.fleet.rows if r.message is not None}
+
+    @property
+    def unreadable(self) -> tuple[str, ...]:
+        return self.fleet.unreadable
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "hosts": sum(len(v) for v in self.outcomes.values()),
+        rows = self.fleet.rows
+        counts = self.fleet.counts()
+        doc = {
+            "hosts": len(rows),
             "outcomes": self.outcomes,
             "errors": self.errors,
-            "unreachable": list(self.unreachable),
-            "versions": self.versions,
-            "unreadable": list(self.unreadable),
+            "unreachable": [r.host for r in rows if r.outcome is Outcome.UNREACHABLE],
+            "versions": {f"claude {v}": n for v, n in counts.version},
+            "unreadable": list(self.fleet.unreadable),
+            # What the page and the text count: unreachable apart from failed.
+            "counts": counts.to_json(),
         }
-
-    def _counted(self) -> list[tuple[str, list[str]]]:
-        """Outcomes for a person: unreachable hosts apart from the ones that failed."""
-        apart = set(self.unreachable)
-        found = {k: [h for h in v if h not in apart] for k, v in self.outcomes.items()}
-        found["unreachable"] = list(self.unreachable)
-        order = [*_ORDER, *sorted(k for k in found if k not in _ORDER)]
-        return [(k, found[k]) for k in order if found.get(k)]
+        if self.written:
+            doc["written"] = [str(path) for path in self.written]
+        return doc
 
     def for_person(self, out: Output) -> None:
-        hosts = sum(len(v) for v in self.outcomes.values())
-        out.say(f"{hosts} host(s) reported in {self.folder}", bold=True)
-        colours = {"failed": "red", "unreachable": "red", "changed": "green"}
-        counted = self._counted()
+        hosts = len(self.fleet.rows)
+        out.say(f"{hosts} host(s) reported in {printable(self.fleet.folder)}", bold=True)
+        colours = {"failed": "red", "unreachable": "red", "changed": "green", "cannot tell": "red"}
+        counts = self.fleet.counts()
         out.say(
             "  "
             + ", ".join(
-                f"{out.paint(k, fg=colours.get(k, 'cyan'), bold=True)} {len(v)}" for k, v in counted
+                f"{out.paint(k.value, fg=colours.get(k.value, 'cyan'), bold=True)} {n}"
+                for k, n in counts.outcome
             )
         )
-        for outcome, names in counted:
-            if outcome in ("failed", "unreachable"):
-                out.say(f"  {outcome}:")
-                for error, group in _by_error(names, self.errors):
+        named: dict[Outcome, list[HostRow]] = {}
+        for row in self.fleet.rows:
+            named.setdefault(row.outcome, []).append(row)
+        for outcome, _ in counts.outcome:
+            if outcome.needs_attention:
+                out.say(f"  {outcome.value}:")
+                for error, group in _by_error(named[outcome]):
                     out.say(f"    {error}  ({len(group)}: {_names(group)})")
             elif self.verbose:
-                out.say(f"  {outcome}: {_names(names)}")
-        if self.versions:
-            seen = ", ".join(f"{v} ({n})" for v, n in sorted(self.versions.items()))
+                out.say(f"  {outcome.value}: {_names([r.host for r in named[outcome]])}")
+        if counts.version:
+            seen = ", ".join(f"claude {v} ({n})" for v, n in counts.version)
             out.say(f"  versions seen: {seen}")
-        for name in self.unreadable:
+        if counts.problem:
+            out.say("  problems: " + ", ".join(f"{p} ({n})" for p, n in counts.problem))
+        for name in self.fleet.unreadable:
             out.warn(f"{name} is not a readable report")
-        if not self.verbose and any(k not in ("failed", "unreachable") for k, _ in counted):
+        if not self.verbose and any(not k.needs_attention for k, _ in counts.outcome):
             out.say("  (--verbose names the other hosts)")
+        for path in self.written:
+            out.say(f"  written: {printable(str(path))}")
 
 
-def _by_error(names: list[str], errors: dict[str, str]) -> list[tuple[str, list[str]]]:
+def _by_error(rows: list[HostRow]) -> list[tuple[str, list[str]]]:
     """Hosts grouped by their first error line, the most common first."""
     groups: dict[str, list[str]] = {}
-    for name in names:
-        first = (errors.get(name) or "no error recorded").splitlines()[0]
-        groups.setdefault(first, []).append(name)
+    for row in rows:
+        first = (row.message or "no error recorded").splitlines()[0]
+        groups.setdefault(first, []).append(row.host)
     return sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
 
 
@@ -168,20 +178,23 @@ def _names(hosts: list[str], most: int = 10) -> str:
 
 
 def core(ctx: Context, request: FleetReportRequest) -> FleetSummary:
-    """The reports in the folder, counted and grouped (nothing else is read)."""
+    """The reports in the folder, counted and grouped (nothing else is read); the page and
+    the CSV written where asked."""
     # Read from the folder the user meant (relative: from ctx.cwd), named as they typed it.
-    found = summarise(ctx.given_path(request.folder))
-    return replace(found, folder=request.folder, verbose=request.verbose)
+    fleet = read_fleet(ctx.given_path(request.folder), str(request.folder))
+    written = []
+    for path, render in ((request.html, html_page), (request.csv, csv_table)):
+        if path is not None:
+            write_report(ctx.given_path(path), render(fleet))
+            written.append(path)
+    return FleetSummary(fleet, request.verbose, tuple(written))
 
 
-def summarise(folder: Path) -> FleetSummary:
+def read_fleet(folder: Path, shown: str) -> Fleet:
     if not folder.is_dir():
-        raise BadInput(f"{folder} is not a folder of rollout reports")
-    hosts: dict[str, list[str]] = {}
-    errors: dict[str, str] = {}
-    versions: dict[str, int] = {}
+        raise BadInput(f"{shown} is not a folder of rollout reports")
+    rows = []
     unreadable = []
-    unreachable = []
     for path in sorted(folder.glob("*.json"), key=lambda p: natural(p.name)):
         try:
             report = json.loads(path.read_text())
@@ -191,25 +204,15 @@ def summarise(folder: Path) -> FleetSummary:
         if not isinstance(report, dict):
             unreadable.append(printable(path.name))
             continue
-        # Everything a report holds came from a host: secrets are redacted and control
-        # characters (a terminal's escape sequences) dropped, for the terminal and --json.
-        host = printable(str(report.get("host") or path.stem))
-        outcome = classify(report)
-        hosts.setdefault(outcome, []).append(host)
-        if outcome == "failed":
-            errors[host] = printable(
-                str(report.get("error") or report.get("message") or f"exit {report.get('rc')}")
-            )
-            if report.get("rc") is None and errors[host].startswith("unreachable"):
-                unreachable.append(host)
-        for version in _versions(report):
-            versions[version] = versions.get(version, 0) + 1
-    outcomes = {k: sorted(v, key=natural) for k, v in sorted(hosts.items())}
-    return FleetSummary(
-        folder,
-        outcomes,
-        errors,
-        versions,
-        tuple(unreadable),
-        tuple(sorted(unreachable, key=natural)),
-    )
+        rows.append(host_row(report, path.stem))
+    rows.sort(key=lambda r: natural(r.host))
+    return Fleet(shown, tuple(rows), tuple(unreadable))
+
+
+def write_report(path: Path, data: bytes) -> None:
+    """A page or table of our own, replaced whole (never half-written): 0600, as the
+    reports it sums up are (messages quote start-up files)."""
+    try:
+        write_private(path, data)
+    except FileProblem as e:
+        raise BadInput(str(e)) from e

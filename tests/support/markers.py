@@ -31,8 +31,9 @@ import pytest
 from shells import SHELLS
 
 REAL_SHELL, REAL_CLIENT, ROOT, FLEET, SLOW = "real_shell", "real_client", "root", "fleet", "slow"
-# Left out of `make check`: the fast inner loop.
-NOT_IN_CHECK = (REAL_CLIENT, ROOT, FLEET, SLOW)
+BROWSER = "browser"
+# Left out of `make check`: the fast inner loop (and a browser a developer may not have).
+NOT_IN_CHECK = (REAL_CLIENT, ROOT, FLEET, SLOW, BROWSER)
 
 # Every program a registered shell runs as (shells.SHELLS), and sh.
 _SHELLS = frozenset({"sh", *(name for shell in SHELLS for name in shell.executables)})
@@ -42,6 +43,8 @@ _ROOT_PROGRAMS = frozenset(
 # ssh and sshd carry a rollout to a host; make's fleet targets run Ansible (its `pyz`, the
 # zipapp that tests for privilege run as a throwaway user, is not a fleet).
 _FLEET_PROGRAMS = frozenset({"ansible-playbook", "ansible", "ssh", "sshd"})
+# The fleet report's page, opened as a person's browser would (tests/test_fleet_report_browser).
+_BROWSERS = frozenset({"chromium", "chromium-browser", "chrome", "google-chrome"})
 
 
 def kind_of(argv: list[str]) -> str | None:
@@ -51,6 +54,8 @@ def kind_of(argv: list[str]) -> str | None:
         return REAL_SHELL
     if name in _ROOT_PROGRAMS:
         return ROOT
+    if name in _BROWSERS:
+        return BROWSER
     if name in _FLEET_PROGRAMS or (
         name == "make" and any(a.startswith(("rollout", "fleet")) for a in argv[1:])
     ):
