@@ -119,3 +119,12 @@ def test_nothing_from_a_report_opens_a_tag_or_a_formula(values: tuple[str, ...])
     table = csv_table(fleet(values)).decode("utf-8-sig")
     cells = [cell for row in csv.reader(io.StringIO(table)) for cell in row]
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells), cells
+
+
+def test_a_host_name_with_a_digit_int_refuses_sorts() -> None:
+    """'²' is a digit to str.isdigit() and not to int(): sorting such a host name stopped the
+    report (found by the property test above)."""
+    from remedies.commands.fleet_hosts import natural
+
+    names = ["web10", "web²", "web2", "web¹⁰"]
+    assert sorted(names, key=natural) == ["web2", "web10", "web²", "web¹⁰"]

@@ -52,10 +52,16 @@ class HostRow:
 
 
 def natural(name: str) -> tuple[tuple[int, int | str], ...]:
-    """host2 before host10: runs of digits compare as numbers."""
+    """host2 before host10: runs of ASCII digits compare as numbers (str.isdigit() is true
+    for '²', which int() refuses: a host named so stopped the report, found by hypothesis)."""
     return tuple(
-        (0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", name) if part
+        (0, int(part)) if _DIGITS.fullmatch(part) else (1, part)
+        for part in _DIGITS.split(name)
+        if part
     )
+
+
+_DIGITS = re.compile(r"([0-9]+)")
 
 
 _CHECKED = {
@@ -102,14 +108,15 @@ def _versions(report: dict[str, Any]) -> tuple[str, ...]:
     for key in ("from", "to"):
         if report.get("remedy") == "upgrade" and report.get(key):
             found.append(str(report[key]))
-    return tuple(dict.fromkeys(printable(v) for v in found))
+    # A value printable() empties (control characters alone) is none: it names nothing.
+    return tuple(dict.fromkeys(shown for v in found if (shown := printable(v))))
 
 
 def _problems(report: dict[str, Any]) -> tuple[str, ...]:
     given = report.get("problems")
     if not isinstance(given, list):
         return ()
-    return tuple(dict.fromkeys(printable(str(p)) for p in given if p))
+    return tuple(dict.fromkeys(shown for p in given if p and (shown := printable(str(p)))))
 
 
 def host_row(report: dict[str, Any], fallback: str) -> HostRow:
