@@ -110,7 +110,8 @@ linux_console_user() {
             return
         fi
     fi
-    who 2>/dev/null | awk '$1 != "root" && $2 ~ /^(:[0-9]+(\.[0-9]+)?|tty[0-9]+|console|seat[0-9]+)$/ { print $1; exit }'
+    console='^(:[0-9]+([.][0-9]+)?|tty[0-9]+|console|seat[0-9]+)$'
+    who 2>/dev/null | awk -v line="$console" '$1 != "root" && $2 ~ line { print $1; exit }'
 }
 
 # The account's home and login shell, from the user database (getent; dscl on macOS).
@@ -120,7 +121,8 @@ account() {
         home=$(printf '%s\n' "$entry" | cut -d: -f6)
         login_shell=$(printf '%s\n' "$entry" | cut -d: -f7)
     else
-        home=$(dscl . -read "/Users/$1" NFSHomeDirectory 2>/dev/null | sed -n 's/^NFSHomeDirectory: //p')
+        home=$(dscl . -read "/Users/$1" NFSHomeDirectory 2>/dev/null |
+            sed -n 's/^NFSHomeDirectory: //p')
         login_shell=$(dscl . -read "/Users/$1" UserShell 2>/dev/null | sed -n 's/^UserShell: //p')
     fi
     [ -n "$home" ] && [ -d "$home" ]
@@ -219,7 +221,7 @@ def _main_apply(spec: ScriptSpec) -> str:
         "\nprepare\n"
         f"run_remedy {words}\n"
         "code=$?\n"
-        f"[ \"$code\" = 0 ] || fail \"remedy apply {simple_name(spec.remedy)} failed "
+        f'[ "$code" = 0 ] || fail "remedy apply {simple_name(spec.remedy)} failed '
         '(exit $code)"\n'
     )
 
@@ -251,9 +253,9 @@ def script_bytes(fmt: str, spec: ScriptSpec) -> bytes:
         "user=''  # the user to run remedy for; empty: the user at the console",
         "python=''  # python3; empty: /usr/bin, /usr/local/bin or /opt/homebrew/bin",
         "",
-        'pyz=${REMEDY_PYZ:-$pyz}',
-        'user=${REMEDY_USER:-$user}',
-        'python=${REMEDY_PYTHON:-$python}',
+        "pyz=${REMEDY_PYZ:-$pyz}",
+        "user=${REMEDY_USER:-$user}",
+        "python=${REMEDY_PYTHON:-$python}",
         "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
         "export PATH",
         "",

@@ -54,7 +54,9 @@ _DETECT = [
     "$missing = @()",
     "foreach ($p in (ConvertFrom-Json -InputObject $want).PSObject.Properties) {",
     "    $now = $null",
-    "    if ($settings.env -is [System.Management.Automation.PSCustomObject]) { $now = $settings.env.($p.Name) }",
+    "    if ($settings.env -is [System.Management.Automation.PSCustomObject]) {",
+    "        $now = $settings.env.($p.Name)",
+    "    }",
     "    if (($now -isnot [string]) -or ($now -cne $p.Value)) { $missing += $p.Name }",
     "}",
     "if ($missing.Count -gt 0) {",
@@ -92,8 +94,9 @@ _REMEDIATE = [
 
 
 def _want(settings: Mapping[str, Any]) -> str:
-    return json.dumps(dict(settings.get("env", {})), separators=(",", ":"), sort_keys=True,
-                      ensure_ascii=False)
+    return json.dumps(
+        dict(settings.get("env", {})), separators=(",", ":"), sort_keys=True, ensure_ascii=False
+    )
 
 
 def windows_bytes(fmt: str, settings: Mapping[str, Any], remedy: str) -> bytes:

@@ -88,9 +88,7 @@ class Exported:
 
 def _command(remedy: EnvRemedy) -> click.Command:
     @click.pass_obj
-    def callback(
-        ctx: Context, /, fmt: str, output: Path | None, pyz: str, **options: Any
-    ) -> None:
+    def callback(ctx: Context, /, fmt: str, output: Path | None, pyz: str, **options: Any) -> None:
         done = core(ctx, ExportRequest(remedy, fmt, output, options, pyz))
         if done.output is None:
             # The artefact is the output, byte for byte: no Output, no newline added.
@@ -152,7 +150,7 @@ def core(ctx: Context, request: ExportRequest) -> Exported:
         # remedy runs on the laptop, as its user: the options go on its command line, and
         # what they leave out (a region) is found there, as `remedy apply` finds it.
         spec = ScriptSpec(remedy.name, option_words(_option_pairs(remedy, given)), request.pyz)
-        data, notes = script_bytes(request.fmt, spec), ()
+        data, notes = script_bytes(request.fmt, spec), tuple[str, ...]()
     else:
         assert remedy.machine is not None
         proposal = remedy.machine(None, given)
