@@ -100,9 +100,7 @@ PIECES = [
 ]  # fmt: skip
 VALUE = (
     st.lists(
-        st.one_of(
-            st.sampled_from(PIECES), st.text(alphabet=st.characters(codec="utf-8"))
-        ),
+        st.one_of(st.sampled_from(PIECES), st.text(alphabet=st.characters(codec="utf-8"))),
         max_size=8,
     )
     .map("".join)
