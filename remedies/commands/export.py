@@ -18,10 +18,21 @@ import click
 from remedies.catalog import registry
 from remedies.catalog.interface import EnvRemedy
 from remedies.claude.managed_formats import FORMATS, render, settings_for
+from remedies.claude.mdm_posix import (
+    DEFAULT_PYZ,
+    SCRIPT_FORMATS,
+    ScriptSpec,
+    option_words,
+    script_bytes,
+)
+from remedies.claude.mdm_windows import WINDOWS_FORMATS, windows_bytes
 from remedies.commands import short_help
 from remedies.context import Context
 from remedies.engine.fileio import write_new
 from remedies.typos import NamedChoice
+
+# The settings as artefacts (claude.managed_formats), then the scripts an MDM runs.
+ALL_FORMATS = FORMATS + SCRIPT_FORMATS + WINDOWS_FORMATS
 
 
 class ExportGroup(click.Group):
@@ -59,9 +70,10 @@ class ExportRequest:
     """What `remedy export NAME --format FORMAT` was asked."""
 
     remedy: EnvRemedy
-    fmt: str  # one of FORMATS
+    fmt: str  # one of ALL_FORMATS
     output: Path | None = None  # a new file to write; None: the caller writes it to stdout
     remedy_options: Mapping[str, Any] = field(default_factory=dict)  # --region, --model
+    pyz: str = DEFAULT_PYZ  # where the Linux and macOS scripts find remedy's zipapp
 
 
 @dataclass(frozen=True)
@@ -76,8 +88,8 @@ class Exported:
 
 def _command(remedy: EnvRemedy) -> click.Command:
     @click.pass_obj
-    def callback(ctx: Context, /, fmt: str, output: Path | None, **options: Any) -> None:
-        done = core(ctx, ExportRequest(remedy, fmt, output, options))
+    def callback(ctx: Context, /, fmt: str, output: Path | None, pyz: str, **options: Any) -> None:
+        done = core(ctx, ExportRequest(remedy, fmt, output, options, pyz))
         if done.output is None:
             # The artefact is the output, byte for byte: no Output, no newline added.
             sys.stdout.buffer.write(done.data)
@@ -95,15 +107,20 @@ def _command(remedy: EnvRemedy) -> click.Command:
             f"Write {remedy.name}'s machine-wide Claude Code settings as an artefact to deploy: "
             "json (a managed-settings drop-in), mobileconfig (a macOS configuration profile "
             "for com.anthropic.claudecode), reg (a Windows policy for "
-            "HKLM\\SOFTWARE\\Policies\\ClaudeCode) or ps1 (the same policy as PowerShell, for "
-            "Intune). Nothing here is read or changed; the same options give the same bytes. "
+            "HKLM\\SOFTWARE\\Policies\\ClaudeCode), ps1 (the same policy as PowerShell, for "
+            "Intune); or scripts an MDM runs as root for the user at the console, which run "
+            "remedy's zipapp as that user (Linux and macOS): intune-detect and "
+            "intune-remediate (an Intune Remediations pair), jamf-ea (a Jamf extension "
+            "attribute), jamf-policy (a Jamf policy or Kandji script); and for Windows "
+            "intune-detect-ps1 and intune-remediate-ps1, which check and set the policy. "
+            "Nothing here is read or changed; the same options give the same bytes. "
             "A value the format cannot carry exactly (NUL, text that is not UTF-8; in a "
             "profile also what XML 1.0 cannot hold, and CR) is refused (exit 2)."
         ),
         params=[
             click.Option(
                 ["--format", "fmt"],
-                type=NamedChoice("format", FORMATS),
+                type=NamedChoice("format", ALL_FORMATS),
                 required=True,
                 help="The artefact to write.",
             ),
@@ -111,6 +128,13 @@ def _command(remedy: EnvRemedy) -> click.Command:
                 ["--output", "-o"],
                 type=click.Path(dir_okay=False, path_type=Path),
                 help="A new file to write (default: stdout). An existing file is not replaced.",
+            ),
+            click.Option(
+                ["--pyz"],
+                metavar="PATH",
+                default=DEFAULT_PYZ,
+                show_default=True,
+                help="Where the Linux and macOS scripts find remedy's zipapp (`make pyz`).",
             ),
             *remedy.options(),
         ],
@@ -121,16 +145,37 @@ def core(ctx: Context, request: ExportRequest) -> Exported:
     """The artefact, from the options alone (nothing on this machine is read); written to
     `request.output` when given, a new file (an existing one is not replaced)."""
     remedy = request.remedy
-    assert remedy.machine is not None
     given = {k: v for k, v in request.remedy_options.items() if v is not None}
-    proposal = remedy.machine(None, given)
-    # A value the format cannot carry exactly is refused here, in one line naming the
-    # variable (BadInput, exit 2), before anything is written (managed_formats.check_carried).
-    data = render(request.fmt, settings_for(dict(proposal.env)), remedy.name)
+    if request.fmt in SCRIPT_FORMATS:
+        # remedy runs on the laptop, as its user: the options go on its command line, and
+        # what they leave out (a region) is found there, as `remedy apply` finds it.
+        spec = ScriptSpec(remedy.name, option_words(_option_pairs(remedy, given)), request.pyz)
+        data, notes = script_bytes(request.fmt, spec), tuple[str, ...]()
+    else:
+        assert remedy.machine is not None
+        proposal = remedy.machine(None, given)
+        # A value the format cannot carry exactly is refused here, in one line naming the
+        # variable (BadInput, exit 2), before anything is written (check_carried).
+        settings = settings_for(dict(proposal.env))
+        if request.fmt in WINDOWS_FORMATS:
+            data = windows_bytes(request.fmt, settings, remedy.name)
+        else:
+            data = render(request.fmt, settings, remedy.name)
+        notes = tuple(proposal.notes)
     if request.output is None:
         return Exported(data, request.fmt, None)
     write_new(ctx.given_path(request.output), data)
-    return Exported(data, request.fmt, request.output, tuple(proposal.notes))
+    return Exported(data, request.fmt, request.output, notes)
+
+
+def _option_pairs(remedy: EnvRemedy, given: Mapping[str, Any]) -> list[tuple[str, str | bool]]:
+    """The options given, as `remedy apply NAME` takes them: each by its first long flag."""
+    pairs: list[tuple[str, str | bool]] = []
+    for param in remedy.options():
+        if isinstance(param, click.Option) and param.name in given:
+            value = given[param.name]
+            pairs.append((param.opts[0], value if isinstance(value, bool) else str(value)))
+    return pairs
 
 
 command = ExportGroup(
@@ -139,6 +184,8 @@ command = ExportGroup(
     help=(
         "Write a remedy's machine-wide settings as an artefact an administrator deploys: the "
         "managed-settings drop-in that `apply --machine` writes, a macOS configuration "
-        "profile, a Windows policy (.reg) or PowerShell for Intune."
+        "profile, a Windows policy (.reg) or PowerShell for Intune; or the scripts an MDM "
+        "runs: Intune detection and remediation, a Jamf extension attribute, a Jamf or "
+        "Kandji policy."
     ),
 )

@@ -1,0 +1,287 @@
+"""The scripts an MDM runs on Linux and macOS laptops: remedy, run for the user at the console.
+
+Four forms, each a POSIX `sh` script an MDM runs as root (Intune, Jamf and Kandji all do):
+- `intune-detect`: Intune Remediations' detection half. `remedy doctor --check` as the user;
+  exit 1 when a remedy applies (Intune then runs the remediation), 0 when compliant, and 0
+  too when remedy cannot tell (below);
+- `intune-remediate`: the remediation half, `remedy apply NAME --yes` with the options baked in;
+- `jamf-ea`: a Jamf extension attribute: `<result>` and doctor --check's one line;
+- `jamf-policy`: a Jamf (or Kandji custom script) policy: the same apply as the remediation.
+
+"Cannot tell" (doctor --check exit 3: no claude on the PATH a new shell gets, a start-up file
+that waits, state remedy cannot read) is exit 0 in Intune's contract, which has two answers
+only: 1 means "run the remediation", and the remediation cannot help there (there is no
+claude to fix, or apply stops at the same start-up file), while running it would edit the
+files of a home remedy could not judge. The line `cannot tell: WHY` is what Intune shows as
+the detection's output, so those laptops are found by that column, not hidden.
+
+Everything baked in (the remedy's name, its options, the zipapp's path) is quoted by the
+shell's own rule (single quotes, `'` written as `'\\''`, POSIX 2.2.2): a value is data,
+never code. What no argument can hold (NUL, text that is not UTF-8) is refused.
+The script finds the user (`console_user`, below, says in which order), then runs the zipapp
+with a clean environment as that user (runuser, or sudo where there is none, as on macOS):
+root never reads the user's start-up files, which remedy's shells run.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from remedies import __version__
+from remedies.errors import BadInput
+from shells.base import check_value
+
+SCRIPT_FORMATS = ("intune-detect", "intune-remediate", "jamf-ea", "jamf-policy")
+DEFAULT_PYZ = "/usr/local/libexec/remedy.pyz"
+
+
+@dataclass(frozen=True)
+class ScriptSpec:
+    """What a script runs: `remedy apply NAME ARGS... --yes` (remediation and policy)."""
+
+    remedy: str
+    args: tuple[str, ...] = ()  # the remedy's options, as a command line: ("--region", "x")
+    pyz: str = DEFAULT_PYZ
+
+
+def quoted(word: str) -> str:
+    """`word` as one sh word that reads back exactly: single quotes keep every byte literal,
+    and shlex closes and reopens them around a `'`. Refused: what no argument can hold."""
+    try:
+        check_value(word)
+    except ValueError as e:
+        raise BadInput(f"{word[:40]!r}: {e}; nothing was written") from None
+    return shlex.quote(word)
+
+
+# What each script says at the top: its name in the MDM's own words, and what it does.
+_PURPOSE = {
+    "intune-detect": (
+        "Intune Remediations, detection script (Linux and macOS).",
+        "Exit 1: a remedy applies here (Intune runs the remediation script); exit 0:",
+        "compliant, or remedy cannot tell (the line says why); exit 2: not checked.",
+    ),
+    "intune-remediate": (
+        "Intune Remediations, remediation script (Linux and macOS).",
+        "Applies the remedy for the user at the console; exit 0 when it is applied (or was).",
+    ),
+    "jamf-ea": (
+        "Jamf extension attribute (Linux and macOS): <result>compliant: ...</result>,",
+        "<result>needs a remedy: NAME, ...</result> or <result>cannot tell: WHY</result>;",
+        "<result>not checked: WHY</result> when there is no user, zipapp or python3.",
+    ),
+    "jamf-policy": (
+        "Jamf policy script, or a Kandji custom script (Linux and macOS).",
+        "Applies the remedy for the user at the console; exit 0 when it is applied (or was).",
+    ),
+}
+
+# Shared by every script: finding the user, python3 and the zipapp, and running remedy as
+# the user. `fail` is each script's own (below).
+_LIBRARY = r"""
+# The user to run remedy for, in this order: $user above (or REMEDY_USER), else on macOS the
+# owner of /dev/console, else on Linux the user of seat0's active session (loginctl), else
+# the first user `who` lists on a console line (:0, tty1, console, seat0). Never root, nor
+# macOS's setup and login-window users.
+console_user() {
+    if [ -n "$user" ]; then
+        printf '%s\n' "$user"
+        return
+    fi
+    case "$(uname -s)" in
+        Darwin) found=$(stat -f %Su /dev/console 2>/dev/null) ;;
+        *) found=$(linux_console_user) ;;
+    esac
+    case "$found" in
+        '' | root | _mbsetupuser | loginwindow) return 1 ;;
+    esac
+    printf '%s\n' "$found"
+}
+
+linux_console_user() {
+    if command -v loginctl >/dev/null 2>&1; then
+        session=$(loginctl show-seat seat0 -p ActiveSession --value 2>/dev/null)
+        if [ -n "$session" ] &&
+            [ "$(loginctl show-session "$session" -p Class --value 2>/dev/null)" = user ]; then
+            loginctl show-session "$session" -p Name --value 2>/dev/null
+            return
+        fi
+    fi
+    console='^(:[0-9]+([.][0-9]+)?|tty[0-9]+|console|seat[0-9]+)$'
+    who 2>/dev/null | awk -v line="$console" '$1 != "root" && $2 ~ line { print $1; exit }'
+}
+
+# The account's home and login shell, from the user database (getent; dscl on macOS).
+account() {
+    if command -v getent >/dev/null 2>&1; then
+        entry=$(getent passwd "$1") || return 1
+        home=$(printf '%s\n' "$entry" | cut -d: -f6)
+        login_shell=$(printf '%s\n' "$entry" | cut -d: -f7)
+    else
+        home=$(dscl . -read "/Users/$1" NFSHomeDirectory 2>/dev/null |
+            sed -n 's/^NFSHomeDirectory: //p')
+        login_shell=$(dscl . -read "/Users/$1" UserShell 2>/dev/null | sed -n 's/^UserShell: //p')
+    fi
+    [ -n "$home" ] && [ -d "$home" ]
+}
+
+# python3: $python above (or REMEDY_PYTHON), else the first of these that runs. macOS's
+# /usr/bin/python3 is a stub that asks to install the command line tools when they are not.
+find_python() {
+    if [ -n "$python" ]; then
+        [ -x "$python" ] && printf '%s\n' "$python"
+        return
+    fi
+    for candidate in /usr/bin/python3 /usr/local/bin/python3 /opt/homebrew/bin/python3; do
+        [ -x "$candidate" ] || continue
+        if [ "$candidate" = /usr/bin/python3 ] && [ "$(uname -s)" = Darwin ] &&
+            ! xcode-select -p >/dev/null 2>&1; then
+            continue
+        fi
+        printf '%s\n' "$candidate"
+        return
+    done
+    return 1
+}
+
+# Everything remedy needs, or fail with one line saying what is missing.
+prepare() {
+    name=$(console_user) || fail "no user at the console (name one: user= at the top)"
+    case "$name" in
+        -* | *[!A-Za-z0-9._@-]*) fail "not a user name remedy runs for: $name" ;;
+    esac
+    account "$name" || fail "no such user, or no home: $name"
+    [ "$(id -u "$name" 2>/dev/null)" != 0 ] || fail "remedy does not run as root ($name)"
+    [ -f "$pyz" ] || fail "no remedy zipapp at $pyz (make pyz builds it)"
+    py=$(find_python) || fail "no python3 (set python= at the top)"
+    case "$py" in
+        *=*) fail "a python3 path with = in it: $py" ;;
+    esac
+    as_user test -r "$pyz" || fail "$name cannot read $pyz"
+    case "$(uname -s)" in
+        Darwin) lang=en_US.UTF-8 ;;
+        *) lang=C.UTF-8 ;;
+    esac
+}
+
+# remedy ARGS, as the user, with a clean environment: nothing of root's (or the MDM's) is
+# passed on; the user's shells start from it as a login would.
+as_user() {
+    if command -v runuser >/dev/null 2>&1; then
+        runuser -u "$name" -- "$@"
+    else
+        sudo -n -H -u "$name" -- "$@"
+    fi
+}
+
+run_remedy() {
+    cd "$home" 2>/dev/null || cd /
+    as_user env -i HOME="$home" USER="$name" LOGNAME="$name" SHELL="${login_shell:-/bin/sh}" \
+        PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LANG="$lang" "$py" "$pyz" "$@"
+}
+"""
+
+_FAIL = {
+    # Intune and Jamf policies: one line on stderr (their error column), exit 2.
+    "plain": "fail() {\n    printf 'remedy: %s\\n' \"$1\" >&2\n    exit 2\n}\n",
+    # An extension attribute's output is its <result>; Jamf keeps it whatever the exit code.
+    "ea": "fail() {\n    printf '<result>not checked: %s</result>\\n' \"$1\"\n    exit 1\n}\n",
+}
+
+_MAIN_DETECT = """
+prepare
+out=$(run_remedy doctor --check)
+code=$?
+case $code in
+    0 | 1) printf '%s\\n' "$out"; exit "$code" ;;
+    3) printf '%s\\n' "$out"; exit 0 ;;  # cannot tell: not Intune's 1 (see the top)
+    *) fail "remedy doctor --check failed (exit $code)" ;;
+esac
+"""
+
+_MAIN_EA = """
+prepare
+out=$(run_remedy doctor --check)
+code=$?
+case $code in
+    0 | 1 | 3) line=$(printf '%s\\n' "$out" | sed -n 1p | tr '<>' '[]') ;;
+    *) line="error: remedy doctor --check failed (exit $code)" ;;
+esac
+printf '<result>%s</result>\\n' "$line"
+exit 0
+"""
+
+
+def _main_apply(spec: ScriptSpec) -> str:
+    words = " ".join(quoted(w) for w in ("apply", spec.remedy, *spec.args, "--yes"))
+    return (
+        "\nprepare\n"
+        f"run_remedy {words}\n"
+        "code=$?\n"
+        f'[ "$code" = 0 ] || fail "remedy apply {simple_name(spec.remedy)} failed '
+        '(exit $code)"\n'
+    )
+
+
+def simple_name(name: str) -> str:
+    """A remedy name, as scripts print it in messages and comments: names are letters,
+    digits, `.`, `_` and `-` (catalog.registry), so this only guards the rule that nothing
+    a comment or a double quote would read differently reaches one."""
+    if not re.fullmatch(r"[A-Za-z0-9._-]+", name):
+        raise BadInput(f"{name!r} is not a remedy name a script can carry; nothing was written")
+    return name
+
+
+def script_bytes(fmt: str, spec: ScriptSpec) -> bytes:
+    """The script `fmt` for `spec`: sh, LF lines, UTF-8."""
+    if fmt not in SCRIPT_FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    quoted(spec.remedy)
+    header = [
+        "#!/bin/sh",
+        *(f"# {line}" for line in _PURPOSE[fmt]),
+        f"# Written by `remedy export {simple_name(spec.remedy)} --format {fmt}` "
+        f"(remedy {__version__}).",
+        "# Run as root, as the MDM runs it; remedy runs as the user, never as root.",
+        "",
+        "# What an administrator may change (REMEDY_PYZ, REMEDY_USER, REMEDY_PYTHON in the",
+        "# environment win over these):",
+        f"pyz={quoted(spec.pyz)}  # remedy's zipapp (`make pyz` builds it)",
+        "user=''  # the user to run remedy for; empty: the user at the console",
+        "python=''  # python3; empty: /usr/bin, /usr/local/bin or /opt/homebrew/bin",
+        "",
+        "pyz=${REMEDY_PYZ:-$pyz}",
+        "user=${REMEDY_USER:-$user}",
+        "python=${REMEDY_PYTHON:-$python}",
+        "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+        "export PATH",
+        "",
+        "",
+    ]
+    fail = _FAIL["ea" if fmt == "jamf-ea" else "plain"]
+    if fmt == "intune-detect":
+        main = _MAIN_DETECT
+    elif fmt == "jamf-ea":
+        main = _MAIN_EA
+    else:
+        main = _main_apply(spec)
+    return ("\n".join(header) + fail + _LIBRARY + main).encode()
+
+
+def library() -> str:
+    """The functions every script shares (tests run them against recorded outputs)."""
+    return _FAIL["plain"] + _LIBRARY
+
+
+def option_words(pairs: Sequence[tuple[str, str | bool]]) -> tuple[str, ...]:
+    """A remedy's options as a command line: ("--flag", value) pairs, a True flag alone."""
+    words: list[str] = []
+    for flag, value in pairs:
+        if value is True:
+            words.append(flag)
+        elif value is not False:
+            words += [flag, value]
+    return tuple(words)

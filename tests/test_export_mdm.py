@@ -1,0 +1,164 @@
+"""The MDM scripts of `remedy export` (claude.mdm_posix), run for real as root for a throwaway
+user, as Intune, Jamf and Kandji run them, against a home built as the real-client tests
+build one (Bedrock on in ~/.bashrc, the real Claude Code 2.1.111 first on its PATH).
+
+The user is named the administrator's way (REMEDY_USER): this container has no logind
+session and no utmp entry on a console line, so finding the console user by itself is
+tested on recorded `loginctl`, `who` and `stat` outputs (test_export_mdm_parsing.py); that
+it finds nobody here is tested below, with the one line it prints.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Result, Sandbox
+from tests.support import claude_client
+from tests.support.accounts import User
+
+pytestmark = [pytest.mark.root, pytest.mark.real_shell, pytest.mark.real_client]
+
+OPTIONS = ("--region", "us-east-1", "--model", "anthropic.claude-opus-4-7")
+FORMATS = ("intune-detect", "intune-remediate", "jamf-ea", "jamf-policy")
+
+
+@dataclass
+class Fleet:
+    user: User
+    folder: Path  # readable by all, as /usr/local/libexec is
+    marker: Path  # every start-up file of the user's appends `id -u` to it
+    scripts: dict[str, Path]
+
+    def run(self, fmt: str, **env: str) -> Result:
+        """The script as an MDM agent runs it: as root, `sh SCRIPT`, its own environment."""
+        base = {"PATH": "/usr/bin:/bin", "REMEDY_USER": self.user.name}
+        base.update({"REMEDY_PYZ": str(self.folder / "remedy.pyz")})
+        done = subprocess.run(
+            ["sh", str(self.scripts[fmt])],
+            env={k: v for k, v in {**base, **env}.items() if v},
+            cwd="/",
+            capture_output=True,
+            text=True,
+            timeout=180,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+        return Result(done.returncode, done.stdout, done.stderr)
+
+
+def export(sandbox: Sandbox, fmt: str, out: Path) -> None:
+    done = sandbox.remedy("export", "mantle", "--format", fmt, *OPTIONS, "--output", str(out))
+    assert done.code == 0, done.stderr
+
+
+@pytest.fixture
+def fleet(user: User, sandbox: Sandbox) -> Iterator[Fleet]:
+    claude = claude_client.install()
+    folder = Path(tempfile.mkdtemp(prefix="remedy-mdm-"))
+    folder.chmod(0o755)
+    shutil.copy(user.pyz, folder / "remedy.pyz")
+    (folder / "remedy.pyz").chmod(0o644)
+    marks = folder / "marks"
+    marks.mkdir(mode=0o777)
+    marks.chmod(0o777)
+    marker = marks / "uid"
+    user.write(
+        ".bashrc",
+        f"id -u >> {marker}\nexport PATH={claude.parent}:$PATH\n"
+        "export CLAUDE_CODE_USE_BEDROCK=1\nexport AWS_REGION=us-east-1\n".encode(),
+    )
+    user.write(".profile", b". ~/.bashrc\n")
+    scripts = {}
+    for fmt in FORMATS:
+        scripts[fmt] = folder / f"{fmt}.sh"
+        export(sandbox, fmt, scripts[fmt])
+    try:
+        yield Fleet(user, folder, marker, scripts)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def home_files(home: Path) -> dict[str, tuple[bytes, int, int]]:
+    """The user's files but remedy's own state: bytes, mode and owner."""
+    found = {}
+    for path in sorted(home.rglob("*")):
+        inside = path.relative_to(home).as_posix()
+        if inside.startswith(".local/state") or not path.is_file():
+            continue
+        st = path.stat()
+        found[inside] = (path.read_bytes(), stat.S_IMODE(st.st_mode), st.st_uid)
+    return found
+
+
+def test_detect_fix_and_report_for_the_console_user(fleet: Fleet) -> None:
+    user = fleet.user
+    detect = fleet.run("intune-detect")
+    assert detect.code == 1, detect.stdout + detect.stderr
+    assert detect.stdout.startswith("needs a remedy: mantle"), detect.stdout
+    attribute = fleet.run("jamf-ea")
+    assert attribute.code == 0, attribute.stderr
+    assert attribute.stdout == f"<result>{detect.stdout.strip()}</result>\n", attribute.stdout
+
+    fixed = fleet.run("intune-remediate")
+    assert fixed.code == 0, fixed.stdout + fixed.stderr
+    for path in (user.home / ".bashrc", *(user.home / ".local").rglob("*")):
+        assert path.lstat().st_uid == user.uid, f"{path} is not the user's"
+
+    again = fleet.run("intune-detect")
+    assert (again.code, again.stdout) == (0, "compliant: no problem a remedy fixes here\n"), again
+    attribute = fleet.run("jamf-ea")
+    assert attribute.stdout == "<result>compliant: no problem a remedy fixes here</result>\n"
+
+    before = home_files(user.home)
+    second = fleet.run("jamf-policy")
+    assert second.code == 0, second.stdout + second.stderr
+    assert home_files(user.home) == before, "a second remediation changes nothing"
+
+    ran_as = set(fleet.marker.read_text().split())
+    assert ran_as == {str(user.uid)}, f"the user's start-up files ran as {ran_as}"
+
+
+def test_nothing_to_run_with_is_one_line_and_not_zero(fleet: Fleet) -> None:
+    """No console user (none here: no logind session, no console in utmp), no zipapp, no
+    python3, root named: one line, exit 2 (an extension attribute: its <result>, exit 1),
+    and nothing of the user's runs."""
+    cases = {
+        "no user at the console": {"REMEDY_USER": ""},
+        f"no remedy zipapp at {fleet.folder}/none.pyz": {
+            "REMEDY_PYZ": str(fleet.folder / "none.pyz")
+        },
+        "no python3": {"REMEDY_PYTHON": str(fleet.folder / "python3")},
+        "remedy does not run as root (root)": {"REMEDY_USER": "root"},
+        "not a user name remedy runs for: -x": {"REMEDY_USER": "-x"},
+    }
+    for why, env in cases.items():
+        for fmt in FORMATS:
+            done = fleet.run(fmt, **env)
+            if fmt == "jamf-ea":
+                assert (done.code, done.stderr) == (1, ""), done
+                assert done.stdout.startswith(f"<result>not checked: {why}"), done.stdout
+            else:
+                assert (done.code, done.stdout) == (2, ""), done
+                assert done.stderr.startswith(f"remedy: {why}"), done.stderr
+                assert done.stderr.count("\n") == 1, done.stderr
+    assert not fleet.marker.exists()
+
+
+def test_a_zipapp_the_user_cannot_read_is_named(fleet: Fleet) -> None:
+    hidden = fleet.folder / "root-only"
+    hidden.mkdir(mode=0o700)
+    shutil.copy(fleet.folder / "remedy.pyz", hidden / "remedy.pyz")
+    done = fleet.run("intune-detect", REMEDY_PYZ=str(hidden / "remedy.pyz"))
+    assert done.code == 2 and done.stderr == (
+        f"remedy: {fleet.user.name} cannot read {hidden}/remedy.pyz\n"
+    ), done
+    assert os.stat(hidden).st_uid == 0
