@@ -116,6 +116,8 @@ def spec_for(value: str, pyz: str = "/usr/local/libexec/remedy.pyz") -> ScriptSp
 @settings(max_examples=150, deadline=None)
 @given(value=VALUE)
 @example(value="'; touch /tmp/remedy-pwned; '")
+@example(value="=-")  # zsh's equals expansion: "- not found" (the quoting missed it once)
+@example(value="~root")
 def test_every_script_parses_whatever_is_baked_in(value: str) -> None:
     for fmt in SCRIPT_FORMATS:
         data = script_bytes(fmt, spec_for(value, pyz=f"/opt/{value}/remedy.pyz"))

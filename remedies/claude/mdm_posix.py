@@ -49,12 +49,18 @@ class ScriptSpec:
 
 def quoted(word: str) -> str:
     """`word` as one sh word that reads back exactly: single quotes keep every byte literal,
-    and shlex closes and reopens them around a `'`. Refused: what no argument can hold."""
+    and shlex closes and reopens them around a `'`. shlex leaves `=` and `~` bare, which
+    zsh expands at a word's start (`=-` is "the path of the command -": found by the
+    property test), so a word starting with either is quoted too. Refused: what no argument
+    can hold."""
     try:
         check_value(word)
     except ValueError as e:
         raise BadInput(f"{word[:40]!r}: {e}; nothing was written") from None
-    return shlex.quote(word)
+    bare = shlex.quote(word)
+    if bare == word and word[:1] in ("=", "~"):
+        return f"'{word}'"
+    return bare
 
 
 # What each script says at the top: its name in the MDM's own words, and what it does.
