@@ -100,3 +100,14 @@ def test_export_from_the_command_line_is_stable_and_reads_nothing(sandbox: Sandb
     assert again.code == 2 and "exists" in again.stderr
     extra = sandbox.remedy("export", "extra-body", "--format", "json")
     assert json.loads(extra.stdout)["env"]["CLAUDE_CODE_EXTRA_BODY"].startswith("{")
+
+
+def test_the_ps1_export_creates_the_policy_key_only_where_it_is_missing() -> None:
+    """New-Item -Force on a registry key that exists recreates it, and every other value under
+    it would be lost (found in review of the MDM scripts): only behind Test-Path."""
+    from remedies.claude.managed_formats import ps1_bytes
+
+    lines = ps1_bytes({"env": {"CLAUDE_CODE_USE_MANTLE": "1"}}).decode("utf-8-sig").splitlines()
+    creating = [line for line in lines if "New-Item " in line]
+    assert creating, lines
+    assert all(line.startswith("if (-not (Test-Path -LiteralPath $key)) {") for line in creating)

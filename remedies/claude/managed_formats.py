@@ -156,7 +156,9 @@ def ps1_bytes(settings: Mapping[str, Any]) -> bytes:
         "# Claude Code managed settings, written by remedy. Run as an administrator.",
         "$ErrorActionPreference = 'Stop'",
         f"$key = {single_quoted(path)}",
-        "New-Item -Path $key -Force | Out-Null",
+        # Only where the key is missing: New-Item -Force on a registry key that exists
+        # recreates it, and every other value under it would be lost.
+        "if (-not (Test-Path -LiteralPath $key)) { New-Item -Path $key -Force | Out-Null }",
         f"New-ItemProperty -Path $key -Name {single_quoted(POLICY_VALUE)} -PropertyType String "
         f"-Value {single_quoted(_compact(settings))} -Force | Out-Null",
         "",
