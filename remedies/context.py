@@ -516,9 +516,18 @@ class Context:
         """This process's Context; `parent_shell` is how to find the shell among its
         ancestors (the command line passes shells.detect.process_tree_shell: the kernel
         imports no layer)."""
+        try:
+            cwd = Path.cwd()
+        except FileNotFoundError:
+            # The folder it was started in was removed since: say which, not a bare
+            # "No such file or directory" (found by review).
+            raise RemedyError(
+                f"the folder you are in ({os.environ.get('PWD') or 'unknown'}) no longer "
+                "exists: cd to one that does, then run remedy again"
+            ) from None
         return cls.from_environment(
             os.environ,
-            Path.cwd(),
+            cwd,
             # Whether a person is there is a question about the terminal they type at, not
             # about stdout: `remedy apply mantle | tee apply.log` still asks (on stderr).
             interactive=sys.stdin.isatty(),

@@ -274,3 +274,20 @@ def test_every_usage_error_is_one_line(sandbox: Sandbox) -> None:
         "intune-remediate-ps1 "
         "(see `remedy export mantle --help`)"
     ), result.stderr
+
+
+@pytest.mark.real_shell
+def test_a_folder_removed_under_remedy_is_named(tmp_path: Path) -> None:
+    """Started in a folder removed since, remedy said only "No such file or directory"."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    script = f'cd "{gone}" && rmdir "{gone}" && exec "{sys.executable}" -m remedies status'
+    done = subprocess.run(
+        ["sh", "-c", script], capture_output=True, text=True, timeout=60, check=False,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "PWD": str(gone)},
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip() == (
+        f"remedy: error: the folder you are in ({gone}) no longer exists: cd to one that "
+        "does, then run remedy again"
+    ), done.stderr
