@@ -62,3 +62,15 @@ def test_a_start_up_file_that_waits_is_cannot_tell(sandbox: Sandbox) -> None:
     code, doc = checked(sandbox)
     assert code == 3 and doc["state"] == "cannot tell", doc
     assert "it was running ~/.bashrc:2: sleep 60" in str(doc["why"]), doc
+
+
+def test_a_secret_a_start_up_file_prints_is_masked(sandbox: Sandbox) -> None:
+    """A start-up file that fails after printing a secret: the why goes to an MDM's console
+    and inventory, masked (found by review: it went as it was)."""
+    secret = "sk-ant-api03-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+    sandbox.write(".bashrc", f"echo ANTHROPIC_API_KEY={secret} >&2\nexit 4\n")
+    code, doc = checked(sandbox)
+    assert code == 3 and "printed no environment" in str(doc["why"]), doc
+    assert secret[:20] not in str(doc["why"]), doc
+    person = sandbox.remedy("doctor", "--shell", "bash")
+    assert secret[:20] not in person.stdout + person.stderr

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import click
 
 from remedies.errors import BadInput, RemedyError
+from remedies.redact import redact_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -122,7 +123,8 @@ def unknown(error: RemedyError) -> Checked:
     contract's "cannot tell". Bad usage stays bad usage (exit 2)."""
     if isinstance(error, BadInput):
         raise error
-    return Checked(Compliance.CANNOT_TELL, why=" ".join(str(error).split()))
+    # Masked again: this line goes to an MDM's console and inventory (a Jamf <result>).
+    return Checked(Compliance.CANNOT_TELL, why=redact_text(" ".join(str(error).split())))
 
 
 def answer(run: Callable[[], DoctorFound]) -> Checked:

@@ -262,9 +262,12 @@ def _probe(
                 for line in done.stderr.decode("utf-8", "replace").splitlines()
                 if line.strip() and not line.startswith("+")
             ]
+            # The shell's own words, from a start-up file: secrets masked, one line, no
+            # command of its own (it reached an MDM's console unmasked: found by review).
+            last = printable(said[-1].strip()) if said else ""
             found[start.shell.name] = RemedyError(
                 f"a new {start.label} printed no environment (exit {done.returncode}"
-                f"{': ' + said[-1].strip() if said else ''})"
+                f"{': ' + last if last else ''})"
             )
             continue
         sourced = tuple(str(p) for p in sourced_files(trace))
