@@ -114,9 +114,9 @@ def test_detect_fix_and_report_for_the_console_user(fleet: Fleet) -> None:
         assert path.lstat().st_uid == user.uid, f"{path} is not the user's"
 
     again = fleet.run("intune-detect")
-    assert (again.code, again.stdout) == (0, "compliant: no problem a remedy fixes here\n"), again
+    assert (again.code, again.stdout) == (0, "compliant: mantle is not needed here\n"), again
     attribute = fleet.run("jamf-ea")
-    assert attribute.stdout == "<result>compliant: no problem a remedy fixes here</result>\n"
+    assert attribute.stdout == "<result>compliant: mantle is not needed here</result>\n"
 
     before = home_files(user.home)
     second = fleet.run("jamf-policy")
@@ -125,6 +125,29 @@ def test_detect_fix_and_report_for_the_console_user(fleet: Fleet) -> None:
 
     ran_as = set(fleet.marker.read_text().split())
     assert ran_as == {str(user.uid)}, f"the user's start-up files ran as {ran_as}"
+
+
+def test_a_user_another_remedy_is_for_is_left_alone(fleet: Fleet) -> None:
+    """A Vertex user whose problem is vertex-region-missing: the mantle scripts neither flag
+    nor change them (found by review: the remediation moved such a user to Mantle)."""
+    user = fleet.user
+    bashrc = (
+        (user.home / ".bashrc")
+        .read_bytes()
+        .replace(
+            b"export CLAUDE_CODE_USE_BEDROCK=1\nexport AWS_REGION=us-east-1\n",
+            b"export CLAUDE_CODE_USE_VERTEX=1\nexport ANTHROPIC_VERTEX_PROJECT_ID=proj-123\n",
+        )
+    )
+    user.write(".bashrc", bashrc)
+    detect = fleet.run("intune-detect")
+    assert detect.code == 0, detect.stdout + detect.stderr
+    assert detect.stdout.startswith("compliant: mantle is not needed here (others apply: ")
+    before = home_files(user.home)
+    for fmt in ("intune-remediate", "jamf-policy"):
+        done = fleet.run(fmt)
+        assert done.code == 0, done.stdout + done.stderr
+        assert home_files(user.home) == before, f"{fmt} changed a home mantle is not for"
 
 
 def test_nothing_to_run_with_is_one_line_and_not_zero(fleet: Fleet) -> None:

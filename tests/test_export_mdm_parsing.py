@@ -138,11 +138,15 @@ def test_what_no_argument_can_hold_is_refused() -> None:
 
 @pytest.fixture
 def echo_folder(user: User) -> Iterator[Path]:
-    """A folder the user may read and write, with a python3 that writes its arguments back."""
+    """A folder the user may read and write, with a python3 that writes its arguments back
+    (the apply's: to the script's check, `doctor --check`, it says exit 1, the remedy applies)."""
     folder = Path(tempfile.mkdtemp(prefix="remedy-mdm-echo-"))
     folder.chmod(0o777)
     python = folder / "python3"
-    python.write_text(f'#!/bin/sh\nfor a; do printf "%s\\0" "$a"; done > {folder}/argv\n')
+    python.write_text(
+        '#!/bin/sh\ncase " $* " in *" doctor --check "*) exit 1 ;; esac\n'
+        f'for a; do printf "%s\\0" "$a"; done > {folder}/argv\n'
+    )
     python.chmod(0o755)
     try:
         yield folder
@@ -182,6 +186,7 @@ def test_a_real_run_gets_every_baked_value_back(
     assert done.returncode == 0, done.stderr
     argv = (echo_folder / "argv").read_bytes().split(b"\0")[:-1]
     assert [a.decode() for a in argv] == [
+        "-I",
         str(pyz),
         "apply",
         "extra-body",

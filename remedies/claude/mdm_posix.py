@@ -124,6 +124,8 @@ linux_console_user() {
 account() {
     if command -v getent >/dev/null 2>&1; then
         entry=$(getent passwd "$1") || return 1
+        # getent reads an all-digit name as a uid: the entry must be this name's.
+        [ "$(printf '%s\n' "$entry" | cut -d: -f1)" = "$1" ] || return 1
         home=$(printf '%s\n' "$entry" | cut -d: -f6)
         login_shell=$(printf '%s\n' "$entry" | cut -d: -f7)
     else
@@ -161,6 +163,8 @@ prepare() {
     esac
     account "$name" || fail "no such user, or no home: $name"
     [ "$(id -u "$name" 2>/dev/null)" != 0 ] || fail "remedy does not run as root ($name)"
+    # Absolute, or the user's home (where remedy runs) would choose which zipapp runs.
+    case "$pyz" in /*) ;; *) fail "the zipapp's path is not absolute: $pyz" ;; esac
     [ -f "$pyz" ] || fail "no remedy zipapp at $pyz (make pyz builds it)"
     py=$(find_python) || fail "no python3 (set python= at the top)"
     case "$py" in
@@ -186,7 +190,7 @@ as_user() {
 run_remedy() {
     cd "$home" 2>/dev/null || cd /
     as_user env -i HOME="$home" USER="$name" LOGNAME="$name" SHELL="${login_shell:-/bin/sh}" \
-        PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LANG="$lang" "$py" "$pyz" "$@"
+        PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LANG="$lang" "$py" -I "$pyz" "$@"
 }
 """
 
@@ -197,9 +201,17 @@ _FAIL = {
     "ea": "fail() {\n    printf '<result>not checked: %s</result>\\n' \"$1\"\n    exit 1\n}\n",
 }
 
-_MAIN_DETECT = """
+
+def _check(spec: ScriptSpec) -> str:
+    """doctor --check for this remedy alone: exit 1 only where it applies (another remedy's
+    problem is not this script's to fix: review found a Vertex user moved to Mantle)."""
+    return f"run_remedy doctor --check --remedy {quoted(spec.remedy)}"
+
+
+def _main_detect(spec: ScriptSpec) -> str:
+    return f"""
 prepare
-out=$(run_remedy doctor --check)
+out=$({_check(spec)})
 code=$?
 case $code in
     0 | 1) printf '%s\\n' "$out"; exit "$code" ;;
@@ -208,9 +220,11 @@ case $code in
 esac
 """
 
-_MAIN_EA = """
+
+def _main_ea(spec: ScriptSpec) -> str:
+    return f"""
 prepare
-out=$(run_remedy doctor --check)
+out=$({_check(spec)})
 code=$?
 case $code in
     0 | 1 | 3) line=$(printf '%s\\n' "$out" | sed -n 1p | tr '<>' '[]') ;;
@@ -222,9 +236,18 @@ exit 0
 
 
 def _main_apply(spec: ScriptSpec) -> str:
+    """Applies only where the check says this remedy applies: 0 and 3 (cannot tell) change
+    nothing and say so."""
     words = " ".join(quoted(w) for w in ("apply", spec.remedy, *spec.args, "--yes"))
     return (
         "\nprepare\n"
+        f"out=$({_check(spec)})\n"
+        "code=$?\n"
+        "case $code in\n"
+        "    1) ;;\n"
+        "    0 | 3) printf '%s\\n' \"$out\"; exit 0 ;;  # not needed here, or cannot tell\n"
+        '    *) fail "remedy doctor --check failed (exit $code)" ;;\n'
+        "esac\n"
         f"run_remedy {words}\n"
         "code=$?\n"
         f'[ "$code" = 0 ] || fail "remedy apply {simple_name(spec.remedy)} failed '
@@ -269,9 +292,9 @@ def script_bytes(fmt: str, spec: ScriptSpec) -> bytes:
     ]
     fail = _FAIL["ea" if fmt == "jamf-ea" else "plain"]
     if fmt == "intune-detect":
-        main = _MAIN_DETECT
+        main = _main_detect(spec)
     elif fmt == "jamf-ea":
-        main = _MAIN_EA
+        main = _main_ea(spec)
     else:
         main = _main_apply(spec)
     return ("\n".join(header) + fail + _LIBRARY + main).encode()

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from remedies.catalog import registry
 from remedies.catalog.judge import judge_here
 from remedies.claude.diagnosis import Diagnosis, Finding
 from remedies.claude.installs import ClaudeOnPath
@@ -19,10 +20,12 @@ from remedies.commands import short_help
 from remedies.context import Context
 from remedies.engine.new_shell import ShellEnv
 from remedies.engine.shell_choice import shells_in_use
+from remedies.errors import BadInput
 from remedies.layout import Command
 from remedies.options import fixed_version_option, json_option
 from remedies.output import Output, wants_colour
 from remedies.redact import printable, shown
+from remedies.typos import unknown
 from shells.base import Shell
 
 
@@ -37,12 +40,19 @@ class DoctorRequest:
 
 
 @click.pass_obj
-def _doctor(ctx: Context, /, *, json_mode: bool, check: bool, **given: Any) -> None:
+def _doctor(
+    ctx: Context, /, *, json_mode: bool, check: bool, remedy: str | None, **given: Any
+) -> None:
     out = Output(json_mode, wants_colour(ctx.env))
+    if remedy is not None and not check:
+        raise BadInput("--remedy goes with --check (the check for one remedy)")
+    if remedy is not None and not registry.known(remedy, ctx):
+        # A typo would otherwise pass every host as compliant.
+        raise BadInput(unknown("remedy", remedy, registry.names(ctx), "`remedy list` shows them"))
     if check:  # the compliance contract: its exit code is the answer (doctor_check)
         from remedies.commands.doctor_check import answer
 
-        checked = answer(lambda: core(ctx, DoctorRequest(**given)))
+        checked = answer(lambda: core(ctx, DoctorRequest(**given)), remedy)
         checked.show(out, json_mode)
         if checked.state.exit_code:
             raise click.exceptions.Exit(checked.state.exit_code)
@@ -70,6 +80,12 @@ command = click.Command(
             "applies, 2 bad usage, 3 cannot tell (no claude, a start-up file that waits, a "
             "file remedy cannot read); with --json, one line of JSON. For MDM detection "
             "scripts and CI.",
+        ),
+        click.Option(
+            ["--remedy"],
+            metavar="NAME",
+            help="With --check: exit 1 only when this remedy applies (another's problem is "
+            "not its script's to fix).",
         ),
         click.Option(
             ["--shell", "shell_names"],

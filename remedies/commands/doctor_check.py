@@ -75,6 +75,7 @@ class Checked:
     claude: str | None = None  # the version of the claude that runs
     why: str | None = None  # for CANNOT_TELL: the reason, one line
     not_judged: tuple[str, ...] = ()  # other shells the user may start that could not be asked
+    remedy: str | None = None  # --remedy: the one remedy asked about
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -85,14 +86,18 @@ class Checked:
             "claude": self.claude,
             "why": self.why,
             "not_judged": list(self.not_judged),
+            "remedy": self.remedy,
         }
 
     def line(self) -> str:
         """The one line for a person (and a Jamf extension attribute's <result>)."""
+        if self.state is Compliance.COMPLIANT and self.remedy is not None:
+            others = f" (others apply: {', '.join(self.remedies)})" if self.remedies else ""
+            return f"compliant: {self.remedy} is not needed here{others}"
         if self.state is Compliance.COMPLIANT:
             return "compliant: no problem a remedy fixes here"
         if self.state is Compliance.NEEDS_FIX:
-            return f"needs a remedy: {', '.join(self.remedies)}"
+            return f"needs a remedy: {self.remedy or ', '.join(self.remedies)}"
         return f"cannot tell: {self.why}"
 
     def show(self, out: Output, json_mode: bool) -> None:
@@ -102,8 +107,9 @@ class Checked:
             out.say(self.line())
 
 
-def judged(result: DoctorFound) -> Checked:
-    """doctor's result as the contract's answer."""
+def judged(result: DoctorFound, remedy: str | None = None) -> Checked:
+    """doctor's result as the contract's answer; with `remedy`, about that remedy alone (the
+    others that apply are still listed)."""
     claude = result.claude.version if result.claude.path else None
     unasked = tuple(name for name, _why in result.verdict.unasked) if result.verdict else ()
     if result.claude.path is None:
@@ -113,9 +119,13 @@ def judged(result: DoctorFound) -> Checked:
     diagnosis = result.diagnosis
     remedies = tuple(dict.fromkeys(r.remedy for r in diagnosis.recommendations))
     problems = tuple(f.id for f in diagnosis.findings if f.severity == "problem")
-    if diagnosis.affected and remedies:
-        return Checked(Compliance.NEEDS_FIX, remedies, problems, claude, not_judged=unasked)
-    return Checked(Compliance.COMPLIANT, (), problems, claude, not_judged=unasked)
+    needed = remedy in remedies if remedy is not None else bool(remedies)
+    if diagnosis.affected and needed:
+        state = Compliance.NEEDS_FIX
+    else:
+        state = Compliance.COMPLIANT
+        remedies = remedies if remedy is not None and diagnosis.affected else ()
+    return Checked(state, remedies, problems, claude, not_judged=unasked, remedy=remedy)
 
 
 def unknown(error: RemedyError) -> Checked:
@@ -127,9 +137,9 @@ def unknown(error: RemedyError) -> Checked:
     return Checked(Compliance.CANNOT_TELL, why=redact_text(" ".join(str(error).split())))
 
 
-def answer(run: Callable[[], DoctorFound]) -> Checked:
+def answer(run: Callable[[], DoctorFound], remedy: str | None = None) -> Checked:
     """`run()` is doctor's core: its result as the answer, or why it has none."""
     try:
-        return judged(run())
+        return judged(run(), remedy)
     except RemedyError as error:
         return unknown(error)

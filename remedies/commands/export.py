@@ -134,7 +134,9 @@ def _command(remedy: EnvRemedy) -> click.Command:
                 metavar="PATH",
                 default=DEFAULT_PYZ,
                 show_default=True,
-                help="Where the Linux and macOS scripts find remedy's zipapp (`make pyz`).",
+                callback=_absolute,
+                help="Where the Linux and macOS scripts find remedy's zipapp (`make pyz`); an "
+                "absolute path.",
             ),
             *remedy.options(),
         ],
@@ -189,3 +191,11 @@ command = ExportGroup(
         "Kandji policy."
     ),
 )
+
+
+def _absolute(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """The zipapp's path as the scripts use it: absolute, else the user's home (where remedy
+    runs) would choose which zipapp runs (found by review)."""
+    if not value.startswith("/"):
+        raise click.BadParameter(f"{value!r} is not an absolute path")
+    return value
