@@ -185,3 +185,29 @@ def test_a_zipapp_the_user_cannot_read_is_named(fleet: Fleet) -> None:
         f"remedy: {fleet.user.name} cannot read {hidden}/remedy.pyz\n"
     ), done
     assert os.stat(hidden).st_uid == 0
+
+
+def test_detection_writes_a_report_the_fleet_page_reads(fleet: Fleet, sandbox: Sandbox) -> None:
+    """reports= (REMEDY_REPORTS): a folder of root's gets HOST.json, doctor --check --json's
+    line with the host's name, which `remedy fleet-report` counts; a folder the user may
+    write gets nothing (root would write through a link planted there)."""
+    import json
+    import socket
+
+    reports = Path(tempfile.mkdtemp(prefix="remedy-reports-"))
+    try:
+        detect = fleet.run("intune-detect", REMEDY_REPORTS=str(reports))
+        assert detect.code == 1, detect.stdout + detect.stderr
+        (written,) = reports.glob("*.json")
+        doc = json.loads(written.read_text())
+        assert doc["state"] == "needs a remedy" and doc["remedy"] == "mantle", doc
+        assert doc["host"] == "".join(c for c in socket.gethostname() if c.isalnum() or c in "._-")
+        page = sandbox.remedy("fleet-report", str(reports), "--json").json()
+        assert page["counts"]["outcome"], page
+        written.unlink()
+        os.chown(reports, fleet.user.uid, fleet.user.gid)  # the user's: refused
+        detect = fleet.run("intune-detect", REMEDY_REPORTS=str(reports))
+        assert detect.code == 1 and "report not written" in detect.stderr, detect.stderr
+        assert list(reports.glob("*.json")) == []
+    finally:
+        shutil.rmtree(reports, ignore_errors=True)

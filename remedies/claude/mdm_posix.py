@@ -208,11 +208,44 @@ def _check(spec: ScriptSpec) -> str:
     return f"run_remedy doctor --check --remedy {quoted(spec.remedy)}"
 
 
+# A report for `remedy fleet-report DIR --html`: doctor --check --json's line with the host's
+# name, in the folder `reports=` names (REMEDY_REPORTS), one file per host. Root writes it,
+# so the folder must be root's alone (not the user's, nor anyone's to write): else a link
+# planted there would be written through. A new file, renamed into place (a rename replaces
+# a link, never follows it). Not written: said on stderr; the check's answer stands.
+_REPORT = """
+report() {
+    [ -n "$reports" ] || return 0
+    case "$reports" in
+        /*) ;;
+        *) echo "remedy: reports= is not absolute: not written" >&2; return 0 ;;
+    esac
+    if [ ! -d "$reports" ] || [ -L "$reports" ] || [ "$(stat -c %u "$reports" 2>/dev/null ||
+        stat -f %u "$reports" 2>/dev/null)" != 0 ] ||
+        [ -n "$(find "$reports" -maxdepth 0 \\( -perm -020 -o -perm -002 \\) 2>/dev/null)" ]; then
+        echo "remedy: $reports is not a folder root alone may write: report not written" >&2
+        return 0
+    fi
+    host=$(hostname 2>/dev/null | tr -cd 'A-Za-z0-9._-')
+    [ -n "$host" ] || host=unknown
+    json=$(run_remedy doctor --check --json --remedy "$1" | sed -n 1p)
+    case "$json" in
+        '{'*) ;;
+        *) echo "remedy: no report from remedy: not written" >&2; return 0 ;;
+    esac
+    tmp=$(mktemp "$reports/.remedy.XXXXXX") || return 0
+    printf '%s\\n' "$json" | sed "s/^{/{\\"host\\":\\"$host\\",/" >"$tmp" &&
+        chmod 644 "$tmp" && mv -f "$tmp" "$reports/$host.json" || rm -f "$tmp"
+}
+"""
+
+
 def _main_detect(spec: ScriptSpec) -> str:
     return f"""
 prepare
 out=$({_check(spec)})
 code=$?
+report {quoted(spec.remedy)}
 case $code in
     0 | 1) printf '%s\\n' "$out"; exit "$code" ;;
     3) printf '%s\\n' "$out"; exit 0 ;;  # cannot tell: not Intune's 1 (see the top)
@@ -226,6 +259,7 @@ def _main_ea(spec: ScriptSpec) -> str:
 prepare
 out=$({_check(spec)})
 code=$?
+report {quoted(spec.remedy)}
 case $code in
     0 | 1 | 3) line=$(printf '%s\\n' "$out" | sed -n 1p | tr '<>' '[]') ;;
     *) line="error: remedy doctor --check failed (exit $code)" ;;
@@ -281,8 +315,10 @@ def script_bytes(fmt: str, spec: ScriptSpec) -> bytes:
         f"pyz={quoted(spec.pyz)}  # remedy's zipapp (`make pyz` builds it)",
         "user=''  # the user to run remedy for; empty: the user at the console",
         "python=''  # python3; empty: /usr/bin, /usr/local/bin or /opt/homebrew/bin",
+        "reports=''  # a folder of root's for `remedy fleet-report` (host.json); empty: none",
         "",
         "pyz=${REMEDY_PYZ:-$pyz}",
+        "reports=${REMEDY_REPORTS:-$reports}",
         "user=${REMEDY_USER:-$user}",
         "python=${REMEDY_PYTHON:-$python}",
         "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
@@ -297,7 +333,8 @@ def script_bytes(fmt: str, spec: ScriptSpec) -> bytes:
         main = _main_ea(spec)
     else:
         main = _main_apply(spec)
-    return ("\n".join(header) + fail + _LIBRARY + main).encode()
+    reporting = _REPORT if fmt in ("intune-detect", "jamf-ea") else ""
+    return ("\n".join(header) + fail + _LIBRARY + reporting + main).encode()
 
 
 def library() -> str:
