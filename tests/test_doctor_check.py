@@ -74,3 +74,10 @@ def test_a_secret_a_start_up_file_prints_is_masked(sandbox: Sandbox) -> None:
     assert secret[:20] not in str(doc["why"]), doc
     person = sandbox.remedy("doctor", "--shell", "bash")
     assert secret[:20] not in person.stdout + person.stderr
+
+
+def test_an_env_file_that_is_not_there_is_bad_usage(sandbox: Sandbox) -> None:
+    """A mistyped --env-file passed the check as compliant (found by review)."""
+    done = sandbox.remedy("doctor", "--check", "--shell", "bash", "--env-file", "/nope.env")
+    assert done.code == 2 and done.stdout == "", done.stdout + done.stderr
+    assert done.stderr.strip() == "remedy: error: --env-file /nope.env: no such file"

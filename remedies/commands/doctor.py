@@ -112,9 +112,13 @@ def core(ctx: Context, request: DoctorRequest) -> DoctorResult:
     """What is wrong here, and where each setting comes from: looked at, never printed."""
     # Every shell the user may start (the one they run first), unless --shell narrows it.
     shells = shells_in_use(ctx, request.shell_names, request.all_shells)
-    found = judge_here(
-        ctx, shells, request.fixed_version, tuple(map(ctx.given_path, request.env_files))
-    )
+    env_files = tuple(map(ctx.given_path, request.env_files))
+    for given, path in zip(request.env_files, env_files):
+        if not path.exists() and not path.is_symlink():
+            # Given by name, so it is meant to be read: a typo must not pass as "compliant"
+            # (found by review of doctor --check).
+            raise BadInput(f"--env-file {given}: no such file")
+    found = judge_here(ctx, shells, request.fixed_version, env_files)
     verdict = found.verdict
     here = _this_terminal(ctx, list(found.truth), shells[0])
     return DoctorResult(
