@@ -195,3 +195,20 @@ def test_a_real_run_gets_every_baked_value_back(
         "--yes",
     ]
     pyz.unlink()
+
+
+@pytest.mark.real_shell
+def test_a_not_checked_result_carries_no_tag(tmp_path: Path) -> None:
+    """The attribute's "not checked" line quotes a user's name: `<>` made `[]` there too, as
+    in the check's own line (found by review)."""
+    script = tmp_path / "ea.sh"
+    script.write_bytes(script_bytes("jamf-ea", spec_for("{}")))
+    done = subprocess.run(
+        ["sh", str(script)],
+        env={"PATH": "/usr/bin:/bin", "REMEDY_USER": "a<b>"},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert done.stdout == "<result>not checked: not a user name remedy runs for: a[b]</result>\n"

@@ -198,7 +198,10 @@ _FAIL = {
     # Intune and Jamf policies: one line on stderr (their error column), exit 2.
     "plain": "fail() {\n    printf 'remedy: %s\\n' \"$1\" >&2\n    exit 2\n}\n",
     # An extension attribute's output is its <result>; Jamf keeps it whatever the exit code.
-    "ea": "fail() {\n    printf '<result>not checked: %s</result>\\n' \"$1\"\n    exit 1\n}\n",
+    # Its text (a user's name, the zipapp's path) with `<>` made `[]`, as the check's line.
+    "ea": "fail() {\n"
+    "    printf '<result>not checked: %s</result>\\n' \"$(printf '%s' \"$1\" | tr '<>' '[]')\"\n"
+    "    exit 1\n}\n",
 }
 
 
