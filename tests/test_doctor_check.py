@@ -81,3 +81,13 @@ def test_an_env_file_that_is_not_there_is_bad_usage(sandbox: Sandbox) -> None:
     done = sandbox.remedy("doctor", "--check", "--shell", "bash", "--env-file", "/nope.env")
     assert done.code == 2 and done.stdout == "", done.stdout + done.stderr
     assert done.stderr.strip() == "remedy: error: --env-file /nope.env: no such file"
+
+
+def test_a_home_that_is_not_there_is_named(sandbox: Sandbox) -> None:
+    """Shells start in the home: without one, the why blamed the shell's program."""
+    gone = sandbox.home / "gone"
+    done = sandbox.remedy("doctor", "--check", "--shell", "bash", env={"HOME": str(gone)})
+    assert done.code == 3, done.stdout + done.stderr
+    assert done.stdout.strip() == (
+        f"cannot tell: the home {gone} is not a folder here, so no new shell can start"
+    ), done.stdout

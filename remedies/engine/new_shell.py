@@ -209,6 +209,10 @@ def _probe(
     stops the run: for the shell the user runs it does; for another it may not)."""
     from shells.sourcing import TraceReader, sourced_files
 
+    if not ctx.home.is_dir():
+        # Shells start in the home: without one, the error would blame the shell's program
+        # ("cannot run /usr/bin/bash: not found", found by review).
+        raise RemedyError(f"the home {ctx.home} is not a folder here, so no new shell can start")
     found: dict[str, list[_Probe] | RemedyError] = {shell.name: [] for shell in shells}
     # Every start-up file of every shell is checked before any shell starts.
     starts: list[_Start] = []
