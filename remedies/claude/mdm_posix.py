@@ -243,33 +243,39 @@ report() {
 """
 
 
-def _main_detect(spec: ScriptSpec) -> str:
+def _checked(spec: ScriptSpec) -> str:
+    """The start both reading scripts share: ready, the check's line and code, its report."""
     return f"""
 prepare
 out=$({_check(spec)})
 code=$?
 report {quoted(spec.remedy)}
-case $code in
+"""
+
+
+def _main_detect(spec: ScriptSpec) -> str:
+    return (
+        _checked(spec)
+        + """case $code in
     0 | 1) printf '%s\\n' "$out"; exit "$code" ;;
     3) printf '%s\\n' "$out"; exit 0 ;;  # cannot tell: not Intune's 1 (see the top)
     *) fail "remedy doctor --check failed (exit $code)" ;;
 esac
 """
+    )
 
 
 def _main_ea(spec: ScriptSpec) -> str:
-    return f"""
-prepare
-out=$({_check(spec)})
-code=$?
-report {quoted(spec.remedy)}
-case $code in
+    return (
+        _checked(spec)
+        + """case $code in
     0 | 1 | 3) line=$(printf '%s\\n' "$out" | sed -n 1p | tr '<>' '[]') ;;
     *) line="error: remedy doctor --check failed (exit $code)" ;;
 esac
 printf '<result>%s</result>\\n' "$line"
 exit 0
 """
+    )
 
 
 def _main_apply(spec: ScriptSpec) -> str:
