@@ -128,3 +128,16 @@ def test_a_host_name_with_a_digit_int_refuses_sorts() -> None:
 
     names = ["web10", "web²", "web2", "web¹⁰"]
     assert sorted(names, key=natural) == ["web2", "web10", "web²", "web¹⁰"]
+
+
+def test_a_report_is_read_by_json_types_not_by_truthiness() -> None:
+    """A host's report is data: "ok": "yes" is not verified, a version or problem that is not
+    a string names nothing (found by review: it counted and showed a dict's repr)."""
+    from remedies.commands.fleet_hosts import Outcome, classify, host_row
+
+    verify = {"host": "h", "action": "verify", "rc": 0}
+    assert classify({**verify, "ok": "yes"}) is Outcome.FAILED
+    assert classify({**verify, "ok": True}) is Outcome.VERIFIED
+    odd = {"host": "h", "rc": 0, "claude": {"version": {"a": 1}}, "problems": [{"a": 1}, "p"]}
+    row = host_row(odd, "h")
+    assert (row.versions, row.problems) == ((), ("p",))

@@ -76,7 +76,8 @@ def classify(report: dict[str, Any]) -> Outcome:
     if isinstance(state, str) and state in _CHECKED and "exit" in report:
         return _CHECKED[state]  # doctor --check's line: its exit 1 and 3 are answers
     if report.get("action") == "verify" and report.get("rc") in (0, 1) and "ok" in report:
-        return Outcome.VERIFIED if report["ok"] else Outcome.FAILED
+        # A host's report is data: only JSON's true is "ok" ("yes" was: found by review).
+        return Outcome.VERIFIED if report["ok"] is True else Outcome.FAILED
     if report.get("rc") != 0:
         error = str(report.get("error") or "")
         if report.get("rc") is None and printable(error).startswith("unreachable"):
@@ -101,13 +102,13 @@ def _message(report: dict[str, Any], outcome: Outcome) -> str | None:
 def _versions(report: dict[str, Any]) -> tuple[str, ...]:
     found: list[str] = []
     claude = report.get("claude")
-    if isinstance(claude, dict) and claude.get("version"):
-        found.append(str(claude["version"]))
+    if isinstance(claude, dict) and isinstance(claude.get("version"), str):
+        found.append(claude["version"])
     elif isinstance(claude, str) and claude:  # doctor --check names the version alone
         found.append(claude)
     for key in ("from", "to"):
-        if report.get("remedy") == "upgrade" and report.get(key):
-            found.append(str(report[key]))
+        if report.get("remedy") == "upgrade" and isinstance(report.get(key), str):
+            found.append(report[key])
     # A value printable() empties (control characters alone) is none: it names nothing.
     return tuple(dict.fromkeys(shown for v in found if (shown := printable(v))))
 
@@ -116,7 +117,10 @@ def _problems(report: dict[str, Any]) -> tuple[str, ...]:
     given = report.get("problems")
     if not isinstance(given, list):
         return ()
-    return tuple(dict.fromkeys(shown for p in given if p and (shown := printable(str(p)))))
+    # Ids are strings: anything else a report holds is no problem's name (a dict was shown
+    # as its repr: found by review).
+    names = [p for p in given if isinstance(p, str)]
+    return tuple(dict.fromkeys(shown for p in names if (shown := printable(p))))
 
 
 def host_row(report: dict[str, Any], fallback: str) -> HostRow:
