@@ -91,3 +91,16 @@ def test_a_home_that_is_not_there_is_named(sandbox: Sandbox) -> None:
     assert done.stdout.strip() == (
         f"cannot tell: the home {gone} is not a folder here, so no new shell can start"
     ), done.stdout
+
+
+def test_a_damaged_state_is_cannot_tell(sandbox: Sandbox) -> None:
+    """remedy's journal damaged: the remediation would stop at it, so the check cannot tell
+    (it passed as compliant: found by review); and a home with no state gets none made."""
+    sandbox.write(".bashrc", "export CLAUDE_CODE_USE_BEDROCK=1\n")
+    code, doc = checked(sandbox)
+    assert not (sandbox.home / ".local").exists(), "a check writes nothing"
+    sandbox.write(".local/state/remedy/journal.json", "garbage\n")
+    (sandbox.home / ".local/state/remedy").chmod(0o700)
+    (sandbox.home / ".local/state/remedy/journal.json").chmod(0o600)
+    code, doc = checked(sandbox)
+    assert code == 3 and "journal" in str(doc["why"]) and "damaged" in str(doc["why"]), doc

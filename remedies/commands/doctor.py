@@ -51,8 +51,15 @@ def _doctor(
         raise BadInput(unknown("remedy", remedy, registry.names(ctx), "`remedy list` shows them"))
     if check:  # the compliance contract: its exit code is the answer (doctor_check)
         from remedies.commands.doctor_check import answer
+        from remedies.engine.journal import applied_remedies
 
-        checked = answer(lambda: core(ctx, DoctorRequest(**given)), remedy)
+        def judged() -> DoctorResult:
+            # remedy's own state read first: a damaged one is "cannot tell" (the remediation
+            # would stop at it), not a pass.
+            applied_remedies(ctx)
+            return core(ctx, DoctorRequest(**given))
+
+        checked = answer(judged, remedy)
         checked.show(out, json_mode)
         if checked.state.exit_code:
             raise click.exceptions.Exit(checked.state.exit_code)
