@@ -35,7 +35,7 @@ from remedies.catalog.data_remedy import (
 from remedies.catalog.data_sources import read_spec
 from remedies.catalog.rename import kept_in, renamed
 from remedies.catalog.when_built import Built, build
-from remedies.claude.installs import find_claude
+from remedies.claude.installs import ClaudeOnPath, find_claude
 from remedies.claude.known_issues import parse_version
 from remedies.claude.region import REGION_VARIABLES
 from remedies.claude.request_proof import NamedProof, with_values
@@ -210,7 +210,11 @@ def core(ctx: Context, request: CheckRequest) -> CheckResult:
     shell = choose_shells(ctx, (), False)[0]
     plain = new_shell_envs(ctx, shell, traced=False)[0]  # its environment is all it needs
     given_settings, given_model = merged_user_settings(ctx)
-    built, built_note = _built_here(ctx, spec, shell, plain)
+    # The claude a new shell runs (a built configuration keeps this PATH): found once.
+    claude = find_claude(replace(ctx, env=plain.env))
+    if claude.path is None:
+        raise RemedyError("no `claude` on the PATH a new shell gets; nothing to run")
+    built, built_note = _built_here(ctx, spec, shell, plain, claude)
     if built is not None:
         # This machine does not meet [when]: the configuration it names, not the user's.
         plain = replace(plain, env=built.shell_env)
@@ -230,9 +234,6 @@ def core(ctx: Context, request: CheckRequest) -> CheckResult:
         new = rewritten(rule, changed[name], region) if name in changed else None
         if new is not None:
             changed[name] = new
-    claude = find_claude(replace(ctx, env=plain.env))
-    if claude.path is None:
-        raise RemedyError("no `claude` on the PATH a new shell gets; nothing to run")
     proof = with_values(spec.proof, values)
     proofs = [NamedProof(spec.name, proof)]
     # The model and prompt the proof names, else a plain `claude -p "say hello"`.
@@ -252,7 +253,7 @@ def core(ctx: Context, request: CheckRequest) -> CheckResult:
 
 
 def _built_here(
-    ctx: Context, spec: RemedySpec, shell: Shell, plain: ShellEnv
+    ctx: Context, spec: RemedySpec, shell: Shell, plain: ShellEnv, claude: ClaudeOnPath
 ) -> tuple[Built | None, str | None]:
     """Where this machine's configuration meets the file's [when] (its versions aside: the
     client is what it is), nothing; else the configuration [when] names (catalog.when_built)
@@ -265,7 +266,6 @@ def _built_here(
     # The provider flags decide `provider`: what doctor collects, and the file's own names.
     names = tuple(dict.fromkeys([*WATCHED, *variables(spec)]))
     read = read_files(ctx, [shell], (), names, [plain])
-    claude = find_claude(replace(ctx, env=plain.env))
     reason = judge_when(replace(spec, when=when), draw(ctx, read, [plain]), claude, ctx.home)
     if not isinstance(reason, str):
         return None, None
