@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 import click
@@ -46,6 +48,24 @@ class Command:
         # Markdown's rule: a command holding a backquote is fenced by two.
         fence = "``" if "`" in self.text else "`"
         return f"{fence}{self.text}{fence}"
+
+
+def shell_word(text: str) -> str:
+    """`text` as one word of a command a person's shell reads back exactly: shlex's single
+    quotes, and quoted too where shlex leaves a word bare that zsh would expand at its
+    start (`=-` is "the path of the command -", `~x` a user's home)."""
+    bare = shlex.quote(text)
+    return f"'{text}'" if bare == text and text[:1] in ("=", "~") else bare
+
+
+def home_word(path: Path, home: Path) -> str:
+    """A path as a word of a command: `~/` kept where it is in the home (the shell expands
+    it), the rest quoted as shell_word does."""
+    try:
+        inside = path.relative_to(home).as_posix()
+    except ValueError:
+        return shell_word(str(path))
+    return "~/" + shlex.quote(inside) if inside != "." else "~"
 
 
 # A backquoted span holding a space: a command. Two backquotes fence one that holds one.

@@ -329,9 +329,9 @@ def test_a_path_in_a_printed_command_reads_back_as_that_path(name: str) -> None:
     in the home keeps its `~/`, which the shell expands."""
     import shlex
 
-    from remedies.engine.managed_dotfiles import _argument
+    from remedies.layout import home_word
 
     outside = Path("/srv") / name
-    assert shlex.split(_argument(outside, HOME)) == [str(outside)]
-    word = _argument(HOME / name, HOME)
+    assert shlex.split(home_word(outside, HOME)) == [str(outside)]
+    word = home_word(HOME / name, HOME)
     assert word.startswith("~/") and shlex.split(word[2:]) == [name]

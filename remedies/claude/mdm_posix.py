@@ -26,12 +26,12 @@ root never reads the user's start-up files, which remedy's shells run.
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from remedies import __version__
 from remedies.errors import BadInput
+from remedies.layout import shell_word
 from shells.base import check_value
 
 SCRIPT_FORMATS = ("intune-detect", "intune-remediate", "jamf-ea", "jamf-policy")
@@ -49,18 +49,14 @@ class ScriptSpec:
 
 def quoted(word: str) -> str:
     """`word` as one sh word that reads back exactly: single quotes keep every byte literal,
-    and shlex closes and reopens them around a `'`. shlex leaves `=` and `~` bare, which
-    zsh expands at a word's start (`=-` is "the path of the command -": found by the
-    property test), so a word starting with either is quoted too. Refused: what no argument
-    can hold."""
+    and shlex closes and reopens them around a `'` (remedies.layout.shell_word, which also
+    quotes a word starting with `=` or `~`: zsh expands those, found by the property test).
+    Refused: what no argument can hold."""
     try:
         check_value(word)
     except ValueError as e:
         raise BadInput(f"{word[:40]!r}: {e}; nothing was written") from None
-    bare = shlex.quote(word)
-    if bare == word and word[:1] in ("=", "~"):
-        return f"'{word}'"
-    return bare
+    return shell_word(word)
 
 
 # What each script says at the top: its name in the MDM's own words, and what it does.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from remedies.commands import short_help
 from remedies.context import Context
 from remedies.engine.fileio import write_new
 from remedies.errors import BadInput
+from remedies.layout import shell_word
 from remedies.output import Output, wants_colour
 
 SKELETON = """\
@@ -73,7 +73,7 @@ def _new(ctx: Context, name: str, output: Path | None) -> None:
     path = core(ctx, NewRequest(name, output))
     # Through Output: the command is printed whole on a line of its own, its path quoted.
     out = Output(False, wants_colour(ctx.env))
-    out.say(f"wrote {path}: fill it in, then `remedy check {shlex.quote(str(path))}`")
+    out.say(f"wrote {path}: fill it in, then `remedy check {shell_word(str(path))}`")
 
 
 def core(ctx: Context, request: NewRequest) -> Path:

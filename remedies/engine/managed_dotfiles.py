@@ -22,13 +22,13 @@ the file would still turn the setting on; the fix belongs where the file is made
 from __future__ import annotations
 
 import re
-import shlex
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Union
 
 from remedies.engine.envedit import EnvEdit
+from remedies.layout import home_word, shell_word
 from remedies.output import path_shown
 from remedies.redact import holds_secret
 
@@ -230,7 +230,7 @@ def _why(blocked: Blocked, home: Path) -> str:
 def _copy_instead(facts: Facts, home: Path) -> str:
     """A link to a file the user cannot change can become a file of the user's own."""
     path = path_shown(facts.path, home)
-    copy = f"cp --remove-destination {_argument(facts.target, home)} {_argument(facts.path, home)}"
+    copy = f"cp --remove-destination {home_word(facts.target, home)} {home_word(facts.path, home)}"
     return f"make {path} a file of your own: `{copy}`"
 
 
@@ -242,7 +242,7 @@ def _next_step(blocked: Blocked, edit: EnvEdit, home: Path) -> str:
             return _home_manager_step(blocked, edit, home)
         return "change the Nix configuration that builds it and rebuild (it cannot be edited)"
     if blocked.why is Why.IMMUTABLE:
-        flagged = _argument(facts.immutable or facts.target, home)
+        flagged = home_word(facts.immutable or facts.target, home)
         letter = "a" if facts.append_only else "i"
         return f"an administrator must run `sudo chattr -{letter} {flagged}`{again}"
     if blocked.why is Why.READ_ONLY_FS:
@@ -256,11 +256,11 @@ def _next_step(blocked: Blocked, edit: EnvEdit, home: Path) -> str:
             owner = facts.file_owner.name
             if facts.linked:
                 return f"ask {owner} to change it; or {_copy_instead(facts, home)}{again}"
-            shown = _argument(facts.target, home)
-            return f"run `sudo chown {shlex.quote(me)} {shown}` (or ask {owner} to){again}"
+            shown = home_word(facts.target, home)
+            return f"run `sudo chown {shell_word(me)} {shown}` (or ask {owner} to){again}"
         folder, owner = path_shown(facts.folder, home), facts.folder_owner.name
         return f"ask {owner} (or an administrator) to let {me} write in {folder}{again}"
-    return f"run `chmod u+w {_argument(facts.folder, home)}`{again}"
+    return f"run `chmod u+w {home_word(facts.folder, home)}`{again}"
 
 
 def render_blocked(blocked: Blocked, edit: EnvEdit, home: Path, also: tuple[Path, ...] = ()) -> str:
@@ -288,7 +288,7 @@ def render_managed(managed: Managed, home: Path) -> str:
         # One command, last, backquoted: printed whole on a line of its own (remedies.layout).
         return (
             f"{path} is made by chezmoi from {source}, and chezmoi apply would undo the "
-            f"change; to keep it: `chezmoi add {_argument(facts.path, home)}`"
+            f"change; to keep it: `chezmoi add {home_word(facts.path, home)}`"
         )
     if managed.kind is Kind.REPO and tools.repo is not None:
         repo = path_shown(tools.repo, home)
@@ -296,17 +296,7 @@ def render_managed(managed: Managed, home: Path) -> str:
         return (
             f"{path} links to {path_shown(facts.target, home)}: the change is in that file of "
             f"the repository {repo}; to commit it there: "
-            f"`git -C {_argument(tools.repo, home)} commit {shlex.quote(inside)}`"
+            f"`git -C {home_word(tools.repo, home)} commit {shell_word(inside)}`"
         )
-    word = _argument(facts.path, home)
+    word = home_word(facts.path, home)
     return f"{path} is tracked by yadm; to commit the change: `yadm commit {word}`"
-
-
-def _argument(path: Path, home: Path) -> str:
-    """A path as a word of a command a person copies: `~/` kept where it is the home (the
-    shell expands it), the rest quoted as the shell needs (a space, a quote)."""
-    try:
-        inside = path.relative_to(home).as_posix()
-    except ValueError:
-        return shlex.quote(str(path))
-    return "~/" + shlex.quote(inside) if inside != "." else "~"
