@@ -2,10 +2,12 @@
 user, as Intune, Jamf and Kandji run them, against a home built as the real-client tests
 build one (Bedrock on in ~/.bashrc, the real Claude Code 2.1.111 first on its PATH).
 
-The user is named the administrator's way (REMEDY_USER): this container has no logind
-session and no utmp entry on a console line, so finding the console user by itself is
-tested on recorded `loginctl`, `who` and `stat` outputs (test_export_mdm_parsing.py); that
-it finds nobody here is tested below, with the one line it prints.
+The user logs in for real on a pty, as a terminal of the local display (tests/support/
+console.py), and the scripts find them by the utmp record that login writes: this container
+has no logind, and no macOS /dev/console. The other tests name the user the administrator's
+way (REMEDY_USER). logind's seat0, macOS's /dev/console and other `who` lines are tested on
+recorded outputs (test_export_mdm_parsing.py); that nobody is found with nobody logged in is
+tested below, with the one line it prints.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import pytest
 from tests.conftest import Result, Sandbox
 from tests.support import claude_client
 from tests.support.accounts import User
+from tests.support.console import console_held, logged_in_at_console
 
 pytestmark = [pytest.mark.root, pytest.mark.real_shell, pytest.mark.real_client]
 
@@ -37,10 +40,11 @@ class Fleet:
     folder: Path  # readable by all, as /usr/local/libexec is
     marker: Path  # every start-up file of the user's appends `id -u` to it
     scripts: dict[str, Path]
+    user_named: bool = True  # False: as exported, user='' (the user at the console)
 
     def run(self, fmt: str, **env: str) -> Result:
         """The script as an MDM agent runs it: as root, `sh SCRIPT`, its own environment."""
-        base = {"PATH": "/usr/bin:/bin", "REMEDY_USER": self.user.name}
+        base = {"PATH": "/usr/bin:/bin", "REMEDY_USER": self.user.name if self.user_named else ""}
         base.update({"REMEDY_PYZ": str(self.folder / "remedy.pyz")})
         done = subprocess.run(
             ["sh", str(self.scripts[fmt])],
@@ -100,6 +104,13 @@ def home_files(home: Path) -> dict[str, tuple[bytes, int, int]]:
 
 
 def test_detect_fix_and_report_for_the_console_user(fleet: Fleet) -> None:
+    """Every script as the MDM runs it, with no user named: the user logged in is found."""
+    fleet.user_named = False
+    with logged_in_at_console(fleet.user.name):
+        detect_fix_and_report(fleet)
+
+
+def detect_fix_and_report(fleet: Fleet) -> None:
     user = fleet.user
     detect = fleet.run("intune-detect")
     assert detect.code == 1, detect.stdout + detect.stderr
@@ -163,6 +174,12 @@ def test_nothing_to_run_with_is_one_line_and_not_zero(fleet: Fleet) -> None:
         "remedy does not run as root (root)": {"REMEDY_USER": "root"},
         "not a user name remedy runs for: -x": {"REMEDY_USER": "-x"},
     }
+    with console_held():
+        checked_each(fleet, cases)
+    assert not fleet.marker.exists()
+
+
+def checked_each(fleet: Fleet, cases: dict[str, dict[str, str]]) -> None:
     for why, env in cases.items():
         for fmt in FORMATS:
             done = fleet.run(fmt, **env)
@@ -173,7 +190,6 @@ def test_nothing_to_run_with_is_one_line_and_not_zero(fleet: Fleet) -> None:
                 assert (done.code, done.stdout) == (2, ""), done
                 assert done.stderr.startswith(f"remedy: {why}"), done.stderr
                 assert done.stderr.count("\n") == 1, done.stderr
-    assert not fleet.marker.exists()
 
 
 def test_a_zipapp_the_user_cannot_read_is_named(fleet: Fleet) -> None:
