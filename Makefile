@@ -92,7 +92,7 @@ REPORTS ?= reports
 BATCH ?= 25%
 MAX_FAIL ?= 0
 SCOPE ?= user
-FLEET_TARGETS := rollout rollout-check rollout-revert rollout-verify
+FLEET_TARGETS := rollout rollout-check rollout-revert rollout-verify fleet-doctor
 # What a person typed reaches the playbook in the environment, never through the recipe's
 # shell (a quote in ARGS broke out of REMEDY_ARGS='$(ARGS)') nor `-e key=value` (split at
 # spaces, templated by Ansible). $(value X) is X as typed: make expands no `$` in it.
@@ -110,7 +110,7 @@ PLAYBOOK = $(BIN)/python fleet/filter_plugins/remedy_argv.py && \
 	$(BIN)/ansible-playbook -i "$$REMEDY_INVENTORY" fleet/rollout.yml
 PYZ_SOURCES := $(shell find remedies shells -name '*.py') pyproject.toml fleet/build_pyz.py
 
-.PHONY: rollout rollout-check rollout-revert rollout-verify fleet-report pyz
+.PHONY: rollout rollout-check rollout-revert rollout-verify fleet-doctor fleet-report pyz
 
 dist/remedy.pyz: $(DEMO_STAMP) $(PYZ_SOURCES)
 	$(BIN)/python fleet/build_pyz.py
@@ -132,6 +132,11 @@ rollout-revert: fleet-ready
 
 rollout-verify: fleet-ready
 	$(PLAYBOOK) -e remedy_action=verify
+
+# What is wrong on each host, changing nothing (remedy doctor --check --json): the reports
+# carry each host's Claude Code version and problems, which fleet-report counts.
+fleet-doctor: fleet-ready
+	$(PLAYBOOK) -e remedy_action=doctor
 
 fleet-report: $(DEMO_STAMP)
 	@$(BIN)/remedy fleet-report "$$REMEDY_REPORTS" $(if $(JSON),--json,) \

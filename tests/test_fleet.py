@@ -123,6 +123,52 @@ def test_check_verify_and_revert(tmp_path: Path) -> None:
         assert not (home / ".profile").exists()
 
 
+@pytest.mark.real_client
+@pytest.mark.real_shell
+def test_fleet_doctor_asks_every_host_and_the_page_counts_problems_and_versions(
+    tmp_path: Path,
+) -> None:
+    """make fleet-doctor: `remedy doctor --check --json` on each host, changing nothing; a
+    host that needs a remedy or cannot tell is an answer, not a failed host, and the reports
+    carry what fleet-report counts by problem and by Claude Code version."""
+    claude = claude_client.install()
+    names = ["broken1", "broken2", "fine", "noclaude"]
+    inventory, homes = fleet.local_inventory(tmp_path, names, claude=claude)
+    (homes["fine"] / ".bashrc").write_text(f"export PATH={claude.parent}:$PATH\n")
+    (homes["noclaude"] / ".bashrc").write_bytes(fleet.PLANTED)
+    before = {name: fleet.files_under(home) for name, home in homes.items()}
+    planted = {name: (home / ".bashrc").read_bytes() for name, home in homes.items()}
+    out = tmp_path / "reports"
+    done = fleet.make("fleet-doctor", inventory, out, args="--shell bash")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    found = fleet.reports(out)
+    assert {name: found[name]["state"] for name in names} == {
+        "broken1": "needs a remedy",
+        "broken2": "needs a remedy",
+        "fine": "compliant",
+        "noclaude": "cannot tell",
+    }, found
+    assert all(r["action"] == "doctor" and r["error"] is None for r in found.values()), found
+    for name, home in homes.items():
+        assert fleet.files_under(home) == before[name], f"{name}: doctor wrote a file"
+        assert (home / ".bashrc").read_bytes() == planted[name]
+
+    summary = fleet.make("fleet-report", inventory, out, json="1")
+    assert summary.returncode == 0, summary.stderr
+    counts = json.loads(summary.stdout)["counts"]
+    assert counts["outcome"] == {"needs a remedy": 2, "already fine": 1, "cannot tell": 1}
+    assert counts["version"] == {claude_client.CLAUDE_VERSION: 3}, counts
+    assert list(counts["problem"].values()) == [2], counts
+
+
+def test_fleet_doctor_refuses_machine_scope(tmp_path: Path) -> None:
+    inventory, _homes = fleet.local_inventory(tmp_path, ["h1"])
+    done = fleet.make("fleet-doctor", inventory, tmp_path / "reports", scope="machine")
+    assert done.returncode != 0
+    assert "SCOPE=machine does not apply" in done.stdout + done.stderr
+    assert not list((tmp_path / "reports").glob("*.json"))
+
+
 def test_make_rollout_needs_an_inventory(tmp_path: Path) -> None:
     result = fleet.make("rollout", "", tmp_path / "reports")
     assert result.returncode != 0 and "INVENTORY" in result.stderr

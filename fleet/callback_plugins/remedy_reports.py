@@ -31,6 +31,9 @@ _LONGEST = 100  # characters kept of a host's name; a file name may have 255 byt
 # it cannot be any other host's unchanged name, and two changed names differ by their hash.
 _HASH_SEP = "~"
 _HASH_HEX = 16
+# `remedy doctor --check`'s exit codes that answer (1 a remedy applies, 3 cannot tell): its
+# JSON line says why, and no run failed.
+_DOCTOR_ANSWERS = (1, 3)
 
 
 def report_name(host: str) -> str:
@@ -97,13 +100,14 @@ class CallbackModule(CallbackBase):  # type: ignore[misc]
         except ValueError:
             report = {}
         rc = None if unreachable else outcome.get("rc")
+        action = name.split()[1]
         error = None
         if unreachable:
             error = f"unreachable: {outcome.get('msg', '')}".strip()
-        elif rc != 0:
+        elif rc != 0 and not (action == "doctor" and rc in _DOCTOR_ANSWERS):
             error = remedy_message(outcome, rc)
         host = result._host.get_name()
-        report.update({"host": host, "action": name.split()[1], "rc": rc, "error": error})
+        report.update({"host": host, "action": action, "rc": rc, "error": error})
         self.folder.mkdir(parents=True, exist_ok=True)
         target = report_path(self.folder, host)
         # A new file of our own (0600 from the start: diffs quote start-up files), then
