@@ -12,6 +12,7 @@ tested below, with the one line it prints.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
@@ -31,7 +32,9 @@ from tests.support.console import console_held, logged_in_at_console
 pytestmark = [pytest.mark.root, pytest.mark.real_shell, pytest.mark.real_client]
 
 OPTIONS = ("--region", "us-east-1", "--model", "anthropic.claude-opus-4-7")
-FORMATS = ("intune-detect", "intune-remediate", "jamf-ea", "jamf-policy")
+FORMATS = ("intune-detect", "intune-remediate", "jamf-ea", "jamf-policy", "intune-compliance")
+NEEDED = {"RemedyNeeded": True, "RemedyState": "needs a remedy"}
+COMPLIANT = {"RemedyNeeded": False, "RemedyState": "compliant"}
 
 
 @dataclass
@@ -85,6 +88,8 @@ def fleet(user: User, sandbox: Sandbox) -> Iterator[Fleet]:
     for fmt in FORMATS:
         scripts[fmt] = folder / f"{fmt}.sh"
         export(sandbox, fmt, scripts[fmt])
+    scripts["intune-compliance-rules"] = folder / "rules.json"
+    export(sandbox, "intune-compliance-rules", scripts["intune-compliance-rules"])
     try:
         yield Fleet(user, folder, marker, scripts)
     finally:
@@ -118,6 +123,8 @@ def detect_fix_and_report(fleet: Fleet) -> None:
     attribute = fleet.run("jamf-ea")
     assert attribute.code == 0, attribute.stderr
     assert attribute.stdout == f"<result>{detect.stdout.strip()}</result>\n", attribute.stdout
+    assert discovered(fleet) == NEEDED
+    assert not intune_rules_hold(fleet, discovered(fleet))
 
     fixed = fleet.run("intune-remediate")
     assert fixed.code == 0, fixed.stdout + fixed.stderr
@@ -128,6 +135,8 @@ def detect_fix_and_report(fleet: Fleet) -> None:
     assert (again.code, again.stdout) == (0, "compliant: mantle is not needed here\n"), again
     attribute = fleet.run("jamf-ea")
     assert attribute.stdout == "<result>compliant: mantle is not needed here</result>\n"
+    assert discovered(fleet) == COMPLIANT
+    assert intune_rules_hold(fleet, COMPLIANT)
 
     before = home_files(user.home)
     second = fleet.run("jamf-policy")
@@ -136,6 +145,24 @@ def detect_fix_and_report(fleet: Fleet) -> None:
 
     ran_as = set(fleet.marker.read_text().split())
     assert ran_as == {str(user.uid)}, f"the user's start-up files ran as {ran_as}"
+
+
+def discovered(fleet: Fleet) -> dict[str, object]:
+    """The compliance discovery script's output: one JSON object, exit 0, nothing on stderr."""
+    done = fleet.run("intune-compliance")
+    assert (done.code, done.stderr) == (0, ""), done
+    assert done.stdout.count("\n") == 1, done.stdout
+    found: dict[str, object] = json.loads(done.stdout)
+    return found
+
+
+def intune_rules_hold(fleet: Fleet, found: dict[str, object]) -> bool:
+    """The exported rules file judged as Intune documents it (mocked: there is no Intune
+    here), for the IsEquals rules on Booleans and Strings it holds."""
+    rules = json.loads(fleet.scripts["intune-compliance-rules"].read_bytes())["Rules"]
+    assert {rule["SettingName"] for rule in rules} <= set(found), (rules, found)
+    assert all(rule["Operator"] == "IsEquals" for rule in rules)
+    return all(found[rule["SettingName"]] == rule["Operand"] for rule in rules)
 
 
 def test_a_user_another_remedy_is_for_is_left_alone(fleet: Fleet) -> None:
@@ -154,6 +181,7 @@ def test_a_user_another_remedy_is_for_is_left_alone(fleet: Fleet) -> None:
     detect = fleet.run("intune-detect")
     assert detect.code == 0, detect.stdout + detect.stderr
     assert detect.stdout.startswith("compliant: mantle is not needed here (others apply: ")
+    assert discovered(fleet) == COMPLIANT
     before = home_files(user.home)
     for fmt in ("intune-remediate", "jamf-policy"):
         done = fleet.run(fmt)
@@ -186,6 +214,12 @@ def checked_each(fleet: Fleet, cases: dict[str, dict[str, str]]) -> None:
             if fmt == "jamf-ea":
                 assert (done.code, done.stderr) == (1, ""), done
                 assert done.stdout.startswith(f"<result>not checked: {why}"), done.stdout
+            elif fmt == "intune-compliance":
+                # Its output is its JSON, whatever happened; the why goes to stderr.
+                assert done.code == 0, done
+                not_checked = {"RemedyNeeded": False, "RemedyState": "not checked"}
+                assert json.loads(done.stdout) == not_checked, done.stdout
+                assert done.stderr.startswith(f"remedy: {why}"), done.stderr
             else:
                 assert (done.code, done.stdout) == (2, ""), done
                 assert done.stderr.startswith(f"remedy: {why}"), done.stderr
@@ -207,7 +241,6 @@ def test_detection_writes_a_report_the_fleet_page_reads(fleet: Fleet, sandbox: S
     """reports= (REMEDY_REPORTS): a folder of root's gets HOST.json, doctor --check --json's
     line with the host's name, which `remedy fleet-report` counts; a folder the user may
     write gets nothing (root would write through a link planted there)."""
-    import json
     import socket
 
     reports = Path(tempfile.mkdtemp(prefix="remedy-reports-"))

@@ -1,12 +1,16 @@
 """The scripts an MDM runs on Linux and macOS laptops: remedy, run for the user at the console.
 
-Four forms, each a POSIX `sh` script an MDM runs as root (Intune, Jamf and Kandji all do):
+Five forms, each a POSIX `sh` script an MDM runs as root (Intune, Jamf and Kandji all do):
 - `intune-detect`: Intune Remediations' detection half. `remedy doctor --check` as the user;
   exit 1 when a remedy applies (Intune then runs the remediation), 0 when compliant, and 0
   too when remedy cannot tell (below);
 - `intune-remediate`: the remediation half, `remedy apply NAME --yes` with the options baked in;
 - `jamf-ea`: a Jamf extension attribute: `<result>` and doctor --check's one line;
-- `jamf-policy`: a Jamf (or Kandji custom script) policy: the same apply as the remediation.
+- `jamf-policy`: a Jamf (or Kandji custom script) policy: the same apply as the remediation;
+- `intune-compliance`: the discovery script of an Intune custom compliance policy (Linux):
+  one JSON object, `{"RemedyNeeded": ..., "RemedyState": ...}`, which the rules file
+  (claude.intune_rules) judges. Its values are fixed words, never remedy's text: nothing
+  a host says has to be escaped into JSON by sh.
 
 "Cannot tell" (doctor --check exit 3: no claude on the PATH a new shell gets, a start-up file
 that waits, state remedy cannot read) is exit 0 in Intune's contract, which has two answers
@@ -30,11 +34,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from remedies import __version__
+from remedies.claude.intune_rules import SETTING_NEEDED, SETTING_STATE
 from remedies.errors import BadInput
 from remedies.layout import shell_word
 from shells.base import check_value
 
-SCRIPT_FORMATS = ("intune-detect", "intune-remediate", "jamf-ea", "jamf-policy")
+SCRIPT_FORMATS = (
+    "intune-detect",
+    "intune-remediate",
+    "jamf-ea",
+    "jamf-policy",
+    "intune-compliance",
+)
+# The scripts that only read, and write a report for `remedy fleet-report` when asked.
+_READING = ("intune-detect", "jamf-ea", "intune-compliance")
 DEFAULT_PYZ = "/usr/local/libexec/remedy.pyz"
 
 
@@ -74,6 +87,12 @@ _PURPOSE = {
         "Jamf extension attribute (Linux and macOS): <result>compliant: ...</result>,",
         "<result>needs a remedy: NAME, ...</result> or <result>cannot tell: WHY</result>;",
         "<result>not checked: WHY</result> when there is no user, zipapp or python3.",
+    ),
+    "intune-compliance": (
+        "Intune custom compliance, discovery script (Linux); judged by the rules file of",
+        f'`--format intune-compliance-rules`. Prints {{"{SETTING_NEEDED}": true|false,',
+        f'"{SETTING_STATE}": "compliant"|"needs a remedy"|"cannot tell"|"not checked"}};',
+        "exit 0 (why it could not check goes to stderr).",
     ),
     "jamf-policy": (
         "Jamf policy script, or a Kandji custom script (Linux and macOS).",
@@ -202,6 +221,11 @@ _FAIL = {
     "ea": "fail() {\n"
     "    printf '<result>not checked: %s</result>\\n' \"$(printf '%s' \"$1\" | tr '<>' '[]')\"\n"
     "    exit 1\n}\n",
+    # A discovery script's output is its JSON: a fixed answer on stdout, the why on stderr.
+    "compliance": "fail() {\n"
+    "    printf 'remedy: %s\\n' \"$1\" >&2\n"
+    f'    echo \'{{"{SETTING_NEEDED}": false, "{SETTING_STATE}": "not checked"}}\'\n'
+    "    exit 0\n}\n",
 }
 
 
@@ -278,6 +302,23 @@ exit 0
     )
 
 
+def _main_compliance(spec: ScriptSpec) -> str:
+    """ "Cannot tell" is not "needs a remedy", as in detection: a compliance policy may gate
+    access, and a laptop without claude has nothing to fix."""
+    return (
+        _checked(spec)
+        + f"""case $code in
+    0) needed=false; state='compliant' ;;
+    1) needed=true; state='needs a remedy' ;;
+    3) needed=false; state='cannot tell' ;;
+    *) fail "remedy doctor --check failed (exit $code)" ;;
+esac
+printf '{{"{SETTING_NEEDED}": %s, "{SETTING_STATE}": "%s"}}\\n' "$needed" "$state"
+exit 0
+"""
+    )
+
+
 def _main_apply(spec: ScriptSpec) -> str:
     """Applies only where the check says this remedy applies: 0 and 3 (cannot tell) change
     nothing and say so."""
@@ -335,14 +376,16 @@ def script_bytes(fmt: str, spec: ScriptSpec) -> bytes:
         "",
         "",
     ]
-    fail = _FAIL["ea" if fmt == "jamf-ea" else "plain"]
+    fail = _FAIL[{"jamf-ea": "ea", "intune-compliance": "compliance"}.get(fmt, "plain")]
     if fmt == "intune-detect":
         main = _main_detect(spec)
     elif fmt == "jamf-ea":
         main = _main_ea(spec)
+    elif fmt == "intune-compliance":
+        main = _main_compliance(spec)
     else:
         main = _main_apply(spec)
-    reporting = _REPORT if fmt in ("intune-detect", "jamf-ea") else ""
+    reporting = _REPORT if fmt in _READING else ""
     return ("\n".join(header) + fail + _LIBRARY + reporting + main).encode()
 
 

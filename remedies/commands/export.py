@@ -17,6 +17,7 @@ import click
 
 from remedies.catalog import registry
 from remedies.catalog.interface import EnvRemedy
+from remedies.claude.intune_rules import RULES_FORMAT, rules_bytes
 from remedies.claude.managed_formats import FORMATS, render, settings_for
 from remedies.claude.mdm_posix import (
     DEFAULT_PYZ,
@@ -32,7 +33,7 @@ from remedies.engine.fileio import write_new
 from remedies.typos import NamedChoice
 
 # The settings as artefacts (claude.managed_formats), then the scripts an MDM runs.
-ALL_FORMATS = FORMATS + SCRIPT_FORMATS + WINDOWS_FORMATS
+ALL_FORMATS = FORMATS + SCRIPT_FORMATS + (RULES_FORMAT,) + WINDOWS_FORMATS
 
 
 class ExportGroup(click.Group):
@@ -111,7 +112,9 @@ def _command(remedy: EnvRemedy) -> click.Command:
             "Intune); or scripts an MDM runs as root for the user at the console, which run "
             "remedy's zipapp as that user (Linux and macOS): intune-detect and "
             "intune-remediate (an Intune Remediations pair), jamf-ea (a Jamf extension "
-            "attribute), jamf-policy (a Jamf policy or Kandji script); and for Windows "
+            "attribute), jamf-policy (a Jamf policy or Kandji script), intune-compliance "
+            "(the discovery script of an Intune custom compliance policy) with "
+            "intune-compliance-rules (its rules file, JSON); and for Windows "
             "intune-detect-ps1 and intune-remediate-ps1, which check and set the policy. "
             "Nothing here is read or changed; the same options give the same bytes. "
             "A value the format cannot carry exactly (NUL, text that is not UTF-8; in a "
@@ -153,6 +156,8 @@ def core(ctx: Context, request: ExportRequest) -> Exported:
         # what they leave out (a region) is found there, as `remedy apply` finds it.
         spec = ScriptSpec(remedy.name, option_words(_option_pairs(remedy, given)), request.pyz)
         data, notes = script_bytes(request.fmt, spec), tuple[str, ...]()
+    elif request.fmt == RULES_FORMAT:
+        data, notes = rules_bytes(remedy.name), ()
     else:
         assert remedy.machine is not None
         proposal = remedy.machine(None, given)
