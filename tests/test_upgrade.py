@@ -14,6 +14,10 @@ UPGRADE = ("apply", "upgrade", "--yes", "--json")
 NPM_CACHE = REPO / ".cache" / "npm"  # shared by the tests, so the registry is asked once
 
 
+# upgrade asks the user's shell for the PATH a new terminal gets (claude.asking).
+pytestmark = [pytest.mark.real_shell]
+
+
 def version_of(claude: Path) -> str:
     done = subprocess.run(
         [str(claude), "--version"],
@@ -117,6 +121,22 @@ def test_native_update_and_revert_with_claude_install(sandbox: Sandbox) -> None:
     assert doc["commands"][0]["argv"][1:] == ["update"]
     assert version_of(bin_dir / "claude") == "2.1.150"
     back = run(sandbox, bin_dir, "revert", "upgrade", "--yes")
+    assert back.code == 0, back.stderr
+    assert version_of(bin_dir / "claude") == "2.1.111"
+
+
+def test_from_cron_the_claude_a_new_terminal_runs_is_upgraded(sandbox: Sandbox) -> None:
+    """Run with the system PATH (cron, an MDM's script, Ansible), upgrade finds the claude
+    the user's ~/.bashrc puts first, as doctor does, and runs its installer; revert finds it
+    the same way. Before, it said "no `claude` on PATH" where doctor had judged one."""
+    bin_dir = fake_installers.native(sandbox.home, "2.1.111", latest="2.1.150")
+    (sandbox.home / ".bashrc").write_text(f"export PATH={bin_dir}:$PATH\n")
+    cron = {"PATH": "/usr/bin:/bin", "SHELL": "/bin/bash"}
+    result = sandbox.remedy(*UPGRADE, env=cron)
+    assert result.code == 0, result.stderr
+    assert (result.json()["from"], result.json()["to"]) == ("2.1.111", "2.1.150")
+    assert version_of(bin_dir / "claude") == "2.1.150"
+    back = sandbox.remedy("revert", "upgrade", "--yes", env=cron)
     assert back.code == 0, back.stderr
     assert version_of(bin_dir / "claude") == "2.1.111"
 

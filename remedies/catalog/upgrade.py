@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import click
 
 from remedies.catalog.registry import builtin_summary
+from remedies.claude.asking import with_new_shell_path
 from remedies.claude.installers import Plan, explain_failure, reinstall_plan, upgrade_plan
 from remedies.claude.installs import Install, all_on_path, find_installs, inspect, read_version
 from remedies.claude.known_issues import DEFAULT_FIXED_VERSION, parse_version
@@ -49,8 +50,10 @@ class UpgradeRemedy:
             callback=click.pass_obj(lambda ctx, /, **kw: _run(ctx, kw)),
             short_help=self.summary,
             help=(
-                "Upgrade the claude that runs (the first on PATH) with the tool that installed "
-                "it: npm, the native installer, or Homebrew; never sudo. Nothing happens when "
+                "Upgrade the claude a new terminal of yours runs (the first on the PATH it "
+                "gets, as doctor finds it, also when run from cron or an MDM) with the tool "
+                "that installed it: npm, the native installer, or Homebrew; never sudo. "
+                "Nothing happens when "
                 "it is already at or above the fixed version (or --to). The version before "
                 "is kept: `remedy revert upgrade` installs it again."
             ),
@@ -101,7 +104,9 @@ def upgrade(
     out = Output(json_mode, wants_colour(ctx.env))
     fixed = parse_version(fixed_version)  # both checked by the options' callbacks
     wanted = parse_version(target) if target else None
-    installs = find_installs(ctx)
+    # The claude (and its installer) a new terminal of the user runs, as doctor judges it.
+    where = with_new_shell_path(ctx)
+    installs = find_installs(where)
     if not installs:
         raise RemedyError("no `claude` on PATH; install Claude Code first")
     running, others = installs[0], installs[1:]
@@ -122,7 +127,7 @@ def upgrade(
         message = f"Claude Code {running.version} is already at or above {floor}; nothing to do"
         out.show(replace(result, message=message))
         return 0
-    plan = upgrade_plan(ctx, running, target or "latest")
+    plan = upgrade_plan(where, running, target or "latest")
     result = replace(result, argv=tuple(plan.argv))
     if dry_run:
         result = replace(result, to=target or "latest")  # what it would become
@@ -141,7 +146,7 @@ def upgrade(
             out.warn(line)
         txid = remember_install(ctx, state, running, target or "latest")
         code, output = ctx.runner.run_long(
-            plan.argv, env=ctx.env, timeout=timeout, show=ctx.interactive and not json_mode
+            plan.argv, env=where.env, timeout=timeout, show=ctx.interactive and not json_mode
         )
         after = version_now(ctx, running)
         moved = after is not None and after != running.version
@@ -336,6 +341,7 @@ def revert_upgrade(ctx: Context, entry: Entry, timeout: float = 600) -> str:
     if parse_version(old) is None:
         raise RemedyError(f"the journal names {old!r} as the version to put back; not a version")
     recorded = str(details.get("path"))
+    ctx = with_new_shell_path(ctx)  # found as upgrade found it
     found = [path for path in all_on_path(ctx, "claude") if path == recorded]
     if not found:
         raise RemedyError(

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from remedies.context import Context
 from remedies.engine.new_shell import ShellEnv, answered, asked_each, startup_where
-from remedies.engine.shell_choice import installed
+from remedies.engine.shell_choice import choose_shells, installed
 from remedies.engine.startup_walk import walk
-from remedies.errors import RemedyError
+from remedies.errors import BadInput, RemedyError
 from shells.base import Shell
 
 
@@ -87,3 +87,19 @@ def read_ahead(ctx: Context, shells: Sequence[Shell]) -> None:
         for root in walk(ctx, list(shells), startup_where(ctx, [])):
             for item in root.flat():
                 item.shell.scan(item.lines)
+
+
+def with_new_shell_path(ctx: Context) -> Context:
+    """`ctx` with the PATH a new terminal of this user gets (the shell they run, asked): the
+    claude and the installer they run next, wherever remedy runs from. From cron, an MDM's
+    script or Ansible, this process's PATH is the system's (`/usr/bin:/bin`), where the
+    user's ~/.local/bin or nvm's npm are not: upgrade found no claude there that doctor had
+    judged. `ctx` as it is where there is no shell to ask or it cannot answer (a start-up
+    file that waits): this process's PATH, as before."""
+    try:
+        shells = choose_shells(ctx, (), False)[:1]
+        envs = ask_shells(ctx, shells, ("PATH",))
+    except (BadInput, RemedyError):  # no shell to tell (no $SHELL, none as parent)
+        return ctx
+    path = envs[0].env.get("PATH") if envs else None
+    return replace(ctx, env={**ctx.env, "PATH": path}) if path else ctx
