@@ -270,8 +270,8 @@ def test_every_usage_error_is_one_line(sandbox: Sandbox) -> None:
     assert result.code == 2
     assert result.stderr.strip() == (
         "remedy: error: Missing option '--format'. Choose from: json, mobileconfig, reg, ps1, "
-        "intune-detect, intune-remediate, jamf-ea, jamf-policy, intune-detect-ps1, "
-        "intune-remediate-ps1 "
+        "intune-detect, intune-remediate, jamf-ea, jamf-policy, intune-compliance, "
+        "intune-compliance-rules, intune-detect-ps1, intune-remediate-ps1 "
         "(see `remedy export mantle --help`)"
     ), result.stderr
 

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Result, Sandbox
-from tests.support import claude_client
+from tests.support import claude_client, fake_installers
 from tests.support.accounts import User
 from tests.support.console import console_held, logged_in_at_console
 
@@ -260,3 +260,44 @@ def test_detection_writes_a_report_the_fleet_page_reads(fleet: Fleet, sandbox: S
         assert list(reports.glob("*.json")) == []
     finally:
         shutil.rmtree(reports, ignore_errors=True)
+
+
+def test_upgrade_exports_as_scripts_and_upgrades_as_the_user(user: User, sandbox: Sandbox) -> None:
+    """A remedy with no machine-wide settings: upgrade's scripts check with its own
+    --fixed-version, and upgrade the user's native install (a stand-in installer in their
+    home: the real one downloads) as the user, never as root."""
+    bin_dir = fake_installers.native(user.home, "2.1.120", latest="2.1.150")
+    user.write(
+        ".bashrc",
+        f"export PATH={bin_dir}:$PATH\nexport CLAUDE_CODE_USE_BEDROCK=1\n"
+        "export AWS_REGION=us-east-1\n".encode(),
+    )
+    subprocess.run(["chown", "-R", f"{user.uid}:{user.gid}", str(user.home)], check=True)
+    folder = Path(tempfile.mkdtemp(prefix="remedy-mdm-"))
+    try:
+        folder.chmod(0o755)
+        shutil.copy(user.pyz, folder / "remedy.pyz")
+        (folder / "remedy.pyz").chmod(0o644)
+        scripts = {}
+        for fmt in ("intune-detect", "intune-remediate", "intune-compliance"):
+            scripts[fmt] = folder / f"{fmt}.sh"
+            done = sandbox.remedy(
+                "export", "upgrade", "--format", fmt, "--fixed-version", "2.1.130",
+                "--output", str(scripts[fmt]),
+            )  # fmt: skip
+            assert done.code == 0, done.stderr
+        fleet = Fleet(user, folder, folder / "no-marker", scripts)
+
+        # 2.1.120 is past doctor's own fixed version (2.1.113), not past the one given.
+        detect = fleet.run("intune-detect")
+        assert (detect.code, detect.stdout) == (1, "needs a remedy: upgrade\n"), detect
+        assert discovered(fleet) == {"RemedyNeeded": True, "RemedyState": "needs a remedy"}
+        fixed = fleet.run("intune-remediate")
+        assert fixed.code == 0, fixed.stdout + fixed.stderr
+        installed = (user.home / ".local/bin/claude").resolve()
+        assert installed.name == "2.1.150", installed
+        assert installed.stat().st_uid == user.uid, "installed as the user"
+        again = fleet.run("intune-detect")
+        assert (again.code, again.stdout) == (0, "compliant: upgrade is not needed here\n")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

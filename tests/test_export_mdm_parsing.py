@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from remedies.claude.mdm_posix import SCRIPT_FORMATS, ScriptSpec, library, script_bytes
 from remedies.errors import BadInput
+from tests.conftest import Sandbox
 from tests.support.accounts import User
 
 SHELLS = [s for s in ("dash", "bash", "zsh", "ksh") if shutil.which(s)]
@@ -220,3 +221,18 @@ def test_a_not_checked_result_carries_no_tag(tmp_path: Path) -> None:
         check=False,
     )
     assert done.stdout == "<result>not checked: not a user name remedy runs for: a[b]</result>\n"
+
+
+def test_only_what_a_remedy_has_is_exported(sandbox: Sandbox) -> None:
+    """upgrade has no machine-wide settings: its settings formats are one line, exit 2;
+    pin is not exported (doctor never finds it needed: its scripts would never act)."""
+    done = sandbox.remedy("export", "upgrade", "--format", "json")
+    assert done.code == 2 and done.stderr.count("\n") == 1, done
+    assert done.stderr.startswith("remedy: error: upgrade has no machine-wide settings"), done
+    script = sandbox.remedy("export", "upgrade", "--format", "intune-remediate", "--to", "2.1.150")
+    assert script.code == 0, script.stderr
+    assert "\nrun_remedy apply upgrade --to 2.1.150 --yes\n" in script.stdout
+    assert "--timeout" not in script.stdout, "a default is the laptop's to work out"
+    pin = sandbox.remedy("export", "pin", "--format", "intune-detect")
+    assert pin.code == 2, pin
+    assert pin.stderr.startswith("remedy: error: pin is not exported: doctor never finds it")

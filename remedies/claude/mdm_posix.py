@@ -58,6 +58,7 @@ class ScriptSpec:
     remedy: str
     args: tuple[str, ...] = ()  # the remedy's options, as a command line: ("--region", "x")
     pyz: str = DEFAULT_PYZ
+    check_args: tuple[str, ...] = ()  # those doctor --check takes too (--fixed-version)
 
 
 def quoted(word: str) -> str:
@@ -232,7 +233,11 @@ _FAIL = {
 def _check(spec: ScriptSpec) -> str:
     """doctor --check for this remedy alone: exit 1 only where it applies (another remedy's
     problem is not this script's to fix: review found a Vertex user moved to Mantle)."""
-    return f"run_remedy doctor --check --remedy {quoted(spec.remedy)}"
+    return f"run_remedy doctor --check {_check_words(spec)}"
+
+
+def _check_words(spec: ScriptSpec) -> str:
+    return " ".join(quoted(w) for w in ("--remedy", spec.remedy, *spec.check_args))
 
 
 # A report for `remedy fleet-report DIR --html`: doctor --check --json's line with the host's
@@ -255,7 +260,7 @@ report() {
     fi
     host=$(hostname 2>/dev/null | tr -cd 'A-Za-z0-9._-')
     [ -n "$host" ] || host=unknown
-    json=$(run_remedy doctor --check --json --remedy "$1" | sed -n 1p)
+    json=$(run_remedy doctor --check --json "$@" | sed -n 1p)
     case "$json" in
         '{'*) ;;
         *) echo "remedy: no report from remedy: not written" >&2; return 0 ;;
@@ -273,7 +278,7 @@ def _checked(spec: ScriptSpec) -> str:
 prepare
 out=$({_check(spec)})
 code=$?
-report {quoted(spec.remedy)}
+report {_check_words(spec)}
 """
 
 
