@@ -2,12 +2,13 @@
 user, as Intune, Jamf and Kandji run them, against a home built as the real-client tests
 build one (Bedrock on in ~/.bashrc, the real Claude Code 2.1.111 first on its PATH).
 
-The user logs in for real on a pty, as a terminal of the local display (tests/support/
-console.py), and the scripts find them by the utmp record that login writes: this container
-has no logind, and no macOS /dev/console. The other tests name the user the administrator's
-way (REMEDY_USER). logind's seat0, macOS's /dev/console and other `who` lines are tested on
-recorded outputs (test_export_mdm_parsing.py); that nobody is found with nobody logged in is
-tested below, with the one line it prints.
+The user logs in for real at a console of the test's own (tests/support/console.py: a pty
+bound over /dev/console in a private mount namespace, with its own utmp), and the scripts,
+run there, find them by the record login writes: this container has no logind and is no
+Mac. The other tests name the user the administrator's way (REMEDY_USER). logind's seat0,
+macOS's /dev/console and other `who` lines are tested on recorded outputs
+(test_export_mdm_parsing.py); that nobody is found with nobody logged in is tested below, in
+such a console with nobody at it, with the one line it prints.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import pytest
 from tests.conftest import Result, Sandbox
 from tests.support import claude_client, fake_installers
 from tests.support.accounts import User
-from tests.support.console import console_held, logged_in_at_console
+from tests.support.console import private_console
 
 pytestmark = [pytest.mark.root, pytest.mark.real_shell, pytest.mark.real_client]
 
@@ -44,13 +45,14 @@ class Fleet:
     marker: Path  # every start-up file of the user's appends `id -u` to it
     scripts: dict[str, Path]
     user_named: bool = True  # False: as exported, user='' (the user at the console)
+    enter: tuple[str, ...] = ()  # runs a script in a console of its own (support/console.py)
 
     def run(self, fmt: str, **env: str) -> Result:
         """The script as an MDM agent runs it: as root, `sh SCRIPT`, its own environment."""
         base = {"PATH": "/usr/bin:/bin", "REMEDY_USER": self.user.name if self.user_named else ""}
         base.update({"REMEDY_PYZ": str(self.folder / "remedy.pyz")})
         done = subprocess.run(
-            ["sh", str(self.scripts[fmt])],
+            [*self.enter, "sh", str(self.scripts[fmt])],
             env={k: v for k, v in {**base, **env}.items() if v},
             cwd="/",
             capture_output=True,
@@ -111,7 +113,9 @@ def home_files(home: Path) -> dict[str, tuple[bytes, int, int]]:
 def test_detect_fix_and_report_for_the_console_user(fleet: Fleet) -> None:
     """Every script as the MDM runs it, with no user named: the user logged in is found."""
     fleet.user_named = False
-    with logged_in_at_console(fleet.user.name):
+    with private_console(logged_in=fleet.user.name) as console:
+        assert console.who().startswith(f"{fleet.user.name} console "), console.who()
+        fleet.enter = console.enter
         detect_fix_and_report(fleet)
 
 
@@ -190,7 +194,7 @@ def test_a_user_another_remedy_is_for_is_left_alone(fleet: Fleet) -> None:
 
 
 def test_nothing_to_run_with_is_one_line_and_not_zero(fleet: Fleet) -> None:
-    """No console user (none here: no logind session, no console in utmp), no zipapp, no
+    """No console user (a console of the test's own, nobody logged in), no zipapp, no
     python3, root named: one line, exit 2 (an extension attribute: its <result>, exit 1),
     and nothing of the user's runs."""
     cases = {
@@ -202,7 +206,8 @@ def test_nothing_to_run_with_is_one_line_and_not_zero(fleet: Fleet) -> None:
         "remedy does not run as root (root)": {"REMEDY_USER": "root"},
         "not a user name remedy runs for: -x": {"REMEDY_USER": "-x"},
     }
-    with console_held():
+    with private_console() as console:  # nobody logged in there
+        fleet.enter = console.enter
         checked_each(fleet, cases)
     assert not fleet.marker.exists()
 

@@ -48,8 +48,8 @@ carol    :0           2026-12-07 08:55 (:0)
 """
 WHO_TTY = "root     tty1         2026-12-07 08:00\ndave     tty2         2026-12-07 08:01\n"
 WHO_REMOTE = "bob      pts/0        2026-12-07 09:12 (10.0.0.7)\n"
-# A terminal of the local display (`login -h :0`, a terminal in the graphical session), its
-# time in a locale's form; before it, logins forwarded from elsewhere (ssh -X shows the host).
+# Terminals whose comment (utmp's host) names a display, the time in a locale's form: any
+# user writes that for their own pty (libutempter), so none of them is the console user.
 WHO_TERMINAL = (
     "bob      pts/0        Dec  7 09:12 (localhost:10.0)\n"
     "gina     pts/1        Dec  7 09:13 (10.0.0.7:0)\n"
@@ -77,7 +77,7 @@ CASES = [
     ("no logind: who's graphical login", LINUX + NO_LOGIND + who(WHO), "carol"),
     ("no logind: who's text console, root skipped", LINUX + NO_LOGIND + who(WHO_TTY), "dave"),
     ("only a remote login: nobody", LINUX + NO_LOGIND + who(WHO_REMOTE), None),
-    ("no logind: a terminal of the local display", LINUX + NO_LOGIND + who(WHO_TERMINAL), "frank"),
+    ("no logind: a pty claiming (:0) is nobody", LINUX + NO_LOGIND + who(WHO_TERMINAL), None),
     ("nobody at all", LINUX + NO_LOGIND + who(""), None),
     ("macOS: the owner of /dev/console", DARWIN + "stat() { echo erin; }\n", "erin"),
     ("macOS: setup assistant", DARWIN + "stat() { echo _mbsetupuser; }\n", None),

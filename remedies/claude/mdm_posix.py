@@ -106,10 +106,10 @@ _PURPOSE = {
 _LIBRARY = r"""
 # The user to run remedy for, in this order: $user above (or REMEDY_USER), else on macOS the
 # owner of /dev/console, else on Linux the user of seat0's active session (loginctl), else
-# the first user `who` lists on a console line (:0, tty1, console, seat0) or on a terminal
-# of a local display (its comment `(:0)`: what `login -h :0` and a terminal in the graphical
-# session record; a remote or forwarded login shows a host there). Never root, nor macOS's
-# setup and login-window users.
+# the first user `who` lists on a console line (:0, tty1, console, seat0). Never root, nor
+# macOS's setup and login-window users. Only the line counts: the comment (utmp's host) is
+# any user's to write for their own pty (libutempter's helper takes any host), so a `(:0)`
+# there would let them pass for the console user (found by review).
 console_user() {
     if [ -n "$user" ]; then
         printf '%s\n' "$user"
@@ -135,9 +135,7 @@ linux_console_user() {
         fi
     fi
     console='^(:[0-9]+([.][0-9]+)?|tty[0-9]+|console|seat[0-9]+)$'
-    display='^[(]:[0-9]+([.][0-9]+)?[)]$'
-    who 2>/dev/null | awk -v line="$console" -v local_display="$display" \
-        '$1 != "root" && ($2 ~ line || $NF ~ local_display) { print $1; exit }'
+    who 2>/dev/null | awk -v line="$console" '$1 != "root" && $2 ~ line { print $1; exit }'
 }
 
 # The account's home and login shell, from the user database (getent; dscl on macOS).

@@ -1,96 +1,96 @@
-"""A user logged in for real, as the user at the console: root runs `login -f -h :0 NAME` on
-a pseudo-terminal, as a terminal of the local display does, and login writes the utmp record
-that `who` reads (`NAME pts/N ... (:0)`), which the MDM scripts take for the console user.
+"""A console of the test's own, where a user logs in for real: a private mount namespace
+(unshare) with an empty login-record file (/run/utmp on a tmpfs of its own) and a pty bound
+over /dev/console. Root runs `login -f NAME` on that console, and login writes the record
+`NAME console ...` that `who` reads there, as on a machine whose user logged in at its
+console; the MDM scripts run in the same namespace (`Console.enter`) and find them.
 
-This container has no logind, so that record is how the scripts find a user here. Which user
-is at the console is one fact for the whole machine, so the tests that depend on it hold a
-lock while they run (`console_held`): pytest-xdist runs the others' tests beside them.
+Nothing outside the namespace changes: the machine's own /run/utmp (a developer's laptop has
+one, with its real users) is neither read nor written, so tests beside each other never see
+each other's logins and no record is left behind when a test dies (the namespace goes with
+its last process). This container has no logind, so a record in utmp is how a console user
+is found here.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import pty
 import select
+import shlex
 import subprocess
-import tempfile
 import time
 from collections.abc import Iterator
-from pathlib import Path
+from dataclasses import dataclass
 
 from tests.conftest import require_program
 from tests.support.terminal import SETSID
 
-LOCK = Path(tempfile.gettempdir()) / "remedy-tests-console.lock"
-# Where glibc's utmp is. A laptop has it; a container may not: login then records nothing.
-UTMP = Path("/var/run/utmp")
+READY = "ready"
+
+
+@dataclass(frozen=True)
+class Console:
+    enter: tuple[str, ...]  # put before a command to run it in the namespace
+
+    def who(self) -> str:
+        return subprocess.run(
+            [*self.enter, "who"], capture_output=True, text=True, check=True, timeout=10
+        ).stdout
 
 
 @contextlib.contextmanager
-def console_held() -> Iterator[None]:
-    """Nobody else's test logs a user in, or counts on nobody being logged in, meanwhile."""
-    with LOCK.open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def who() -> str:
-    return subprocess.run(
-        [require_program("who")], capture_output=True, text=True, check=True, timeout=10
-    ).stdout
-
-
-@contextlib.contextmanager
-def utmp_present() -> Iterator[None]:
-    """The login record file, made as Debian makes it (root:utmp 0664) where missing and
-    taken away again after."""
-    if UTMP.exists():
-        yield
-        return
-    subprocess.run(["install", "-m", "664", "-g", "utmp", "/dev/null", str(UTMP)], check=True)
+def private_console(logged_in: str | None = None) -> Iterator[Console]:
+    """The namespace, with `logged_in` logged in at its console until the block ends (its
+    login shell runs their start-up files as them, as any login does), or nobody."""
+    main, child = pty.openpty()
+    setup = (
+        "mount -t tmpfs -o mode=755 remedy-run /run && "
+        "install -m 664 -g utmp /dev/null /run/utmp && "
+        f"mount --bind {os.ttyname(child)} /dev/console && echo {READY} && exec sleep 3600"
+    )
+    unshare = (require_program("unshare"), "--mount", "--propagation", "private", "--")
+    holder = subprocess.Popen(
+        [*unshare, "sh", "-c", setup],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    login = None
     try:
-        yield
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == READY, "the namespace was not made"
+        console = Console((require_program("nsenter"), "-t", str(holder.pid), "-m", "--"))
+        if logged_in is not None:
+            # Opened in the namespace, by its name there: login records the line `console`.
+            at_console = f"exec {SETSID} --ctty login -f -- {shlex.quote(logged_in)} "
+            at_console += "</dev/console >/dev/console 2>&1"
+            login = subprocess.Popen([*console.enter, "sh", "-c", at_console])
+            _wait_for_record(console, logged_in, main, login)
+        yield console
     finally:
-        UTMP.unlink(missing_ok=True)
-
-
-@contextlib.contextmanager
-def logged_in_at_console(name: str) -> Iterator[None]:
-    """NAME's login session, open on a pty until the block ends; its login shell runs NAME's
-    start-up files as NAME, as any login does."""
-    login = require_program("login")
-    with console_held(), utmp_present():
-        main, child = pty.openpty()
-        process = subprocess.Popen(
-            [SETSID, "--ctty", login, "-f", "-h", ":0", name],
-            stdin=child,
-            stdout=child,
-            stderr=child,
-            env={"PATH": "/usr/bin:/bin", "TERM": "dumb"},
-            cwd="/",
-        )
-        os.close(child)
-        said = b""
-        try:
-            deadline = time.monotonic() + 30
-            while f"{name} " not in who():
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"login of {name} left no record: {said!r}")
-                if select.select([main], [], [], 0.1)[0]:
-                    with contextlib.suppress(OSError):
-                        said += os.read(main, 4096)
-            yield
-        finally:
+        if login is not None:
             with contextlib.suppress(OSError):
                 os.write(main, b"exit\n")
             try:
-                process.wait(timeout=10)
+                login.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            os.close(main)
+                login.kill()
+                login.wait()
+        holder.kill()
+        holder.wait()
+        os.close(child)
+        os.close(main)
+
+
+def _wait_for_record(
+    console: Console, name: str, main: int, login: subprocess.Popen[bytes]
+) -> None:
+    """Until `who` there lists `name` (the login shell's output drained meanwhile)."""
+    said = b""
+    deadline = time.monotonic() + 30
+    while f"{name} " not in console.who():
+        if login.poll() is not None or time.monotonic() > deadline:
+            raise AssertionError(f"login of {name} left no record: {said!r}")
+        if select.select([main], [], [], 0.1)[0]:
+            with contextlib.suppress(OSError):
+                said += os.read(main, 4096)
