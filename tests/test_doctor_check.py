@@ -104,3 +104,17 @@ def test_a_damaged_state_is_cannot_tell(sandbox: Sandbox) -> None:
     (sandbox.home / ".local/state/remedy/journal.json").chmod(0o600)
     code, doc = checked(sandbox)
     assert code == 3 and "journal" in str(doc["why"]) and "damaged" in str(doc["why"]), doc
+
+
+def test_a_folder_remedy_cannot_read_is_cannot_tell() -> None:
+    """An OSError inside doctor (its state folder made by root in the user's home, mode 700)
+    was the general failure, exit 1, which here means "needs a remedy" (found by review)."""
+    from remedies.commands.doctor_check import Compliance, answer
+
+    def unreadable() -> Any:
+        raise PermissionError(13, "Permission denied", "/home/u/.local/state/remedy")
+
+    checked = answer(unreadable, "mantle")
+    assert checked.state is Compliance.CANNOT_TELL
+    assert checked.state.exit_code == 3
+    assert checked.why == "/home/u/.local/state/remedy: Permission denied"

@@ -34,6 +34,7 @@ pytestmark = [pytest.mark.root, pytest.mark.real_shell, pytest.mark.real_client]
 
 OPTIONS = ("--region", "us-east-1", "--model", "anthropic.claude-opus-4-7")
 FORMATS = ("intune-detect", "intune-remediate", "jamf-ea", "jamf-policy", "intune-compliance")
+RUNUSER = shutil.which("runuser", path="/usr/sbin:/usr/bin:/sbin:/bin") or "runuser"
 NEEDED = {"RemedyNeeded": True, "RemedyState": "needs a remedy"}
 COMPLIANT = {"RemedyNeeded": False, "RemedyState": "compliant"}
 
@@ -49,10 +50,19 @@ class Fleet:
 
     def run(self, fmt: str, **env: str) -> Result:
         """The script as an MDM agent runs it: as root, `sh SCRIPT`, its own environment."""
-        base = {"PATH": "/usr/bin:/bin", "REMEDY_USER": self.user.name if self.user_named else ""}
+        return self._run(fmt, env, as_user=False)
+
+    def run_as_user(self, fmt: str) -> Result:
+        """As the user (Intune runs Linux compliance scripts so), no user named."""
+        return self._run(fmt, {}, as_user=True)
+
+    def _run(self, fmt: str, env: dict[str, str], as_user: bool) -> Result:
+        named = self.user_named and not as_user
+        base = {"PATH": "/usr/bin:/bin", "REMEDY_USER": self.user.name if named else ""}
         base.update({"REMEDY_PYZ": str(self.folder / "remedy.pyz")})
+        runner = (RUNUSER, "-u", self.user.name, "--") if as_user else ()
         done = subprocess.run(
-            [*self.enter, "sh", str(self.scripts[fmt])],
+            [*self.enter, *runner, "sh", str(self.scripts[fmt])],
             env={k: v for k, v in {**base, **env}.items() if v},
             cwd="/",
             capture_output=True,
@@ -152,12 +162,17 @@ def detect_fix_and_report(fleet: Fleet) -> None:
 
 
 def discovered(fleet: Fleet) -> dict[str, object]:
-    """The compliance discovery script's output: one JSON object, exit 0, nothing on stderr."""
-    done = fleet.run("intune-compliance")
-    assert (done.code, done.stderr) == (0, ""), done
-    assert done.stdout.count("\n") == 1, done.stdout
-    found: dict[str, object] = json.loads(done.stdout)
-    return found
+    """The compliance discovery script's output, run as root and as the user (Intune runs it
+    as the user on Linux): the same JSON object, exit 0, nothing on stderr."""
+    found: list[dict[str, object]] = []
+    fmt = "intune-compliance"
+    for as_user in (False, True):
+        done = fleet.run_as_user(fmt) if as_user else fleet.run(fmt)
+        assert (done.code, done.stderr) == (0, ""), (as_user, done)
+        assert done.stdout.count("\n") == 1, done.stdout
+        found.append(json.loads(done.stdout))
+    assert found[0] == found[1], found
+    return found[0]
 
 
 def intune_rules_hold(fleet: Fleet, found: dict[str, object]) -> bool:

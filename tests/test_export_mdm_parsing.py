@@ -148,12 +148,12 @@ def test_what_no_argument_can_hold_is_refused() -> None:
 @pytest.fixture
 def echo_folder(user: User) -> Iterator[Path]:
     """A folder the user may read and write, with a python3 that writes its arguments back
-    (the apply's: to the script's check, `doctor --check`, it says exit 1, the remedy applies)."""
+    (the apply's: to the script's check, `doctor --check`, it answers that the remedy applies)."""
     folder = Path(tempfile.mkdtemp(prefix="remedy-mdm-echo-"))
     folder.chmod(0o777)
     python = folder / "python3"
     python.write_text(
-        '#!/bin/sh\ncase " $* " in *" doctor --check "*) exit 1 ;; esac\n'
+        '#!/bin/sh\ncase " $* " in *" doctor --check "*) echo "needs a remedy: x"; exit 1 ;; esac\n'
         f'for a; do printf "%s\\0" "$a"; done > {folder}/argv\n'
     )
     python.chmod(0o755)

@@ -161,6 +161,22 @@ def test_fleet_doctor_asks_every_host_and_the_page_counts_problems_and_versions(
     assert list(counts["problem"].values()) == [2], counts
 
 
+def test_fleet_doctor_counts_a_crash_as_a_failed_host(tmp_path: Path) -> None:
+    """Exit 1 without doctor's own JSON line is remedy failing (a crash, a Python that cannot
+    run the zipapp), not "needs a remedy": the host fails, and its report says why (found
+    by review: it was counted as an answer, and MAX_FAIL never stopped the waves)."""
+    inventory, _homes = fleet.local_inventory(tmp_path, ["h1"])
+    crash = tmp_path / "python"
+    crash.write_text("#!/bin/sh\necho 'Traceback: remedy fell over' >&2\nexit 1\n")
+    crash.chmod(0o755)
+    inventory.write_text(inventory.read_text().replace(sys.executable, str(crash)))
+    out = tmp_path / "reports"
+    done = fleet.make("fleet-doctor", inventory, out)
+    assert done.returncode != 0, done.stdout[-2000:]
+    report = fleet.reports(out)["h1"]
+    assert report["rc"] == 1 and "remedy fell over" in str(report["error"]), report
+
+
 def test_fleet_doctor_refuses_machine_scope(tmp_path: Path) -> None:
     inventory, _homes = fleet.local_inventory(tmp_path, ["h1"])
     done = fleet.make("fleet-doctor", inventory, tmp_path / "reports", scope="machine")

@@ -33,19 +33,29 @@ def test_the_rules_file_is_what_intune_reads() -> None:
 
 @pytest.mark.real_shell
 @pytest.mark.parametrize(
-    ("code", "expected"),
+    ("code", "said", "expected"),
     [
-        (0, {"RemedyNeeded": False, "RemedyState": "compliant"}),
-        (1, {"RemedyNeeded": True, "RemedyState": "needs a remedy"}),
-        (3, {"RemedyNeeded": False, "RemedyState": "cannot tell"}),
-        (2, {"RemedyNeeded": False, "RemedyState": "not checked"}),
+        (
+            0,
+            "compliant: mantle is not needed here",
+            {"RemedyNeeded": False, "RemedyState": "compliant"},
+        ),
+        (1, "needs a remedy: mantle", {"RemedyNeeded": True, "RemedyState": "needs a remedy"}),
+        (3, "cannot tell: no claude", {"RemedyNeeded": False, "RemedyState": "cannot tell"}),
+        (2, "", {"RemedyNeeded": False, "RemedyState": "not checked"}),
+        # remedy's own failure is exit 1 too (a crash, a Python that cannot run it): without
+        # doctor's line it is no answer (found by review: it read as "needs a remedy").
+        (1, "", {"RemedyNeeded": False, "RemedyState": "not checked"}),
+        (3, "needs a remedy: mantle", {"RemedyNeeded": False, "RemedyState": "not checked"}),
     ],
 )
-def test_the_discovery_script_prints_one_json_object(code: int, expected: object) -> None:
+def test_the_discovery_script_prints_one_json_object(
+    code: int, said: str, expected: object
+) -> None:
     script = script_bytes("intune-compliance", ScriptSpec("mantle")).decode()
     # Everything before the script's own main part is its library; replace what runs remedy.
     stubs = "prepare() { :; }\nreport() { :; }\n"
-    stubs += f"run_remedy() {{ echo 'a line'; return {code}; }}\n"
+    stubs += f"run_remedy() {{ echo '{said}'; return {code}; }}\n"
     main = script[script.rindex("\nprepare\n") :]
     library = script[: script.rindex("\nprepare\n")]
     done = subprocess.run(

@@ -62,6 +62,14 @@ def report_path(folder: Path, host: str) -> Path:
     return target
 
 
+def answered(report: dict[str, Any], rc: object) -> bool:
+    """doctor --check's 1 and 3 with its own JSON line saying so: an answer. Exit 1 alone is
+    also how remedy fails (a crash, a Python that cannot run it): that host failed."""
+    return (
+        rc in _DOCTOR_ANSWERS and report.get("exit") == rc and isinstance(report.get("state"), str)
+    )
+
+
 def remedy_message(outcome: dict[str, Any], rc: object) -> str:
     """A failed run's one line: remedy's own `remedy: error: ...` (the last one on stderr, or
     on stdout where a pty merged the two), else stderr's last line, else Ansible's message."""
@@ -104,7 +112,7 @@ class CallbackModule(CallbackBase):  # type: ignore[misc]
         error = None
         if unreachable:
             error = f"unreachable: {outcome.get('msg', '')}".strip()
-        elif rc != 0 and not (action == "doctor" and rc in _DOCTOR_ANSWERS):
+        elif rc != 0 and not (action == "doctor" and answered(report, rc)):
             error = remedy_message(outcome, rc)
         host = result._host.get_name()
         report.update({"host": host, "action": action, "rc": rc, "error": error})

@@ -143,3 +143,9 @@ def answer(run: Callable[[], DoctorFound], remedy: str | None = None) -> Checked
         return judged(run(), remedy)
     except RemedyError as error:
         return unknown(error)
+    except OSError as error:
+        # A file or folder remedy cannot read (its own state, made by root in the user's
+        # home): cannot tell, not the general failure's exit 1, which means "needs a
+        # remedy" here (found by review).
+        where = f"{error.filename}: " if error.filename else ""
+        return unknown(RemedyError(f"{where}{error.strerror or error}"))
