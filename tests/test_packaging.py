@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import sysconfig
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -136,8 +137,20 @@ def test_make_dist_builds_what_pypi_accepts_under_our_own_name(dist: tuple[Path,
         info = f"{WHEEL_NAME}-{__version__}.dist-info"
         metadata = archive.read(f"{info}/METADATA").decode()
         scripts = archive.read(f"{info}/entry_points.txt").decode()
+        licence = archive.read(f"{info}/licenses/LICENSE").decode()
     assert f"\nName: {DIST_NAME}\n" in metadata
+    assert "\nLicense-Expression: MIT\n" in metadata
+    assert licence.startswith("MIT License"), "the licence's text travels with the wheel"
     assert "remedy = remedies.cli:main" in scripts, "the command stays `remedy`"
+    (sdist,) = folder.glob("*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        names = archive.getnames()
+    top = f"{WHEEL_NAME}-{__version__}"
+    # The tree the tests run from, not test files without what they import (found before).
+    for needed in ("LICENSE", "Makefile", "tests/conftest.py", "tests/support/__init__.py"):
+        assert f"{top}/{needed}" in names, needed
+    assert f"{top}/docs/commands.md" in names and f"{top}/.ci/run" in names
+    assert not [n for n in names if "__pycache__" in n]
 
 
 def test_pipx_installs_a_remedy_that_runs(dist: tuple[Path, str], tmp_path: Path) -> None:
