@@ -141,6 +141,47 @@ def test_from_cron_the_claude_a_new_terminal_runs_is_upgraded(sandbox: Sandbox) 
     assert version_of(bin_dir / "claude") == "2.1.111"
 
 
+def test_from_cron_a_login_shells_path_counts_too(sandbox: Sandbox) -> None:
+    """Ubuntu's ~/.profile adds ~/.local/bin for login shells only: a cron run, whose
+    non-login bash never reads it, must still find the claude there (found by review)."""
+    bin_dir = fake_installers.native(sandbox.home, "2.1.111", latest="2.1.150")
+    (sandbox.home / ".profile").write_text(f'PATH="{bin_dir}:$PATH"\n')
+    cron = {"PATH": "/usr/bin:/bin", "SHELL": "/bin/bash"}
+    result = sandbox.remedy(*UPGRADE, env=cron)
+    assert result.code == 0, result.stderr
+    assert version_of(bin_dir / "claude") == "2.1.150"
+
+
+def test_a_shell_that_cannot_answer_stops_upgrade(sandbox: Sandbox) -> None:
+    """Where the user's shell cannot say which claude a new terminal runs, upgrade does not
+    guess with its own PATH (it upgraded another claude and said done: found by review)."""
+    bin_dir = fake_installers.native(sandbox.home, "2.1.111", latest="2.1.150")
+    (sandbox.home / ".bashrc").write_text("kill -KILL $$\n")
+    result = sandbox.remedy(
+        *UPGRADE, env={"PATH": f"{bin_dir}:/usr/bin:/bin", "SHELL": "/bin/bash"}
+    )
+    assert result.code == 1, result.stdout + result.stderr
+    assert "a new bash printed no environment" in result.stderr, result.stderr
+    assert version_of(bin_dir / "claude") == "2.1.111"
+
+
+def test_a_relative_path_entry_of_a_new_shell_is_not_searched(sandbox: Sandbox) -> None:
+    """`.` in the PATH a new shell gets is the folder that shell runs in: upgrade, run from
+    another folder, must not run a `claude` it finds there (found by review)."""
+    bin_dir = fake_installers.native(sandbox.home, "2.1.111", latest="2.1.150")
+    elsewhere = sandbox.home.parent / "elsewhere"
+    elsewhere.mkdir()
+    planted = elsewhere / "claude"
+    planted.write_text(f"#!/bin/sh\ntouch {elsewhere}/ran\necho '2.1.100 (Claude Code)'\n")
+    planted.chmod(0o755)
+    (sandbox.home / ".bashrc").write_text(f"export PATH=.:{bin_dir}:$PATH\n")
+    cron = {"PATH": "/usr/bin:/bin", "SHELL": "/bin/bash"}
+    result = sandbox.remedy(*UPGRADE, "--dry-run", env=cron, cwd=elsewhere, process=True)
+    assert result.code == 0, result.stderr
+    assert result.json()["path"] == str(bin_dir / "claude"), result.stdout
+    assert not (elsewhere / "ran").exists(), "a claude in the folder remedy ran from was run"
+
+
 def test_native_pinned_version(sandbox: Sandbox) -> None:
     bin_dir = fake_installers.native(sandbox.home, "2.1.111", latest="2.1.150")
     result = run(sandbox, bin_dir, *UPGRADE, "--to", "2.1.120")
@@ -281,3 +322,17 @@ def test_pin_needs_a_version(sandbox: Sandbox) -> None:
     for args in ((), ("--to", "soon")):
         refused = sandbox.remedy("apply", "pin", "--yes", *args)
         assert refused.code == 2 and "--to" in refused.stderr, refused.stderr
+
+
+def test_pin_from_cron_finds_the_claude_upgrade_finds(sandbox: Sandbox) -> None:
+    """pin and upgrade find claude the same way, as does their revert (found by review: pin
+    still looked on this process's PATH, revert on the new shell's)."""
+    bin_dir = fake_installers.native(sandbox.home, "2.1.111", latest="2.1.150")
+    (sandbox.home / ".bashrc").write_text(f"export PATH={bin_dir}:$PATH\n")
+    cron = {"PATH": "/usr/bin:/bin", "SHELL": "/bin/bash"}
+    pinned = sandbox.remedy(*PIN, "--to", "2.1.120", env=cron)
+    assert pinned.code == 0, pinned.stderr
+    assert version_of(bin_dir / "claude") == "2.1.120"
+    back = sandbox.remedy("revert", "pin", "--yes", env=cron)
+    assert back.code == 0, back.stderr
+    assert version_of(bin_dir / "claude") == "2.1.111"

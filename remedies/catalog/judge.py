@@ -11,7 +11,7 @@ from pathlib import Path
 from remedies.catalog import registry
 from remedies.catalog.data_format import RemedySpec
 from remedies.catalog.data_remedy import evaluate, variables, with_catalogue
-from remedies.claude.asking import ask_each
+from remedies.claude.asking import absolute_entries, ask_each
 from remedies.claude.collect import draw, draw_each, read_files
 from remedies.claude.diagnosis import Finding, diagnose
 from remedies.claude.installs import ClaudeOnPath, all_on_path, find_claude
@@ -103,15 +103,15 @@ def claude_of_each(
         read[here.real_path] = here
     found = []
     for env in truth:
-        on_path = all_on_path(replace(ctx, env=env.env), "claude")
+        # `.` in a new shell's PATH is the folder that shell runs in, not this process's.
+        there = replace(ctx, env={**env.env, "PATH": absolute_entries(env.env.get("PATH", ""))})
+        on_path = all_on_path(there, "claude")
         if not on_path:
             found.append(here)
             continue
         real = os.path.realpath(on_path[0])
         if real not in read:
-            read[real] = replace(
-                find_claude(replace(ctx, env=env.env)), found_on=f"the PATH a new {env.label} gets"
-            )
+            read[real] = replace(find_claude(there), found_on=f"the PATH a new {env.label} gets")
         found.append(read[real])
     return found
 

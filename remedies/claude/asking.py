@@ -5,9 +5,11 @@ and reading their start-up files ahead while they run."""
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from remedies.claude.installs import all_on_path
 from remedies.context import Context
 from remedies.engine.new_shell import ShellEnv, answered, asked_each, startup_where
 from remedies.engine.shell_choice import choose_shells, installed
@@ -90,16 +92,28 @@ def read_ahead(ctx: Context, shells: Sequence[Shell]) -> None:
 
 
 def with_new_shell_path(ctx: Context) -> Context:
-    """`ctx` with the PATH a new terminal of this user gets (the shell they run, asked): the
-    claude and the installer they run next, wherever remedy runs from. From cron, an MDM's
-    script or Ansible, this process's PATH is the system's (`/usr/bin:/bin`), where the
-    user's ~/.local/bin or nvm's npm are not: upgrade found no claude there that doctor had
-    judged. `ctx` as it is where there is no shell to ask or it cannot answer (a start-up
-    file that waits): this process's PATH, as before."""
+    """`ctx` with the PATH of the first kind of new shell of this user (the shell they run,
+    asked as a terminal and as a login starts it) that has a claude on it: the claude and
+    the installer they run next, wherever remedy runs from. From cron, an MDM's script or
+    Ansible, this process's PATH is the system's (`/usr/bin:/bin`), where ~/.local/bin
+    (Ubuntu's ~/.profile adds it, for login shells only), Homebrew's or nvm's are not:
+    upgrade found no claude there that doctor had judged.
+
+    Entries that are not absolute are left out: the shell read `.` in the home, and this
+    process would read it in whatever folder it runs in. A shell that cannot answer (a
+    start-up file that waits) stops here, as it stops doctor: remedy does not guess. `ctx`
+    as it is only where there is no shell to ask (no $SHELL, none as parent)."""
     try:
         shells = choose_shells(ctx, (), False)[:1]
-        envs = ask_shells(ctx, shells, ("PATH",))
-    except (BadInput, RemedyError):  # no shell to tell (no $SHELL, none as parent)
+    except BadInput:
         return ctx
-    path = envs[0].env.get("PATH") if envs else None
-    return replace(ctx, env={**ctx.env, "PATH": path}) if path else ctx
+    for env in ask_shells(ctx, shells, ("PATH",)):
+        path = absolute_entries(env.env.get("PATH", ""))
+        if all_on_path(replace(ctx, env={"PATH": path}), "claude"):
+            return replace(ctx, env={**ctx.env, "PATH": path})
+    return ctx
+
+
+def absolute_entries(path: str) -> str:
+    """PATH without its empty and relative entries (each means a folder of the moment)."""
+    return os.pathsep.join(entry for entry in path.split(os.pathsep) if entry.startswith("/"))

@@ -24,6 +24,7 @@ from remedies.catalog.upgrade import (
     settle_install,
     version_now,
 )
+from remedies.claude.asking import with_new_shell_path
 from remedies.claude.installers import explain_failure, reinstall_plan
 from remedies.claude.installs import find_installs
 from remedies.commands.apply_env import shell_params
@@ -133,7 +134,9 @@ def core(ctx: Context, request: PinRequest, asker: Asker) -> PinResult:
     """Install the version asked for and keep it there, or put everything back."""
     consent_possible(ctx, yes=request.yes, dry_run=request.dry_run)
     remedy, target, timeout = request.remedy, request.target, request.timeout
-    installs = find_installs(ctx)
+    # The claude (and its installer) a new terminal of the user runs, as upgrade finds it.
+    where = with_new_shell_path(ctx)
+    installs = find_installs(where)
     if not installs:
         raise RemedyError("no `claude` on PATH; install Claude Code first")
     running = installs[0]
@@ -145,7 +148,7 @@ def core(ctx: Context, request: PinRequest, asker: Asker) -> PinResult:
         return apply_env(ctx, step, asker)
 
     preview = edit(True)
-    plan = reinstall_plan(ctx, running, target) if running.version != target else None
+    plan = reinstall_plan(where, running, target) if running.version != target else None
     result = PinResult(
         running.method,
         running.path,
@@ -173,7 +176,7 @@ def core(ctx: Context, request: PinRequest, asker: Asker) -> PinResult:
             txid = remember_install(ctx, state, running, target, remedy=remedy.name)
             code, output = ctx.runner.run_long(
                 plan.argv,
-                env=ctx.env,
+                env=where.env,
                 timeout=timeout,
                 show=ctx.interactive and not request.for_a_program,
             )
