@@ -118,3 +118,21 @@ def test_a_folder_remedy_cannot_read_is_cannot_tell() -> None:
     assert checked.state is Compliance.CANNOT_TELL
     assert checked.state.exit_code == 3
     assert checked.why == "/home/u/.local/state/remedy: Permission denied"
+
+
+@pytest.mark.real_shell
+def test_a_relative_path_entry_is_not_searched_here(sandbox: Sandbox) -> None:
+    """`.` in a new shell's PATH is the folder that shell will run in: doctor, run in
+    another folder, must not run (nor judge) a `claude` it finds there."""
+    elsewhere = sandbox.home.parent / "elsewhere"
+    elsewhere.mkdir()
+    planted = elsewhere / "claude"
+    planted.write_text(f"#!/bin/sh\ntouch {elsewhere}/ran\necho '2.1.100 (Claude Code)'\n")
+    planted.chmod(0o755)
+    sandbox.write(".bashrc", "export PATH=.:$PATH\nexport CLAUDE_CODE_USE_BEDROCK=1\n")
+    done = sandbox.remedy(
+        "doctor", "--check", "--shell", "bash", env={"PATH": "/usr/bin:/bin"},
+        cwd=elsewhere, process=True,
+    )  # fmt: skip
+    assert not (elsewhere / "ran").exists(), done.stdout + done.stderr
+    assert done.code == 3, done.stdout + done.stderr
