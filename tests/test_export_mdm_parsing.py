@@ -236,3 +236,44 @@ def test_only_what_a_remedy_has_is_exported(sandbox: Sandbox) -> None:
     pin = sandbox.remedy("export", "pin", "--format", "intune-detect")
     assert pin.code == 2, pin
     assert pin.stderr.startswith("remedy: error: pin is not exported: doctor never finds it")
+
+
+LOCAL_FIX = """\
+name = "local-fix"
+summary = "A fix of this machine's own"
+worth = "configuration fix"
+
+[when]
+provider = ["vertex"]
+
+[options.val]
+help = "the value"
+
+[what]
+set = { CLOUD_ML_REGION = "{val}" }
+"""
+
+
+def test_a_script_that_would_fail_on_every_laptop_is_not_written(sandbox: Sandbox) -> None:
+    """An option nothing on a laptop gives must be given at export, or the scripts' apply
+    fails there every time (found by review); a local remedy file is named on stderr, also
+    when the script goes to stdout (it was said only with --output)."""
+    sandbox.write(".config/remedy/remedies/local-fix.toml", LOCAL_FIX)
+    missing = sandbox.remedy("export", "local-fix", "--format", "jamf-policy")
+    assert missing.code == 2 and missing.stdout == "", missing
+    assert missing.stderr.startswith("remedy: error: local-fix needs --val"), missing.stderr
+    given = sandbox.remedy("export", "local-fix", "--format", "jamf-policy", "--val", "x")
+    assert given.code == 0, given.stderr
+    assert given.stdout.startswith("#!/bin/sh\n")
+    assert given.stderr.startswith("note: local-fix comes from "), given.stderr
+
+
+def test_a_remedy_file_may_not_take_exports_own_option_names(sandbox: Sandbox) -> None:
+    for name in ("fmt", "pyz"):
+        body = LOCAL_FIX.replace("[options.val]", f"[options.{name}]").replace(
+            "{val}", "{" + name + "}"
+        )
+        path = sandbox.write(f"{name}-fix.toml", body)
+        done = sandbox.remedy("check", str(path))
+        assert done.code == 2, done
+        assert f"--{name} is already an option of every apply" in done.stderr, done.stderr

@@ -31,6 +31,9 @@ RESERVED_OPTIONS = {
     "help",
     "format",
     "output",
+    # `remedy export NAME`'s own: --format is `fmt` inside, --pyz the zipapp's path.
+    "fmt",
+    "pyz",
 }
 OPTION_NAME = re.compile(r"[a-z][a-z0-9_]{0,30}\Z")
 

@@ -37,9 +37,9 @@ def rules_bytes(remedy: str) -> bytes:
                 "Language": "en_US",
                 "Title": f"Claude Code needs the remedy {remedy}",
                 "Description": (
-                    "Claude Code's settings on this device make its requests fail. IT's "
-                    f"scheduled fix applies it for you, or run `remedy apply {remedy}` and "
-                    "open a new terminal."
+                    f"Claude Code's requests fail on this device until the remedy {remedy} "
+                    "is applied (its settings or its version). IT's scheduled fix applies "
+                    f"it for you, or run `remedy apply {remedy}` and open a new terminal."
                 ),
             }
         ],

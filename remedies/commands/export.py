@@ -184,13 +184,14 @@ def _command(remedy: EnvRemedy | ActionRemedy) -> click.Command:
             if click_ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT
         }
         done = core(ctx, ExportRequest(remedy, fmt, output, given, pyz))
+        # On stderr either way: `export ... > file` must not lose them (found by review).
+        for note in done.notes:
+            click.echo(f"note: {note}", err=True)
         if done.output is None:
             # The artefact is the output, byte for byte: no Output, no newline added.
             sys.stdout.buffer.write(done.data)
             sys.stdout.buffer.flush()
             return
-        for note in done.notes:
-            click.echo(f"note: {note}", err=True)
         click.echo(f"wrote {done.output} ({done.fmt})", err=True)
 
     return click.Command(
@@ -250,6 +251,7 @@ def core(ctx: Context, request: ExportRequest) -> Exported:
     if request.fmt in SCRIPT_FORMATS:
         # remedy runs on the laptop, as its user: the options go on its command line, and
         # what they leave out (a region) is found there, as `remedy apply` finds it.
+        _needs_nothing_more(ctx, remedy.name, given)
         pairs = _option_pairs(remedy, given)
         checked = [pair for pair in pairs if pair[0] in _CHECK_OPTIONS]
         spec = ScriptSpec(
@@ -273,9 +275,23 @@ def core(ctx: Context, request: ExportRequest) -> Exported:
             data = render(request.fmt, settings, remedy.name)
         notes = tuple(proposal.notes)
     if request.output is None:
-        return Exported(data, request.fmt, None)
+        return Exported(data, request.fmt, None, notes)
     write_new(ctx.given_path(request.output), data)
     return Exported(data, request.fmt, request.output, notes)
+
+
+def _needs_nothing_more(ctx: Context, name: str, given: Mapping[str, Any]) -> None:
+    """A remedy file's option that nothing on a laptop gives (no default, nothing to look up)
+    must be given here: the scripts' apply would fail on every laptop (found by review; the
+    settings formats already refuse it)."""
+    spec = registry.data(ctx).get(name)
+    for option in spec.options if spec is not None else ():
+        if option.required and given.get(option.name) in (None, ""):
+            example = f" (e.g. {option.flag} {option.example})" if option.example else ""
+            raise BadInput(
+                f"{name} needs {option.flag}{example}: nothing on a laptop gives it, so its "
+                "scripts would fail there"
+            )
 
 
 def _carried_note(ctx: Context, name: str) -> tuple[str, ...]:
