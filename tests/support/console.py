@@ -5,10 +5,10 @@ over /dev/console. Root runs `login -f NAME` on that console, and login writes t
 console; the MDM scripts run in the same namespace (`Console.enter`) and find them.
 
 Nothing outside the namespace changes: the machine's own /run/utmp (a developer's laptop has
-one, with its real users) is neither read nor written, so tests beside each other never see
-each other's logins and no record is left behind when a test dies (the namespace goes with
-its last process). This container has no logind, so a record in utmp is how a console user
-is found here.
+one, with its real users) is neither read nor written, nor /var/log's wtmp and lastlog, so
+tests beside each other never see each other's logins and no record is left behind when a
+test dies (the namespace goes with its last process). This container has no logind, so a
+record in utmp is how a console user is found here.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+import pytest
 
 from tests.conftest import require_program
 from tests.support.terminal import SETSID
@@ -43,15 +45,25 @@ class Console:
 def private_console(logged_in: str | None = None) -> Iterator[Console]:
     """The namespace, with `logged_in` logged in at its console until the block ends (its
     login shell runs their start-up files as them, as any login does), or nobody."""
+    if not os.path.exists("/dev/console"):  # a container started without a terminal
+        message = "no /dev/console to log a user in at"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}, and CI must have it (see .ci/run)")
+        pytest.skip(message)
     main, child = pty.openpty()
+    # The holder keeps the namespace until its stdin closes: when this block ends, or when
+    # the test's process dies (it was a `sleep`, left behind by a killed test: review).
+    # /var/log too is its own: login writes wtmp and lastlog there.
     setup = (
         "mount -t tmpfs -o mode=755 remedy-run /run && "
         "install -m 664 -g utmp /dev/null /run/utmp && "
-        f"mount --bind {os.ttyname(child)} /dev/console && echo {READY} && exec sleep 3600"
+        "mount -t tmpfs -o mode=755 remedy-log /var/log && "
+        f"mount --bind {os.ttyname(child)} /dev/console && echo {READY} && exec cat >/dev/null"
     )
     unshare = (require_program("unshare"), "--mount", "--propagation", "private", "--")
     holder = subprocess.Popen(
         [*unshare, "sh", "-c", setup],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -76,8 +88,13 @@ def private_console(logged_in: str | None = None) -> Iterator[Console]:
             except subprocess.TimeoutExpired:
                 login.kill()
                 login.wait()
-        holder.kill()
-        holder.wait()
+        assert holder.stdin is not None
+        holder.stdin.close()
+        try:
+            holder.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            holder.kill()
+            holder.wait()
         os.close(child)
         os.close(main)
 
