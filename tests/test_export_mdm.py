@@ -13,6 +13,8 @@ such a console with nobody at it, with the one line it prints.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shutil
@@ -25,6 +27,8 @@ from pathlib import Path
 
 import pytest
 
+from remedies.commands.fleet_exports import rows_from_csv
+from remedies.commands.fleet_hosts import Outcome
 from tests.conftest import Result, Sandbox
 from tests.support import claude_client, fake_installers
 from tests.support.accounts import User
@@ -147,8 +151,24 @@ def detect_fix_and_report(fleet: Fleet) -> None:
 
     again = fleet.run("intune-detect")
     assert (again.code, again.stdout) == (0, "compliant: mantle is not needed here\n"), again
+    first_attribute = attribute.stdout
     attribute = fleet.run("jamf-ea")
     assert attribute.stdout == "<result>compliant: mantle is not needed here</result>\n"
+    # What the MDMs export of these runs reads back on the fleet page (fleet_exports.py).
+    export = io.StringIO()
+    csv.writer(export).writerows(
+        [
+            ("Device name", "Pre-remediation detection output", "Post-remediation output"),
+            ("laptop", detect.stdout.strip(), again.stdout.strip()),
+            ("kiosk", first_attribute.strip(), ""),
+        ]
+    )
+    exported = rows_from_csv(export.getvalue())
+    assert exported is not None
+    assert [(r.host, r.outcome) for r in exported] == [
+        ("laptop", Outcome.CHANGED),
+        ("kiosk", Outcome.NEEDS_REMEDY),
+    ], exported
     assert discovered(fleet) == COMPLIANT
     assert intune_rules_hold(fleet, COMPLIANT)
 

@@ -1,7 +1,8 @@
 """`remedy fleet-report DIR`: what a rollout did, for a person and for a program.
 
-Reads the per-host JSON reports `make rollout` (and -check, -revert, -verify) wrote, each
-named after its host's name made safe; the real name is the report's "host" field. For a
+Reads the per-host JSON reports `make rollout` (and -check, -revert, -verify, fleet-doctor)
+wrote, each named after its host's name made safe; the real name is the report's "host"
+field; and an MDM's CSV export of the scripts' lines (fleet_exports.py). For a
 person, a thousand hosts fit on a screen: the count of each outcome first, then the failed
 and unreachable hosts grouped by their first error line, most common first; the names of the
 others only with --verbose. Hosts sort naturally (host2 before host10). --html FILE writes
@@ -10,6 +11,7 @@ the same as one self-contained page, --csv FILE as a table for spreadsheets (fle
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +20,9 @@ from typing import Any
 import click
 
 from remedies.commands import short_help
+from remedies.commands.fleet_exports import rows_from_csv
 from remedies.commands.fleet_hosts import Fleet, HostRow, Outcome, classify, host_row, natural
-from remedies.commands.fleet_page import csv_table, html_page
+from remedies.commands.fleet_page import CSV_COLUMNS, csv_table, html_page
 from remedies.context import Context
 from remedies.engine.fileio import write_private
 from remedies.errors import BadInput, FileProblem
@@ -56,7 +59,10 @@ command = click.Command(
     "fleet-report",
     callback=_fleet_report,
     short_help=short_help("fleet-report"),
-    help="Read the JSON reports of `make rollout` in DIR (one per host) and summarise them: "
+    help="Read the JSON reports in DIR (one per host: `make rollout`, `make fleet-doctor`, "
+    "the MDM scripts' reports=) and any CSV an MDM exported with a column of doctor "
+    "--check's lines (a Jamf extension attribute, an Intune detection's output), and "
+    "summarise them: "
     "how many hosts changed, were already fine, did not need it, failed, were unreachable "
     "or could not tell; those grouped by their first error line; the versions and problems "
     "seen. --verbose names every host; --html and --csv write the same for a browser and a "
@@ -205,8 +211,30 @@ def read_fleet(folder: Path, shown: str) -> Fleet:
             unreadable.append(printable(path.name))
             continue
         rows.append(host_row(report, path.stem))
+    # An MDM's export (fleet_exports.py), beside the reports; our own table is not one.
+    for path in sorted(folder.glob("*.csv"), key=lambda p: natural(p.name)):
+        try:
+            text = path.read_text(encoding="utf-8-sig", errors="replace")
+        except OSError:
+            unreadable.append(printable(path.name))
+            continue
+        if _ours(text):
+            continue
+        try:
+            exported = rows_from_csv(text)
+        except csv.Error:  # a field over csv's limit, a NUL
+            exported = None
+        if exported is None:
+            unreadable.append(printable(path.name))
+            continue
+        rows.extend(exported)
     rows.sort(key=lambda r: natural(r.host))
     return Fleet(shown, tuple(rows), tuple(unreadable))
+
+
+def _ours(text: str) -> bool:
+    """The table `--csv` wrote (a second run finds it in the folder it sums up)."""
+    return text.splitlines()[:1] == [",".join(CSV_COLUMNS)]
 
 
 def write_report(path: Path, data: bytes) -> None:
