@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -122,3 +123,81 @@ def test_any_text_is_rows_or_none(text: str) -> None:
         return  # read_fleet lists the file as unreadable
     for row in rows or []:
         assert row.host and "\x1b" not in row.host
+
+
+def hosts(text: str) -> dict[str, tuple[Outcome, str | None]]:
+    return {r.host: (r.outcome, r.message or r.remedy) for r in rows_from_csv(text) or []}
+
+
+def test_every_column_of_lines_counts_and_the_worst_wins() -> None:
+    """Two extension attributes, one per remedy: ann needs the second (only the first was
+    read); "posture" is no post-remediation (ann read as changed). Found by review."""
+    two = table(
+        ("Computer Name", "Claude posture (mantle)", "Claude posture (upgrade)"),
+        ("ann", "compliant: mantle is not needed here", "needs a remedy: upgrade"),
+        ("bob", "compliant: mantle is not needed here", "cannot tell: no claude"),
+    )
+    assert hosts(two) == {
+        "ann": (Outcome.NEEDS_REMEDY, "upgrade"),
+        "bob": (Outcome.CANNOT_TELL, "no claude"),
+    }
+
+
+def test_an_error_column_of_another_kind_is_not_ours() -> None:
+    """`error: The device is offline` is an MDM's own column, not the scripts' lines."""
+    inventory = table(
+        ("Computer Name", "Last Error", "Claude Code remedy"),
+        ("ann", "", "needs a remedy: mantle"),
+        ("bob", "error: The device is offline", "compliant: mantle is not needed here"),
+        ("cy", "", "compliant: mantle is not needed here"),
+    )
+    assert hosts(inventory) == {
+        "ann": (Outcome.NEEDS_REMEDY, "mantle"),
+        "bob": (Outcome.ALREADY_FINE, None),
+        "cy": (Outcome.ALREADY_FINE, None),
+    }
+    assert rows_from_csv(table(("Computer Name", "Error"), ("bob", "error: offline"))) is None
+
+
+def test_a_script_that_failed_is_a_failed_laptop_not_a_lost_one() -> None:
+    """Intune shows the Windows detection's `remedy: WHY` as its output: one such cell made
+    the column unread and the laptops vanished (found by review)."""
+    windows = table(
+        ("Device name", "Pre-remediation detection output", "Post-remediation detection output"),
+        ("win-01", "needs a remedy: no Claude Code policy", "compliant: every setting is set"),
+        ("win-02", "remedy: Requested registry access is not allowed.", ""),
+        ("win-03", "needs a remedy: no Claude Code policy", ""),
+        ("win-04", "Access denied", ""),
+    )
+    assert hosts(windows) == {
+        "win-01": (Outcome.CHANGED, "no Claude Code policy"),
+        "win-02": (Outcome.FAILED, "Requested registry access is not allowed."),
+        "win-03": (Outcome.NEEDS_REMEDY, "no Claude Code policy"),
+        "win-04": (Outcome.FAILED, "Access denied"),
+    }
+
+
+def test_a_host_with_a_report_is_counted_once(sandbox: Sandbox, tmp_path: Path) -> None:
+    (tmp_path / "ann.json").write_text(
+        json.dumps({"host": "ann", "state": "needs a remedy", "exit": 1, "claude": "2.1.111"})
+    )
+    (tmp_path / "jamf.csv").write_text(table(("Computer Name", "EA"), ("ann", "needs a remedy: x")))
+    found = report(sandbox, tmp_path)
+    assert found["hosts"] == 1 and found["counts"]["version"] == {"2.1.111": 1}, found
+
+
+def test_what_is_no_file_or_too_big_is_unreadable_not_a_hang(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """A FIFO named x.csv hung the report; a link to /dev/zero filled the memory (review)."""
+    os.mkfifo(tmp_path / "fifo.csv")
+    (tmp_path / "zero.csv").symlink_to("/dev/zero")
+    (tmp_path / "zero.json").symlink_to("/dev/zero")
+    (tmp_path / "empty.csv").write_text(table(("EA",), ("needs a remedy: x",)))
+    found = report(sandbox, tmp_path)
+    assert sorted(found["unreadable"]) == ["empty.csv", "fifo.csv", "zero.csv", "zero.json"]
+
+
+def test_a_big_cell_elsewhere_does_not_make_the_export_unreadable() -> None:
+    apps = "App; " * 40_000  # over csv's default field limit (131,072 characters)
+    assert hosts(table(("Computer Name", "Applications", "EA"), ("ann", apps, "compliant: x")))

@@ -31,10 +31,10 @@ RESERVED_OPTIONS = {
     "help",
     "format",
     "output",
-    # `remedy export NAME`'s own: --format is `fmt` inside, --pyz the zipapp's path.
-    "fmt",
-    "pyz",
 }
+# `remedy export NAME`'s own (--format is `fmt` inside; --pyz the zipapp's path), which
+# every remedy's export takes beside the remedy's options.
+EXPORT_OPTIONS = {"fmt", "pyz"}
 OPTION_NAME = re.compile(r"[a-z][a-z0-9_]{0,30}\Z")
 
 
@@ -66,6 +66,8 @@ def read_options(read: Reader, doc: Mapping[str, Any]) -> tuple[Option, ...]:
             raise read.fail(name, "an option name is lower-case letters, digits and _", "options")
         if name in RESERVED_OPTIONS:
             raise read.fail(name, f"--{name} is already an option of every apply", "options")
+        if name in EXPORT_OPTIONS:
+            raise read.fail(name, f"--{name} is an option of `remedy export`'s own", "options")
         if not isinstance(table, dict):
             raise read.fail(name, "must be a table (help, pattern, example, ...)", "options")
         read.only(table, _OPTION, "options")

@@ -46,8 +46,10 @@ SCRIPT_FORMATS = (
     "jamf-policy",
     "intune-compliance",
 )
-# The scripts that only read, and write a report for `remedy fleet-report` when asked.
+# The scripts that only read, and write a report for `remedy fleet-report` when asked; the
+# others apply the remedy.
 _READING = ("intune-detect", "jamf-ea", "intune-compliance")
+APPLYING_FORMATS = tuple(f for f in SCRIPT_FORMATS if f not in _READING)
 DEFAULT_PYZ = "/usr/local/libexec/remedy.pyz"
 
 

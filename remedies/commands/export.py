@@ -26,6 +26,7 @@ from remedies.claude.intune_rules import RULES_FORMAT, rules_bytes
 from remedies.claude.known_issues import known_issues
 from remedies.claude.managed_formats import FORMATS, render, settings_for
 from remedies.claude.mdm_posix import (
+    APPLYING_FORMATS,
     DEFAULT_PYZ,
     SCRIPT_FORMATS,
     ScriptSpec,
@@ -251,7 +252,8 @@ def core(ctx: Context, request: ExportRequest) -> Exported:
     if request.fmt in SCRIPT_FORMATS:
         # remedy runs on the laptop, as its user: the options go on its command line, and
         # what they leave out (a region) is found there, as `remedy apply` finds it.
-        _needs_nothing_more(ctx, remedy.name, given)
+        if request.fmt in APPLYING_FORMATS:  # the reading ones never pass the options on
+            _needs_nothing_more(ctx, remedy.name, given)
         pairs = _option_pairs(remedy, given)
         checked = [pair for pair in pairs if pair[0] in _CHECK_OPTIONS]
         spec = ScriptSpec(

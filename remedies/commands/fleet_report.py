@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ from typing import Any
 import click
 
 from remedies.commands import short_help
-from remedies.commands.fleet_exports import rows_from_csv
+from remedies.commands.fleet_exports import MOST_BYTES, rows_from_csv
 from remedies.commands.fleet_hosts import Fleet, HostRow, Outcome, classify, host_row, natural
 from remedies.commands.fleet_page import CSV_COLUMNS, csv_table, html_page
 from remedies.context import Context
@@ -202,34 +204,55 @@ def read_fleet(folder: Path, shown: str) -> Fleet:
     rows = []
     unreadable = []
     for path in sorted(folder.glob("*.json"), key=lambda p: natural(p.name)):
+        text = read_bounded(path)
         try:
-            report = json.loads(path.read_text())
-        except (OSError, ValueError):
-            unreadable.append(printable(path.name))
-            continue
+            report = json.loads(text) if text is not None else None
+        except ValueError:
+            report = None
         if not isinstance(report, dict):
             unreadable.append(printable(path.name))
             continue
         rows.append(host_row(report, path.stem))
-    # An MDM's export (fleet_exports.py), beside the reports; our own table is not one.
+    # An MDM's export (fleet_exports.py), beside the reports; our own table is not one. A
+    # host with a report of its own is counted once, by its report (which says more).
+    seen = {row.host for row in rows}
     for path in sorted(folder.glob("*.csv"), key=lambda p: natural(p.name)):
-        try:
-            text = path.read_text(encoding="utf-8-sig", errors="replace")
-        except OSError:
-            unreadable.append(printable(path.name))
-            continue
-        if _ours(text):
+        text = read_bounded(path)
+        if text is not None and _ours(text):
             continue
         try:
-            exported = rows_from_csv(text)
-        except csv.Error:  # a field over csv's limit, a NUL
+            exported = rows_from_csv(text) if text is not None else None
+        except csv.Error:  # a NUL, a field over the limit
             exported = None
         if exported is None:
             unreadable.append(printable(path.name))
             continue
-        rows.extend(exported)
+        for row in exported:
+            if row.host not in seen:
+                seen.add(row.host)
+                rows.append(row)
     rows.sort(key=lambda r: natural(r.host))
     return Fleet(shown, tuple(rows), tuple(unreadable))
+
+
+def read_bounded(path: Path) -> str | None:
+    """A regular file's text (UTF-8, a byte-order mark dropped, what is not UTF-8 replaced),
+    at most MOST_BYTES; None for anything else, or what cannot be read (a FIFO named x.csv
+    hung the report, a link to /dev/zero filled the memory: found by review)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as opened:
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            data = opened.read(MOST_BYTES + 1)
+        except OSError:
+            return None
+    if len(data) > MOST_BYTES:
+        return None
+    return data.decode("utf-8-sig", errors="replace")
 
 
 def _ours(text: str) -> bool:
