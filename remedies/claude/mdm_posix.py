@@ -1,6 +1,8 @@
 """The scripts an MDM runs on Linux and macOS laptops: remedy, run for the user at the console.
 
-Five forms, each a POSIX `sh` script an MDM runs as root (Intune, Jamf and Kandji all do):
+Five forms, each a POSIX `sh` script an MDM runs as root (Intune, Jamf and Kandji all do;
+Intune's Linux compliance runs its discovery script as the user, and then each script runs
+remedy for that user alone):
 - `intune-detect`: Intune Remediations' detection half. `remedy doctor --check` as the user;
   exit 1 when a remedy applies (Intune then runs the remediation), 0 when compliant, and 0
   too when remedy cannot tell (below);
