@@ -53,6 +53,10 @@ SCRIPT_FORMATS = (
 _READING = ("intune-detect", "jamf-ea", "intune-compliance")
 APPLYING_FORMATS = tuple(f for f in SCRIPT_FORMATS if f not in _READING)
 DEFAULT_PYZ = "/usr/local/libexec/remedy.pyz"
+# What the scripts print of their own, beside doctor --check's lines (fleet-report reads
+# them back from an MDM's export: commands/fleet_exports.py).
+NOT_CHECKED = "not checked"  # they could not run remedy (no user, zipapp or python3)
+CHECK_FAILED = "remedy doctor --check failed"  # it ran, and gave no answer
 
 
 @dataclass(frozen=True)
@@ -241,12 +245,12 @@ _FAIL = {
     # An extension attribute's output is its <result>; Jamf keeps it whatever the exit code.
     # Its text (a user's name, the zipapp's path) with `<>` made `[]`, as the check's line.
     "ea": "fail() {\n"
-    "    printf '<result>not checked: %s</result>\\n' \"$(printf '%s' \"$1\" | tr '<>' '[]')\"\n"
+    f"    printf '<result>{NOT_CHECKED}: %s</result>\\n' \"$(printf '%s' \"$1\" | tr '<>' '[]')\"\n"
     "    exit 1\n}\n",
     # A discovery script's output is its JSON: a fixed answer on stdout, the why on stderr.
     "compliance": "fail() {\n"
     "    printf 'remedy: %s\\n' \"$1\" >&2\n"
-    f'    echo \'{{"{SETTING_NEEDED}": false, "{SETTING_STATE}": "not checked"}}\'\n'
+    f'    echo \'{{"{SETTING_NEEDED}": false, "{SETTING_STATE}": "{NOT_CHECKED}"}}\'\n'
     "    exit 0\n}\n",
 }
 
@@ -316,10 +320,10 @@ code=$?
 def _main_detect(spec: ScriptSpec) -> str:
     return (
         _checked(spec)
-        + """case $code in
+        + f"""case $code in
     0 | 1) printf '%s\\n' "$out"; exit "$code" ;;
     3) printf '%s\\n' "$out"; exit 0 ;;  # cannot tell: not Intune's 1 (see the top)
-    *) fail "remedy doctor --check failed (exit $code)" ;;
+    *) fail "{CHECK_FAILED} (exit $code)" ;;
 esac
 """
     )
@@ -328,9 +332,9 @@ esac
 def _main_ea(spec: ScriptSpec) -> str:
     return (
         _checked(spec)
-        + """case $code in
+        + f"""case $code in
     0 | 1 | 3) line=$(printf '%s\\n' "$out" | sed -n 1p | tr '<>' '[]') ;;
-    *) line="error: remedy doctor --check failed (exit $code)" ;;
+    *) line="error: {CHECK_FAILED} (exit $code)" ;;
 esac
 printf '<result>%s</result>\\n' "$line"
 exit 0
@@ -347,7 +351,7 @@ def _main_compliance(spec: ScriptSpec) -> str:
     0) needed=false; state='compliant' ;;
     1) needed=true; state='needs a remedy' ;;
     3) needed=false; state='cannot tell' ;;
-    *) fail "remedy doctor --check failed (exit $code)" ;;
+    *) fail "{CHECK_FAILED} (exit $code)" ;;
 esac
 printf '{{"{SETTING_NEEDED}": %s, "{SETTING_STATE}": "%s"}}\\n' "$needed" "$state"
 exit 0
@@ -367,7 +371,7 @@ def _main_apply(spec: ScriptSpec) -> str:
         "case $code in\n"
         "    1) ;;\n"
         "    0 | 3) printf '%s\\n' \"$out\"; exit 0 ;;  # not needed here, or cannot tell\n"
-        '    *) fail "remedy doctor --check failed (exit $code)" ;;\n'
+        f'    *) fail "{CHECK_FAILED} (exit $code)" ;;\n'
         "esac\n"
         f"run_remedy {words}\n"
         "code=$?\n"

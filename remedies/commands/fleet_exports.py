@@ -28,6 +28,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from remedies.claude.mdm_posix import CHECK_FAILED, NOT_CHECKED
 from remedies.commands.doctor_check import Compliance
 from remedies.commands.fleet_hosts import HostRow, Outcome
 from remedies.redact import printable
@@ -36,7 +37,6 @@ from remedies.redact import printable
 # exports a computer's applications in one.
 MOST_BYTES = 64 * 1024 * 1024
 csv.field_size_limit(max(csv.field_size_limit(), MOST_BYTES))
-NOT_CHECKED = "not checked"  # the scripts' own (mdm_posix): they could not run remedy
 _ANSWERS = {
     Compliance.COMPLIANT.value: Outcome.ALREADY_FINE,
     Compliance.NEEDS_FIX.value: Outcome.NEEDS_REMEDY,
@@ -46,7 +46,7 @@ _LINE = re.compile(
     r"\A(?:<result>)?(?P<state>"
     + "|".join(re.escape(s) for s in (*_ANSWERS, NOT_CHECKED))
     # jamf-ea's when doctor gave no answer; the scripts' own failure (Windows: on stdout)
-    + r"|error(?=: remedy doctor --check failed)|remedy): (?P<rest>.*?)(?:</result>)?\Z",
+    + rf"|error(?=: {re.escape(CHECK_FAILED)})|remedy): (?P<rest>.*?)(?:</result>)?\Z",
     re.DOTALL,
 )
 _HOST_HEADERS = ("computername", "devicename", "hostname", "name", "host", "device")
