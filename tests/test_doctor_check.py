@@ -5,11 +5,12 @@ it changes nothing, and its exit code is the answer: 0 nothing to fix, 1 a remed
 from __future__ import annotations
 
 import json
+import shutil
 from typing import Any
 
 import pytest
 
-from tests.conftest import Sandbox
+from tests.conftest import Sandbox, require_program
 from tests.support import claude_client
 from tests.support.client_homes import BEDROCK, client_home
 
@@ -136,3 +137,23 @@ def test_a_relative_path_entry_is_not_searched_here(sandbox: Sandbox) -> None:
     )  # fmt: skip
     assert not (elsewhere / "ran").exists(), done.stdout + done.stderr
     assert done.code == 3, done.stdout + done.stderr
+
+
+@pytest.mark.real_shell
+def test_asking_ksh_leaves_no_history(sandbox: Sandbox) -> None:
+    """An interactive ksh writes the probe's command to ~/.sh_history: an MDM's hourly check
+    grew it without end (found by review). doctor, apply and revert leave no history."""
+    require_program("ksh")
+    sandbox.write(".kshrc", "HISTSIZE=500\nexport CLAUDE_CODE_USE_BEDROCK=1\n")
+    sandbox.write(".profile", "export ENV=$HOME/.kshrc\n")
+    before = sandbox.snapshot()
+    env = {"SHELL": shutil.which("ksh") or "ksh"}
+    for args, code in (
+        (("doctor", "--check", "--shell", "ksh"), 3),  # no claude here: cannot tell
+        (("apply", "mantle", "--shell", "ksh", "--region", "us-east-1", "--yes"), 0),
+        (("revert", "--yes"), 0),
+    ):
+        done = sandbox.remedy(*args, env=env)
+        assert done.code == code, (args, done.stdout, done.stderr)
+    assert not (sandbox.home / ".sh_history").exists()
+    assert sandbox.snapshot() == before

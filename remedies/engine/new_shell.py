@@ -38,6 +38,9 @@ SESSION_PREFIXES = ("LC_", "XDG_")
 PROBE_TIMEOUT = 20.0
 
 
+_NO_HISTORY = "/dev/null"
+
+
 def session_env(env: Mapping[str, str]) -> dict[str, str]:
     """The environment a new terminal starts its shell with: the session's basics only."""
     clean = {
@@ -223,7 +226,11 @@ def _probe(
             found[shell.name] = e
     for start in starts:
         ctx.progress(f"asking a new {start.label} what it gets...")
-    base = session_env(ctx.env)
+    # No history of the probe: an interactive ksh writes its -c command to ~/.sh_history
+    # (an MDM's hourly check grew it without end: found by review). Taken out of the answer
+    # again below, unless a start-up file set HISTFILE itself (its history then gets the
+    # probe's line: ksh reads HISTFILE after its start-up files).
+    base = {**session_env(ctx.env), "HISTFILE": _NO_HISTORY}
     # PS4 is per shell (bash and zsh name file and line differently): each job's own.
     envs = [
         {**base, "PS4": ps4} if traced and (ps4 := start.shell.trace_ps4) else base
@@ -259,6 +266,8 @@ def _probe(
             continue
         trace = readers[index].finish() if traced else []
         printed = parse_env_dump(done.stdout)
+        if printed is not None and printed.get("HISTFILE") == _NO_HISTORY:
+            del printed["HISTFILE"]  # ours, not the shell's
         if printed is None:
             # Never a trace line (they start with PS4's "+"): those may hold secrets.
             said = [
