@@ -78,8 +78,14 @@ class Fleet:
         return Result(done.returncode, done.stdout, done.stderr)
 
 
-def export(sandbox: Sandbox, fmt: str, out: Path) -> None:
-    done = sandbox.remedy("export", "mantle", "--format", fmt, *OPTIONS, "--output", str(out))
+def export(
+    sandbox: Sandbox,
+    fmt: str,
+    out: Path,
+    remedy: str = "mantle",
+    options: tuple[str, ...] = OPTIONS,
+) -> None:
+    done = sandbox.remedy("export", remedy, "--format", fmt, *options, "--output", str(out))
     assert done.code == 0, done.stderr
 
 
@@ -289,7 +295,17 @@ def test_detection_writes_a_report_the_fleet_page_reads(fleet: Fleet, sandbox: S
         assert detect.code == 1, detect.stdout + detect.stderr
         (written,) = reports.glob("*.json")
         doc = json.loads(written.read_text())
-        assert doc["state"] == "needs a remedy" and doc["remedy"] == "mantle", doc
+        assert doc["state"] == "needs a remedy" and "mantle" in doc["remedies"], doc
+        # Another remedy's script on the same laptop writes the same file: the whole host's
+        # judgement, not "compliant" about its own remedy (which hid mantle's: review).
+        other = fleet.folder / "disable-betas.jamf-ea.sh"
+        export(sandbox, "jamf-ea", other, remedy="disable-betas", options=())
+        fleet.scripts["other-ea"] = other
+        assert fleet.run("other-ea", REMEDY_REPORTS=str(reports)).stdout.startswith(
+            "<result>compliant: disable-betas is not needed here"
+        )
+        doc = json.loads(written.read_text())
+        assert doc["state"] == "needs a remedy" and "mantle" in doc["remedies"], doc
         assert doc["host"] == "".join(c for c in socket.gethostname() if c.isalnum() or c in "._-")
         page = sandbox.remedy("fleet-report", str(reports), "--json").json()
         assert page["counts"]["outcome"], page
