@@ -397,6 +397,15 @@ def script_bytes(fmt: str, spec: ScriptSpec) -> bytes:
     if fmt not in SCRIPT_FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     quoted(spec.remedy)
+    # Only the scripts that read write a report: the others would ignore the setting.
+    reporting_settings = (
+        [
+            "reports=''  # a folder of root's for `remedy fleet-report` (host.json); empty: none",
+            "reports=${REMEDY_REPORTS:-$reports}",
+        ]
+        if fmt in _READING
+        else []
+    )
     header = [
         "#!/bin/sh",
         *(f"# {line}" for line in _PURPOSE[fmt]),
@@ -410,10 +419,10 @@ def script_bytes(fmt: str, spec: ScriptSpec) -> bytes:
         f"pyz={quoted(spec.pyz)}  # remedy's zipapp (`make pyz` builds it)",
         "user=''  # the user to run remedy for; empty: the user at the console",
         "python=''  # python3; empty: /usr/bin, /usr/local/bin or /opt/homebrew/bin",
-        "reports=''  # a folder of root's for `remedy fleet-report` (host.json); empty: none",
+        *reporting_settings[:1],
         "",
         "pyz=${REMEDY_PYZ:-$pyz}",
-        "reports=${REMEDY_REPORTS:-$reports}",
+        *reporting_settings[1:],
         "user=${REMEDY_USER:-$user}",
         "python=${REMEDY_PYTHON:-$python}",
         "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
