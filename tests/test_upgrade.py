@@ -336,3 +336,21 @@ def test_pin_from_cron_finds_the_claude_upgrade_finds(sandbox: Sandbox) -> None:
     back = sandbox.remedy("revert", "pin", "--yes", env=cron)
     assert back.code == 0, back.stderr
     assert version_of(bin_dir / "claude") == "2.1.111"
+
+
+def test_an_npm_failure_is_said_by_its_cause_not_its_log() -> None:
+    """npm ends every failure with where its log is, in the user's home, which an MDM's
+    administrator never sees: every failure read the same (found by review)."""
+    from remedies.claude.installers import Plan, explain_failure
+
+    plan = Plan(["/usr/bin/npm", "install", "--prefix", "/p", "@anthropic-ai/claude-code"], "npm")
+    output = (
+        "npm error code SELF_SIGNED_CERT_IN_CHAIN\n"
+        "npm error errno SELF_SIGNED_CERT_IN_CHAIN\n"
+        "npm error request to https://registry.npmjs.org/x failed, reason: self-signed "
+        "certificate in certificate chain\n"
+        "npm error A complete log of this run can be found in: /home/u/.npm/_logs/1-debug-0.log\n"
+    )
+    said = explain_failure(plan, 1, output)
+    assert said.endswith(": npm error code SELF_SIGNED_CERT_IN_CHAIN"), said
+    assert explain_failure(plan, 7, "something else\n").endswith("(exit 7): something else")

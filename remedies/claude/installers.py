@@ -83,6 +83,14 @@ def explain_failure(plan: Plan, code: int, output: str) -> str:
             "first on PATH, reinstall claude there), or switch to the native installer "
             "(`curl -fsSL https://claude.ai/install.sh | bash`, then `claude install`)"
         )
-    lines = [line for line in output.strip().splitlines() if line.strip()]
-    said = lines[-1] if lines else "no output"
+    lines = [line.strip() for line in output.strip().splitlines() if line.strip()]
+    # npm ends every failure with where its log is (in the user's home, which an MDM's
+    # administrator never sees): the cause is its first `npm error` line, e.g. `code
+    # SELF_SIGNED_CERT_IN_CHAIN` (found by review: every npm failure read the same).
+    causes = [line for line in lines if _NPM_ERROR.match(line) and not _NPM_LOG.search(line)]
+    said = (causes[0] if causes else lines[-1]) if lines else "no output"
     return f"`{' '.join(plan.argv[:3])} …` failed (exit {code}): {said}"
+
+
+_NPM_ERROR = re.compile(r"npm (?:error|ERR!) ")
+_NPM_LOG = re.compile(r"A complete log of this run can be found in|^npm (?:error|ERR!) *$")
