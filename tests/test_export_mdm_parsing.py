@@ -280,3 +280,12 @@ def test_a_remedy_file_may_not_take_exports_own_option_names(sandbox: Sandbox) -
         done = sandbox.remedy("check", str(path))
         assert done.code == 2, done
         assert f"--{name} is an option of `remedy export`'s own" in done.stderr, done.stderr
+
+
+def test_an_exports_note_says_how_to_export_again(sandbox: Sandbox) -> None:
+    """The note for an unpinned model named `remedy apply mantle --machine`, for an export
+    whose settings go to other machines (found by review)."""
+    done = sandbox.remedy("export", "mantle", "--format", "json", "--region", "us-east-1")
+    assert done.code == 0, done.stderr
+    assert "export again with `--model anthropic.claude-opus-4-7`" in done.stderr, done.stderr
+    assert "remedy apply" not in done.stderr

@@ -50,14 +50,18 @@ MANTLE = "CLAUDE_CODE_USE_MANTLE"
 # for the aliases opus and sonnet) the client asks for anthropic.claude-haiku-4-5. A switch
 # that leaves the model unpinned would silently trade Opus for Haiku, so we say so and offer
 # --model.
-def unpinned_note(machine: bool = False) -> str:
-    """The note for an apply that leaves the model unpinned, with the command that pins it
-    (backquoted: printed whole on a line of its own, remedies.layout)."""
+def unpinned_note(machine: bool = False, export: bool = False) -> str:
+    """The note for an apply (or an export) that leaves the model unpinned, with what pins
+    it (backquoted: printed whole on a line of its own, remedies.layout)."""
     scope = " --machine" if machine else ""
+    how = (
+        "export again with `--model anthropic.claude-opus-4-7`"
+        if export
+        else f"`remedy apply mantle{scope} --model anthropic.claude-opus-4-7`"
+    )
     return (
         "no model is pinned: on Mantle, Claude Code 2.1.111 asks for anthropic.claude-haiku-4-5 "
-        "unless a model is named. To pin Opus 4.7: "
-        f"`remedy apply mantle{scope} --model anthropic.claude-opus-4-7`"
+        f"unless a model is named. To pin Opus 4.7: {how}"
     )
 
 
@@ -207,7 +211,7 @@ def propose_machine(ctx: Context | None, options: Mapping[str, Any]) -> MachineP
     if model:
         env.append(("ANTHROPIC_MODEL", model))
     elif pinned is None:
-        notes.append(unpinned_note(machine=True))
+        notes.append(unpinned_note(machine=True, export=ctx is None))
     return MachineProposal(
         env=tuple(env),
         notes=tuple(notes),

@@ -33,7 +33,7 @@ COMMANDS: dict[str, Registered] = {
     ),
     "export": Registered(
         "remedies.commands.export",
-        "Write a remedy's machine-wide settings for MDM (json, mobileconfig, reg, ps1).",
+        "A remedy for MDM: its settings (json, mobileconfig, reg, ps1) or scripts to run.",
         reads_no_home=True,
     ),
     "fleet-report": Registered(

@@ -235,8 +235,8 @@ def _command(remedy: EnvRemedy | ActionRemedy) -> click.Command:
                 default=DEFAULT_PYZ,
                 show_default=True,
                 callback=_absolute,
-                help="Where the Linux and macOS scripts find remedy's zipapp (`make pyz`); an "
-                "absolute path.",
+                help="Where the Linux and macOS scripts find remedy's zipapp, which make pyz "
+                "builds; an absolute path.",
             ),
             *own,
         ],
