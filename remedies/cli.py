@@ -320,10 +320,13 @@ def _one_line(message: str) -> str:
 
 
 def _columns(env: Mapping[str, str]) -> int:
-    """The help's width for a run given its environment: COLUMNS, else 80, as click finds for
-    a program whose output is not a terminal."""
+    """The help's width for a run given its environment, as click finds it for a program:
+    COLUMNS, else 80 (output that is not a terminal), at most 80, less 2, at least 50.
+    (A width given to click is taken as it is: passing COLUMNS alone made the test
+    process's help 2 columns wider than the program's, seen once a line met the edge.)"""
     value = env.get("COLUMNS", "")
-    return int(value) if value.isdigit() and int(value) > 0 else 80
+    columns = int(value) if value.isdigit() and int(value) > 0 else 80
+    return max(min(columns, 80) - 2, 50)
 
 
 def _print_traceback() -> None:
