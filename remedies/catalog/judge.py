@@ -11,10 +11,10 @@ from pathlib import Path
 from remedies.catalog import registry
 from remedies.catalog.data_format import RemedySpec
 from remedies.catalog.data_remedy import evaluate, variables, with_catalogue
-from remedies.claude.asking import absolute_entries, ask_each
+from remedies.claude.asking import ask_each
 from remedies.claude.collect import draw, draw_each, read_files
 from remedies.claude.diagnosis import Finding, diagnose
-from remedies.claude.installs import ClaudeOnPath, all_on_path, find_claude
+from remedies.claude.installs import ClaudeOnPath, absolute_entries, all_on_path, find_claude
 from remedies.claude.sources import SHELL_KINDS, WATCHED, Picture
 from remedies.claude.verdict import Judged, Verdict
 from remedies.context import Context

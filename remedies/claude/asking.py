@@ -5,11 +5,10 @@ and reading their start-up files ahead while they run."""
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from remedies.claude.installs import all_on_path
+from remedies.claude.installs import absolute_entries, all_on_path
 from remedies.context import Context
 from remedies.engine.new_shell import ShellEnv, answered, asked_each, startup_where
 from remedies.engine.shell_choice import choose_shells, installed
@@ -112,8 +111,3 @@ def with_new_shell_path(ctx: Context) -> Context:
         if all_on_path(replace(ctx, env={"PATH": path}), "claude"):
             return replace(ctx, env={**ctx.env, "PATH": path})
     return ctx
-
-
-def absolute_entries(path: str) -> str:
-    """PATH without its empty and relative entries (each means a folder of the moment)."""
-    return os.pathsep.join(entry for entry in path.split(os.pathsep) if entry.startswith("/"))

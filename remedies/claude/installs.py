@@ -113,6 +113,12 @@ def install_method(ctx: Context, real_path: str) -> str:
     return "other"
 
 
+def absolute_entries(path: str) -> str:
+    """PATH without its empty and relative entries (each means a folder of the moment): for
+    the PATH a new shell gets, whose `.` is the folder that shell runs in, not this one."""
+    return os.pathsep.join(entry for entry in path.split(os.pathsep) if entry.startswith("/"))
+
+
 def all_on_path(ctx: Context, program: str) -> list[str]:
     found: list[str] = []
     for folder in ctx.env.get("PATH", "").split(os.pathsep):
